@@ -1,0 +1,461 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::money::Currency;
+use crate::partner::PartnerId;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in this crate.
+///
+/// An `Error` is a [`kind`](Error::kind) (what went wrong) plus a
+/// [`Location`] (where: the line and column of an import, the partner, the
+/// invoice). Data errors always name what was wrong, so the caller can show
+/// it to whoever owns the data.
+///
+/// Use the `is_*` predicates to act on a class of errors:
+/// [`is_invalid_config`](Error::is_invalid_config) for a bad policy or
+/// playbook (fix the configuration), [`is_duplicate`](Error::is_duplicate)
+/// for data that was already recorded (a resent invoice: usually safe to
+/// skip), [`is_overflow`](Error::is_overflow),
+/// [`is_currency_mismatch`](Error::is_currency_mismatch) and
+/// [`is_io`](Error::is_io).
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::{Currency, ErrorKind};
+///
+/// let err = Currency::new("RUR").unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::InvalidCurrency { .. }));
+/// assert_eq!(err.to_string(), "invalid currency code `RUR`: not an ISO 4217 currency of payment");
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    location: Location,
+}
+
+/// Where an error happened: any of the line, column, partner and invoice
+/// that are known.
+///
+/// Imports fill in the line (1-based, the header is line 1) and the column;
+/// ledger operations fill in the partner and the invoice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Location {
+    /// The 1-based line of the input file (the header is line 1), or the
+    /// 1-based position of the item in a batch.
+    pub line: Option<u64>,
+    /// The column (CSV header name) that held the bad value.
+    pub column: Option<String>,
+    /// The partner the bad data belongs to.
+    pub partner: Option<PartnerId>,
+    /// The invoice (document number) the bad data belongs to.
+    pub invoice: Option<String>,
+}
+
+impl Location {
+    fn is_empty(&self) -> bool {
+        self.line.is_none() && self.column.is_none() && self.partner.is_none() && self.invoice.is_none()
+    }
+}
+
+/// What went wrong. Match on it through [`Error::kind`].
+///
+/// The enum is `#[non_exhaustive]`: new kinds can be added in minor releases.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A currency code that is not a three-letter ISO 4217 currency of payment.
+    #[error("invalid currency code `{code}`: {reason}")]
+    InvalidCurrency {
+        /// The code as given.
+        code: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// Two amounts in different currencies met without an exchange rate.
+    #[error("currency mismatch: expected {expected}, found {found}")]
+    CurrencyMismatch {
+        /// The currency the operation works in.
+        expected: Currency,
+        /// The currency that was given.
+        found: Currency,
+    },
+    /// A sum, product or count does not fit the range of the number type.
+    #[error("arithmetic overflow: {what} is out of range")]
+    Overflow {
+        /// What was being computed.
+        what: &'static str,
+    },
+    /// An amount that cannot be kept exactly (more decimal places than the
+    /// ledger keeps, or out of its range).
+    #[error("amount {amount} cannot be kept exactly: {reason}")]
+    InexactAmount {
+        /// The amount as given.
+        amount: Decimal,
+        /// Why it cannot be kept.
+        reason: String,
+    },
+    /// A year and month that do not make a month in the supported range.
+    #[error("invalid month {year}-{month:02}: {reason}")]
+    InvalidMonth {
+        /// The year as given.
+        year: i64,
+        /// The month as given.
+        month: i64,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// A date outside the range this crate supports, or a date computation
+    /// that leaves chrono's range.
+    #[error("date out of range: {what}")]
+    DateOutOfRange {
+        /// What date or computation was out of range.
+        what: String,
+    },
+    /// A review window that cannot be built.
+    #[error("invalid review window: {reason}")]
+    InvalidWindow {
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A partner id that is empty, too long, or has surrounding whitespace or
+    /// control characters.
+    #[error("invalid partner id `{id}`: {reason}")]
+    InvalidPartnerId {
+        /// The id as given (shortened if very long).
+        id: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// An invoice id that is empty, too long, or has surrounding whitespace or
+    /// control characters.
+    #[error("invalid invoice id `{id}`: {reason}")]
+    InvalidInvoiceId {
+        /// The id as given (shortened if very long).
+        id: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// An invoice that the ledger has already recorded (billing tools resend
+    /// documents). Nothing of the call was recorded.
+    #[error("invoice `{invoice}` was already recorded")]
+    DuplicateInvoice {
+        /// The invoice id.
+        invoice: String,
+    },
+    /// The lines of one invoice name two different partners.
+    #[error("invoice `{invoice}` has lines for partner `{first}` and for partner `{second}`")]
+    InvoicePartnerConflict {
+        /// The invoice id.
+        invoice: String,
+        /// The partner of the invoice's first line.
+        first: PartnerId,
+        /// The other partner.
+        second: PartnerId,
+    },
+    /// Pre-aggregated monthly figures for a partner and month that already
+    /// has pre-aggregated figures (a resent warehouse extract).
+    #[error("monthly figures for {month} were already recorded for this partner")]
+    DuplicateMonthlyFigures {
+        /// The month, as `YYYY-MM`.
+        month: String,
+    },
+    /// The same partner twice in one partner list.
+    #[error("partner `{partner}` is listed twice{}", first_line.map(|l| format!(" (first on line {l})")).unwrap_or_default())]
+    DuplicatePartner {
+        /// The partner id.
+        partner: PartnerId,
+        /// Where it was listed first, when the list came from a file.
+        first_line: Option<u64>,
+    },
+    /// A value that does not parse or is out of its allowed range.
+    #[error("invalid {field} `{value}`: {reason}")]
+    InvalidValue {
+        /// The field (or CSV column) name.
+        field: String,
+        /// The value as given (shortened if very long).
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A required CSV column is missing from the header.
+    #[error("missing required column `{column}`")]
+    MissingColumn {
+        /// The column name.
+        column: &'static str,
+    },
+    /// A CSV header names a column this import does not know (a typo would
+    /// otherwise silently drop data).
+    #[error("unknown column `{column}` (expected one of: {expected})")]
+    UnknownColumn {
+        /// The column name as given.
+        column: String,
+        /// The known columns.
+        expected: &'static str,
+    },
+    /// A CSV header names a column twice.
+    #[error("column `{column}` appears twice in the header")]
+    DuplicateColumn {
+        /// The column name.
+        column: String,
+    },
+    /// Malformed CSV (unbalanced quotes, wrong number of fields, bad UTF-8).
+    #[error("malformed CSV: {message}")]
+    Csv {
+        /// The CSV reader's description.
+        message: String,
+    },
+    /// Reading or writing failed.
+    #[error("I/O error: {0}")]
+    Io(#[source] std::io::Error),
+    /// A policy value that is out of range or inconsistent; `field` is the
+    /// path of the field, as in the JSON form (`tiers.gold.amount`).
+    #[error("invalid policy: `{field}`: {reason}")]
+    InvalidPolicy {
+        /// The path of the offending field.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A playbook with a missing or empty entry; `field` is the path of the
+    /// entry, as in the JSON form (`tiers.gold.goal`).
+    #[error("invalid playbook: `{field}`: {reason}")]
+    InvalidPlaybook {
+        /// The path of the offending entry.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A JSON document that does not deserialise; `path` is the field path
+    /// where it failed.
+    #[error("invalid JSON at `{path}`: {message}")]
+    Json {
+        /// The path of the field where deserialisation failed (`.` for the
+        /// document itself).
+        path: String,
+        /// The deserialiser's description.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The kind of error.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// Consumes the error and returns its kind.
+    #[must_use]
+    pub fn into_kind(self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// Where the error happened, as far as it is known.
+    #[must_use]
+    pub fn location(&self) -> &Location {
+        &self.inner.location
+    }
+
+    /// The 1-based input line, if the error came from an import or a batch.
+    #[must_use]
+    pub fn line(&self) -> Option<u64> {
+        self.inner.location.line
+    }
+
+    /// The CSV column that held the bad value, if known.
+    #[must_use]
+    pub fn column(&self) -> Option<&str> {
+        self.inner.location.column.as_deref()
+    }
+
+    /// The partner the bad data belongs to, if known.
+    #[must_use]
+    pub fn partner(&self) -> Option<&PartnerId> {
+        self.inner.location.partner.as_ref()
+    }
+
+    /// The invoice the bad data belongs to, if known.
+    #[must_use]
+    pub fn invoice(&self) -> Option<&str> {
+        self.inner.location.invoice.as_deref()
+    }
+
+    /// True for a bad policy or playbook: a configuration problem, not a
+    /// data problem. It could have been prevented by building the
+    /// configuration through the checked constructors.
+    #[must_use]
+    pub fn is_invalid_config(&self) -> bool {
+        matches!(self.kind(), ErrorKind::InvalidPolicy { .. } | ErrorKind::InvalidPlaybook { .. })
+    }
+
+    /// True for data that was already recorded: a resent invoice, resent
+    /// monthly figures or a partner listed twice.
+    #[must_use]
+    pub fn is_duplicate(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::DuplicateInvoice { .. }
+                | ErrorKind::DuplicateMonthlyFigures { .. }
+                | ErrorKind::DuplicatePartner { .. }
+        )
+    }
+
+    /// True for an arithmetic overflow.
+    #[must_use]
+    pub fn is_overflow(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Overflow { .. })
+    }
+
+    /// True when amounts in two currencies met without a rate.
+    #[must_use]
+    pub fn is_currency_mismatch(&self) -> bool {
+        matches!(self.kind(), ErrorKind::CurrencyMismatch { .. })
+    }
+
+    /// True for an I/O error.
+    #[must_use]
+    pub fn is_io(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Io(_))
+    }
+
+    pub(crate) fn at_line(mut self, line: u64) -> Self {
+        self.inner.location.line = Some(line);
+        self
+    }
+
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn at_column(mut self, column: &str) -> Self {
+        self.inner.location.column = Some(column.to_owned());
+        self
+    }
+
+    pub(crate) fn for_partner(mut self, partner: &PartnerId) -> Self {
+        if self.inner.location.partner.is_none() {
+            self.inner.location.partner = Some(partner.clone());
+        }
+        self
+    }
+
+    pub(crate) fn for_invoice(mut self, invoice: &str) -> Self {
+        if self.inner.location.invoice.is_none() {
+            self.inner.location.invoice = Some(invoice.to_owned());
+        }
+        self
+    }
+
+    pub(crate) fn overflow(what: &'static str) -> Self {
+        ErrorKind::Overflow { what }.into()
+    }
+
+    pub(crate) fn value(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
+        ErrorKind::InvalidValue { field: field.into(), value: shorten(value), reason: reason.into() }.into()
+    }
+}
+
+/// Shortens a user-supplied value for an error message, so that a 10 MB
+/// field does not become a 10 MB message.
+pub(crate) fn shorten(value: &str) -> String {
+    const MAX: usize = 80;
+    if value.chars().count() <= MAX {
+        return value.to_owned();
+    }
+    let mut out: String = value.chars().take(MAX).collect();
+    out.push('…');
+    out
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error { inner: Box::new(Inner { kind, location: Location::default() }) }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        ErrorKind::Io(err).into()
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error").field("kind", &self.inner.kind).field("location", &self.inner.location).finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = &self.inner.location;
+        if !loc.is_empty() {
+            let mut parts = Vec::new();
+            if let Some(line) = loc.line {
+                parts.push(format!("line {line}"));
+            }
+            if let Some(column) = &loc.column {
+                parts.push(format!("column `{column}`"));
+            }
+            if let Some(partner) = &loc.partner {
+                parts.push(format!("partner `{}`", shorten(partner.as_str())));
+            }
+            if let Some(invoice) = &loc.invoice {
+                parts.push(format!("invoice `{}`", shorten(invoice)));
+            }
+            write!(f, "{}: ", parts.join(", "))?;
+        }
+        fmt::Display::fmt(&self.inner.kind, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.inner.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_puts_the_location_first() {
+        let partner = PartnerId::new("P-1").unwrap();
+        let err = Error::value("amount", "12,5x", "not a decimal number")
+            .at_line(7)
+            .at_column("amount")
+            .for_partner(&partner);
+        assert_eq!(
+            err.to_string(),
+            "line 7, column `amount`, partner `P-1`: invalid amount `12,5x`: not a decimal number"
+        );
+        assert_eq!(err.line(), Some(7));
+        assert_eq!(err.column(), Some("amount"));
+        assert_eq!(err.partner(), Some(&partner));
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = "x".repeat(10_000);
+        let err = Error::value("partner_id", &long, "too long");
+        assert!(err.to_string().len() < 200);
+    }
+
+    #[test]
+    fn predicates_classify_kinds() {
+        let config: Error = ErrorKind::InvalidPolicy { field: "tiers.gold".into(), reason: "bad".into() }.into();
+        assert!(config.is_invalid_config());
+        assert!(Error::overflow("turnover").is_overflow());
+        let dup: Error = ErrorKind::DuplicateInvoice { invoice: "A".into() }.into();
+        assert!(dup.is_duplicate());
+        assert!(!dup.is_invalid_config());
+    }
+}

@@ -1,0 +1,645 @@
+//! CSV input: invoice lines and partners (feature `csv`).
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ledger::{Batch, Ledger, MAX_SALE_DATE, MIN_SALE_DATE, PartnerKey};
+use crate::money::Currency;
+use crate::partner::{Partner, PartnerId};
+
+/// The columns of an invoice-lines CSV, in the order of the documentation.
+const SALE_COLUMNS: &str = "partner_id, date, amount, currency, invoice_id, margin, cost, due_date, paid_date";
+
+/// Reads invoice lines and partners from CSV, exactly and all or nothing.
+///
+/// # Invoice lines
+///
+/// A header row names the columns, in any order:
+///
+/// | column | required | content |
+/// | --- | --- | --- |
+/// | `partner_id` | yes | the partner's id ([`PartnerId`] rules) |
+/// | `date` | yes | the date of the line, `YYYY-MM-DD` |
+/// | `amount` | yes | the line's amount; negative for a credit note |
+/// | `currency` | no | ISO 4217 code; without the column every line is in the import's currency |
+/// | `invoice_id` | no | the document number; lines with the same number are one document |
+/// | `margin` | no | the line's margin |
+/// | `cost` | no | the line's cost (margin = amount − cost); a line gives margin or cost, not both |
+/// | `due_date` | no | when payment is due, `YYYY-MM-DD` |
+/// | `paid_date` | no | when it was paid, `YYYY-MM-DD`; empty = not paid |
+///
+/// Amounts are plain decimals: an optional sign, digits, and an optional
+/// decimal separator (`.` unless [`decimal_comma`](CsvImport::decimal_comma)
+/// is set) followed by digits. They are parsed exactly: no floating point,
+/// no thousands separators, no exponents, and more decimal places than the
+/// ledger keeps is an error (`12.345` RUB), never a rounding. Empty optional
+/// fields mean "not given".
+///
+/// An unknown column is an error (a misspelt `paid_date` would otherwise lose
+/// the payment data silently) unless
+/// [`ignore_unknown_columns`](CsvImport::ignore_unknown_columns) is set.
+///
+/// The whole file is one batch for [`Ledger::record_all`]: lines with the
+/// same `invoice_id` are one document, and an `invoice_id` that the ledger
+/// already holds is a resend and an error. The import is all or nothing; its
+/// errors name the line (the header is line 1) and the column.
+///
+/// # Partners
+///
+/// Columns `partner_id` (required), `name`, `region`, `specialisation` and
+/// `start_date` (`YYYY-MM-DD`); every other column becomes a free-form
+/// attribute. A partner listed twice is an error naming both lines.
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::{CsvImport, Currency, Window};
+///
+/// let data = "\
+/// partner_id,date,amount,invoice_id
+/// D-1,2025-03-01,120000.00,I-1
+/// D-1,2025-03-09,-20000.00,CN-1
+/// D-2,2025-03-02,5000,I-2
+/// ";
+/// let ledger = CsvImport::new().read_sales(data.as_bytes())?;
+/// assert_eq!(ledger.currency(), Currency::RUB);
+/// assert_eq!(ledger.partner_count(), 2);
+///
+/// let bad = "partner_id,date,amount\nD-1,2025-03-01,12.5x\n";
+/// let err = CsvImport::new().read_sales(bad.as_bytes()).unwrap_err();
+/// assert_eq!(err.line(), Some(2));
+/// assert_eq!(err.column(), Some("amount"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct CsvImport {
+    currency: Currency,
+    delimiter: u8,
+    decimal_comma: bool,
+    ignore_unknown_columns: bool,
+}
+
+impl Default for CsvImport {
+    fn default() -> Self {
+        CsvImport::new()
+    }
+}
+
+/// Column positions of an invoice-lines file.
+#[derive(Default)]
+struct SaleColumns {
+    partner: usize,
+    date: usize,
+    amount: usize,
+    currency: Option<usize>,
+    invoice: Option<usize>,
+    margin: Option<usize>,
+    cost: Option<usize>,
+    due: Option<usize>,
+    paid: Option<usize>,
+}
+
+impl CsvImport {
+    /// An import of comma-separated files with `.` decimals, in RUB.
+    #[must_use]
+    pub fn new() -> CsvImport {
+        CsvImport { currency: Currency::RUB, delimiter: b',', decimal_comma: false, ignore_unknown_columns: false }
+    }
+
+    /// The currency of lines when the file has no `currency` column, and of
+    /// the ledger [`read_sales`](CsvImport::read_sales) creates. RUB unless
+    /// set.
+    #[must_use]
+    pub fn currency(mut self, currency: Currency) -> CsvImport {
+        self.currency = currency;
+        self
+    }
+
+    /// The field delimiter (`b';'` for the usual Russian spreadsheet export).
+    #[must_use]
+    pub fn delimiter(mut self, delimiter: u8) -> CsvImport {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// Reads amounts with a decimal comma (`1234,56`) instead of a point.
+    /// Combine with a `;` delimiter.
+    #[must_use]
+    pub fn decimal_comma(mut self, yes: bool) -> CsvImport {
+        self.decimal_comma = yes;
+        self
+    }
+
+    /// Skips columns this import does not know instead of failing.
+    #[must_use]
+    pub fn ignore_unknown_columns(mut self, yes: bool) -> CsvImport {
+        self.ignore_unknown_columns = yes;
+        self
+    }
+
+    fn reader<R: Read>(&self, reader: R) -> csv::Reader<R> {
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(true)
+            .flexible(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader)
+    }
+
+    /// Reads invoice lines into a new ledger in the import's currency.
+    ///
+    /// # Errors
+    ///
+    /// Any error of [`read_sales_into`](CsvImport::read_sales_into).
+    pub fn read_sales<R: Read>(&self, reader: R) -> Result<Ledger> {
+        let mut ledger = Ledger::new(self.currency);
+        self.read_sales_into(&mut ledger, reader)?;
+        Ok(ledger)
+    }
+
+    /// Reads invoice lines from a file into a new ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the file cannot be opened, and any error of
+    /// [`read_sales_into`](CsvImport::read_sales_into).
+    pub fn read_sales_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
+        let file = std::fs::File::open(path)?;
+        self.read_sales(file)
+    }
+
+    /// Reads invoice lines into `ledger`, all or nothing, and returns the
+    /// number of lines read. Lines without a `currency` column are in the
+    /// ledger's currency.
+    ///
+    /// # Errors
+    ///
+    /// On the first problem, with its line and column; `ledger` is unchanged:
+    ///
+    /// - [`ErrorKind::MissingColumn`], [`ErrorKind::UnknownColumn`],
+    ///   [`ErrorKind::DuplicateColumn`]: the header;
+    /// - [`ErrorKind::Csv`]: malformed CSV (a line with the wrong number of
+    ///   fields, unbalanced quotes, text that is not UTF-8);
+    /// - [`ErrorKind::InvalidValue`]: a field that does not parse (an amount
+    ///   like `12,5x`, a date that is not `YYYY-MM-DD`, margin and cost both
+    ///   given);
+    /// - [`ErrorKind::InvalidPartnerId`], [`ErrorKind::InvalidInvoiceId`],
+    ///   [`ErrorKind::InvalidCurrency`]: a malformed id or code;
+    /// - and every error of [`Ledger::record_all`] (another currency than
+    ///   the ledger's, more decimal places than it keeps, a resent invoice, an
+    ///   overflow), with the line;
+    /// - [`ErrorKind::Io`]: reading failed.
+    pub fn read_sales_into<R: Read>(&self, ledger: &mut Ledger, reader: R) -> Result<usize> {
+        let mut rdr = self.reader(reader);
+        let cols = self.sale_columns(&mut rdr)?;
+        let mut batch = Batch::new(ledger.currency(), ledger.scale());
+        let mut record = csv::ByteRecord::new();
+        let mut count = 0usize;
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(e)),
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            self.sale_line(&record, &cols, &mut batch, ledger).map_err(|e| e.at_line(line))?;
+            count += 1;
+        }
+        let delta = batch.finish()?;
+        ledger.merge(delta)?;
+        Ok(count)
+    }
+
+    fn sale_columns<R: Read>(&self, rdr: &mut csv::Reader<R>) -> Result<SaleColumns> {
+        let headers = rdr.byte_headers().map_err(csv_error)?.clone();
+        let mut found: [Option<usize>; 9] = [None; 9];
+        let names =
+            ["partner_id", "date", "amount", "currency", "invoice_id", "margin", "cost", "due_date", "paid_date"];
+        for (pos, raw) in headers.iter().enumerate() {
+            let name = header_name(raw, pos).map_err(|e| e.at_line(1))?;
+            match names.iter().position(|n| *n == name) {
+                Some(k) => {
+                    if found[k].is_some() {
+                        return Err(Error::from(ErrorKind::DuplicateColumn { column: name }).at_line(1));
+                    }
+                    found[k] = Some(pos);
+                }
+                None if self.ignore_unknown_columns => {}
+                None => {
+                    return Err(Error::from(ErrorKind::UnknownColumn {
+                        column: crate::error::shorten(&name),
+                        expected: SALE_COLUMNS,
+                    })
+                    .at_line(1));
+                }
+            }
+        }
+        let required =
+            |k: usize| found[k].ok_or_else(|| Error::from(ErrorKind::MissingColumn { column: names[k] }).at_line(1));
+        Ok(SaleColumns {
+            partner: required(0)?,
+            date: required(1)?,
+            amount: required(2)?,
+            currency: found[3],
+            invoice: found[4],
+            margin: found[5],
+            cost: found[6],
+            due: found[7],
+            paid: found[8],
+        })
+    }
+
+    fn sale_line(
+        &self,
+        record: &csv::ByteRecord,
+        cols: &SaleColumns,
+        batch: &mut Batch,
+        ledger: &Ledger,
+    ) -> Result<()> {
+        let scale = batch.scale();
+        let field = |pos: usize| record.get(pos).unwrap_or_default();
+        let optional = |pos: Option<usize>| pos.map(field).filter(|f| !f.is_empty());
+
+        let partner = text(field(cols.partner), "partner_id")?;
+        let with_partner = |e: Error| match PartnerId::new(partner) {
+            Ok(id) => e.for_partner(&id),
+            Err(_) => e,
+        };
+        let date = parse_date(field(cols.date)).map_err(|e| with_partner(e.at_column("date")))?;
+        if let Some(raw) = optional(cols.currency) {
+            let code = text(raw, "currency")?;
+            let currency = Currency::new(code).map_err(|e| with_partner(e.at_column("currency")))?;
+            if currency != batch.currency() {
+                return Err(with_partner(
+                    Error::from(ErrorKind::CurrencyMismatch { expected: batch.currency(), found: currency })
+                        .at_column("currency"),
+                ));
+            }
+        }
+        let amount = parse_amount(field(cols.amount), scale, self.decimal_comma, "amount")
+            .map_err(|e| with_partner(e.at_column("amount")))?;
+        let margin =
+            match (optional(cols.margin), optional(cols.cost)) {
+                (Some(_), Some(_)) => {
+                    return Err(with_partner(
+                        Error::value("margin", "", "a line gives a margin or a cost, not both").at_column("cost"),
+                    ));
+                }
+                (Some(raw), None) => Some(
+                    parse_amount(raw, scale, self.decimal_comma, "margin")
+                        .map_err(|e| with_partner(e.at_column("margin")))?,
+                ),
+                (None, Some(raw)) => {
+                    let cost = parse_amount(raw, scale, self.decimal_comma, "cost")
+                        .map_err(|e| with_partner(e.at_column("cost")))?;
+                    Some(amount.checked_sub(cost).ok_or_else(|| {
+                        with_partner(Error::overflow("the margin (amount minus cost)").at_column("cost"))
+                    })?)
+                }
+                (None, None) => None,
+            };
+        let invoice = match optional(cols.invoice) {
+            Some(raw) => Some(text(raw, "invoice_id")?),
+            None => None,
+        };
+        let due = optional(cols.due).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("due_date")))?;
+        let paid =
+            optional(cols.paid).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("paid_date")))?;
+        batch
+            .add_parsed(PartnerKey::Str(partner), date, amount, margin, invoice, due, paid, ledger.invoice_set())
+            .map_err(|e| {
+                let e = with_partner(e);
+                if matches!(e.kind(), ErrorKind::InvalidPartnerId { .. }) {
+                    e.at_column("partner_id")
+                } else if matches!(
+                    e.kind(),
+                    ErrorKind::InvalidInvoiceId { .. }
+                        | ErrorKind::DuplicateInvoice { .. }
+                        | ErrorKind::InvoicePartnerConflict { .. }
+                ) {
+                    e.at_column("invoice_id")
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// Reads partners from CSV.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingColumn`] without a `partner_id` column;
+    /// [`ErrorKind::DuplicateColumn`]; [`ErrorKind::Csv`] for malformed CSV;
+    /// [`ErrorKind::InvalidPartnerId`] and [`ErrorKind::InvalidValue`] (a
+    /// `start_date` that is not `YYYY-MM-DD`) with line and column;
+    /// [`ErrorKind::DuplicatePartner`] for a partner listed twice (naming
+    /// the first line); [`ErrorKind::Io`].
+    pub fn read_partners<R: Read>(&self, reader: R) -> Result<Vec<Partner>> {
+        let mut rdr = self.reader(reader);
+        let headers = rdr.byte_headers().map_err(csv_error)?.clone();
+        let mut names = Vec::with_capacity(headers.len());
+        for (pos, raw) in headers.iter().enumerate() {
+            let name = header_name(raw, pos).map_err(|e| e.at_line(1))?;
+            if names.contains(&name) {
+                return Err(Error::from(ErrorKind::DuplicateColumn { column: name }).at_line(1));
+            }
+            names.push(name);
+        }
+        let Some(id_col) = names.iter().position(|n| n == "partner_id") else {
+            return Err(Error::from(ErrorKind::MissingColumn { column: "partner_id" }).at_line(1));
+        };
+        let mut seen: std::collections::HashMap<PartnerId, u64> = std::collections::HashMap::new();
+        let mut partners = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(e)),
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            let at = |e: Error, col: &str| e.at_line(line).at_column(col);
+            let raw_id = record.get(id_col).unwrap_or_default();
+            let id = text(raw_id, "partner_id").and_then(PartnerId::new).map_err(|e| at(e, "partner_id"))?;
+            if let Some(&first) = seen.get(&id) {
+                return Err(Error::from(ErrorKind::DuplicatePartner { partner: id.clone(), first_line: Some(first) })
+                    .at_line(line)
+                    .for_partner(&id));
+            }
+            seen.insert(id.clone(), line);
+            let mut partner = Partner::new(id.clone());
+            for (pos, name) in names.iter().enumerate() {
+                if pos == id_col {
+                    continue;
+                }
+                let raw = record.get(pos).unwrap_or_default();
+                if raw.is_empty() {
+                    continue;
+                }
+                let value = text(raw, name).map_err(|e| at(e, name).for_partner(&id))?;
+                match name.as_str() {
+                    "name" => partner.name = Some(value.to_owned()),
+                    "region" => partner.region = Some(value.to_owned()),
+                    "specialisation" => partner.specialisation = Some(value.to_owned()),
+                    "start_date" => {
+                        partner.start_date = Some(parse_date(raw).map_err(|e| at(e, "start_date").for_partner(&id))?);
+                    }
+                    other => {
+                        partner.attributes.insert(other.to_owned(), value.to_owned());
+                    }
+                }
+            }
+            partners.push(partner);
+        }
+        Ok(partners)
+    }
+
+    /// Reads partners from a file.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the file cannot be opened, and any error of
+    /// [`read_partners`](CsvImport::read_partners).
+    pub fn read_partners_path<P: AsRef<Path>>(&self, path: P) -> Result<Vec<Partner>> {
+        let file = std::fs::File::open(path)?;
+        self.read_partners(file)
+    }
+}
+
+pub(crate) fn csv_error(err: csv::Error) -> Error {
+    let line = err.position().map(csv::Position::line);
+    let error = match err.into_kind() {
+        csv::ErrorKind::Io(io) => Error::from(io),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            Error::from(ErrorKind::Csv { message: format!("field {} is not valid UTF-8", err.field() + 1) })
+        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            Error::from(ErrorKind::Csv { message: format!("the line has {len} fields, the header has {expected_len}") })
+        }
+        other => Error::from(ErrorKind::Csv { message: format!("{other:?}") }),
+    };
+    match line {
+        Some(line) => error.at_line(line),
+        None => error,
+    }
+}
+
+/// A header name: UTF-8, without a byte-order mark, trimmed.
+pub(crate) fn header_name(raw: &[u8], pos: usize) -> Result<String> {
+    let raw = if pos == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+    let name = std::str::from_utf8(raw)
+        .map_err(|_| ErrorKind::Csv { message: format!("header field {} is not valid UTF-8", pos + 1) })?;
+    Ok(name.trim().to_owned())
+}
+
+/// A field as UTF-8 text.
+pub(crate) fn text<'a>(raw: &'a [u8], column: &str) -> Result<&'a str> {
+    std::str::from_utf8(raw).map_err(|_| {
+        Error::from(ErrorKind::Csv { message: "the field is not valid UTF-8".to_owned() }).at_column(column)
+    })
+}
+
+/// Parses a `YYYY-MM-DD` date in the range a sale may carry.
+pub(crate) fn parse_date(raw: &[u8]) -> Result<NaiveDate> {
+    let shown = || String::from_utf8_lossy(raw).into_owned();
+    let bad = || Error::value("date", &shown(), "expected a date YYYY-MM-DD");
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *raw else {
+        return Err(bad());
+    };
+    let digit = |b: u8| if b.is_ascii_digit() { Ok(u32::from(b - b'0')) } else { Err(bad()) };
+    let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
+    let month = digit(m1)? * 10 + digit(m2)?;
+    let day = digit(d1)? * 10 + digit(d2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| Error::value("date", &shown(), "no such day in the calendar"))?;
+    if !(MIN_SALE_DATE..=MAX_SALE_DATE).contains(&date) {
+        return Err(Error::from(ErrorKind::DateOutOfRange {
+            what: format!("{date} is outside 0001-01-01 … 9999-12-31"),
+        }));
+    }
+    Ok(date)
+}
+
+/// Parses an exact decimal amount into integer minor units at `scale`.
+pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &str) -> Result<i64> {
+    let shown = || String::from_utf8_lossy(raw).into_owned();
+    let bad = |reason: &str| Error::value(field, &shown(), reason);
+    let separator = if decimal_comma { b',' } else { b'.' };
+    let (negative, body) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        Some(_) => (false, raw),
+        None => return Err(bad("the amount is empty")),
+    };
+    let (int_part, frac_part) = match body.iter().position(|&b| b == separator) {
+        Some(pos) => (&body[..pos], &body[pos + 1..]),
+        None => (body, &[][..]),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(bad("expected a decimal number"));
+    }
+    if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
+        let reason = if decimal_comma {
+            "expected a decimal number like -1234,56 (no thousands separators)"
+        } else {
+            "expected a decimal number like -1234.56 (no thousands separators)"
+        };
+        return Err(bad(reason));
+    }
+    let kept = frac_part.len().min(scale as usize);
+    let (frac_kept, frac_rest) = frac_part.split_at(kept);
+    if frac_rest.iter().any(|&b| b != b'0') {
+        return Err(bad(&format!("more than {scale} decimal places; the ledger keeps amounts exactly")));
+    }
+    let out_of_range = || bad("out of the ledger's range");
+    let mut value: i64 = 0;
+    for &b in int_part.iter().chain(frac_kept) {
+        value = value.checked_mul(10).and_then(|v| v.checked_add(i64::from(b - b'0'))).ok_or_else(out_of_range)?;
+    }
+    for _ in kept..scale as usize {
+        value = value.checked_mul(10).ok_or_else(out_of_range)?;
+    }
+    Ok(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::Window;
+    use rust_decimal::Decimal;
+
+    fn window() -> Window {
+        Window::before(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 12).unwrap()
+    }
+
+    #[test]
+    fn amounts_parse_exactly() {
+        let p = |s: &str| parse_amount(s.as_bytes(), 2, false, "amount");
+        assert_eq!(p("1234.56").unwrap(), 123_456);
+        assert_eq!(p("-0.5").unwrap(), -50);
+        assert_eq!(p("+7").unwrap(), 700);
+        assert_eq!(p(".25").unwrap(), 25);
+        assert_eq!(p("3.").unwrap(), 300);
+        assert_eq!(p("1.500").unwrap(), 150);
+        assert_eq!(p("92233720368547758.07").unwrap(), i64::MAX);
+        for bad in
+            ["", "-", ".", "1.005", "1,5", "1 000", "1e5", "12.5x", "--1", "1.2.3", "0x10", "92233720368547758.08"]
+        {
+            assert!(p(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_amount(b"1234,5", 2, true, "amount").unwrap(), 123_450);
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(parse_date(b"2025-03-14").unwrap(), NaiveDate::from_ymd_opt(2025, 3, 14).unwrap());
+        for bad in ["2025-3-14", "2025-02-30", "14.03.2025", "2025-03-14T00:00", "", "0000-01-01"] {
+            assert!(parse_date(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_csv_with_one_bad_amount_on_line_7_imports_nothing_and_says_line_7() {
+        let mut data = String::from("partner_id,date,amount,invoice_id\n");
+        for i in 2..=9 {
+            let amount = if i == 7 { "\"12,50\"" } else { "100.00" };
+            data.push_str(&format!("P{i},2025-0{}-01,{amount},I{i}\n", i % 9 + 1));
+        }
+        let mut ledger = Ledger::new(Currency::RUB);
+        let before = ledger.clone();
+        let err = CsvImport::new().read_sales_into(&mut ledger, data.as_bytes()).unwrap_err();
+        assert_eq!(err.line(), Some(7));
+        assert_eq!(err.column(), Some("amount"));
+        assert_eq!(err.partner().map(PartnerId::as_str), Some("P7"));
+        assert!(err.to_string().starts_with("line 7, column `amount`"), "{err}");
+        assert_eq!(ledger, before);
+        assert!(ledger.is_empty());
+    }
+
+    #[test]
+    fn header_problems_are_named() {
+        let imp = CsvImport::new();
+        let err = imp.read_sales("partner_id,amount\n".as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::MissingColumn { column: "date" }));
+        let err = imp.read_sales("partner_id,date,amount,paid_dte\n".as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::UnknownColumn { .. }));
+        assert!(
+            imp.clone().ignore_unknown_columns(true).read_sales("partner_id,date,amount,paid_dte\n".as_bytes()).is_ok()
+        );
+        let err = imp.read_sales("partner_id,date,amount,date\n".as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::DuplicateColumn { .. }));
+    }
+
+    #[test]
+    fn every_column_is_read() {
+        let data = "\u{feff}partner_id,date,amount,currency,invoice_id,margin,cost,due_date,paid_date\n\
+                    A,2025-01-10,100.00,RUB,I1,20.00,,2025-01-20,2025-01-30\n\
+                    A,2025-01-11,50.00,RUB,I2,,30.00,2025-01-21,\n\
+                    A,2025-02-11,-10.00,,CN1,,,,\n";
+        let ledger = CsvImport::new().read_sales(data.as_bytes()).unwrap();
+        let t = ledger.turnover(&PartnerId::new("A").unwrap(), window()).unwrap();
+        assert_eq!(t.total(), Decimal::new(140_00, 2));
+        assert_eq!(t.margin(), Decimal::new(40_00, 2));
+        assert_eq!(t.deals(), 2);
+        assert_eq!(t.credit_note_count(), 1);
+        assert_eq!(t.months()[0].payments.paid_late, Decimal::new(100_00, 2));
+        assert_eq!(t.unpaid().len(), 1);
+    }
+
+    #[test]
+    fn line_errors_name_line_and_column() {
+        let cases = [
+            ("partner_id,date,amount\nA,2025-01-01,1\n ,2025-01-01,1\n", 3, "partner_id"),
+            ("partner_id,date,amount\nA,2025-13-01,1\n", 2, "date"),
+            ("partner_id,date,amount,currency\nA,2025-01-01,1,EUR\n", 2, "currency"),
+            ("partner_id,date,amount,currency\nA,2025-01-01,1,EU\n", 2, "currency"),
+            (
+                "partner_id,date,amount,invoice_id\nA,2025-01-01,1,I\nA,2025-01-01,1,\nB,2025-01-01,1,I\n",
+                4,
+                "invoice_id",
+            ),
+            ("partner_id,date,amount,margin,cost\nA,2025-01-01,1,1,1\n", 2, "cost"),
+            ("partner_id,date,amount,due_date\nA,2025-01-01,1,soon\n", 2, "due_date"),
+        ];
+        for (data, line, column) in cases {
+            let err = CsvImport::new().read_sales(data.as_bytes()).unwrap_err();
+            assert_eq!(err.line(), Some(line), "{data}: {err}");
+            assert_eq!(err.column(), Some(column), "{data}: {err}");
+        }
+        let err = CsvImport::new().read_sales("partner_id,date,amount\nA,2025-01-01\n".as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Csv { .. }));
+        assert_eq!(err.line(), Some(2));
+    }
+
+    #[test]
+    fn a_resent_file_is_refused_whole() {
+        let data = "partner_id,date,amount,invoice_id\nA,2025-01-01,1,I1\nB,2025-01-01,1,I2\n";
+        let imp = CsvImport::new();
+        let mut ledger = imp.read_sales(data.as_bytes()).unwrap();
+        let before = ledger.clone();
+        let err = imp.read_sales_into(&mut ledger, data.as_bytes()).unwrap_err();
+        assert!(err.is_duplicate());
+        assert_eq!(err.line(), Some(2));
+        assert_eq!(ledger, before);
+    }
+
+    #[test]
+    fn partners_are_read_with_attributes_and_duplicates_refused() {
+        let data = "partner_id,name,region,specialisation,start_date,manager\n\
+                    A,Альфа,Москва,HoReCa,2024-05-01,Иванова\n\
+                    B,,,,,\n";
+        let partners = CsvImport::new().read_partners(data.as_bytes()).unwrap();
+        assert_eq!(partners.len(), 2);
+        assert_eq!(partners[0].name.as_deref(), Some("Альфа"));
+        assert_eq!(partners[0].attributes.get("manager").map(String::as_str), Some("Иванова"));
+        assert_eq!(partners[1].region, None);
+        let dup = "partner_id\nA\nB\nA\n";
+        let err = CsvImport::new().read_partners(dup.as_bytes()).unwrap_err();
+        assert!(err.is_duplicate());
+        assert_eq!(err.line(), Some(4));
+        assert!(err.to_string().contains("first on line 2"), "{err}");
+    }
+}

@@ -1,0 +1,149 @@
+//! Report languages and the formatting of amounts and shares.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::money::{Currency, Money};
+
+/// The language of texts: strategies, reasons, alert plans and reports.
+///
+/// The built-in texts come from the article (Russian) and its English
+/// rendering.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[non_exhaustive]
+pub enum Language {
+    /// English. This is the default.
+    #[default]
+    En,
+    /// Russian, the article's language.
+    Ru,
+}
+
+impl Language {
+    /// Parses `en` or `ru` (case-insensitive).
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Language> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" => Some(Language::En),
+            "ru" => Some(Language::Ru),
+            _ => None,
+        }
+    }
+
+    /// The two-letter code, `en` or `ru`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ru => "ru",
+        }
+    }
+
+    /// An amount rounded half away from zero to `dp` decimal places, with
+    /// grouped thousands: `1,234,567.89` in English, `1 234 567,89` in
+    /// Russian (a narrow no-break space, U+202F, groups the digits, and the
+    /// decimal separator is a comma).
+    ///
+    /// ```
+    /// use partner_priority::Language;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let x = Decimal::new(123_456_789, 2);
+    /// assert_eq!(Language::En.format_amount(x, 2), "1,234,567.89");
+    /// assert_eq!(Language::Ru.format_amount(x, 0), "1\u{202f}234\u{202f}568");
+    /// ```
+    #[must_use]
+    pub fn format_amount(&self, amount: Decimal, dp: u32) -> String {
+        let (group, point) = match self {
+            Language::En => (",", "."),
+            Language::Ru => ("\u{202f}", ","),
+        };
+        let rounded = amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+        let text = format!("{:.*}", dp as usize, rounded.abs());
+        let (int, frac) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text.as_str(), None),
+        };
+        let mut out = String::with_capacity(text.len() + text.len() / 3 * 3 + 2);
+        if rounded.is_sign_negative() && !rounded.is_zero() {
+            out.push('-');
+        }
+        let digits = int.len();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (digits - i) % 3 == 0 {
+                out.push_str(group);
+            }
+            out.push(ch);
+        }
+        if let Some(frac) = frac {
+            out.push_str(point);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// Money with grouped thousands and the currency: `1,234,567.89 RUB`
+    /// in English, `1 234 567,89 ₽` in Russian (other currencies keep their
+    /// code). Rounded half away from zero to the currency's minor unit.
+    #[must_use]
+    pub fn format_money(&self, money: Money) -> String {
+        let currency = money.currency();
+        format!("{} {}", self.format_amount(money.amount(), currency.minor_units()), self.currency_sign(&currency))
+    }
+
+    /// The sign used after amounts: `₽` for roubles in Russian, the code
+    /// otherwise.
+    #[must_use]
+    pub fn currency_sign<'a>(&self, currency: &'a Currency) -> &'a str {
+        match (self, currency.code()) {
+            (Language::Ru, "RUB") => "₽",
+            _ => currency.code(),
+        }
+    }
+
+    /// A share (0.1234 = 12.34 %) as a percentage with `dp` decimals:
+    /// `12.3 %` or `12,3 %`.
+    #[must_use]
+    pub fn format_percent(&self, share: Decimal, dp: u32) -> String {
+        let pct = share.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(share);
+        format!("{}\u{a0}%", self.format_amount(pct, dp))
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_group_thousands_per_language() {
+        let en = Language::En;
+        let ru = Language::Ru;
+        assert_eq!(en.format_amount(Decimal::new(-123_456_789, 2), 2), "-1,234,567.89");
+        assert_eq!(en.format_amount(Decimal::new(999, 0), 0), "999");
+        assert_eq!(en.format_amount(Decimal::new(1000, 0), 0), "1,000");
+        assert_eq!(en.format_amount(Decimal::new(5, 1), 0), "1");
+        assert_eq!(en.format_amount(Decimal::new(-4, 1), 0), "0");
+        assert_eq!(ru.format_amount(Decimal::new(612_000, 0), 0), "612\u{202f}000");
+        let m = Money::new(Decimal::new(61_200_050, 2), Currency::RUB);
+        assert_eq!(ru.format_money(m), "612\u{202f}000,50 ₽");
+        assert_eq!(en.format_money(m), "612,000.50 RUB");
+        assert_eq!(en.format_percent(Decimal::new(7612, 4), 1), "76.1\u{a0}%");
+        assert_eq!(ru.format_percent(Decimal::new(7612, 4), 1), "76,1\u{a0}%");
+    }
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(Language::from_code("RU"), Some(Language::Ru));
+        assert_eq!(Language::from_code("de"), None);
+        assert_eq!(Language::En.to_string(), "en");
+    }
+}

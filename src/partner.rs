@@ -1,0 +1,235 @@
+//! Partners and their ids.
+
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The maximum length of an id ([`PartnerId`], invoice ids) in bytes.
+pub const MAX_ID_LEN: usize = 256;
+
+/// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no leading or
+/// trailing whitespace, no control characters. Any other Unicode is fine.
+pub(crate) fn check_id(id: &str) -> std::result::Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("an id must not be empty");
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err("an id must be at most 256 bytes long");
+    }
+    if id.starts_with(char::is_whitespace) || id.ends_with(char::is_whitespace) {
+        return Err("an id must not start or end with whitespace");
+    }
+    if id.chars().any(char::is_control) {
+        return Err("an id must not contain control characters");
+    }
+    Ok(())
+}
+
+/// The id of a partner, as the billing tool knows it (`"D-0042"`, an INN,
+/// a UUID).
+///
+/// Any Unicode text of 1 to 256 bytes without control characters and without
+/// leading or trailing whitespace. Ids compare exactly (case-sensitive, no
+/// Unicode normalisation): they are keys, not names. Cloning is cheap (the
+/// text is shared).
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::PartnerId;
+///
+/// let id = PartnerId::new("Дилер-042")?;
+/// assert_eq!(id.as_str(), "Дилер-042");
+/// assert!(PartnerId::new(" D-1").is_err());
+/// assert!(PartnerId::new("").is_err());
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartnerId(Arc<str>);
+
+impl PartnerId {
+    /// Checks and wraps a partner id.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPartnerId`] if the id is empty, longer than
+    /// [`MAX_ID_LEN`] bytes, starts or ends with whitespace or contains a
+    /// control character.
+    pub fn new(id: &str) -> Result<PartnerId> {
+        check_id(id)
+            .map_err(|reason| Error::from(ErrorKind::InvalidPartnerId { id: crate::error::shorten(id), reason }))?;
+        Ok(PartnerId(Arc::from(id)))
+    }
+
+    /// The id as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for PartnerId {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<PartnerId> {
+        PartnerId::new(s)
+    }
+}
+
+impl Borrow<str> for PartnerId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for PartnerId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PartnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for PartnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PartnerId({:?})", &*self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for PartnerId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PartnerId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        PartnerId::new(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What the business knows about a partner beyond its turnover: name,
+/// region, specialisation, the date the partnership started, and free-form
+/// attributes (loyalty programme, manager, channel…).
+///
+/// Only the id is required. The start date matters for tiers (a partner
+/// that started inside the review window is averaged over its months since
+/// the start) and for growth potential (tenure); region and specialisation
+/// give the grouped views.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partner_priority::{Partner, PartnerId};
+///
+/// let partner = Partner::new(PartnerId::new("D-042")?)
+///     .with_name("Север-Опт")
+///     .with_region("Северо-Запад")
+///     .with_specialisation("HoReCa")
+///     .with_start_date(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap())
+///     .with_attribute("manager", "Иванова");
+/// assert_eq!(partner.region.as_deref(), Some("Северо-Запад"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Partner {
+    /// The partner's id.
+    pub id: PartnerId,
+    /// The display name.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub name: Option<String>,
+    /// The region (for the grouped views).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub region: Option<String>,
+    /// The specialisation (for the grouped views).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub specialisation: Option<String>,
+    /// The date the partnership started.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub start_date: Option<NaiveDate>,
+    /// Free-form attributes, ordered by key.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Partner {
+    /// A partner with only an id.
+    #[must_use]
+    pub fn new(id: PartnerId) -> Partner {
+        Partner { id, name: None, region: None, specialisation: None, start_date: None, attributes: BTreeMap::new() }
+    }
+
+    /// Sets the display name.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Partner {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the region.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> Partner {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the specialisation.
+    #[must_use]
+    pub fn with_specialisation(mut self, specialisation: impl Into<String>) -> Partner {
+        self.specialisation = Some(specialisation.into());
+        self
+    }
+
+    /// Sets the start date of the partnership.
+    #[must_use]
+    pub fn with_start_date(mut self, start_date: NaiveDate) -> Partner {
+        self.start_date = Some(start_date);
+        self
+    }
+
+    /// Adds (or replaces) a free-form attribute.
+    #[must_use]
+    pub fn with_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Partner {
+        self.attributes.insert(key.into(), value.into());
+        self
+    }
+
+    /// The display name, or the id when there is no name.
+    #[must_use]
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(PartnerId::new("D-1").is_ok());
+        assert!(PartnerId::new("Дилер №5 (Москва)").is_ok());
+        assert!(PartnerId::new(&"я".repeat(128)).is_ok()); // 256 bytes
+        for bad in ["", " ", " D", "D ", "D\n1", "D\u{0}", "\t"] {
+            let err = PartnerId::new(bad).unwrap_err();
+            assert!(matches!(err.kind(), ErrorKind::InvalidPartnerId { .. }), "{bad:?}");
+        }
+        assert!(PartnerId::new(&"я".repeat(129)).is_err()); // 258 bytes
+    }
+}
