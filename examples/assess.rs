@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use partner_priority::{CsvImport, Language, Ledger, Money, Partner, Turnover, Window};
+use partner_priority::{
+    CsvImport, Language, Ledger, Money, ParetoPolicy, Partner, PartnerId, Segmentation, Turnover, Window, segment,
+};
 use rust_decimal::Decimal;
 
 const USAGE: &str = "\
@@ -117,6 +119,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
     let window = Window::before(as_of, args.months)?;
     print_turnover_report(&ledger, &partners, window, as_of, args.lang);
+    let totals: Vec<(PartnerId, Decimal)> =
+        ledger.turnovers(window).into_iter().map(|t| (t.partner().clone(), t.total())).collect();
+    let segmentation = segment(&totals, &ParetoPolicy::default())?;
+    println!();
+    print_pareto(&segmentation, args.lang);
     Ok(())
 }
 
@@ -177,5 +184,47 @@ fn truncate(text: &str, width: usize) -> String {
         let mut out: String = text.chars().take(width - 1).collect();
         out.push('…');
         out
+    }
+}
+
+fn print_pareto(s: &Segmentation, lang: Language) {
+    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
+    let pct = |d: Decimal| lang.format_percent(d, 1);
+    println!("{}", t("ABC(D) segments by turnover (Pareto)", "ABC(D)-сегменты по обороту (Парето)"));
+    println!(
+        "{:<18} {:>8} {:>10} {:>16} {:>10}   {}",
+        t("segment", "сегмент"),
+        t("partners", "партнёры"),
+        t("share", "доля"),
+        t("turnover", "оборот"),
+        t("share", "доля"),
+        t("article: partners / turnover", "статья: партнёры / оборот"),
+    );
+    for row in s.table() {
+        let e = row.expected;
+        let expected_turnover =
+            if e.turnover_is_upper_bound { format!("< {}", pct(e.turnover)) } else { pct(e.turnover) };
+        println!(
+            "{:<18} {:>8} {:>10} {:>16} {:>10}   {} / {}",
+            format!("{} {}", row.segment, row.segment.name(lang)),
+            row.partners,
+            pct(row.partner_share),
+            lang.format_amount(row.turnover, 0),
+            pct(row.turnover_share),
+            pct(e.partners),
+            expected_turnover,
+        );
+    }
+    if let Some(c) = s.concentration() {
+        println!(
+            "{}: Gini {}, {} {}, {} {}, HHI {}",
+            t("Concentration", "Концентрация"),
+            lang.format_amount(c.gini, 3),
+            t("top 20 % of partners hold", "у 20 % крупнейших"),
+            pct(c.top_20_share),
+            t("the largest partner", "у крупнейшего партнёра"),
+            pct(c.top_partner_share),
+            lang.format_amount(c.hhi, 0),
+        );
     }
 }

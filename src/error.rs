@@ -358,6 +358,10 @@ impl Error {
         ErrorKind::Overflow { what }.into()
     }
 
+    pub(crate) fn policy(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ErrorKind::InvalidPolicy { field: field.into(), reason: reason.into() }.into()
+    }
+
     pub(crate) fn value(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
         ErrorKind::InvalidValue { field: field.into(), value: shorten(value), reason: reason.into() }.into()
     }

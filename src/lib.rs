@@ -51,6 +51,9 @@
 //!   built in parallel [`merge`](Ledger::merge).
 //! - [`Turnover`]: one partner's monthly series and KPIs over a window
 //!   (turnover, margin, deals, average deal).
+//! - [`segment`], [`ParetoPolicy`] and [`Segment`]: ABC(D) Pareto segments
+//!   with an exact, tie-safe contract, the Pareto table and concentration
+//!   figures (Gini, top-20 % share, HHI, Lorenz curve).
 //! - [`CsvImport`]: invoice lines and partners from CSV files.
 //! - [`Error`]: the one error type.
 //!
@@ -70,11 +73,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod error;
+mod exact;
 #[cfg(feature = "csv")]
 mod import;
 mod lang;
 mod ledger;
 mod money;
+mod pareto;
 mod partner;
 mod period;
 
@@ -86,6 +91,10 @@ pub use ledger::{
     Ledger, MAX_SALE_DATE, MIN_SALE_DATE, MonthFigures, MonthlyFigures, PaymentFigures, Sale, Turnover, UnpaidAmount,
 };
 pub use money::{Currency, Money};
+pub use pareto::{
+    Boundary, Concentration, ExpectedProfile, LorenzPoint, ParetoBasis, ParetoPolicy, ParetoRow, Segment, SegmentEntry,
+    Segmentation, segment,
+};
 pub use partner::{MAX_ID_LEN, Partner, PartnerId};
 pub use period::{Month, ReviewPeriod, Window};
 

@@ -1,0 +1,221 @@
+//! Exact integer helpers for the analyses: decimals at a common scale,
+//! 256-bit products for comparisons, and ratios as decimals.
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+
+/// Decimals brought to one scale as `i128` integers, so that sums and
+/// comparisons are exact integer operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scaled {
+    pub(crate) scale: u32,
+}
+
+impl Scaled {
+    /// The smallest scale that represents every value exactly.
+    pub(crate) fn common<'a, I: IntoIterator<Item = &'a Decimal>>(values: I) -> Scaled {
+        let scale = values.into_iter().map(|v| v.normalize().scale()).max().unwrap_or(0);
+        Scaled { scale }
+    }
+
+    /// `value` as an integer at this scale.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Overflow`] if it does not fit an `i128`.
+    pub(crate) fn int(&self, value: Decimal, what: &'static str) -> Result<i128> {
+        let v = value.normalize();
+        let shift = self.scale.checked_sub(v.scale()).ok_or_else(|| Error::overflow(what))?;
+        10i128.checked_pow(shift).and_then(|f| v.mantissa().checked_mul(f)).ok_or_else(|| Error::overflow(what))
+    }
+
+    /// An integer at this scale back as a decimal (rounded only beyond
+    /// Decimal's 28 significant digits, which sums of real amounts never
+    /// reach).
+    pub(crate) fn decimal(&self, value: i128) -> Decimal {
+        to_decimal(value, self.scale)
+    }
+}
+
+/// `mantissa × 10^-scale` as a decimal, dropping the lowest digits if the
+/// mantissa exceeds Decimal's 96 bits.
+pub(crate) fn to_decimal(mut mantissa: i128, mut scale: u32) -> Decimal {
+    loop {
+        if scale <= Decimal::MAX_SCALE {
+            if let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+                return d;
+            }
+        }
+        if scale == 0 {
+            // Beyond Decimal's range: saturate (callers check ranges first).
+            return if mantissa < 0 { Decimal::MIN } else { Decimal::MAX };
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+}
+
+/// The number of decimal places of every ratio (shares, coefficients).
+pub(crate) const RATIO_DP: u32 = 18;
+const RATIO_ONE: u128 = 1_000_000_000_000_000_000;
+
+/// `num / den` as a decimal, truncated toward zero to [`RATIO_DP`] (18)
+/// decimal places, exactly (integer long division; no rounding beyond the
+/// truncation), with trailing zeros removed. Zero when `den` is zero.
+pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
+    if den == 0 || num == 0 {
+        return Decimal::ZERO;
+    }
+    let negative = (num < 0) != (den < 0);
+    let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+    let int = n / d;
+    let rem = n % d;
+    let frac = if d < 1 << 64 {
+        // rem < d < 2^64, so rem × 10^18 < 2^124.
+        rem * RATIO_ONE / d
+    } else {
+        div_wide(mul_wide(rem, RATIO_ONE), d)
+    };
+    let mut scale = RATIO_DP;
+    let mut mantissa = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
+        Some(m) if m < 1 << 96 => m,
+        // Ratios this large do not occur in shares; keep the integer part.
+        _ => {
+            scale = 0;
+            int.min((1 << 96) - 1)
+        }
+    };
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
+    if negative { -value } else { value }
+}
+
+/// `(high, low) / d` for a quotient known to fit a `u128` (the high part is
+/// below `d`), by binary long division.
+fn div_wide((mut high, mut low): (u128, u128), d: u128) -> u128 {
+    let mut quotient = 0u128;
+    for _ in 0..128 {
+        // Shift (high, low) left by one; the bit leaving `high` matters.
+        let carry = high >> 127;
+        high = (high << 1) | (low >> 127);
+        low <<= 1;
+        quotient <<= 1;
+        if carry == 1 || high >= d {
+            high = high.wrapping_sub(d);
+            quotient |= 1;
+        }
+    }
+    quotient
+}
+
+/// The full 256-bit product of two `u128`s, as (high, low).
+pub(crate) fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_hi, a_lo) = (a >> 64, a & MASK);
+    let (b_hi, b_lo) = (b >> 64, b & MASK);
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    let mid = (lo_lo >> 64) + (hi_lo & MASK) + (lo_hi & MASK);
+    let low = (lo_lo & MASK) | (mid << 64);
+    let high = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (mid >> 64);
+    (high, low)
+}
+
+/// A share cut-off in percent, prepared for exact comparisons of fractions
+/// `num / den` against `percent / 100`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cut {
+    /// `percent = mantissa × 10^-scale`; the comparison multiplies by
+    /// `100 × 10^scale`.
+    mantissa: u128,
+    factor: u128,
+}
+
+impl Cut {
+    /// A cut-off of `percent` (0 < percent ≤ 100 is checked by the policy).
+    pub(crate) fn new(percent: Decimal) -> Cut {
+        let p = percent.normalize();
+        Cut {
+            mantissa: p.mantissa().unsigned_abs(),
+            // scale ≤ 28, so 100 × 10^28 fits a u128.
+            factor: 100 * 10u128.pow(p.scale()),
+        }
+    }
+
+    /// `num / den < percent / 100`, exactly (`den > 0`).
+    pub(crate) fn above(&self, num: u128, den: u128) -> bool {
+        mul_wide(num, self.factor) < mul_wide(self.mantissa, den)
+    }
+
+    /// `num / den ≤ percent / 100`, exactly (`den > 0`).
+    pub(crate) fn at_or_above(&self, num: u128, den: u128) -> bool {
+        mul_wide(num, self.factor) <= mul_wide(self.mantissa, den)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_products_are_exact() {
+        assert_eq!(mul_wide(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
+        assert_eq!(mul_wide(1 << 64, 1 << 64), (1, 0));
+        assert_eq!(mul_wide(12345, 678), (0, 12345 * 678));
+        let big = 10u128.pow(30);
+        let (hi, lo) = mul_wide(big, big); // 1e60
+        assert!(hi > 0);
+        assert_eq!(mul_wide(big, big), (hi, lo));
+    }
+
+    #[test]
+    fn cuts_compare_exactly() {
+        let cut = Cut::new(Decimal::new(80, 0));
+        assert!(cut.above(79, 100));
+        assert!(!cut.above(80, 100));
+        assert!(cut.at_or_above(80, 100));
+        assert!(!cut.at_or_above(801, 1000));
+        // 80 % of a base that overflows u128 when multiplied naively.
+        let base = u128::MAX / 3;
+        let eighty = base / 5 * 4;
+        assert!(Cut::new(Decimal::new(80, 0)).at_or_above(eighty, base));
+        let odd = Cut::new(Decimal::new(333_333_333, 7)); // 33.3333333 %
+        assert!(!odd.above(1, 3));
+    }
+
+    #[test]
+    fn scaled_values_are_exact_and_checked() {
+        let values = [Decimal::new(15, 1), Decimal::new(2, 0), Decimal::new(-125, 3)];
+        let s = Scaled::common(values.iter());
+        assert_eq!(s.scale, 3);
+        assert_eq!(s.int(values[0], "x").unwrap(), 1500);
+        assert_eq!(s.decimal(-125), Decimal::new(-125, 3));
+        let fine = Scaled { scale: 28 };
+        assert!(fine.int(Decimal::MAX, "x").is_err());
+    }
+
+    #[test]
+    fn ratios() {
+        assert_eq!(ratio(1, 4), Decimal::new(25, 2));
+        assert_eq!(ratio(0, 7), Decimal::ZERO);
+        assert_eq!(ratio(5, 0), Decimal::ZERO);
+        assert_eq!(ratio(-1, 8), Decimal::new(-125, 3));
+        assert_eq!(ratio(1, 3), Decimal::new(333_333_333_333_333_333, 18));
+        assert_eq!(ratio(2, 3), Decimal::new(666_666_666_666_666_666, 18)); // truncated
+        assert_eq!(ratio(7, 2), Decimal::new(35, 1));
+        assert_eq!(ratio(-2, -3), ratio(2, 3));
+        let huge = i128::MAX / 2;
+        assert_eq!(ratio(huge, huge), Decimal::ONE);
+        assert_eq!(ratio(huge / 3, huge), Decimal::new(333_333_333_333_333_333, 18));
+        assert_eq!(ratio(huge - 1, huge), Decimal::new(999_999_999_999_999_999, 18));
+        // The wide path agrees with the narrow one on the same rational.
+        let d = 3 * (1i128 << 70);
+        assert_eq!(ratio(1 << 70, d), ratio(1, 3));
+    }
+}
