@@ -15,8 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use partner_priority::{
-    CsvImport, Language, Ledger, Money, ParetoPolicy, Partner, PartnerId, Segmentation, Turnover, Window, segment,
+    CsvImport, Language, Ledger, Money, ParetoPolicy, Partner, PartnerId, Placement, Review, Segmentation, Tier,
+    TierPolicy, TierState, Turnover, Window, review, segment, tier_table,
 };
 use rust_decimal::Decimal;
 
@@ -124,6 +127,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let segmentation = segment(&totals, &ParetoPolicy::default())?;
     println!();
     print_pareto(&segmentation, args.lang);
+
+    // Tiers now and one quarter earlier; the earlier review's states carry
+    // hysteresis into this one.
+    let policy = TierPolicy::default();
+    let previous_window = window.shifted_back(3)?;
+    let (previous, states) = placements(&ledger, &partners, previous_window, &policy, &HashMap::new())?;
+    let (current, _) = placements(&ledger, &partners, window, &policy, &states)?;
+    println!();
+    print_tiers(&current, &totals, ledger.currency(), args.lang)?;
+    println!();
+    print_review(&review(&previous, &current)?, previous_window, window, args.lang);
     Ok(())
 }
 
@@ -226,5 +240,118 @@ fn print_pareto(s: &Segmentation, lang: Language) {
             pct(c.top_partner_share),
             lang.format_amount(c.hhi, 0),
         );
+    }
+}
+
+type States = HashMap<PartnerId, TierState>;
+
+/// Segments and tiers of every partner over `window`.
+fn placements(
+    ledger: &Ledger,
+    partners: &[Partner],
+    window: Window,
+    policy: &TierPolicy,
+    previous: &States,
+) -> Result<(Vec<Placement>, States), Box<dyn Error>> {
+    let starts: HashMap<&str, chrono::NaiveDate> =
+        partners.iter().filter_map(|p| Some((p.id.as_str(), p.start_date?))).collect();
+    let turnovers = ledger.turnovers(window);
+    let totals: Vec<(PartnerId, Decimal)> = turnovers.iter().map(|t| (t.partner().clone(), t.total())).collect();
+    let segmentation = segment(&totals, &ParetoPolicy::default())?;
+    let segments: HashMap<&PartnerId, _> = segmentation.entries().iter().map(|e| (&e.partner, e.segment)).collect();
+    let mut out = Vec::with_capacity(turnovers.len());
+    let mut states = States::new();
+    for t in &turnovers {
+        let first_sale = t.months().iter().find(|m| !m.turnover.is_zero() || m.deals > 0).map(|m| m.month);
+        let months = policy.months(window, starts.get(t.partner().as_str()).copied(), first_sale);
+        let assignment = policy.assign(t.total_money(), months, previous.get(t.partner()).copied())?;
+        states.insert(t.partner().clone(), assignment.state());
+        let segment = segments.get(t.partner()).copied().ok_or("partner without a segment")?;
+        out.push(Placement::new(t.partner().clone(), segment, assignment.tier));
+    }
+    Ok((out, states))
+}
+
+fn print_tiers(
+    current: &[Placement],
+    totals: &[(PartnerId, Decimal)],
+    currency: partner_priority::Currency,
+    lang: Language,
+) -> Result<(), Box<dyn Error>> {
+    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
+    let turnover: HashMap<&PartnerId, Decimal> = totals.iter().map(|(id, v)| (id, *v)).collect();
+    let rows = tier_table(current.iter().map(|p| (p.tier, turnover.get(&p.partner).copied().unwrap_or_default())))?;
+    let policy = TierPolicy::default();
+    println!("{}", t("Volume tiers by monthly turnover", "Категории по объёму продаж в месяц"));
+    println!(
+        "{:<12} {:<22} {:>8} {:>18}",
+        t("tier", "категория"),
+        t("per month", "в месяц"),
+        t("partners", "партнёры"),
+        t("turnover", "оборот")
+    );
+    for row in rows {
+        let band = match (policy.floor(row.tier), row.tier.next().and_then(|n| policy.floor(n))) {
+            (Some(f), _) if row.tier == Tier::Gold => format!("> {}", lang.format_amount(f.amount(), 0)),
+            (Some(f), Some(n)) => {
+                format!("{} – {}", lang.format_amount(f.amount(), 0), lang.format_amount(n.amount(), 0))
+            }
+            (None, Some(n)) => format!("< {}", lang.format_amount(n.amount(), 0)),
+            _ => String::new(),
+        };
+        println!(
+            "{:<12} {:<22} {:>8} {:>18}",
+            row.tier.name(lang),
+            format!("{band} {}", lang.currency_sign(&currency)),
+            row.partners,
+            lang.format_amount(row.turnover, 0)
+        );
+    }
+    Ok(())
+}
+
+fn print_review(r: &Review, previous: Window, current: Window, lang: Language) {
+    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
+    println!(
+        "{} {previous} → {current}: {} {}, {} {}, {} {}",
+        t("Migrations", "Миграции"),
+        r.continuing(),
+        t("partners in both", "партнёров в обоих"),
+        r.new.len(),
+        t("new", "новых"),
+        r.gone.len(),
+        t("gone", "ушедших"),
+    );
+    println!(
+        "  {}: {} {}, {} {}, {} {}",
+        t("segments", "сегменты"),
+        r.segments.up.len(),
+        t("up", "вверх"),
+        r.segments.down.len(),
+        t("down", "вниз"),
+        r.segments.unchanged,
+        t("unchanged", "без изменений"),
+    );
+    println!(
+        "  {}: {} {}, {} {}, {} {}",
+        t("tiers", "категории"),
+        r.tiers.up.len(),
+        t("up", "вверх"),
+        r.tiers.down.len(),
+        t("down", "вниз"),
+        r.tiers.unchanged,
+        t("unchanged", "без изменений"),
+    );
+    println!(
+        "  {:<14} {:>8} {:>8} {:>8} {:>8}",
+        t("tier from \\ to", "из \\ в"),
+        "Gold",
+        "Silver",
+        "Bronze",
+        "Beginner"
+    );
+    for (i, tier) in Tier::ALL.iter().enumerate() {
+        let row = r.tiers.matrix[i];
+        println!("  {:<14} {:>8} {:>8} {:>8} {:>8}", tier.name(lang), row[0], row[1], row[2], row[3]);
     }
 }

@@ -54,6 +54,11 @@
 //! - [`segment`], [`ParetoPolicy`] and [`Segment`]: ABC(D) Pareto segments
 //!   with an exact, tie-safe contract, the Pareto table and concentration
 //!   figures (Gini, top-20 % share, HHI, Lorenz curve).
+//! - [`TierPolicy`] and [`Tier`]: Gold / Silver / Bronze / Beginner by
+//!   monthly turnover with configurable floors, hysteresis of demotions and
+//!   the progress to the next tier.
+//! - [`review`]: what moved between two reviews (migrations, new and lost
+//!   partners, the from × to matrix).
 //! - [`CsvImport`]: invoice lines and partners from CSV files.
 //! - [`Error`]: the one error type.
 //!
@@ -82,6 +87,8 @@ mod money;
 mod pareto;
 mod partner;
 mod period;
+mod review;
+mod tier;
 
 pub use error::{Error, ErrorKind, Location, Result};
 #[cfg(feature = "csv")]
@@ -97,6 +104,11 @@ pub use pareto::{
 };
 pub use partner::{MAX_ID_LEN, Partner, PartnerId};
 pub use period::{Month, ReviewPeriod, Window};
+pub use review::{Migrations, Move, Placement, Review, review};
+pub use tier::{
+    Averaging, DemotionSteps, Floor, Progress, Tier, TierAssignment, TierPolicy, TierPolicyBuilder, TierRow, TierState,
+    tier_table,
+};
 
 // The README's example compiles and runs as a doctest.
 #[cfg(all(doctest, feature = "csv"))]

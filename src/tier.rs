@@ -1,0 +1,788 @@
+//! Volume tiers by monthly turnover: Gold, Silver, Bronze, Beginner.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::lang::Language;
+use crate::money::{Currency, Money};
+use crate::period::{Month, Window};
+
+/// The article's volume tiers by monthly turnover.
+///
+/// | tier | the article's threshold (RUB a month) | meaning |
+/// | --- | --- | --- |
+/// | `Gold` | more than 500 000 | key strategic partners that bring a large part of revenue: maximum attention, exclusive terms, joint planning, priority support, top-level meetings, early access to new products |
+/// | `Silver` | 100 000 to 500 000 | stable growth and real potential: regular support, training and motivation, marketing materials, joint events, extended analytics |
+/// | `Bronze` | 20 000 to 100 000 | developing partners: active support and training, preferential terms, help with the sales strategy, regular review of results |
+/// | `Beginner` | under 20 000 | the start of the partnership: intensive support, training, motivation, free marketing materials, help with advertising, monitoring |
+///
+/// The thresholds are a [`TierPolicy`] and can be changed; the number of
+/// tiers cannot. `Tier` is deliberately **exhaustive** (not
+/// `#[non_exhaustive]`): the article defines exactly four tiers, playbooks
+/// must have an entry for each, and callers `match` on them; a fifth tier
+/// would change every playbook and report, so it would be a breaking change
+/// whatever the attribute said.
+///
+/// Tiers order from `Beginner` (lowest) to `Gold` (highest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Tier {
+    /// Under the Bronze floor (the article: under 20 000 RUB a month).
+    Beginner,
+    /// From the Bronze floor (the article: 20 000 to 100 000 RUB).
+    Bronze,
+    /// From the Silver floor (the article: 100 000 to 500 000 RUB).
+    Silver,
+    /// Above the Gold floor (the article: more than 500 000 RUB).
+    Gold,
+}
+
+impl Tier {
+    /// All tiers, highest first.
+    pub const ALL: [Tier; 4] = [Tier::Gold, Tier::Silver, Tier::Bronze, Tier::Beginner];
+
+    /// The next tier up, if any.
+    #[must_use]
+    pub fn next(&self) -> Option<Tier> {
+        match self {
+            Tier::Beginner => Some(Tier::Bronze),
+            Tier::Bronze => Some(Tier::Silver),
+            Tier::Silver => Some(Tier::Gold),
+            Tier::Gold => None,
+        }
+    }
+
+    /// The next tier down, if any.
+    #[must_use]
+    pub fn lower(&self) -> Option<Tier> {
+        match self {
+            Tier::Gold => Some(Tier::Silver),
+            Tier::Silver => Some(Tier::Bronze),
+            Tier::Bronze => Some(Tier::Beginner),
+            Tier::Beginner => None,
+        }
+    }
+
+    /// The tier's name.
+    #[must_use]
+    pub fn name(&self, lang: Language) -> &'static str {
+        match (self, lang) {
+            (Tier::Gold, Language::Ru) => "Золотой",
+            (Tier::Silver, Language::Ru) => "Серебряный",
+            (Tier::Bronze, Language::Ru) => "Бронзовый",
+            (Tier::Beginner, Language::Ru) => "Начинающий",
+            (Tier::Gold, _) => "Gold",
+            (Tier::Silver, _) => "Silver",
+            (Tier::Bronze, _) => "Bronze",
+            (Tier::Beginner, _) => "Beginner",
+        }
+    }
+
+    /// 0 for Gold … 3 for Beginner: the row in tables and matrices.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        match self {
+            Tier::Gold => 0,
+            Tier::Silver => 1,
+            Tier::Bronze => 2,
+            Tier::Beginner => 3,
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name(Language::En))
+    }
+}
+
+/// The lower boundary of a tier in monthly turnover: the amount and whether
+/// a partner exactly at it belongs to the tier.
+///
+/// The article's Gold floor is exclusive ("more than 500 000"), its Silver
+/// and Bronze floors are inclusive ("from 100 000", "from 20 000").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Floor {
+    amount: Decimal,
+    inclusive: bool,
+}
+
+impl Floor {
+    /// A floor that a partner reaches at exactly `amount` ("from").
+    #[must_use]
+    pub fn from(amount: Decimal) -> Floor {
+        Floor { amount, inclusive: true }
+    }
+
+    /// A floor that a partner must exceed ("more than").
+    #[must_use]
+    pub fn above(amount: Decimal) -> Floor {
+        Floor { amount, inclusive: false }
+    }
+
+    /// The amount per month.
+    #[must_use]
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// True if a partner exactly at the amount reaches the floor.
+    #[must_use]
+    pub fn is_inclusive(&self) -> bool {
+        self.inclusive
+    }
+
+    /// True if `total` over `months` months reaches the floor, compared
+    /// exactly (`total` against amount × months, no division).
+    fn reached(&self, total: Decimal, months: u32) -> Result<bool> {
+        let bar = self
+            .amount
+            .checked_mul(Decimal::from(months))
+            .ok_or_else(|| Error::overflow("a tier floor times the months"))?;
+        Ok(if self.inclusive { total >= bar } else { total > bar })
+    }
+}
+
+/// How the monthly figure of a partner that started inside the review
+/// window is averaged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Averaging {
+    /// Over the months since the partner started (its start month counts as
+    /// a whole month; if it sold earlier than its recorded start date, from
+    /// its first sale). A partner without a start date is averaged over the
+    /// whole window. This is the default: a newcomer that sells 150 000 a
+    /// month for three months is Silver, not Bronze.
+    #[default]
+    SinceStart,
+    /// Over the whole window, whatever the start date.
+    WholeWindow,
+}
+
+/// How many demotions one review may make.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DemotionSteps {
+    /// Straight to the tier the figure gives. This is the default.
+    #[default]
+    Unlimited,
+    /// At most one tier down per review.
+    One,
+}
+
+/// The tier thresholds and rules: the floors per month in one currency, how
+/// the monthly figure is averaged, and the hysteresis of demotions.
+///
+/// The default is the article's, in RUB: Gold `> 500 000`, Silver `≥ 100 000`
+/// and `≤ 500 000`, Bronze `≥ 20 000` and `< 100 000`, Beginner `< 20 000`;
+/// averaging since the start date; demotion at the first review below the
+/// floor (the article's plain rule).
+///
+/// Promotion always applies at once. Demotion applies after the partner has
+/// been below its tier's floor for `demote_after` consecutive reviews
+/// (default 1, the plain rule); with [`DemotionSteps::One`] it goes down at
+/// most one tier per review.
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::{Currency, DemotionSteps, Floor, TierPolicy};
+/// use rust_decimal::Decimal;
+///
+/// // Thresholds for a market in euros, with demotions held for two reviews.
+/// let policy = TierPolicy::builder(Currency::EUR)
+///     .bronze(Floor::from(Decimal::from(500)))
+///     .silver(Floor::from(Decimal::from(2_500)))
+///     .gold(Floor::above(Decimal::from(10_000)))
+///     .demote_after(2)
+///     .demotion_steps(DemotionSteps::One)
+///     .build()?;
+/// assert_eq!(policy.demote_after(), 2);
+///
+/// let bad = TierPolicy::builder(Currency::RUB).silver(Floor::from(Decimal::from(10_000))).build();
+/// assert!(bad.unwrap_err().to_string().contains("silver"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawTierPolicy", into = "RawTierPolicy"))]
+pub struct TierPolicy {
+    currency: Currency,
+    bronze: Floor,
+    silver: Floor,
+    gold: Floor,
+    averaging: Averaging,
+    demote_after: u32,
+    demotion_steps: DemotionSteps,
+}
+
+impl Default for TierPolicy {
+    fn default() -> TierPolicy {
+        TierPolicy {
+            currency: Currency::RUB,
+            bronze: Floor::from(Decimal::from(20_000)),
+            silver: Floor::from(Decimal::from(100_000)),
+            gold: Floor::above(Decimal::from(500_000)),
+            averaging: Averaging::SinceStart,
+            demote_after: 1,
+            demotion_steps: DemotionSteps::Unlimited,
+        }
+    }
+}
+
+/// Builds a checked [`TierPolicy`]; unset fields keep the article's
+/// defaults.
+#[derive(Clone, Debug)]
+pub struct TierPolicyBuilder {
+    policy: TierPolicy,
+}
+
+impl TierPolicyBuilder {
+    /// Sets the Bronze floor.
+    #[must_use]
+    pub fn bronze(mut self, floor: Floor) -> Self {
+        self.policy.bronze = floor;
+        self
+    }
+
+    /// Sets the Silver floor.
+    #[must_use]
+    pub fn silver(mut self, floor: Floor) -> Self {
+        self.policy.silver = floor;
+        self
+    }
+
+    /// Sets the Gold floor.
+    #[must_use]
+    pub fn gold(mut self, floor: Floor) -> Self {
+        self.policy.gold = floor;
+        self
+    }
+
+    /// Sets how the monthly figure is averaged.
+    #[must_use]
+    pub fn averaging(mut self, averaging: Averaging) -> Self {
+        self.policy.averaging = averaging;
+        self
+    }
+
+    /// Sets after how many consecutive reviews below its floor a partner is
+    /// demoted (at least 1).
+    #[must_use]
+    pub fn demote_after(mut self, reviews: u32) -> Self {
+        self.policy.demote_after = reviews;
+        self
+    }
+
+    /// Sets how far one review may demote.
+    #[must_use]
+    pub fn demotion_steps(mut self, steps: DemotionSteps) -> Self {
+        self.policy.demotion_steps = steps;
+        self
+    }
+
+    /// Checks and returns the policy.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPolicy`] naming the field: a negative floor
+    /// (`bronze.amount`…), floors that do not increase strictly from Bronze
+    /// to Gold, or `demote_after` of 0.
+    pub fn build(self) -> Result<TierPolicy> {
+        let p = self.policy;
+        for (name, floor) in [("bronze", p.bronze), ("silver", p.silver), ("gold", p.gold)] {
+            if floor.amount.is_sign_negative() && !floor.amount.is_zero() {
+                return Err(Error::policy(format!("{name}.amount"), format!("{} is negative", floor.amount)));
+            }
+        }
+        if p.silver.amount <= p.bronze.amount {
+            return Err(Error::policy(
+                "silver.amount",
+                format!("the Silver floor {} must be above the Bronze floor {}", p.silver.amount, p.bronze.amount),
+            ));
+        }
+        if p.gold.amount <= p.silver.amount {
+            return Err(Error::policy(
+                "gold.amount",
+                format!("the Gold floor {} must be above the Silver floor {}", p.gold.amount, p.silver.amount),
+            ));
+        }
+        if p.demote_after == 0 {
+            return Err(Error::policy("demotion.after_reviews", "must be at least 1"));
+        }
+        Ok(TierPolicy {
+            bronze: Floor { amount: p.bronze.amount.normalize(), ..p.bronze },
+            silver: Floor { amount: p.silver.amount.normalize(), ..p.silver },
+            gold: Floor { amount: p.gold.amount.normalize(), ..p.gold },
+            ..p
+        })
+    }
+}
+
+impl TierPolicy {
+    /// A builder starting from the article's defaults in `currency`.
+    #[must_use]
+    pub fn builder(currency: Currency) -> TierPolicyBuilder {
+        TierPolicyBuilder { policy: TierPolicy { currency, ..TierPolicy::default() } }
+    }
+
+    /// The currency of the floors.
+    #[must_use]
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The floor of a tier (`None` for Beginner, which has none).
+    #[must_use]
+    pub fn floor(&self, tier: Tier) -> Option<Floor> {
+        match tier {
+            Tier::Gold => Some(self.gold),
+            Tier::Silver => Some(self.silver),
+            Tier::Bronze => Some(self.bronze),
+            Tier::Beginner => None,
+        }
+    }
+
+    /// How the monthly figure is averaged.
+    #[must_use]
+    pub fn averaging(&self) -> Averaging {
+        self.averaging
+    }
+
+    /// After how many consecutive reviews below its floor a partner is demoted.
+    #[must_use]
+    pub fn demote_after(&self) -> u32 {
+        self.demote_after
+    }
+
+    /// How far one review may demote.
+    #[must_use]
+    pub fn demotion_steps(&self) -> DemotionSteps {
+        self.demotion_steps
+    }
+
+    /// The tier that a monthly figure alone gives (no hysteresis).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CurrencyMismatch`] if `monthly` is not in the policy's
+    /// currency.
+    pub fn tier_of(&self, monthly: Money) -> Result<Tier> {
+        self.check_currency(monthly.currency())?;
+        self.plain_tier(monthly.amount(), 1)
+    }
+
+    fn check_currency(&self, currency: Currency) -> Result<()> {
+        if currency == self.currency {
+            Ok(())
+        } else {
+            Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: currency }.into())
+        }
+    }
+
+    fn plain_tier(&self, total: Decimal, months: u32) -> Result<Tier> {
+        if months == 0 {
+            return Ok(Tier::Beginner);
+        }
+        for tier in [Tier::Gold, Tier::Silver, Tier::Bronze] {
+            if let Some(floor) = self.floor(tier) {
+                if floor.reached(total, months)? {
+                    return Ok(tier);
+                }
+            }
+        }
+        Ok(Tier::Beginner)
+    }
+
+    /// The number of months a partner's window turnover is averaged over.
+    ///
+    /// Under [`Averaging::SinceStart`], a partner whose start (its start
+    /// date, or its first sale in the window if that is earlier) falls
+    /// inside the window is averaged over the months from the start month to
+    /// the end of the window; a start after the window gives 0 months (the
+    /// partner has not started: Beginner with a monthly figure of 0).
+    /// Otherwise, and under [`Averaging::WholeWindow`], over the whole
+    /// window.
+    #[must_use]
+    pub fn months(&self, window: Window, start_date: Option<NaiveDate>, first_sale: Option<Month>) -> u32 {
+        if self.averaging == Averaging::WholeWindow {
+            return window.len();
+        }
+        let start = match (start_date.map(Month::of), first_sale) {
+            (Some(s), Some(f)) => Some(s.min(f)),
+            (s, f) => s.or(f).filter(|_| start_date.is_some()),
+        };
+        match start {
+            None => window.len(),
+            Some(s) if s <= window.first() => window.len(),
+            Some(s) if s > window.last() => 0,
+            Some(s) => window.last().months_since(s).unsigned_abs() + 1,
+        }
+    }
+
+    /// Assigns a tier to a partner: `total` is its turnover over `months`
+    /// months (see [`TierPolicy::months`]); `previous` is its state after the
+    /// previous review, which carries hysteresis.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CurrencyMismatch`] if `total` is not in the policy's
+    /// currency; [`ErrorKind::Overflow`] for a floor × months out of range.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use partner_priority::{Currency, Money, Tier, TierPolicy, TierState};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let policy = TierPolicy::builder(Currency::RUB).demote_after(2).build()?;
+    /// let year = |monthly: i64| Money::new(Decimal::from(monthly * 12), Currency::RUB);
+    ///
+    /// // 612 000 a month: Gold, 112 000 above the floor.
+    /// let a = policy.assign(year(612_000), 12, None)?;
+    /// assert_eq!(a.tier, Tier::Gold);
+    /// assert_eq!(a.progress.headroom, Some(Decimal::from(112_000)));
+    ///
+    /// // One dip below the floor is held (demote after 2 reviews) …
+    /// let b = policy.assign(year(450_000), 12, Some(a.state()))?;
+    /// assert_eq!((b.tier, b.plain), (Tier::Gold, Tier::Silver));
+    /// assert!(b.progress.drops_at_next_review);
+    /// // … the second demotes.
+    /// let c = policy.assign(year(450_000), 12, Some(b.state()))?;
+    /// assert_eq!(c.tier, Tier::Silver);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    pub fn assign(&self, total: Money, months: u32, previous: Option<TierState>) -> Result<TierAssignment> {
+        self.check_currency(total.currency())?;
+        let total = total.amount();
+        let plain = self.plain_tier(total, months)?;
+        let (tier, below_reviews) = match previous {
+            None => (plain, 0),
+            Some(prev) if plain >= prev.tier => (plain, 0),
+            Some(prev) => {
+                let below = prev.below_reviews.saturating_add(1);
+                if below >= self.demote_after {
+                    let demoted = match self.demotion_steps {
+                        DemotionSteps::Unlimited => plain,
+                        DemotionSteps::One => prev.tier.lower().unwrap_or(plain).max(plain),
+                    };
+                    (demoted, 0)
+                } else {
+                    (prev.tier, below)
+                }
+            }
+        };
+        let monthly = if months == 0 {
+            Decimal::ZERO
+        } else {
+            total.checked_div(Decimal::from(months)).unwrap_or(Decimal::ZERO).normalize()
+        };
+        let held = tier > plain;
+        let progress = Progress {
+            next: tier.next(),
+            to_next: tier.next().and_then(|t| self.floor(t)).map(|floor| (floor.amount - monthly).max(Decimal::ZERO)),
+            headroom: self.floor(tier).map(|floor| monthly - floor.amount),
+            drops_at_next_review: held && below_reviews.saturating_add(1) >= self.demote_after,
+        };
+        Ok(TierAssignment { tier, plain, monthly, months, below_reviews, progress })
+    }
+}
+
+/// A partner's tier state after a review: what the next review needs for
+/// hysteresis. It is part of every assessment, so passing the previous
+/// result in carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct TierState {
+    /// The tier assigned.
+    pub tier: Tier,
+    /// Consecutive reviews the partner has been below that tier's floor
+    /// (0 when its figure reaches the tier).
+    pub below_reviews: u32,
+}
+
+impl TierState {
+    /// A state: `tier` held for `below_reviews` reviews below its floor.
+    #[must_use]
+    pub fn new(tier: Tier, below_reviews: u32) -> TierState {
+        TierState { tier, below_reviews }
+    }
+}
+
+/// Where a partner stands against the tiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Progress {
+    /// The next tier up (`None` for Gold).
+    pub next: Option<Tier>,
+    /// The monthly amount still needed to reach the next tier's floor (for
+    /// an exclusive floor, such as Gold's, the figure must then exceed it).
+    pub to_next: Option<Decimal>,
+    /// How far the monthly figure may fall before it leaves its tier: the
+    /// figure minus the tier's floor; negative while a demotion is held.
+    /// `None` for Beginner.
+    pub headroom: Option<Decimal>,
+    /// True when the partner is below its tier's floor and one more review
+    /// below would demote it.
+    pub drops_at_next_review: bool,
+}
+
+/// A partner's tier with the figures behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct TierAssignment {
+    /// The tier assigned (after hysteresis).
+    pub tier: Tier,
+    /// The tier the monthly figure alone gives.
+    pub plain: Tier,
+    /// The monthly figure: the average monthly turnover (exact to 28
+    /// significant digits; the tier itself is decided without division).
+    pub monthly: Decimal,
+    /// The number of months averaged.
+    pub months: u32,
+    /// Consecutive reviews below the assigned tier's floor.
+    pub below_reviews: u32,
+    /// Distance to the next tier and headroom above the floor.
+    pub progress: Progress,
+}
+
+impl TierAssignment {
+    /// The state to pass to the next review.
+    #[must_use]
+    pub fn state(&self) -> TierState {
+        TierState { tier: self.tier, below_reviews: self.below_reviews }
+    }
+}
+
+/// One row of the tier table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct TierRow {
+    /// The tier.
+    pub tier: Tier,
+    /// Partners in it.
+    pub partners: u64,
+    /// Their turnover over the window.
+    pub turnover: Decimal,
+}
+
+/// The tier table: partners and turnover per tier, Gold first.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`] if a sum is out of range.
+pub fn tier_table<I: IntoIterator<Item = (Tier, Decimal)>>(items: I) -> Result<Vec<TierRow>> {
+    let mut rows: Vec<TierRow> =
+        Tier::ALL.iter().map(|&tier| TierRow { tier, partners: 0, turnover: Decimal::ZERO }).collect();
+    for (tier, turnover) in items {
+        if let Some(row) = rows.get_mut(tier.index()) {
+            row.partners += 1;
+            row.turnover = row.turnover.checked_add(turnover).ok_or_else(|| Error::overflow("a tier's turnover"))?;
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFloor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    above: Option<Decimal>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDemotion {
+    #[serde(default = "one")]
+    after_reviews: u32,
+    #[serde(default)]
+    steps: DemotionSteps,
+}
+
+#[cfg(feature = "serde")]
+fn one() -> u32 {
+    1
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTierPolicy {
+    currency: Currency,
+    gold: RawFloor,
+    silver: RawFloor,
+    bronze: RawFloor,
+    #[serde(default)]
+    averaging: Averaging,
+    #[serde(default = "default_demotion")]
+    demotion: RawDemotion,
+}
+
+#[cfg(feature = "serde")]
+fn default_demotion() -> RawDemotion {
+    RawDemotion { after_reviews: 1, steps: DemotionSteps::Unlimited }
+}
+
+#[cfg(feature = "serde")]
+impl RawFloor {
+    fn floor(&self, name: &str) -> Result<Floor> {
+        match (self.from, self.above) {
+            (Some(a), None) => Ok(Floor::from(a)),
+            (None, Some(a)) => Ok(Floor::above(a)),
+            _ => Err(Error::policy(name, "give exactly one of `from` (inclusive) or `above` (exclusive)")),
+        }
+    }
+
+    fn of(floor: Floor) -> RawFloor {
+        if floor.inclusive {
+            RawFloor { from: Some(floor.amount), above: None }
+        } else {
+            RawFloor { from: None, above: Some(floor.amount) }
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawTierPolicy> for TierPolicy {
+    type Error = Error;
+    fn try_from(raw: RawTierPolicy) -> Result<TierPolicy> {
+        TierPolicy::builder(raw.currency)
+            .gold(raw.gold.floor("gold")?)
+            .silver(raw.silver.floor("silver")?)
+            .bronze(raw.bronze.floor("bronze")?)
+            .averaging(raw.averaging)
+            .demote_after(raw.demotion.after_reviews)
+            .demotion_steps(raw.demotion.steps)
+            .build()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<TierPolicy> for RawTierPolicy {
+    fn from(p: TierPolicy) -> RawTierPolicy {
+        RawTierPolicy {
+            currency: p.currency,
+            gold: RawFloor::of(p.gold),
+            silver: RawFloor::of(p.silver),
+            bronze: RawFloor::of(p.bronze),
+            averaging: p.averaging,
+            demotion: RawDemotion { after_reviews: p.demote_after, steps: p.demotion_steps },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rub(kopecks: i64) -> Money {
+        Money::new(Decimal::new(kopecks, 2), Currency::RUB)
+    }
+
+    #[test]
+    fn the_articles_boundaries_to_the_kopeck() {
+        let p = TierPolicy::default();
+        let cases = [
+            (19_999_99, Tier::Beginner),
+            (20_000_00, Tier::Bronze),
+            (20_000_01, Tier::Bronze),
+            (99_999_99, Tier::Bronze),
+            (100_000_00, Tier::Silver),
+            (100_000_01, Tier::Silver),
+            (499_999_99, Tier::Silver),
+            (500_000_00, Tier::Silver),
+            (500_000_01, Tier::Gold),
+            (0, Tier::Beginner),
+            (-5_000_00, Tier::Beginner),
+        ];
+        for (kopecks, tier) in cases {
+            assert_eq!(p.tier_of(rub(kopecks)).unwrap(), tier, "{kopecks}");
+        }
+    }
+
+    #[test]
+    fn the_average_is_compared_without_division() {
+        // 100 000.00 × 3 − 0.01 over three months is just below Silver.
+        let p = TierPolicy::default();
+        assert_eq!(p.assign(rub(300_000_00 - 1), 3, None).unwrap().tier, Tier::Bronze);
+        assert_eq!(p.assign(rub(300_000_00), 3, None).unwrap().tier, Tier::Silver);
+    }
+
+    #[test]
+    fn another_currency_is_an_error() {
+        let p = TierPolicy::default();
+        let eur = Money::new(Decimal::ONE, Currency::EUR);
+        assert!(p.tier_of(eur).unwrap_err().is_currency_mismatch());
+        assert!(p.assign(eur, 12, None).unwrap_err().is_currency_mismatch());
+    }
+
+    #[test]
+    fn months_since_start() {
+        let p = TierPolicy::default();
+        let w = Window::before(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 12).unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let m = |y, mo| Month::new(y, mo).ok();
+        assert_eq!(p.months(w, None, m(2025, 6)), 12);
+        assert_eq!(p.months(w, d(2020, 1, 1), None), 12);
+        assert_eq!(p.months(w, d(2025, 10, 20), None), 3);
+        assert_eq!(p.months(w, d(2025, 10, 20), m(2025, 8)), 5); // sold before its recorded start
+        assert_eq!(p.months(w, d(2026, 2, 1), None), 0);
+        let whole = TierPolicy::builder(Currency::RUB).averaging(Averaging::WholeWindow).build().unwrap();
+        assert_eq!(whole.months(w, d(2025, 10, 20), None), 12);
+        // A partner that has not started yet is Beginner at 0.
+        let a = p.assign(rub(0), 0, None).unwrap();
+        assert_eq!((a.tier, a.monthly), (Tier::Beginner, Decimal::ZERO));
+    }
+
+    #[test]
+    fn progress_to_the_next_tier() {
+        let p = TierPolicy::default();
+        let a = p.assign(Money::new(Decimal::from(60_000 * 12), Currency::RUB), 12, None).unwrap();
+        assert_eq!(a.tier, Tier::Bronze);
+        assert_eq!(a.progress.next, Some(Tier::Silver));
+        assert_eq!(a.progress.to_next, Some(Decimal::from(40_000)));
+        assert_eq!(a.progress.headroom, Some(Decimal::from(40_000)));
+        let g = p.assign(Money::new(Decimal::from(612_000), Currency::RUB), 1, None).unwrap();
+        assert_eq!((g.progress.next, g.progress.to_next), (None, None));
+        let b = p.assign(rub(5_000_00), 1, None).unwrap();
+        assert_eq!(b.progress.headroom, None);
+        assert_eq!(b.progress.to_next, Some(Decimal::from(15_000)));
+    }
+
+    #[test]
+    fn one_step_demotion() {
+        let p = TierPolicy::builder(Currency::RUB).demotion_steps(DemotionSteps::One).build().unwrap();
+        let gold = Some(TierState::new(Tier::Gold, 0));
+        let a = p.assign(rub(0), 1, gold).unwrap();
+        assert_eq!(a.tier, Tier::Silver);
+        let b = p.assign(rub(0), 1, Some(a.state())).unwrap();
+        assert_eq!(b.tier, Tier::Bronze);
+    }
+
+    #[test]
+    fn policies_are_checked() {
+        let d = |v: i64| Decimal::from(v);
+        let err = |b: TierPolicyBuilder| b.build().unwrap_err().to_string();
+        let base = || TierPolicy::builder(Currency::RUB);
+        assert!(err(base().bronze(Floor::from(d(-1)))).contains("bronze.amount"));
+        assert!(err(base().silver(Floor::from(d(20_000)))).contains("silver.amount"));
+        assert!(err(base().gold(Floor::above(d(100_000)))).contains("gold.amount"));
+        assert!(err(base().demote_after(0)).contains("demotion.after_reviews"));
+        assert!(base().bronze(Floor::from(d(0))).build().is_ok());
+    }
+}
