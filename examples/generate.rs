@@ -31,6 +31,12 @@ fn main() -> Result<(), Box<dyn Error>> {
             let sample = synth::sample(300, 24, as_of, 20_261_101);
             synth::write_invoices(&sample, BufWriter::new(File::create(dir.join("invoices.csv"))?))?;
             synth::write_partners(&sample, BufWriter::new(File::create(dir.join("partners.csv"))?))?;
+            synth::write_risk(&sample, BufWriter::new(File::create(dir.join("risk.csv"))?))?;
+            for p in &sample.partners {
+                if p.kind != synth::Kind::Regular {
+                    println!("{} {:?}", p.id, p.kind);
+                }
+            }
             println!(
                 "wrote {} partners and {} invoice lines to {}",
                 sample.partners.len(),

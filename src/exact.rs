@@ -127,6 +127,43 @@ pub(crate) fn mul_wide(a: u128, b: u128) -> (u128, u128) {
     (high, low)
 }
 
+/// A 256-bit value times a 128-bit value, as 512 bits (most significant
+/// first).
+fn mul_wide_256((hi, lo): (u128, u128), b: u128) -> [u128; 4] {
+    mul_256_256((hi, lo), (0, b))
+}
+
+/// The 512-bit product of two 256-bit values, most significant limb first.
+fn mul_256_256(a: (u128, u128), b: (u128, u128)) -> [u128; 4] {
+    // Schoolbook multiplication in 128-bit limbs, accumulating 256-bit
+    // partial products.
+    let (a1, a0) = a;
+    let (b1, b0) = b;
+    let mut out = [0u128; 4]; // least significant first while building
+    let mut add_at = |pos: usize, (hi, lo): (u128, u128)| {
+        let mut carry;
+        let (v, c) = out[pos].overflowing_add(lo);
+        out[pos] = v;
+        carry = u128::from(c);
+        let (v, c1) = out[pos + 1].overflowing_add(hi);
+        let (v, c2) = v.overflowing_add(carry);
+        out[pos + 1] = v;
+        carry = u128::from(c1) + u128::from(c2);
+        let mut k = pos + 2;
+        while carry != 0 && k < 4 {
+            let (v, c) = out[k].overflowing_add(carry);
+            out[k] = v;
+            carry = u128::from(c);
+            k += 1;
+        }
+    };
+    add_at(0, mul_wide(a0, b0));
+    add_at(1, mul_wide(a0, b1));
+    add_at(1, mul_wide(a1, b0));
+    add_at(2, mul_wide(a1, b1));
+    [out[3], out[2], out[1], out[0]]
+}
+
 /// A share cut-off in percent, prepared for exact comparisons of fractions
 /// `num / den` against `percent / 100`.
 #[derive(Clone, Copy, Debug)]
@@ -153,6 +190,16 @@ impl Cut {
         mul_wide(num, self.factor) < mul_wide(self.mantissa, den)
     }
 
+    /// `num / den ≤ (percent / 100)²`, exactly (`den > 0` as a 256-bit
+    /// value; `num` a 128-bit value).
+    pub(crate) fn squared_at_or_above(&self, num: u128, den: (u128, u128)) -> bool {
+        // num × factor² ≤ mantissa² × den, all as 512-bit products.
+        let left = mul_wide_256(mul_wide(num, self.factor), self.factor);
+        let m2 = mul_wide(self.mantissa, self.mantissa);
+        let right = mul_256_256(m2, den);
+        left <= right
+    }
+
     /// `num / den ≤ percent / 100`, exactly (`den > 0`).
     pub(crate) fn at_or_above(&self, num: u128, den: u128) -> bool {
         mul_wide(num, self.factor) <= mul_wide(self.mantissa, den)
@@ -172,6 +219,17 @@ mod tests {
         let (hi, lo) = mul_wide(big, big); // 1e60
         assert!(hi > 0);
         assert_eq!(mul_wide(big, big), (hi, lo));
+    }
+
+    #[test]
+    fn products_of_256_bit_values() {
+        assert_eq!(mul_256_256((0, 3), (0, 5)), [0, 0, 0, 15]);
+        assert_eq!(mul_256_256((1, 0), (1, 0)), [0, 1, 0, 0]);
+        assert_eq!(mul_256_256((u128::MAX, u128::MAX), (0, 2)), [0, 1, u128::MAX, u128::MAX - 1]);
+        let cut = Cut::new(Decimal::from(10));
+        // 1 / 100 ≤ (10 %)² exactly, 101 / 10 000 is not.
+        assert!(cut.squared_at_or_above(1, (0, 100)));
+        assert!(!cut.squared_at_or_above(101, (0, 10_000)));
     }
 
     #[test]

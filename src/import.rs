@@ -9,6 +9,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::{Batch, Ledger, MAX_SALE_DATE, MIN_SALE_DATE, PartnerKey};
 use crate::money::Currency;
 use crate::partner::{Partner, PartnerId};
+use crate::risk::{CreditRating, RiskFacts};
+use rust_decimal::Decimal;
 
 /// The columns of an invoice-lines CSV, in the order of the documentation.
 const SALE_COLUMNS: &str = "partner_id, date, amount, currency, invoice_id, margin, cost, due_date, paid_date";
@@ -409,6 +411,125 @@ impl CsvImport {
     }
 }
 
+/// The columns of a risk-facts CSV.
+const RISK_COLUMNS: &str = "partner_id, insolvency, credit_rating, credit_limit, credit_used, on_time_delivery, \
+    defect_rate, return_rate, complaints, negative_reviews, violations, open_disputes, contract_breaches, court_cases";
+
+impl CsvImport {
+    /// Reads risk facts from CSV: a `partner_id` column and any of the
+    /// [`RiskFacts`] fields as columns (`insolvency` as `true`/`false`,
+    /// `yes`/`no`, `1`/`0` or `да`/`нет`; `credit_rating` as a letter grade;
+    /// rates in percent; counts as whole numbers). Empty fields are unknown.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingColumn`], [`ErrorKind::UnknownColumn`] (unless
+    /// unknown columns are ignored), [`ErrorKind::DuplicateColumn`];
+    /// [`ErrorKind::Csv`]; [`ErrorKind::InvalidValue`] and
+    /// [`ErrorKind::InvalidPartnerId`] with line and column (including the
+    /// checks of [`RiskFacts::check`]); [`ErrorKind::DuplicatePartner`];
+    /// [`ErrorKind::Io`].
+    pub fn read_risk_facts<R: Read>(&self, reader: R) -> Result<Vec<RiskFacts>> {
+        let mut rdr = self.reader(reader);
+        let headers = rdr.byte_headers().map_err(csv_error)?.clone();
+        let known: Vec<&str> = RISK_COLUMNS.split(',').map(str::trim).collect();
+        let mut columns: Vec<Option<&str>> = Vec::with_capacity(headers.len());
+        for (pos, raw) in headers.iter().enumerate() {
+            let name = header_name(raw, pos).map_err(|e| e.at_line(1))?;
+            match known.iter().find(|k| **k == name) {
+                Some(k) if columns.contains(&Some(*k)) => {
+                    return Err(Error::from(ErrorKind::DuplicateColumn { column: name }).at_line(1));
+                }
+                Some(k) => columns.push(Some(*k)),
+                None if self.ignore_unknown_columns => columns.push(None),
+                None => {
+                    return Err(Error::from(ErrorKind::UnknownColumn {
+                        column: crate::error::shorten(&name),
+                        expected: RISK_COLUMNS,
+                    })
+                    .at_line(1));
+                }
+            }
+        }
+        let Some(id_col) = columns.iter().position(|c| *c == Some("partner_id")) else {
+            return Err(Error::from(ErrorKind::MissingColumn { column: "partner_id" }).at_line(1));
+        };
+        let mut seen: std::collections::HashMap<PartnerId, u64> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(e)),
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            let id = text(record.get(id_col).unwrap_or_default(), "partner_id")
+                .and_then(PartnerId::new)
+                .map_err(|e| e.at_line(line).at_column("partner_id"))?;
+            if let Some(&first) = seen.get(&id) {
+                return Err(Error::from(ErrorKind::DuplicatePartner { partner: id.clone(), first_line: Some(first) })
+                    .at_line(line)
+                    .for_partner(&id));
+            }
+            seen.insert(id.clone(), line);
+            let mut facts = RiskFacts::new(id.clone());
+            for (pos, column) in columns.iter().enumerate() {
+                let Some(column) = column else { continue };
+                let raw = record.get(pos).unwrap_or_default();
+                if *column == "partner_id" || raw.is_empty() {
+                    continue;
+                }
+                set_fact(&mut facts, column, text(raw, column)?)
+                    .map_err(|e| e.at_line(line).at_column(column).for_partner(&id))?;
+            }
+            facts.check().map_err(|e| e.at_line(line))?;
+            out.push(facts);
+        }
+        Ok(out)
+    }
+
+    /// Reads risk facts from a file.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the file cannot be opened, and any error of
+    /// [`read_risk_facts`](CsvImport::read_risk_facts).
+    pub fn read_risk_facts_path<P: AsRef<Path>>(&self, path: P) -> Result<Vec<RiskFacts>> {
+        let file = std::fs::File::open(path)?;
+        self.read_risk_facts(file)
+    }
+}
+
+fn set_fact(f: &mut RiskFacts, column: &str, value: &str) -> Result<()> {
+    let decimal =
+        || Decimal::from_str_exact(value.trim()).map_err(|_| Error::value(column, value, "expected a decimal number"));
+    let count = || value.trim().parse::<u32>().map_err(|_| Error::value(column, value, "expected a whole number"));
+    match column {
+        "insolvency" => {
+            f.insolvency = Some(match value.trim().to_lowercase().as_str() {
+                "true" | "yes" | "1" | "да" => true,
+                "false" | "no" | "0" | "нет" => false,
+                _ => return Err(Error::value(column, value, "expected true or false")),
+            });
+        }
+        "credit_rating" => f.credit_rating = Some(CreditRating::parse(value)?),
+        "credit_limit" => f.credit_limit = Some(decimal()?),
+        "credit_used" => f.credit_used = Some(decimal()?),
+        "on_time_delivery" => f.on_time_delivery = Some(decimal()?),
+        "defect_rate" => f.defect_rate = Some(decimal()?),
+        "return_rate" => f.return_rate = Some(decimal()?),
+        "complaints" => f.complaints = Some(count()?),
+        "negative_reviews" => f.negative_reviews = Some(count()?),
+        "violations" => f.violations = Some(count()?),
+        "open_disputes" => f.open_disputes = Some(count()?),
+        "contract_breaches" => f.contract_breaches = Some(count()?),
+        "court_cases" => f.court_cases = Some(count()?),
+        _ => {}
+    }
+    Ok(())
+}
+
 pub(crate) fn csv_error(err: csv::Error) -> Error {
     let line = err.position().map(csv::Position::line);
     let error = match err.into_kind() {
@@ -624,6 +745,30 @@ mod tests {
         assert!(err.is_duplicate());
         assert_eq!(err.line(), Some(2));
         assert_eq!(ledger, before);
+    }
+
+    #[test]
+    fn risk_facts_are_read_and_checked() {
+        let data = "partner_id,insolvency,credit_rating,credit_limit,credit_used,on_time_delivery,court_cases\n\
+                    A,нет,ruBBB-,1000000,250000.50,97.5,0\n\
+                    B,,,,,,\n";
+        let facts = CsvImport::new().read_risk_facts(data.as_bytes()).unwrap();
+        assert_eq!(facts.len(), 2);
+        assert_eq!(facts[0].insolvency, Some(false));
+        assert_eq!(facts[0].credit_rating, Some(CreditRating::Bbb));
+        assert_eq!(facts[0].credit_used, Some(Decimal::new(25_000_050, 2)));
+        assert_eq!(facts[1], RiskFacts::new(PartnerId::new("B").unwrap()));
+        let bad = "partner_id,defect_rate\nA,5\nB,150\n";
+        let err = CsvImport::new().read_risk_facts(bad.as_bytes()).unwrap_err();
+        assert_eq!(err.line(), Some(3));
+        assert!(err.to_string().contains("defect_rate"), "{err}");
+        let bad = "partner_id,complaints\nA,many\n";
+        let err = CsvImport::new().read_risk_facts(bad.as_bytes()).unwrap_err();
+        assert_eq!((err.line(), err.column()), (Some(2), Some("complaints")));
+        let err = CsvImport::new().read_risk_facts("partner_id,complaints\nA,1\nA,2\n".as_bytes()).unwrap_err();
+        assert!(err.is_duplicate());
+        let err = CsvImport::new().read_risk_facts("partner_id,complants\n".as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::UnknownColumn { .. }));
     }
 
     #[test]

@@ -42,6 +42,14 @@ impl Language {
         }
     }
 
+    /// Picks the text for this language.
+    pub(crate) fn pick<'a>(&self, en: &'a str, ru: &'a str) -> &'a str {
+        match self {
+            Language::Ru => ru,
+            _ => en,
+        }
+    }
+
     /// An amount rounded half away from zero to `dp` decimal places, with
     /// grouped thousands: `1,234,567.89` in English, `1 234 567,89` in
     /// Russian (a narrow no-break space, U+202F, groups the digits, and the

@@ -57,6 +57,11 @@
 //! - [`TierPolicy`] and [`Tier`]: Gold / Silver / Bronze / Beginner by
 //!   monthly turnover with configurable floors, hysteresis of demotions and
 //!   the progress to the next tier.
+//! - [`RiskPolicy`], [`RiskFacts`] and [`RiskProfile`]: risk in the
+//!   article's four categories, crisis alerts with action plans, and the
+//!   concentration risk of the network.
+//! - [`PotentialPolicy`] and [`Potential`]: growth potential from the
+//!   turnover history (trend, year on year, X / Y / Z stability).
 //! - [`review`]: what moved between two reviews (migrations, new and lost
 //!   partners, the from × to matrix).
 //! - [`CsvImport`]: invoice lines and partners from CSV files.
@@ -87,7 +92,9 @@ mod money;
 mod pareto;
 mod partner;
 mod period;
+mod potential;
 mod review;
+mod risk;
 mod tier;
 
 pub use error::{Error, ErrorKind, Location, Result};
@@ -104,7 +111,13 @@ pub use pareto::{
 };
 pub use partner::{MAX_ID_LEN, Partner, PartnerId};
 pub use period::{Month, ReviewPeriod, Window};
+pub use potential::{Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, Stability, TierGap};
 pub use review::{Migrations, Move, Placement, Review, review};
+pub use risk::{
+    Action, AlertKind, CategoryRisk, ConcentrationPolicy, ConcentrationRisk, CreditRating, CrisisAlert, CrisisPolicy,
+    Evidence, EvidenceValue, Indicator, OverallRule, PaymentDiscipline, RiskAssessment, RiskCategory, RiskFacts,
+    RiskLevel, RiskPolicy, RiskProfile, Thresholds,
+};
 pub use tier::{
     Averaging, DemotionSteps, Floor, Progress, Tier, TierAssignment, TierPolicy, TierPolicyBuilder, TierRow, TierState,
     tier_table,

@@ -376,6 +376,57 @@ pub fn write_partners<W: Write>(sample: &Sample, mut out: W) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes risk facts for part of the sample: what a sales team would have
+/// noted about delivery, complaints, disputes and credit.
+pub fn write_risk<W: Write>(sample: &Sample, mut out: W) -> io::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(sample.partners.len() as u64 * 7919);
+    writeln!(
+        out,
+        "partner_id,insolvency,credit_rating,credit_limit,credit_used,on_time_delivery,defect_rate,complaints,negative_reviews,violations,open_disputes,contract_breaches,court_cases"
+    )?;
+    fn opt(rng: &mut ChaCha8Rng, p: f64, v: String) -> String {
+        if rng.random_bool(p) { v } else { String::new() }
+    }
+    for p in &sample.partners {
+        let crisis = p.kind == Kind::Crisis;
+        if !crisis && !rng.random_bool(0.45) {
+            continue;
+        }
+        let big = p.base > 30_000_000.0;
+        let insolvency = if crisis { "false".to_owned() } else { opt(&mut rng, 0.5, "false".to_owned()) };
+        let ratings = ["AA", "A+", "A-", "BBB+", "BBB", "BBB-", "BB+", "BB", "B+", "B"];
+        let grade = ratings[rng.random_range(0..ratings.len())];
+        let rating = if big { opt(&mut rng, 0.6, format!("ru{grade}")) } else { String::new() };
+        let limit = (p.base * 1.5 / 100.0).round().max(50_000.0);
+        let (credit_limit, credit_used) = if rng.random_bool(0.5) || crisis {
+            let used = if crisis { limit * 1.08 } else { limit * rng.random_range(0.1..0.95) };
+            (format!("{limit:.0}"), format!("{:.2}", used))
+        } else {
+            (String::new(), String::new())
+        };
+        let on_time_value: f64 = rng.random_range(82.0..100.0);
+        let on_time = if crisis { "78.5".to_owned() } else { opt(&mut rng, 0.6, format!("{on_time_value:.1}")) };
+        let defect_value: f64 = rng.random_range(0.0..6.0);
+        let defects = opt(&mut rng, 0.4, format!("{defect_value:.1}"));
+        fn count(rng: &mut ChaCha8Rng, p: f64, max: u32) -> String {
+            let v = rng.random_range(0..max);
+            opt(rng, p, v.to_string())
+        }
+        let complaints = count(&mut rng, 0.6, 8);
+        let reviews = count(&mut rng, 0.4, 12);
+        let violations = if rng.random_bool(0.05) { "1".to_owned() } else { count(&mut rng, 0.3, 1) };
+        let disputes = if crisis { "2".to_owned() } else { count(&mut rng, 0.5, 3) };
+        let breaches = count(&mut rng, 0.4, 2);
+        let courts = if crisis { "1".to_owned() } else { count(&mut rng, 0.3, 1) };
+        writeln!(
+            out,
+            "{},{insolvency},{rating},{credit_limit},{credit_used},{on_time},{defects},{complaints},{reviews},{violations},{disputes},{breaches},{courts}",
+            p.id
+        )?;
+    }
+    Ok(())
+}
+
 /// A large flat data set for the benchmarks: `partners` partners with
 /// heavy-tailed turnover and `lines` invoice lines over the 12 months before
 /// `as_of`, about 3 % of them credit notes. Calls `emit` for every line in

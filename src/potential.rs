@@ -1,0 +1,705 @@
+//! Growth potential from the turnover history: trend, year-on-year growth,
+//! stability (X / Y / Z), tenure and the distance to the next tier.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use rust_decimal::MathematicalOps;
+
+use crate::error::{Error, Result};
+use crate::exact::{Cut, Scaled, mul_wide, ratio};
+use crate::lang::Language;
+
+/// Stability of monthly turnover by its coefficient of variation (CV = the
+/// standard deviation over the mean), after the usual XYZ analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Stability {
+    /// Steady: CV at most the X limit (default 10 %).
+    X,
+    /// Fluctuating: CV at most the Y limit (default 25 %).
+    Y,
+    /// Irregular or strongly seasonal: CV above the Y limit.
+    Z,
+}
+
+impl fmt::Display for Stability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stability::X => "X",
+            Stability::Y => "Y",
+            Stability::Z => "Z",
+        })
+    }
+}
+
+/// The growth potential of a partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum PotentialLevel {
+    /// Too little history to judge (fewer months than the policy's
+    /// minimum): a new partner.
+    New,
+    /// Shrinking or irregular.
+    Low,
+    /// Neither clearly growing nor shrinking.
+    Medium,
+    /// Growing, steady, or close to the next tier.
+    High,
+}
+
+impl PotentialLevel {
+    /// The level's name.
+    #[must_use]
+    pub fn name(&self, lang: Language) -> &'static str {
+        match (self, lang) {
+            (PotentialLevel::New, Language::Ru) => "новый",
+            (PotentialLevel::Low, Language::Ru) => "низкий",
+            (PotentialLevel::Medium, Language::Ru) => "средний",
+            (PotentialLevel::High, Language::Ru) => "высокий",
+            (PotentialLevel::New, _) => "new",
+            (PotentialLevel::Low, _) => "low",
+            (PotentialLevel::Medium, _) => "medium",
+            (PotentialLevel::High, _) => "high",
+        }
+    }
+}
+
+impl fmt::Display for PotentialLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name(Language::En))
+    }
+}
+
+/// The rules that turn a history into a potential level.
+///
+/// Each signal adds to a score; the score gives the level:
+///
+/// | signal | default | points |
+/// | --- | --- | --- |
+/// | trend at least `trend_strong` % a month | 5 % | +2 |
+/// | trend at least `trend_notable` % a month | 2 % | +1 |
+/// | trend at most −`trend_notable` % a month | −2 % | −1 |
+/// | trend at most −`trend_strong` % a month | −5 % | −2 |
+/// | year-on-year growth at least `yoy_notable` % | 20 % | +1 |
+/// | year-on-year fall at least `yoy_notable` % | −20 % | −1 |
+/// | stability X / Z | CV ≤ 10 % / > 25 % | +1 / −1 |
+/// | the next tier within `near_next_tier` % of its floor, trend not negative | 20 % | +1 |
+///
+/// A score of at least `high_score` (2) is High, at most `low_score` (−1)
+/// is Low, anything between is Medium. A partner with fewer than
+/// `min_history_months` (3) months of history is New.
+///
+/// The reasoning: a trend of 2 % a month is about 27 % a year, clearly more
+/// than inflation; 5 % a month nearly doubles turnover in a year. The X / Y
+/// limits of 10 % and 25 % are the usual XYZ-analysis ones. A partner 20 %
+/// short of the next tier can reach it with one good quarter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawPotentialPolicy", into = "RawPotentialPolicy"))]
+pub struct PotentialPolicy {
+    min_history_months: u32,
+    x_limit: Decimal,
+    y_limit: Decimal,
+    trend_notable: Decimal,
+    trend_strong: Decimal,
+    yoy_notable: Decimal,
+    near_next_tier: Decimal,
+    high_score: i32,
+    low_score: i32,
+}
+
+impl Default for PotentialPolicy {
+    fn default() -> Self {
+        PotentialPolicy {
+            min_history_months: 3,
+            x_limit: Decimal::from(10),
+            y_limit: Decimal::from(25),
+            trend_notable: Decimal::from(2),
+            trend_strong: Decimal::from(5),
+            yoy_notable: Decimal::from(20),
+            near_next_tier: Decimal::from(20),
+            high_score: 2,
+            low_score: -1,
+        }
+    }
+}
+
+/// The serde form of [`PotentialPolicy`]; every field optional (default).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, default))]
+#[derive(Clone, Copy, Debug)]
+struct RawPotentialPolicy {
+    min_history_months: u32,
+    stability_x_max_cv: Decimal,
+    stability_y_max_cv: Decimal,
+    trend_notable: Decimal,
+    trend_strong: Decimal,
+    yoy_notable: Decimal,
+    near_next_tier: Decimal,
+    high_score: i32,
+    low_score: i32,
+}
+
+impl Default for RawPotentialPolicy {
+    fn default() -> Self {
+        PotentialPolicy::default().into()
+    }
+}
+
+impl From<PotentialPolicy> for RawPotentialPolicy {
+    fn from(p: PotentialPolicy) -> Self {
+        RawPotentialPolicy {
+            min_history_months: p.min_history_months,
+            stability_x_max_cv: p.x_limit,
+            stability_y_max_cv: p.y_limit,
+            trend_notable: p.trend_notable,
+            trend_strong: p.trend_strong,
+            yoy_notable: p.yoy_notable,
+            near_next_tier: p.near_next_tier,
+            high_score: p.high_score,
+            low_score: p.low_score,
+        }
+    }
+}
+
+impl TryFrom<RawPotentialPolicy> for PotentialPolicy {
+    type Error = Error;
+    fn try_from(r: RawPotentialPolicy) -> Result<Self> {
+        let p = PotentialPolicy {
+            min_history_months: r.min_history_months,
+            x_limit: r.stability_x_max_cv,
+            y_limit: r.stability_y_max_cv,
+            trend_notable: r.trend_notable,
+            trend_strong: r.trend_strong,
+            yoy_notable: r.yoy_notable,
+            near_next_tier: r.near_next_tier,
+            high_score: r.high_score,
+            low_score: r.low_score,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+impl PotentialPolicy {
+    /// A checked policy from its serde field names, for code that builds
+    /// policies by hand: start from `PotentialPolicy::default()` and change
+    /// fields with the `with_*` methods.
+    fn validate(&self) -> Result<()> {
+        if self.min_history_months < 2 {
+            return Err(Error::policy("min_history_months", "at least 2 months are needed for a trend"));
+        }
+        let positive = |name: &str, v: Decimal| {
+            if v > Decimal::ZERO { Ok(()) } else { Err(Error::policy(name, format!("{v} must be above 0"))) }
+        };
+        positive("stability_x_max_cv", self.x_limit)?;
+        positive("stability_y_max_cv", self.y_limit)?;
+        positive("trend_notable", self.trend_notable)?;
+        positive("trend_strong", self.trend_strong)?;
+        positive("yoy_notable", self.yoy_notable)?;
+        positive("near_next_tier", self.near_next_tier)?;
+        if self.y_limit <= self.x_limit {
+            return Err(Error::policy("stability_y_max_cv", "must be above stability_x_max_cv"));
+        }
+        if self.trend_strong <= self.trend_notable {
+            return Err(Error::policy("trend_strong", "must be above trend_notable"));
+        }
+        if self.low_score >= self.high_score {
+            return Err(Error::policy("low_score", "must be below high_score"));
+        }
+        Ok(())
+    }
+
+    /// The same policy with other X and Y limits of the coefficient of
+    /// variation, in percent.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] unless 0 < `x` < `y`.
+    pub fn with_stability_limits(mut self, x: Decimal, y: Decimal) -> Result<Self> {
+        self.x_limit = x;
+        self.y_limit = y;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The same policy with another minimum history for a judgement.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] for fewer than 2 months.
+    pub fn with_min_history_months(mut self, months: u32) -> Result<Self> {
+        self.min_history_months = months;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The minimum number of months of history.
+    #[must_use]
+    pub fn min_history_months(&self) -> u32 {
+        self.min_history_months
+    }
+
+    /// The X and Y limits of the coefficient of variation, in percent.
+    #[must_use]
+    pub fn stability_limits(&self) -> (Decimal, Decimal) {
+        (self.x_limit, self.y_limit)
+    }
+
+    /// Assesses the potential of one partner.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Overflow`] if the series cannot be brought to one
+    /// scale or its sums are out of range (far beyond real turnover).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use partner_priority::{PotentialInput, PotentialLevel, PotentialPolicy, Stability};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let policy = PotentialPolicy::default();
+    /// let flat = [100_000; 12].map(Decimal::from);
+    /// let p = policy.assess(&PotentialInput::new(&flat))?;
+    /// assert_eq!(p.stability, Some(Stability::X));
+    /// assert_eq!(p.trend, Some(Decimal::ZERO));
+    ///
+    /// let young = [50_000, 80_000].map(Decimal::from);
+    /// assert_eq!(policy.assess(&PotentialInput::new(&young))?.level, PotentialLevel::New);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    pub fn assess(&self, input: &PotentialInput<'_>) -> Result<Potential> {
+        let n = input.series.len();
+        let history = u32::try_from(n).unwrap_or(u32::MAX);
+        let mut p = Potential {
+            level: PotentialLevel::New,
+            score: 0,
+            trend: None,
+            year_on_year: None,
+            cv: None,
+            stability: None,
+            history_months: history,
+            tenure_months: input.tenure_months,
+            gap_to_next: input.gap_to_next,
+            reasons: Vec::new(),
+        };
+        // Year-on-year needs no monthly history inside the window.
+        if let (Some(last), Some(prior)) = (input.last_year, input.prior_year) {
+            if prior > Decimal::ZERO {
+                let scaled = Scaled::common([&last, &prior]);
+                let (l, pr) = (scaled.int(last, "turnover")?, scaled.int(prior, "turnover")?);
+                p.year_on_year = (l - pr).checked_mul(100).map(|d| ratio(d, pr));
+            }
+        }
+        if history < self.min_history_months {
+            p.reasons.push(PotentialReason::ShortHistory { months: history, needed: self.min_history_months });
+            return Ok(p);
+        }
+        let scaled = Scaled::common(input.series.iter());
+        let y = input.series.iter().map(|v| scaled.int(*v, "a monthly turnover")).collect::<Result<Vec<i128>>>()?;
+        let overflow = || Error::overflow("the turnover history");
+        let n_i = i128::try_from(n).map_err(|_| overflow())?;
+        let mut s: i128 = 0; // Σ y
+        let mut t: i128 = 0; // Σ x·y, x = 0 … n−1
+        let mut q: i128 = 0; // Σ y²
+        for (x, &v) in y.iter().enumerate() {
+            s = s.checked_add(v).ok_or_else(overflow)?;
+            t = (x as i128).checked_mul(v).and_then(|xy| t.checked_add(xy)).ok_or_else(overflow)?;
+            q = v.checked_mul(v).and_then(|sq| q.checked_add(sq)).ok_or_else(overflow)?;
+        }
+        if s > 0 {
+            // Relative slope = (12T − 6(n−1)S) / ((n² − 1) S), in % a month.
+            let num = t
+                .checked_mul(12)
+                .and_then(|a| (n_i - 1).checked_mul(6).and_then(|k| k.checked_mul(s)).and_then(|b| a.checked_sub(b)))
+                .ok_or_else(overflow)?;
+            let den = (n_i * n_i - 1).checked_mul(s).ok_or_else(overflow)?;
+            p.trend = Some(ratio(num.checked_mul(100).ok_or_else(overflow)?, den));
+            // CV² = (nQ − S²) / S², compared exactly with the limits.
+            let spread = n_i
+                .checked_mul(q)
+                .and_then(|nq| s.checked_mul(s).and_then(|ss| nq.checked_sub(ss)))
+                .ok_or_else(overflow)?;
+            let spread = spread.max(0).unsigned_abs();
+            let ss = mul_wide(s.unsigned_abs(), s.unsigned_abs());
+            let within = |limit: Decimal| {
+                // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
+                let cut = Cut::new(limit);
+                cut.squared_at_or_above(spread, ss)
+            };
+            p.stability = Some(if within(self.x_limit) {
+                Stability::X
+            } else if within(self.y_limit) {
+                Stability::Y
+            } else {
+                Stability::Z
+            });
+            let var = ratio_wide_u(spread, ss);
+            p.cv = var.sqrt().map(|r| (r * Decimal::ONE_HUNDRED).round_dp(6).normalize());
+        } else {
+            p.reasons.push(PotentialReason::NoPositiveTurnover);
+        }
+        self.score(&mut p);
+        Ok(p)
+    }
+
+    fn score(&self, p: &mut Potential) {
+        let mut score = 0i32;
+        if let Some(trend) = p.trend {
+            let points = if trend >= self.trend_strong {
+                2
+            } else if trend >= self.trend_notable {
+                1
+            } else if trend <= -self.trend_strong {
+                -2
+            } else if trend <= -self.trend_notable {
+                -1
+            } else {
+                0
+            };
+            if points != 0 {
+                p.reasons.push(PotentialReason::Trend { percent_per_month: trend, points });
+            }
+            score += points;
+        }
+        if let Some(yoy) = p.year_on_year {
+            let points = if yoy >= self.yoy_notable {
+                1
+            } else if yoy <= -self.yoy_notable {
+                -1
+            } else {
+                0
+            };
+            if points != 0 {
+                p.reasons.push(PotentialReason::YearOnYear { percent: yoy, points });
+            }
+            score += points;
+        }
+        if let (Some(stability), Some(cv)) = (p.stability, p.cv) {
+            let points = match stability {
+                Stability::X => 1,
+                Stability::Y => 0,
+                Stability::Z => -1,
+            };
+            if points != 0 {
+                p.reasons.push(PotentialReason::Stability { class: stability, cv_percent: cv, points });
+            }
+            score += points;
+        }
+        if let Some(gap) = p.gap_to_next {
+            let growing = p.trend.is_none_or(|t| t >= Decimal::ZERO);
+            if growing && gap.share * Decimal::ONE_HUNDRED <= self.near_next_tier {
+                p.reasons.push(PotentialReason::NearNextTier { gap: gap.amount, share: gap.share, points: 1 });
+                score += 1;
+            }
+        }
+        p.score = score;
+        p.level = if score >= self.high_score {
+            PotentialLevel::High
+        } else if score <= self.low_score {
+            PotentialLevel::Low
+        } else {
+            PotentialLevel::Medium
+        };
+    }
+}
+
+/// `num / den` for a 128-bit numerator and a 256-bit denominator.
+fn ratio_wide_u(num: u128, den: (u128, u128)) -> Decimal {
+    let (mut n, mut d) = ((0u128, num), den);
+    while n.0 != 0 || d.0 != 0 || n.1 >= 1 << 96 || d.1 >= 1 << 96 {
+        n = (n.0 >> 1, (n.1 >> 1) | (n.0 << 127));
+        d = (d.0 >> 1, (d.1 >> 1) | (d.0 << 127));
+    }
+    ratio(n.1 as i128, d.1 as i128)
+}
+
+/// How far a partner is from the next tier: what the potential needs to know
+/// about tiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct TierGap {
+    /// The monthly amount still needed.
+    pub amount: Decimal,
+    /// The amount as a share of the next tier's floor (0.2 = 20 % short).
+    pub share: Decimal,
+}
+
+impl TierGap {
+    /// The gap of `amount` to a floor of `floor` a month.
+    #[must_use]
+    pub fn new(amount: Decimal, floor: Decimal) -> TierGap {
+        let share =
+            if floor > Decimal::ZERO { amount.checked_div(floor).unwrap_or(Decimal::ONE) } else { Decimal::ZERO };
+        TierGap { amount, share }
+    }
+}
+
+/// What a potential assessment looks at.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct PotentialInput<'a> {
+    /// Monthly turnover over the partner's history in the review window,
+    /// oldest first (from its start month if it started inside the window).
+    pub series: &'a [Decimal],
+    /// Turnover of the last 12 months, when 24 months of history exist.
+    pub last_year: Option<Decimal>,
+    /// Turnover of the 12 months before those.
+    pub prior_year: Option<Decimal>,
+    /// Months since the partnership started, when known.
+    pub tenure_months: Option<u32>,
+    /// The distance to the next tier, if there is one.
+    pub gap_to_next: Option<TierGap>,
+}
+
+impl<'a> PotentialInput<'a> {
+    /// An input with just the monthly series.
+    #[must_use]
+    pub fn new(series: &'a [Decimal]) -> Self {
+        PotentialInput { series, last_year: None, prior_year: None, tenure_months: None, gap_to_next: None }
+    }
+
+    /// Adds the last two years' turnover for the year-on-year growth.
+    #[must_use]
+    pub fn with_years(mut self, last_year: Decimal, prior_year: Decimal) -> Self {
+        self.last_year = Some(last_year);
+        self.prior_year = Some(prior_year);
+        self
+    }
+
+    /// Adds the tenure in months.
+    #[must_use]
+    pub fn with_tenure(mut self, months: u32) -> Self {
+        self.tenure_months = Some(months);
+        self
+    }
+
+    /// Adds the distance to the next tier.
+    #[must_use]
+    pub fn with_gap(mut self, gap: TierGap) -> Self {
+        self.gap_to_next = Some(gap);
+        self
+    }
+}
+
+/// Why a partner got its potential level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum PotentialReason {
+    /// Fewer months of history than a judgement needs.
+    ShortHistory {
+        /// Months of history.
+        months: u32,
+        /// Months needed.
+        needed: u32,
+    },
+    /// No positive turnover in the history: no trend or stability.
+    NoPositiveTurnover,
+    /// The least-squares trend.
+    Trend {
+        /// Slope relative to the mean, in % a month.
+        percent_per_month: Decimal,
+        /// Points added to the score.
+        points: i32,
+    },
+    /// Year-on-year growth.
+    YearOnYear {
+        /// Growth in %.
+        percent: Decimal,
+        /// Points added to the score.
+        points: i32,
+    },
+    /// Stability class.
+    Stability {
+        /// The class.
+        class: Stability,
+        /// The coefficient of variation in %.
+        cv_percent: Decimal,
+        /// Points added to the score.
+        points: i32,
+    },
+    /// Close to the next tier.
+    NearNextTier {
+        /// The monthly amount still needed.
+        gap: Decimal,
+        /// As a share of the next floor.
+        share: Decimal,
+        /// Points added to the score.
+        points: i32,
+    },
+}
+
+impl PotentialReason {
+    /// The reason in plain words.
+    #[must_use]
+    pub fn text(&self, lang: Language) -> String {
+        let pct = |d: Decimal| lang.format_amount(d, 1);
+        match (*self, lang) {
+            (PotentialReason::ShortHistory { months, needed }, Language::Ru) => {
+                format!("новый партнёр: {months} мес. истории, для оценки нужно {needed}")
+            }
+            (PotentialReason::ShortHistory { months, needed }, _) => {
+                format!("new partner: {months} months of history, {needed} needed for a judgement")
+            }
+            (PotentialReason::NoPositiveTurnover, Language::Ru) => "нет положительного оборота".to_owned(),
+            (PotentialReason::NoPositiveTurnover, _) => "no positive turnover".to_owned(),
+            (PotentialReason::Trend { percent_per_month, .. }, Language::Ru) => {
+                format!("тренд {}{} % в месяц", sign(percent_per_month), pct(percent_per_month.abs()))
+            }
+            (PotentialReason::Trend { percent_per_month, .. }, _) => {
+                format!("trend {}{} % a month", sign(percent_per_month), pct(percent_per_month.abs()))
+            }
+            (PotentialReason::YearOnYear { percent, .. }, Language::Ru) => {
+                format!("к прошлому году {}{} %", sign(percent), pct(percent.abs()))
+            }
+            (PotentialReason::YearOnYear { percent, .. }, _) => {
+                format!("{}{} % year on year", sign(percent), pct(percent.abs()))
+            }
+            (PotentialReason::Stability { class, cv_percent, .. }, Language::Ru) => {
+                format!("стабильность {class}: вариация {} %", pct(cv_percent))
+            }
+            (PotentialReason::Stability { class, cv_percent, .. }, _) => {
+                format!("stability {class}: variation {} %", pct(cv_percent))
+            }
+            (PotentialReason::NearNextTier { gap, .. }, Language::Ru) => {
+                format!("до следующей категории {} в месяц", lang.format_amount(gap, 0))
+            }
+            (PotentialReason::NearNextTier { gap, .. }, _) => {
+                format!("{} a month short of the next tier", lang.format_amount(gap, 0))
+            }
+        }
+    }
+}
+
+fn sign(d: Decimal) -> &'static str {
+    if d.is_sign_negative() && !d.is_zero() { "−" } else { "+" }
+}
+
+/// A partner's growth potential with the figures and reasons behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Potential {
+    /// The level.
+    pub level: PotentialLevel,
+    /// The score behind the level.
+    pub score: i32,
+    /// The least-squares slope of monthly turnover relative to its mean, in
+    /// % a month (`None` for New partners and without positive turnover).
+    /// Exact to 18 decimal places (truncated).
+    pub trend: Option<Decimal>,
+    /// Year-on-year growth in %, when 24 months of history exist.
+    pub year_on_year: Option<Decimal>,
+    /// The coefficient of variation in %: a square root (rust_decimal's
+    /// Newton iteration, about 28 significant digits) of an exact ratio,
+    /// rounded to 6 decimal places. The stability class is decided
+    /// exactly, without the root.
+    pub cv: Option<Decimal>,
+    /// The stability class.
+    pub stability: Option<Stability>,
+    /// Months of history looked at.
+    pub history_months: u32,
+    /// Months since the partnership started, when known.
+    pub tenure_months: Option<u32>,
+    /// The distance to the next tier.
+    pub gap_to_next: Option<TierGap>,
+    /// Why: every signal that moved the score.
+    pub reasons: Vec<PotentialReason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(values: &[i64]) -> Vec<Decimal> {
+        values.iter().map(|&v| Decimal::from(v)).collect()
+    }
+
+    #[test]
+    fn a_constant_series_is_x_with_trend_zero() {
+        let s = series(&[250_000; 12]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.trend, Some(Decimal::ZERO));
+        assert_eq!(p.stability, Some(Stability::X));
+        assert_eq!(p.cv, Some(Decimal::ZERO));
+        assert_eq!(p.level, PotentialLevel::Medium); // X gives +1: steady but not growing
+    }
+
+    #[test]
+    fn a_strongly_seasonal_series_is_z() {
+        let s = series(&[10, 10, 20, 60, 150, 300, 320, 200, 80, 20, 10, 10]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.stability, Some(Stability::Z));
+    }
+
+    #[test]
+    fn fewer_than_three_months_is_new_with_a_reason() {
+        for s in [series(&[]), series(&[0]), series(&[100, 200])] {
+            let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+            assert_eq!(p.level, PotentialLevel::New);
+            assert!(matches!(p.reasons[0], PotentialReason::ShortHistory { needed: 3, .. }));
+            assert!(p.reasons[0].text(Language::En).contains("new partner"));
+        }
+    }
+
+    #[test]
+    fn the_trend_is_the_least_squares_slope_over_the_mean() {
+        // 100, 110, 120, 130: slope 10, mean 115 → 8.695652173913043478 %.
+        let s = series(&[100, 110, 120, 130]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.trend, Some(Decimal::new(8_695_652_173_913_043_478, 18)));
+        assert_eq!(p.level, PotentialLevel::High);
+        let falling: Vec<Decimal> = s.iter().rev().copied().collect();
+        let q = PotentialPolicy::default().assess(&PotentialInput::new(&falling)).unwrap();
+        assert_eq!(q.trend.map(|t| t.round_dp(6)), Some(Decimal::new(-8_695_652, 6)));
+        assert_eq!(q.level, PotentialLevel::Low);
+    }
+
+    #[test]
+    fn stability_limits_are_exact() {
+        // 90 and 110: σ = 10, mean 100, CV exactly 10 % → X (≤ 10 %).
+        let s = series(&[90, 110, 90, 110]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.cv, Some(Decimal::from(10)));
+        assert_eq!(p.stability, Some(Stability::X));
+        let s = series(&[89, 111, 89, 111]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.stability, Some(Stability::Y));
+    }
+
+    #[test]
+    fn year_on_year_and_near_next_tier() {
+        let s = series(&[80_000; 12]);
+        let input = PotentialInput::new(&s)
+            .with_years(Decimal::from(960_000), Decimal::from(700_000))
+            .with_gap(TierGap::new(Decimal::from(20_000), Decimal::from(100_000)));
+        let p = PotentialPolicy::default().assess(&input).unwrap();
+        assert_eq!(p.year_on_year.map(|y| y.round_dp(4)), Some(Decimal::new(371_429, 4)));
+        assert_eq!(p.level, PotentialLevel::High); // X + YoY + near the next tier
+        assert_eq!(p.reasons.len(), 3);
+    }
+
+    #[test]
+    fn no_positive_turnover_has_no_trend() {
+        let s = series(&[0, -5, 0, 0]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.trend, None);
+        assert_eq!(p.stability, None);
+        assert_eq!(p.level, PotentialLevel::Medium);
+        assert_eq!(p.reasons, [PotentialReason::NoPositiveTurnover]);
+    }
+
+    #[test]
+    fn policies_are_checked() {
+        let p = PotentialPolicy::default();
+        assert!(p.with_stability_limits(Decimal::from(30), Decimal::from(20)).is_err());
+        assert!(p.with_min_history_months(1).is_err());
+        assert!(p.with_stability_limits(Decimal::from(5), Decimal::from(40)).is_ok());
+    }
+}
