@@ -5,83 +5,98 @@
 //!
 //! ```text
 //! cargo run --example assess
-//! cargo run --example assess -- --invoices my.csv --as-of 2026-01-01 --lang ru
+//! cargo run --example assess -- --lang ru
+//! cargo run --example assess -- --invoices my.csv --as-of 2026-01-01 --out assessment.csv
 //! ```
+//!
+//! It prints the turnover report, the Pareto table and concentration, the
+//! tier table, the top 20 partners by priority with their strategy, every
+//! crisis alert and the migrations since the previous review (the same
+//! window one review period earlier).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::error::Error;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
-use std::collections::HashMap;
-
+use chrono::{Months, NaiveDate};
 use partner_priority::{
-    CsvImport, Language, Ledger, Money, ParetoPolicy, Partner, PartnerId, Placement, Review, Segmentation, Tier,
-    TierPolicy, TierState, Turnover, Window, review, segment, tier_table,
+    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, RiskFacts, Segment, Tier, assess,
 };
 use rust_decimal::Decimal;
 
 const USAGE: &str = "\
-usage: assess [--invoices FILE] [--partners FILE] [--as-of YYYY-MM-DD] [--months N] [--lang en|ru]
+usage: assess [OPTIONS]
 
-  --invoices FILE     invoice lines (CSV: partner_id,date,amount[,invoice_id,margin,...])
-  --partners FILE     partners (CSV: partner_id[,name,region,specialisation,start_date])
-  --as-of DATE        the review date; the window is the N full months before it
-                      (default: the first day after the last month with data)
-  --months N          the window length in months (default 12)
-  --lang en|ru        the report language (default en)
+  --invoices FILE   invoice lines, CSV (partner_id,date,amount[,currency,invoice_id,margin,cost,due_date,paid_date])
+  --partners FILE   partners, CSV (partner_id[,name,region,specialisation,start_date,...])
+  --risk FILE       risk facts, CSV (partner_id[,insolvency,credit_rating,on_time_delivery,open_disputes,...])
+  --policy FILE     the policy, JSON (see Policy in the crate docs)
+  --as-of DATE      the review date, YYYY-MM-DD (default: the day after the last month with data)
+  --months N        the window length in months (default 12, or the policy's)
+  --lang en|ru      the report language (default en)
+  --out FILE        write one CSV row per partner
+  --all             list every partner in the turnover report
+  -h, --help        this text
 
-With no --invoices, the bundled sample data in examples/data/ is used.";
+Without --invoices the bundled sample data in examples/data/ is used.";
 
+#[derive(Default)]
 struct Args {
-    invoices: PathBuf,
+    invoices: Option<PathBuf>,
     partners: Option<PathBuf>,
+    risk: Option<PathBuf>,
+    policy: Option<PathBuf>,
     as_of: Option<NaiveDate>,
-    months: u32,
+    months: Option<u32>,
     lang: Language,
+    out: Option<PathBuf>,
+    all: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    let mut args =
-        Args { invoices: data.join("invoices.csv"), partners: None, as_of: None, months: 12, lang: Language::En };
-    let mut invoices_given = false;
+    let mut args = Args::default();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
-            "--invoices" => {
-                args.invoices = PathBuf::from(value("--invoices")?);
-                invoices_given = true;
-            }
-            "--partners" => args.partners = Some(PathBuf::from(value("--partners")?)),
+            "--invoices" => args.invoices = Some(value("--invoices")?.into()),
+            "--partners" => args.partners = Some(value("--partners")?.into()),
+            "--risk" => args.risk = Some(value("--risk")?.into()),
+            "--policy" => args.policy = Some(value("--policy")?.into()),
+            "--out" => args.out = Some(value("--out")?.into()),
             "--as-of" => {
                 let v = value("--as-of")?;
-                args.as_of = Some(
-                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                        .map_err(|_| format!("--as-of: `{v}` is not a date YYYY-MM-DD"))?,
-                );
+                let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|_| format!("--as-of: `{v}` is not a date YYYY-MM-DD"))?;
+                args.as_of = Some(date);
             }
             "--months" => {
                 let v = value("--months")?;
-                args.months = v
+                let months = v
                     .parse()
                     .ok()
                     .filter(|m| (1..=1200).contains(m))
-                    .ok_or_else(|| format!("--months: `{v}` is not a number of months from 1 to 1200"))?;
+                    .ok_or_else(|| format!("--months: `{v}` is not 1 … 1200"))?;
+                args.months = Some(months);
             }
             "--lang" => {
                 let v = value("--lang")?;
                 args.lang = Language::from_code(&v).ok_or_else(|| format!("--lang: `{v}` is not en or ru"))?;
             }
+            "--all" => args.all = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !invoices_given && args.partners.is_none() {
-        args.partners = Some(data.join("partners.csv"));
+    if args.invoices.is_none() {
+        let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+        args.invoices = Some(data.join("invoices.csv"));
+        args.partners.get_or_insert_with(|| data.join("partners.csv"));
+        args.risk.get_or_insert_with(|| data.join("risk.csv"));
     }
     Ok(args)
 }
@@ -89,11 +104,12 @@ fn parse_args() -> Result<Args, String> {
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
+        Err(message) if message.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}\n");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("error: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -106,13 +122,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// Adds the file name to an error.
+fn in_file<T, E: std::fmt::Display>(path: &std::path::Path, r: Result<T, E>) -> Result<T, String> {
+    r.map_err(|e| format!("{}: {e}", path.display()))
+}
+
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let import = CsvImport::new();
-    let ledger = import.read_sales_path(&args.invoices).map_err(|e| format!("{}: {e}", args.invoices.display()))?;
+    let invoices = args.invoices.as_deref().ok_or("no invoices file")?;
+    let ledger = in_file(invoices, import.read_sales_path(invoices))?;
     let partners: Vec<Partner> = match &args.partners {
-        Some(path) => import.read_partners_path(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        Some(p) => in_file(p, import.read_partners_path(p))?,
         None => Vec::new(),
     };
+    let facts: Vec<RiskFacts> = match &args.risk {
+        Some(p) => in_file(p, import.read_risk_facts_path(p))?,
+        None => Vec::new(),
+    };
+    let mut policy = match &args.policy {
+        Some(p) => in_file(p, Policy::from_json(&in_file(p, std::fs::read_to_string(p))?))?,
+        None => Policy::default(),
+    };
+    if let Some(months) = args.months {
+        policy = policy.with_window_months(months)?;
+    }
+    if matches!(policy.playbook, PlaybookChoice::Builtin(_)) {
+        policy = policy.with_language(args.lang);
+    }
     let as_of = match args.as_of {
         Some(d) => d,
         None => {
@@ -120,75 +156,351 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             last.checked_add(1)?.first_day()
         }
     };
-    let window = Window::before(as_of, args.months)?;
-    print_turnover_report(&ledger, &partners, window, as_of, args.lang);
-    let totals: Vec<(PartnerId, Decimal)> =
-        ledger.turnovers(window).into_iter().map(|t| (t.partner().clone(), t.total())).collect();
-    let segmentation = segment(&totals, &ParetoPolicy::default())?;
-    println!();
-    print_pareto(&segmentation, args.lang);
+    let back = Months::new(policy.review_period.months());
+    let previous_as_of = as_of.checked_sub_months(back).ok_or("the previous review date is out of range")?;
+    let previous = assess(&ledger, &partners, &facts, previous_as_of, None, &policy)?;
+    let portfolio = assess(&ledger, &partners, &facts, as_of, Some(&previous), &policy)?;
 
-    // Tiers now and one quarter earlier; the earlier review's states carry
-    // hysteresis into this one.
-    let policy = TierPolicy::default();
-    let previous_window = window.shifted_back(3)?;
-    let (previous, states) = placements(&ledger, &partners, previous_window, &policy, &HashMap::new())?;
-    let (current, _) = placements(&ledger, &partners, window, &policy, &states)?;
-    println!();
-    print_tiers(&current, &totals, ledger.currency(), args.lang)?;
-    println!();
-    print_review(&review(&previous, &current)?, previous_window, window, args.lang);
+    let report = Report { p: &portfolio, lang: args.lang };
+    let mut out = String::new();
+    report.header(&mut out, ledger.invoice_count());
+    report.turnover(&mut out, args.all);
+    report.pareto(&mut out);
+    report.tiers(&mut out);
+    report.top(&mut out, 20);
+    report.alerts(&mut out);
+    report.migrations(&mut out, &previous);
+    std::io::stdout().write_all(out.as_bytes())?;
+    if let Some(path) = &args.out {
+        in_file(path, write_csv(path, &portfolio, args.lang))?;
+        println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
+    }
     Ok(())
 }
 
-fn print_turnover_report(ledger: &Ledger, partners: &[Partner], window: Window, as_of: NaiveDate, lang: Language) {
-    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
-    let name_of =
-        |id: &str| partners.iter().find(|p| p.id.as_str() == id).map_or(String::new(), |p| p.display_name().to_owned());
-    let mut rows: Vec<Turnover> = ledger.turnovers(window);
-    rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.partner().cmp(b.partner())));
-    println!(
-        "{} {window} ({} {}), {} {as_of}",
-        t("Turnover report", "Отчёт об обороте"),
-        window.len(),
-        t("months", "мес."),
-        t("as of", "на"),
-    );
-    println!(
-        "{:<8} {:<28} {:>16} {:>14} {:>6} {:>14}",
-        t("partner", "партнёр"),
-        t("name", "название"),
-        t("turnover", "оборот"),
-        t("margin", "маржа"),
-        t("deals", "сделки"),
-        t("avg deal", "средний чек"),
-    );
-    let amount = |d: Decimal| lang.format_amount(d, 0);
-    let (mut total, mut margin, mut deals, mut invoiced) = (Decimal::ZERO, Decimal::ZERO, 0u64, Decimal::ZERO);
-    for row in &rows {
-        total += row.total();
-        margin += row.margin();
-        deals += row.deals();
-        invoiced += row.invoiced();
-        println!(
-            "{:<8} {:<28} {:>16} {:>14} {:>6} {:>14}",
-            row.partner().as_str(),
-            truncate(&name_of(row.partner().as_str()), 28),
-            amount(row.total()),
-            amount(row.margin()),
-            row.deals(),
-            row.average_deal().map_or("—".to_owned(), amount),
+/// One CSV row per partner, in priority order.
+fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<(), Box<dyn Error>> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record([
+        "partner_id",
+        "segment",
+        "tier",
+        "monthly_turnover",
+        "priority_rank",
+        "priority_score",
+        "risk_level",
+        "potential",
+        "strategy_goal",
+    ])?;
+    for a in p.assessments() {
+        w.write_record([
+            a.partner.as_str(),
+            &a.segment.segment.to_string(),
+            a.tier.tier.name(Language::En),
+            &a.tier.monthly.round_dp(2).to_string(),
+            &a.rank.to_string(),
+            &a.score.to_string(),
+            a.risk.overall.map_or("unknown", |l| l.name(Language::En)),
+            a.potential.level.name(Language::En),
+            &a.strategy.goal,
+        ])?;
+    }
+    w.flush()?;
+    let _ = lang;
+    Ok(())
+}
+
+struct Report<'a> {
+    p: &'a Portfolio,
+    lang: Language,
+}
+
+impl Report<'_> {
+    fn t(&self, en: &'static str, ru: &'static str) -> &'static str {
+        if self.lang == Language::Ru { ru } else { en }
+    }
+
+    fn amount(&self, d: Decimal) -> String {
+        self.lang.format_amount(d, 0)
+    }
+
+    fn pct(&self, d: Decimal) -> String {
+        self.lang.format_percent(d, 1)
+    }
+
+    fn header(&self, out: &mut String, invoices: usize) {
+        let p = self.p;
+        let _ = writeln!(
+            out,
+            "partner-priority — {} {} · {} {} ({} {}) · {} {} · {} {}",
+            self.t("review as of", "пересмотр на"),
+            p.as_of(),
+            self.t("window", "окно"),
+            p.window(),
+            p.window().len(),
+            self.t("months", "мес."),
+            p.assessments().len(),
+            self.t("partners", "партнёров"),
+            invoices,
+            self.t("invoices", "документов"),
         );
     }
-    let avg = if deals == 0 { "—".to_owned() } else { amount(invoiced / Decimal::from(deals)) };
-    println!(
-        "{:<37} {:>16} {:>14} {:>6} {:>14}",
-        format!("{} ({} {})", t("total", "итого"), rows.len(), t("partners", "партнёров")),
-        lang.format_money(Money::new(total.round_dp(0), ledger.currency())),
-        amount(margin),
-        deals,
-        avg,
-    );
+
+    fn turnover(&self, out: &mut String, all: bool) {
+        let mut rows: Vec<&Assessment> = self.p.assessments().iter().collect();
+        rows.sort_by(|a, b| b.turnover.cmp(&a.turnover).then_with(|| a.partner.cmp(&b.partner)));
+        let shown = if all { rows.len() } else { 10.min(rows.len()) };
+        let _ = writeln!(
+            out,
+            "\n{} ({})",
+            self.t("TURNOVER REPORT", "ОТЧЁТ ОБ ОБОРОТЕ"),
+            if all {
+                self.t("every partner", "все партнёры").to_owned()
+            } else {
+                format!("{} {shown}, --all: {}", self.t("top", "топ"), self.t("every partner", "все"))
+            }
+        );
+        let _ = writeln!(
+            out,
+            "{:<8} {:<26} {:>14} {:>12} {:>6} {:>12}",
+            self.t("partner", "партнёр"),
+            self.t("name", "название"),
+            self.t("turnover", "оборот"),
+            self.t("margin", "маржа"),
+            self.t("deals", "сделки"),
+            self.t("avg deal", "ср. чек"),
+        );
+        for a in rows.iter().take(shown) {
+            let _ = writeln!(
+                out,
+                "{:<8} {:<26} {:>14} {:>12} {:>6} {:>12}",
+                a.partner.as_str(),
+                truncate(a.display_name(), 26),
+                self.amount(a.turnover),
+                self.amount(a.margin),
+                a.deals,
+                a.average_deal.map_or("—".to_owned(), |d| self.amount(d)),
+            );
+        }
+        let margin: Decimal = rows.iter().map(|a| a.margin).sum();
+        let deals: u64 = rows.iter().map(|a| a.deals).sum();
+        let invoiced: Decimal = rows.iter().filter_map(|a| a.average_deal.map(|d| d * Decimal::from(a.deals))).sum();
+        let avg = if deals == 0 { "—".to_owned() } else { self.amount(invoiced / Decimal::from(deals)) };
+        let _ = writeln!(
+            out,
+            "{:<35} {:>14} {:>12} {:>6} {:>12}",
+            format!("{} ({} {})", self.t("total", "итого"), rows.len(), self.t("partners", "партнёров")),
+            self.amount(self.p.total().amount()),
+            self.amount(margin),
+            deals,
+            avg,
+        );
+    }
+
+    fn pareto(&self, out: &mut String) {
+        let _ = writeln!(out, "\n{}", self.t("ABC(D) SEGMENTS BY TURNOVER", "ABC(D)-СЕГМЕНТЫ ПО ОБОРОТУ"));
+        let _ = writeln!(
+            out,
+            "{:<18} {:>9} {:>8} {:>16} {:>8}   {}",
+            self.t("segment", "сегмент"),
+            self.t("partners", "партнёры"),
+            "%",
+            self.t("turnover", "оборот"),
+            "%",
+            self.t("article: partners / turnover", "статья: партнёры / оборот"),
+        );
+        for row in self.p.pareto() {
+            let e = row.expected;
+            let lt = if e.turnover_is_upper_bound { "< " } else { "" };
+            let _ = writeln!(
+                out,
+                "{:<18} {:>9} {:>8} {:>16} {:>8}   {} / {lt}{}",
+                format!("{} {}", row.segment, row.segment.name(self.lang)),
+                row.partners,
+                self.pct(row.partner_share),
+                self.amount(row.turnover),
+                self.pct(row.turnover_share),
+                self.lang.format_percent(e.partners, 0),
+                self.lang.format_percent(e.turnover, 0),
+            );
+        }
+        if let Some(c) = self.p.concentration() {
+            let _ = writeln!(
+                out,
+                "{}: Gini {} · {} {} · {} {} · HHI {}",
+                self.t("Concentration", "Концентрация"),
+                self.lang.format_amount(c.gini, 3),
+                self.t("top 20 % of partners hold", "у 20 % крупнейших"),
+                self.pct(c.top_20_share),
+                self.t("the largest partner", "у крупнейшего"),
+                self.pct(c.top_partner_share),
+                self.amount(c.hhi),
+            );
+        }
+        if let Some(r) = self.p.concentration_risk() {
+            let _ = writeln!(out, "{}", capitalise(&r.text(self.lang)));
+        }
+    }
+
+    fn tiers(&self, out: &mut String) {
+        let _ = writeln!(out, "\n{}", self.t("VOLUME TIERS (MONTHLY TURNOVER)", "КАТЕГОРИИ ПО ОБЪЁМУ ПРОДАЖ В МЕСЯЦ"));
+        let _ = writeln!(
+            out,
+            "{:<12} {:>9} {:>16} {:>8}",
+            self.t("tier", "категория"),
+            self.t("partners", "партнёры"),
+            self.t("turnover", "оборот"),
+            "%"
+        );
+        let base = self.p.base();
+        for row in self.p.tiers() {
+            let share = if base > Decimal::ZERO { row.turnover / base } else { Decimal::ZERO };
+            let _ = writeln!(
+                out,
+                "{:<12} {:>9} {:>16} {:>8}",
+                row.tier.name(self.lang),
+                row.partners,
+                self.amount(row.turnover),
+                self.pct(share)
+            );
+        }
+    }
+
+    fn top(&self, out: &mut String, n: usize) {
+        let _ = writeln!(
+            out,
+            "\n{} {n} {}",
+            self.t("TOP", "ТОП"),
+            self.t("PARTNERS BY PRIORITY", "ПАРТНЁРОВ ПО ПРИОРИТЕТУ")
+        );
+        for a in self.p.assessments().iter().take(n) {
+            let risk = a.risk.overall.map_or(self.t("unknown", "неизвестен"), |l| l.name(self.lang));
+            let _ = writeln!(
+                out,
+                "{:>3}. {:<8} {:<26} {} {:<10} {} {:>7} · {} {} · {} {}{}",
+                a.rank,
+                a.partner.as_str(),
+                truncate(a.display_name(), 26),
+                a.segment.segment,
+                a.tier.tier.name(self.lang),
+                self.t("score", "балл"),
+                self.lang.format_amount(a.score, 1),
+                self.t("potential", "потенциал"),
+                a.potential.level.name(self.lang),
+                self.t("risk", "риск"),
+                risk,
+                if a.urgent { self.t(" · URGENT", " · СРОЧНО") } else { "" },
+            );
+            let _ = writeln!(out, "       {}: {}", self.t("goal", "цель"), a.strategy.goal);
+            let _ = writeln!(out, "       {}: {}", self.t("actions", "действия"), a.strategy.actions.join(", "));
+            if let Some(m) = a.strategy.mitigations.first() {
+                let _ = writeln!(
+                    out,
+                    "       {} ({} {}): {}",
+                    self.t("mitigate", "снизить риск"),
+                    m.category.name(self.lang),
+                    m.level.name(self.lang),
+                    m.actions.join(", ")
+                );
+            }
+            let reasons: Vec<String> = a.reasons.iter().map(|r| r.text(self.lang)).collect();
+            let _ = writeln!(out, "       {}: {}", self.t("why", "почему"), reasons.join("; "));
+        }
+    }
+
+    fn alerts(&self, out: &mut String) {
+        let alerts = self.p.alerts();
+        let _ = writeln!(out, "\n{} ({})", self.t("CRISIS ALERTS", "КРИЗИСНЫЕ СИГНАЛЫ"), alerts.len());
+        for alert in alerts {
+            let name = self.p.get(&alert.partner).map_or(alert.partner.as_str(), |a| a.display_name());
+            let _ = writeln!(
+                out,
+                "[{}] {} {} — {}",
+                alert.severity.name(self.lang),
+                alert.partner,
+                name,
+                alert.text(self.lang)
+            );
+            let plan: Vec<&str> = alert.actions.iter().map(|a| a.text(self.lang)).collect();
+            let _ = writeln!(out, "       {}: {}", self.t("plan", "план"), plan.join("; "));
+        }
+    }
+
+    fn migrations(&self, out: &mut String, previous: &Portfolio) {
+        let Some(r) = self.p.review() else { return };
+        let _ = writeln!(
+            out,
+            "\n{} {} → {}",
+            self.t("MIGRATIONS SINCE THE PREVIOUS REVIEW", "МИГРАЦИИ С ПРОШЛОГО ПЕРЕСМОТРА"),
+            previous.as_of(),
+            self.p.as_of()
+        );
+        let _ = writeln!(
+            out,
+            "{} {} · {} {} · {} {}",
+            r.continuing(),
+            self.t("partners in both", "партнёров в обоих"),
+            r.new.len(),
+            self.t("new", "новых"),
+            r.gone.len(),
+            self.t("gone", "ушедших"),
+        );
+        let _ = writeln!(
+            out,
+            "{}: {} ↑ {} ↓ {} =   {}: {} ↑ {} ↓ {} =",
+            self.t("segments", "сегменты"),
+            r.segments.up.len(),
+            r.segments.down.len(),
+            r.segments.unchanged,
+            self.t("tiers", "категории"),
+            r.tiers.up.len(),
+            r.tiers.down.len(),
+            r.tiers.unchanged,
+        );
+        let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.name(self.lang)).collect();
+        let _ = writeln!(
+            out,
+            "{:<14} {:>10} {:>10} {:>10} {:>10}",
+            self.t("tier from \\ to", "из \\ в"),
+            tiers[0],
+            tiers[1],
+            tiers[2],
+            tiers[3]
+        );
+        for (i, name) in tiers.iter().enumerate() {
+            let row = r.tiers.matrix[i];
+            let _ = writeln!(out, "{:<14} {:>10} {:>10} {:>10} {:>10}", name, row[0], row[1], row[2], row[3]);
+        }
+        let _ = writeln!(out, "{:<14} {:>10} {:>10} {:>10} {:>10}", self.t("segment", "сегмент"), "A", "B", "C", "D");
+        for (i, s) in Segment::ALL.iter().enumerate() {
+            let row = r.segments.matrix[i];
+            let _ = writeln!(out, "{:<14} {:>10} {:>10} {:>10} {:>10}", s.to_string(), row[0], row[1], row[2], row[3]);
+        }
+        for m in r.tiers.down.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  ↓ {} {}: {} → {}",
+                m.partner,
+                self.name(&m.partner),
+                m.from.name(self.lang),
+                m.to.name(self.lang)
+            );
+        }
+        for m in r.tiers.up.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  ↑ {} {}: {} → {}",
+                m.partner,
+                self.name(&m.partner),
+                m.from.name(self.lang),
+                m.to.name(self.lang)
+            );
+        }
+    }
+
+    fn name(&self, id: &partner_priority::PartnerId) -> String {
+        self.p.get(id).map_or(String::new(), |a| a.display_name().to_owned())
+    }
 }
 
 fn truncate(text: &str, width: usize) -> String {
@@ -201,157 +513,7 @@ fn truncate(text: &str, width: usize) -> String {
     }
 }
 
-fn print_pareto(s: &Segmentation, lang: Language) {
-    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
-    let pct = |d: Decimal| lang.format_percent(d, 1);
-    println!("{}", t("ABC(D) segments by turnover (Pareto)", "ABC(D)-сегменты по обороту (Парето)"));
-    println!(
-        "{:<18} {:>8} {:>10} {:>16} {:>10}   {}",
-        t("segment", "сегмент"),
-        t("partners", "партнёры"),
-        t("share", "доля"),
-        t("turnover", "оборот"),
-        t("share", "доля"),
-        t("article: partners / turnover", "статья: партнёры / оборот"),
-    );
-    for row in s.table() {
-        let e = row.expected;
-        let expected_turnover =
-            if e.turnover_is_upper_bound { format!("< {}", pct(e.turnover)) } else { pct(e.turnover) };
-        println!(
-            "{:<18} {:>8} {:>10} {:>16} {:>10}   {} / {}",
-            format!("{} {}", row.segment, row.segment.name(lang)),
-            row.partners,
-            pct(row.partner_share),
-            lang.format_amount(row.turnover, 0),
-            pct(row.turnover_share),
-            pct(e.partners),
-            expected_turnover,
-        );
-    }
-    if let Some(c) = s.concentration() {
-        println!(
-            "{}: Gini {}, {} {}, {} {}, HHI {}",
-            t("Concentration", "Концентрация"),
-            lang.format_amount(c.gini, 3),
-            t("top 20 % of partners hold", "у 20 % крупнейших"),
-            pct(c.top_20_share),
-            t("the largest partner", "у крупнейшего партнёра"),
-            pct(c.top_partner_share),
-            lang.format_amount(c.hhi, 0),
-        );
-    }
-}
-
-type States = HashMap<PartnerId, TierState>;
-
-/// Segments and tiers of every partner over `window`.
-fn placements(
-    ledger: &Ledger,
-    partners: &[Partner],
-    window: Window,
-    policy: &TierPolicy,
-    previous: &States,
-) -> Result<(Vec<Placement>, States), Box<dyn Error>> {
-    let starts: HashMap<&str, chrono::NaiveDate> =
-        partners.iter().filter_map(|p| Some((p.id.as_str(), p.start_date?))).collect();
-    let turnovers = ledger.turnovers(window);
-    let totals: Vec<(PartnerId, Decimal)> = turnovers.iter().map(|t| (t.partner().clone(), t.total())).collect();
-    let segmentation = segment(&totals, &ParetoPolicy::default())?;
-    let segments: HashMap<&PartnerId, _> = segmentation.entries().iter().map(|e| (&e.partner, e.segment)).collect();
-    let mut out = Vec::with_capacity(turnovers.len());
-    let mut states = States::new();
-    for t in &turnovers {
-        let first_sale = t.months().iter().find(|m| !m.turnover.is_zero() || m.deals > 0).map(|m| m.month);
-        let months = policy.months(window, starts.get(t.partner().as_str()).copied(), first_sale);
-        let assignment = policy.assign(t.total_money(), months, previous.get(t.partner()).copied())?;
-        states.insert(t.partner().clone(), assignment.state());
-        let segment = segments.get(t.partner()).copied().ok_or("partner without a segment")?;
-        out.push(Placement::new(t.partner().clone(), segment, assignment.tier));
-    }
-    Ok((out, states))
-}
-
-fn print_tiers(
-    current: &[Placement],
-    totals: &[(PartnerId, Decimal)],
-    currency: partner_priority::Currency,
-    lang: Language,
-) -> Result<(), Box<dyn Error>> {
-    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
-    let turnover: HashMap<&PartnerId, Decimal> = totals.iter().map(|(id, v)| (id, *v)).collect();
-    let rows = tier_table(current.iter().map(|p| (p.tier, turnover.get(&p.partner).copied().unwrap_or_default())))?;
-    let policy = TierPolicy::default();
-    println!("{}", t("Volume tiers by monthly turnover", "Категории по объёму продаж в месяц"));
-    println!(
-        "{:<12} {:<22} {:>8} {:>18}",
-        t("tier", "категория"),
-        t("per month", "в месяц"),
-        t("partners", "партнёры"),
-        t("turnover", "оборот")
-    );
-    for row in rows {
-        let band = match (policy.floor(row.tier), row.tier.next().and_then(|n| policy.floor(n))) {
-            (Some(f), _) if row.tier == Tier::Gold => format!("> {}", lang.format_amount(f.amount(), 0)),
-            (Some(f), Some(n)) => {
-                format!("{} – {}", lang.format_amount(f.amount(), 0), lang.format_amount(n.amount(), 0))
-            }
-            (None, Some(n)) => format!("< {}", lang.format_amount(n.amount(), 0)),
-            _ => String::new(),
-        };
-        println!(
-            "{:<12} {:<22} {:>8} {:>18}",
-            row.tier.name(lang),
-            format!("{band} {}", lang.currency_sign(&currency)),
-            row.partners,
-            lang.format_amount(row.turnover, 0)
-        );
-    }
-    Ok(())
-}
-
-fn print_review(r: &Review, previous: Window, current: Window, lang: Language) {
-    let t = |en: &'static str, ru: &'static str| if lang == Language::Ru { ru } else { en };
-    println!(
-        "{} {previous} → {current}: {} {}, {} {}, {} {}",
-        t("Migrations", "Миграции"),
-        r.continuing(),
-        t("partners in both", "партнёров в обоих"),
-        r.new.len(),
-        t("new", "новых"),
-        r.gone.len(),
-        t("gone", "ушедших"),
-    );
-    println!(
-        "  {}: {} {}, {} {}, {} {}",
-        t("segments", "сегменты"),
-        r.segments.up.len(),
-        t("up", "вверх"),
-        r.segments.down.len(),
-        t("down", "вниз"),
-        r.segments.unchanged,
-        t("unchanged", "без изменений"),
-    );
-    println!(
-        "  {}: {} {}, {} {}, {} {}",
-        t("tiers", "категории"),
-        r.tiers.up.len(),
-        t("up", "вверх"),
-        r.tiers.down.len(),
-        t("down", "вниз"),
-        r.tiers.unchanged,
-        t("unchanged", "без изменений"),
-    );
-    println!(
-        "  {:<14} {:>8} {:>8} {:>8} {:>8}",
-        t("tier from \\ to", "из \\ в"),
-        "Gold",
-        "Silver",
-        "Bronze",
-        "Beginner"
-    );
-    for (i, tier) in Tier::ALL.iter().enumerate() {
-        let row = r.tiers.matrix[i];
-        println!("  {:<14} {:>8} {:>8} {:>8} {:>8}", tier.name(lang), row[0], row[1], row[2], row[3]);
-    }
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str())
 }

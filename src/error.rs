@@ -362,6 +362,10 @@ impl Error {
         ErrorKind::InvalidPolicy { field: field.into(), reason: reason.into() }.into()
     }
 
+    pub(crate) fn playbook(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ErrorKind::InvalidPlaybook { field: field.into(), reason: reason.into() }.into()
+    }
+
     pub(crate) fn value(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
         ErrorKind::InvalidValue { field: field.into(), value: shorten(value), reason: reason.into() }.into()
     }

@@ -740,6 +740,28 @@ impl Ledger {
         &self.invoices
     }
 
+    /// A partner's turnover, or an all-zero series for a partner the ledger
+    /// has never seen.
+    pub(crate) fn turnover_or_zero(&self, partner: &PartnerId, window: Window) -> Turnover {
+        match self.row(partner.as_str()) {
+            Some(row) => self.turnover_of(row, window),
+            None => {
+                let months = window.months().map(|m| MonthFigures::zero(m, self.scale)).collect();
+                Turnover::new(partner.clone(), self.currency, window, months, Vec::new())
+            }
+        }
+    }
+
+    /// The net turnover of a partner over months `first ..= last` (month
+    /// indices), in minor units, and the first month with activity.
+    pub(crate) fn net_between(&self, partner: &str, first: Month, last: Month) -> (i128, Option<Month>) {
+        let Some(row) = self.row(partner) else { return (0, None) };
+        let (f, l) = (first.index(), last.index());
+        let sum = row.cells.iter().filter(|c| c.month >= f && c.month <= l).map(|c| i128::from(c.turnover)).sum();
+        let first_active = row.cells.first().and_then(|c| Month::from_index(c.month));
+        (sum, first_active)
+    }
+
     fn turnover_of(&self, row: &Row, window: Window) -> Turnover {
         let mut months: Vec<MonthFigures> = window.months().map(|m| MonthFigures::zero(m, self.scale)).collect();
         let first = window.first().index();

@@ -16,26 +16,30 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use partner_priority::{Currency, Ledger, Money, PartnerId, Sale, Window};
+//! use partner_priority::{assess, Currency, Ledger, Money, PartnerId, Policy, Sale, Segment, Tier};
 //! use rust_decimal::Decimal;
 //!
-//! let date = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
-//! let rub = |a: i64| Money::new(Decimal::new(a, 0), Currency::RUB);
-//! let dealer = PartnerId::new("D-042")?;
-//!
+//! // A year of invoices from the billing tool (a credit note is negative).
 //! let mut ledger = Ledger::new(Currency::RUB);
-//! ledger.record_all([
-//!     Sale::new(dealer.clone(), date(1, 15), rub(450_000)).with_invoice("INV-1"),
-//!     Sale::new(dealer.clone(), date(2, 10), rub(380_000)).with_invoice("INV-2"),
-//!     Sale::new(dealer.clone(), date(2, 20), rub(-30_000)).with_invoice("CN-1"),
-//! ])?;
+//! for m in 1..=12 {
+//!     let date = NaiveDate::from_ymd_opt(2025, m, 15).unwrap();
+//!     for (dealer, amount) in [("D-042", 650_000), ("D-007", 140_000), ("D-113", 9_000)] {
+//!         let sale = Sale::new(PartnerId::new(dealer)?, date, Money::new(Decimal::from(amount), Currency::RUB))
+//!             .with_invoice(format!("{dealer}/{m}"));
+//!         ledger.record(sale)?;
+//!     }
+//! }
+//! ledger.record(Sale::new(PartnerId::new("D-007")?, NaiveDate::from_ymd_opt(2025, 12, 20).unwrap(),
+//!     Money::new(Decimal::from(-20_000), Currency::RUB)).with_invoice("CN-1"))?;
 //!
-//! // The 12 full months before the review date.
-//! let window = Window::before(date(12, 31).succ_opt().unwrap(), 12)?;
-//! let turnover = ledger.turnover(&dealer, window).unwrap();
-//! assert_eq!(turnover.total(), Decimal::new(800_000, 0));
-//! assert_eq!(turnover.deals(), 2);
-//! assert_eq!(turnover.average_deal(), Some(Decimal::new(415_000, 0)));
+//! // The review as of 1 January: the 12 full months before it.
+//! let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+//! let portfolio = assess(&ledger, &[], &[], as_of, None, &Policy::default())?;
+//! for a in portfolio.assessments() {
+//!     println!("{}. {} {} {} {}: {}", a.rank, a.partner, a.segment.segment, a.tier.tier, a.score, a.strategy.goal);
+//! }
+//! let top = &portfolio.assessments()[0];
+//! assert_eq!((top.partner.as_str(), top.segment.segment, top.tier.tier), ("D-042", Segment::A, Tier::Gold));
 //! # Ok::<(), partner_priority::Error>(())
 //! ```
 //!
@@ -62,9 +66,14 @@
 //!   concentration risk of the network.
 //! - [`PotentialPolicy`] and [`Potential`]: growth potential from the
 //!   turnover history (trend, year on year, X / Y / Z stability).
+//! - [`assess`], [`Policy`] and [`Portfolio`]: the whole review in one
+//!   call: every partner's [`Assessment`] (segment, tier, potential, risk,
+//!   priority score and rank, [`Strategy`] from a [`Playbook`], reasons in
+//!   plain words), the network's tables, and the migrations since the
+//!   previous review.
 //! - [`review`]: what moved between two reviews (migrations, new and lost
 //!   partners, the from × to matrix).
-//! - [`CsvImport`]: invoice lines and partners from CSV files.
+//! - [`CsvImport`]: invoice lines, partners and risk facts from CSV files.
 //! - [`Error`]: the one error type.
 //!
 //! # Crate features
@@ -82,10 +91,16 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+/// Recipes: custom thresholds, policies from JSON, a Russian report,
+/// warehouse figures, parallel ledgers, reviews across runs.
+#[cfg(all(doc, feature = "serde"))]
+pub mod cookbook;
 mod error;
 mod exact;
 #[cfg(feature = "csv")]
 mod import;
+#[cfg(feature = "serde")]
+mod json;
 mod lang;
 mod ledger;
 mod money;
@@ -93,8 +108,10 @@ mod pareto;
 mod partner;
 mod period;
 mod potential;
+mod priority;
 mod review;
 mod risk;
+mod strategy;
 mod tier;
 
 pub use error::{Error, ErrorKind, Location, Result};
@@ -112,11 +129,18 @@ pub use pareto::{
 pub use partner::{MAX_ID_LEN, Partner, PartnerId};
 pub use period::{Month, ReviewPeriod, Window};
 pub use potential::{Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, Stability, TierGap};
+pub use priority::{
+    Assessment, GroupView, PlaybookChoice, Policy, Portfolio, PriorityPolicy, Reason, SegmentPoints, UrgentRule,
+    Weights, assess,
+};
 pub use review::{Migrations, Move, Placement, Review, review};
 pub use risk::{
     Action, AlertKind, CategoryRisk, ConcentrationPolicy, ConcentrationRisk, CreditRating, CrisisAlert, CrisisPolicy,
     Evidence, EvidenceValue, Indicator, OverallRule, PaymentDiscipline, RiskAssessment, RiskCategory, RiskFacts,
     RiskLevel, RiskPolicy, RiskProfile, Thresholds,
+};
+pub use strategy::{
+    Mitigation, Mitigations, Playbook, RiskPlays, SegmentPlay, SegmentPlays, Strategy, TierPlay, TierPlays,
 };
 pub use tier::{
     Averaging, DemotionSteps, Floor, Progress, Tier, TierAssignment, TierPolicy, TierPolicyBuilder, TierRow, TierState,

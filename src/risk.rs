@@ -599,6 +599,15 @@ pub struct CrisisPolicy {
     /// The months before the last one that form the trailing average
     /// (default 6; at least 2 of them must be after the partner's start).
     pub baseline_months: u32,
+    /// Only partners that bought in every baseline month raise a drop alert
+    /// (default true): for a partner that orders every other month, an empty
+    /// month is its rhythm, not a crisis.
+    pub drop_needs_regular_buyer: bool,
+    /// … and only a fall of more than this many standard deviations of the
+    /// baseline months is sharp (default 2; 0 turns the test off): a partner
+    /// whose months swing by half anyway has not collapsed when one month
+    /// is half the average.
+    pub drop_sigmas: Decimal,
     /// A delay alert fires when the average days late grew in each of this
     /// many consecutive months with payment data (default 3) …
     pub delay_months: u32,
@@ -612,6 +621,8 @@ impl Default for CrisisPolicy {
             drop_percent: Decimal::from(50),
             critical_drop_percent: Decimal::from(80),
             baseline_months: 6,
+            drop_needs_regular_buyer: true,
+            drop_sigmas: Decimal::TWO,
             delay_months: 3,
             delay_min_days: Decimal::from(7),
         }
@@ -925,6 +936,12 @@ impl Evidence {
         let num = |d: Decimal, dp: u32| lang.format_amount(d, dp);
         let ru = lang == Language::Ru;
         match (self.indicator, self.value) {
+            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) && ru => {
+                "платит в срок".to_owned()
+            }
+            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) => {
+                "pays on time".to_owned()
+            }
             (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if ru => {
                 format!("платит в среднем на {} дн. позже срока", num(d, 0))
             }
@@ -1253,6 +1270,9 @@ impl RiskPolicy {
         if c.delay_months < 2 {
             return Err(Error::policy("crisis.delay_months", "at least 2 months"));
         }
+        if c.drop_sigmas < Decimal::ZERO {
+            return Err(Error::policy("crisis.drop_sigmas", "must not be negative"));
+        }
         if c.delay_min_days < Decimal::ZERO {
             return Err(Error::policy("crisis.delay_min_days", "must not be negative"));
         }
@@ -1430,6 +1450,9 @@ impl RiskPolicy {
         if baseline_months.len() < 2 {
             return None;
         }
+        if self.crisis.drop_needs_regular_buyer && baseline_months.iter().any(|m| m.turnover <= Decimal::ZERO) {
+            return None;
+        }
         let sum: Decimal = baseline_months.iter().map(|m| m.turnover).sum();
         let baseline = sum.checked_div(Decimal::from(baseline_months.len()))?;
         if baseline <= Decimal::ZERO {
@@ -1437,6 +1460,19 @@ impl RiskPolicy {
         }
         let fall = ((baseline - last.turnover) / baseline * Decimal::ONE_HUNDRED).round_dp(2);
         if fall < self.crisis.drop_percent {
+            return None;
+        }
+        // (mean − last)² > sigmas² × variance, without a square root.
+        let k = Decimal::from(baseline_months.len());
+        let mut spread = Decimal::ZERO;
+        for m in baseline_months {
+            let d = m.turnover.checked_sub(baseline)?;
+            spread = spread.checked_add(d.checked_mul(d)?)?;
+        }
+        let variance = spread.checked_div(k)?;
+        let gap = baseline.checked_sub(last.turnover)?;
+        let sigmas = self.crisis.drop_sigmas;
+        if gap.checked_mul(gap)? <= sigmas.checked_mul(sigmas)?.checked_mul(variance)? {
             return None;
         }
         let severity = if fall >= self.crisis.critical_drop_percent { RiskLevel::Critical } else { RiskLevel::High };
@@ -1625,6 +1661,40 @@ mod tests {
         assert!(drop.text(Language::En).contains("fell 85 %"), "{}", drop.text(Language::En));
         let steady = ledger(&[200_000; 12], &[0]);
         assert!(RiskPolicy::default().assess(&steady, None, as_of()).unwrap().alerts.is_empty());
+    }
+
+    #[test]
+    fn a_fall_within_the_usual_swing_is_not_sharp() {
+        // Months swing between 100 000 and 300 000; 90 000 is a 55 % fall
+        // from the mean of 200 000 but only 1.1 standard deviations.
+        let t = ledger(
+            &[
+                100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000,
+                90_000,
+            ],
+            &[0],
+        );
+        assert!(RiskPolicy::default().assess(&t, None, as_of()).unwrap().alerts.is_empty());
+        let no_sigma = RiskPolicy {
+            crisis: CrisisPolicy { drop_sigmas: Decimal::ZERO, ..CrisisPolicy::default() },
+            ..RiskPolicy::default()
+        };
+        assert_eq!(no_sigma.assess(&t, None, as_of()).unwrap().alerts.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_month_of_an_irregular_buyer_is_not_a_crisis() {
+        let t = ledger(&[200_000, 0, 150_000, 0, 220_000, 0, 180_000, 0, 210_000, 0, 190_000, 0], &[0]);
+        assert!(RiskPolicy::default().assess(&t, None, as_of()).unwrap().alerts.is_empty());
+        let lenient = RiskPolicy {
+            crisis: CrisisPolicy {
+                drop_needs_regular_buyer: false,
+                drop_sigmas: Decimal::ZERO,
+                ..CrisisPolicy::default()
+            },
+            ..RiskPolicy::default()
+        };
+        assert_eq!(lenient.assess(&t, None, as_of()).unwrap().alerts.len(), 1);
     }
 
     #[test]

@@ -1,0 +1,157 @@
+//! Recipes for common jobs. Every recipe is a doctest, so it compiles and
+//! runs with the crate.
+//!
+//! # Custom tier thresholds
+//!
+//! The article's thresholds fit a Russian distributor; set your own, in your
+//! currency, and hold demotions for two reviews.
+//!
+//! ```
+//! use partner_priority::{Currency, DemotionSteps, Floor, Policy, TierPolicy};
+//! use rust_decimal::Decimal;
+//!
+//! let mut policy = Policy::default();
+//! policy.tiers = TierPolicy::builder(Currency::RUB)
+//!     .bronze(Floor::from(Decimal::from(50_000)))
+//!     .silver(Floor::from(Decimal::from(250_000)))
+//!     .gold(Floor::above(Decimal::from(1_000_000)))
+//!     .demote_after(2)
+//!     .demotion_steps(DemotionSteps::One)
+//!     .build()?;
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # Loading a policy from JSON
+//!
+//! Every field may be left out to keep its default; unknown fields and bad
+//! values are errors that name the field.
+//!
+//! ```
+//! use partner_priority::Policy;
+//!
+//! let policy = Policy::from_json(r#"{
+//!     "window_months": 12,
+//!     "review_period": "quarterly",
+//!     "pareto": {"basis": "turnover", "cutoffs": {"a": 80, "b": 95, "c": 99}, "boundary": "upper"},
+//!     "tiers": {
+//!         "currency": "RUB",
+//!         "gold": {"above": 500000}, "silver": {"from": 100000}, "bronze": {"from": 20000},
+//!         "averaging": "since_start",
+//!         "demotion": {"after_reviews": 2, "steps": "one"}
+//!     },
+//!     "risk": {"average_days_late": {"medium": 10, "high": 45, "critical": 90}},
+//!     "priority": {"weights": {"value": 60, "potential": 30, "resilience": 10}},
+//!     "playbook": {"builtin": "ru"}
+//! }"#)?;
+//! assert_eq!(policy.tiers.demote_after(), 2);
+//!
+//! let err = Policy::from_json(r#"{"tiers": {"currency": "RUB", "gold": {"above": 1}}}"#).unwrap_err();
+//! assert!(err.is_invalid_config());
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # A report in Russian
+//!
+//! Strategies come from the Russian playbook; reasons, levels and amounts
+//! render in Russian with thin-space thousands and the rouble sign.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use partner_priority::{assess, Currency, Language, Ledger, Money, PartnerId, Policy, Sale};
+//! use rust_decimal::Decimal;
+//!
+//! let mut ledger = Ledger::new(Currency::RUB);
+//! for m in 1..=12 {
+//!     let date = NaiveDate::from_ymd_opt(2025, m, 5).unwrap();
+//!     ledger.record(Sale::new(PartnerId::new("Д-1")?, date, Money::new(Decimal::from(612_000), Currency::RUB)))?;
+//! }
+//! let policy = Policy::default().with_language(Language::Ru);
+//! let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+//! let portfolio = assess(&ledger, &[], &[], as_of, None, &policy)?;
+//! let a = &portfolio.assessments()[0];
+//! assert_eq!(&*a.strategy.goal, "укрепление долгосрочных отношений и максимизация прибыли");
+//! let reasons: Vec<String> = a.reasons.iter().map(|r| r.text(Language::Ru)).collect();
+//! assert!(reasons.contains(&"Золотой: 612\u{202f}000 ₽ в месяц, на 112\u{202f}000 выше порога".to_owned()));
+//! assert_eq!(Language::Ru.format_money(portfolio.total()), "7\u{202f}344\u{202f}000,00 ₽");
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # Pre-aggregated monthly figures from a warehouse
+//!
+//! When the warehouse already sums invoice lines per partner and month, feed
+//! the sums; a resent extract is refused for the months it repeats.
+//!
+//! ```
+//! use partner_priority::{Currency, Ledger, Money, Month, MonthlyFigures, PartnerId};
+//! use rust_decimal::Decimal;
+//!
+//! let rows = [("D-1", 2025, 1, "640000.00", 12), ("D-1", 2025, 2, "590500.50", 11), ("D-2", 2025, 1, "18000", 2)];
+//! let mut ledger = Ledger::new(Currency::RUB);
+//! ledger.add_monthly_all(rows.iter().map(|(id, y, m, amount, deals)| {
+//!     let amount = Decimal::from_str_exact(amount).unwrap();
+//!     MonthlyFigures::new(PartnerId::new(id).unwrap(), Month::new(*y, *m).unwrap(), Money::new(amount, Currency::RUB))
+//!         .with_deals(*deals)
+//! }))?;
+//! assert_eq!(ledger.partner_count(), 2);
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # Ledgers built in parallel
+//!
+//! Ledgers merge, so chunks of invoice lines can be aggregated on separate
+//! threads (or machines) and combined; the result equals one ledger built
+//! from everything.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
+//! use rust_decimal::Decimal;
+//!
+//! let sales: Vec<Sale> = (0..10_000)
+//!     .map(|i| {
+//!         let date = NaiveDate::from_ymd_opt(2025, 1 + (i % 12) as u32, 1).unwrap();
+//!         let partner = PartnerId::new(&format!("P{}", i % 97)).unwrap();
+//!         Sale::new(partner, date, Money::new(Decimal::new(i64::from(i) * 100 + 1, 2), Currency::RUB))
+//!             .with_invoice(format!("INV-{i}"))
+//!     })
+//!     .collect();
+//! let (left, right) = sales.split_at(sales.len() / 2);
+//! let mut ledger = std::thread::scope(|s| {
+//!     let a = s.spawn(|| {
+//!         let mut l = Ledger::new(Currency::RUB);
+//!         l.record_all(left.to_vec()).map(|_| l)
+//!     });
+//!     let mut b = Ledger::new(Currency::RUB);
+//!     b.record_all(right.to_vec())?;
+//!     let mut a = a.join().expect("the worker thread does not panic")?;
+//!     a.merge(b)?;
+//!     Ok::<_, partner_priority::Error>(a)
+//! })?;
+//! let mut one = Ledger::new(Currency::RUB);
+//! one.record_all(sales)?;
+//! assert_eq!(ledger, one);
+//! # ledger.merge(Ledger::new(Currency::RUB))?;
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # Keeping reviews across runs
+//!
+//! Store each review's [`Portfolio`](crate::Portfolio) as JSON and pass it
+//! in next time: tier hysteresis and the migrations come from it.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use partner_priority::{assess, Currency, Ledger, Money, PartnerId, Policy, Portfolio, Sale};
+//! use rust_decimal::Decimal;
+//!
+//! let mut ledger = Ledger::new(Currency::RUB);
+//! ledger.record(Sale::new(PartnerId::new("D-1")?, NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(), Money::new(Decimal::from(900_000), Currency::RUB)))?;
+//! let policy = Policy::default();
+//! let q3 = assess(&ledger, &[], &[], NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(), None, &policy)?;
+//! let stored: String = q3.to_json()?;
+//! // … a quarter later …
+//! let previous = Portfolio::from_json(&stored)?;
+//! let q4 = assess(&ledger, &[], &[], NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), Some(&previous), &policy)?;
+//! assert_eq!(q4.review().map(|r| r.continuing()), Some(1));
+//! # Ok::<(), partner_priority::Error>(())
+//! ```

@@ -1,0 +1,1234 @@
+//! The whole review in one call: every partner's segment, tier, potential,
+//! risk, priority and strategy, ranked, with the reasons in plain words.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::exact::{Scaled, ratio};
+use crate::lang::Language;
+use crate::ledger::Ledger;
+use crate::money::{Currency, Money};
+use crate::pareto::{
+    Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Segment, SegmentEntry, classify, concentration,
+};
+use crate::partner::{Partner, PartnerId};
+use crate::period::{Month, ReviewPeriod, Window};
+use crate::potential::{Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, TierGap};
+use crate::review::{Placement, Review, review};
+use crate::risk::{
+    ConcentrationRisk, CrisisAlert, Evidence, RiskCategory, RiskFacts, RiskLevel, RiskPolicy, RiskProfile,
+};
+use crate::strategy::{Playbook, Strategy};
+use crate::tier::{Tier, TierAssignment, TierPolicy, TierRow, TierState, tier_table};
+
+/// Which playbook the strategies come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum PlaybookChoice {
+    /// The built-in playbook from the article in a language. The default is
+    /// English.
+    Builtin(Language),
+    /// A custom playbook (checked when loaded).
+    Custom(Box<Playbook>),
+}
+
+impl Default for PlaybookChoice {
+    fn default() -> Self {
+        PlaybookChoice::Builtin(Language::En)
+    }
+}
+
+impl PlaybookChoice {
+    /// The playbook.
+    #[must_use]
+    pub fn playbook(&self) -> Playbook {
+        match self {
+            PlaybookChoice::Builtin(lang) => Playbook::builtin(*lang),
+            PlaybookChoice::Custom(p) => (**p).clone(),
+        }
+    }
+}
+
+/// The weights of the priority score's three parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, default))]
+#[non_exhaustive]
+pub struct Weights {
+    /// Value: turnover position and segment (default 70: turnover comes
+    /// first in the article).
+    pub value: Decimal,
+    /// Growth potential (default 20).
+    pub potential: Decimal,
+    /// Resilience: the inverse of risk (default 10).
+    pub resilience: Decimal,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { value: Decimal::from(70), potential: Decimal::from(20), resilience: Decimal::from(10) }
+    }
+}
+
+/// Points per segment for the value part of the score (0 … 100, not
+/// increasing from A to D).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, default))]
+#[non_exhaustive]
+pub struct SegmentPoints {
+    /// A (default 100).
+    pub a: Decimal,
+    /// B (default 60).
+    pub b: Decimal,
+    /// C (default 30).
+    pub c: Decimal,
+    /// D (default 0).
+    pub d: Decimal,
+}
+
+impl Default for SegmentPoints {
+    fn default() -> Self {
+        SegmentPoints { a: Decimal::from(100), b: Decimal::from(60), c: Decimal::from(30), d: Decimal::ZERO }
+    }
+}
+
+impl SegmentPoints {
+    fn of(&self, s: Segment) -> Decimal {
+        match s {
+            Segment::A => self.a,
+            Segment::B => self.b,
+            Segment::C => self.c,
+            Segment::D => self.d,
+        }
+    }
+}
+
+/// When a crisis puts a partner first in line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum UrgentRule {
+    /// Never: the score alone ranks.
+    Off,
+    /// Key partners (segment A) with a crisis alert (High or Critical) or a
+    /// Critical overall risk rank before everyone else, ordered by score
+    /// among themselves: the partners that matter most need action now. This
+    /// is the default. Alerts of other partners still appear in
+    /// [`Portfolio::alerts`].
+    #[default]
+    KeyInCrisis,
+    /// Every partner with a crisis alert or Critical risk ranks first.
+    AnyInCrisis,
+}
+
+/// How the priority score is computed and ranked.
+///
+/// The score (0 … 100) is a weighted mean of three parts, each 0 … 100:
+///
+/// - **value** = (segment points + position points) / 2, where the segment
+///   points are [`SegmentPoints`] (A 100, B 60, C 30, D 0) and the position
+///   points are 100 × (1 − the share of turnover held by the partners above
+///   it): 100 for the largest partner, 20 where A ends at 80 %, about 0 in
+///   the tail; 0 for turnover ≤ 0. Value follows the Pareto curve, so the
+///   partners that carry the network come first;
+/// - **potential**: High 100, Medium 50, New 50, Low 0;
+/// - **resilience** = 100 − risk penalty: overall risk Low 0, Medium 33,
+///   High 67, Critical 100; unknown risk costs `unknown_risk_penalty`
+///   (default 25: not knowing is a little worse than knowing it is fine).
+///
+/// score = (w_value × value + w_potential × potential + w_resilience ×
+/// resilience) / (w_value + w_potential + w_resilience), rounded half away
+/// from zero to 4 decimal places. With [`UrgentRule`] a crisis can put a
+/// partner first. Ties are broken by turnover (higher first), then by
+/// partner id, so the rank is deterministic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, default))]
+#[non_exhaustive]
+pub struct PriorityPolicy {
+    /// The weights.
+    pub weights: Weights,
+    /// Segment points.
+    pub segment_points: SegmentPoints,
+    /// The risk penalty when every category is unknown (0 … 100).
+    pub unknown_risk_penalty: Decimal,
+    /// When a crisis ranks a partner first.
+    pub urgent: UrgentRule,
+}
+
+impl Default for PriorityPolicy {
+    fn default() -> Self {
+        PriorityPolicy {
+            weights: Weights::default(),
+            segment_points: SegmentPoints::default(),
+            unknown_risk_penalty: Decimal::from(25),
+            urgent: UrgentRule::KeyInCrisis,
+        }
+    }
+}
+
+impl PriorityPolicy {
+    /// Checks the policy.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPolicy`] naming the field: a negative weight,
+    /// weights that add up to 0, segment points outside 0 … 100 or rising
+    /// from A to D, or an unknown-risk penalty outside 0 … 100.
+    pub fn check(&self) -> Result<()> {
+        let w = &self.weights;
+        for (name, v) in
+            [("weights.value", w.value), ("weights.potential", w.potential), ("weights.resilience", w.resilience)]
+        {
+            if v < Decimal::ZERO {
+                return Err(Error::policy(name, format!("{v} is negative")));
+            }
+        }
+        if (w.value + w.potential + w.resilience).is_zero() {
+            return Err(Error::policy("weights", "the weights add up to 0"));
+        }
+        let p = &self.segment_points;
+        let in_range = |v: Decimal| v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED;
+        for (name, v) in
+            [("segment_points.a", p.a), ("segment_points.b", p.b), ("segment_points.c", p.c), ("segment_points.d", p.d)]
+        {
+            if !in_range(v) {
+                return Err(Error::policy(name, format!("{v} is not within 0 … 100")));
+            }
+        }
+        if p.b > p.a || p.c > p.b || p.d > p.c {
+            return Err(Error::policy("segment_points", "points must not rise from A to D"));
+        }
+        if !in_range(self.unknown_risk_penalty) {
+            return Err(Error::policy("unknown_risk_penalty", "not within 0 … 100"));
+        }
+        Ok(())
+    }
+
+    fn score(
+        &self,
+        segment: Segment,
+        turnover: i128,
+        before: Decimal,
+        potential: PotentialLevel,
+        risk: Option<RiskLevel>,
+    ) -> Decimal {
+        let position = if turnover > 0 {
+            (Decimal::ONE - before).max(Decimal::ZERO) * Decimal::ONE_HUNDRED
+        } else {
+            Decimal::ZERO
+        };
+        let value = (self.segment_points.of(segment) + position) / Decimal::TWO;
+        let potential = Decimal::from(match potential {
+            PotentialLevel::High => 100,
+            PotentialLevel::Medium | PotentialLevel::New => 50,
+            PotentialLevel::Low => 0,
+        });
+        let penalty = match risk {
+            None => self.unknown_risk_penalty,
+            Some(RiskLevel::Low) => Decimal::ZERO,
+            Some(RiskLevel::Medium) => Decimal::from(33),
+            Some(RiskLevel::High) => Decimal::from(67),
+            Some(RiskLevel::Critical) => Decimal::ONE_HUNDRED,
+        };
+        let w = &self.weights;
+        let sum = w.value * value + w.potential * potential + w.resilience * (Decimal::ONE_HUNDRED - penalty);
+        (sum / (w.value + w.potential + w.resilience))
+            .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    }
+}
+
+/// Every policy of a review together. `Default` is the article's rules:
+/// a 12-month window, quarterly reviews, ABC(D) at 80 / 95 / 99 % of
+/// turnover, the article's tiers in RUB, the documented potential, risk and
+/// priority defaults, and the built-in English playbook.
+///
+/// Loaded from and saved to JSON with [`Policy::from_json`] and
+/// [`Policy::to_json`]; unknown fields are rejected and every error names
+/// the field path (`tiers.silver.amount`). Every field may be left out to
+/// keep its default.
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::{Language, PlaybookChoice, Policy};
+///
+/// let policy = Policy::from_json(r#"{
+///     "window_months": 6,
+///     "tiers": {"currency": "RUB", "gold": {"above": 300000}, "silver": {"from": 80000}, "bronze": {"from": 15000}},
+///     "playbook": {"builtin": "ru"}
+/// }"#)?;
+/// assert_eq!(policy.window_months(), 6);
+/// assert_eq!(policy.playbook, PlaybookChoice::Builtin(Language::Ru));
+///
+/// let err = Policy::from_json(r#"{"tiers": {"currency": "RUB", "gold": {"above": 1}, "silver": {"from": 2}, "bronze": {"from": 0}}}"#).unwrap_err();
+/// assert!(err.is_invalid_config());
+/// assert!(err.to_string().starts_with("invalid policy: `tiers.gold.amount`: the Gold floor 1 must be above the Silver floor 2"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, default, try_from = "RawPolicy", into = "RawPolicy"))]
+#[non_exhaustive]
+pub struct Policy {
+    window_months: u32,
+    /// How often reviews happen: how far back the previous review lies.
+    pub review_period: ReviewPeriod,
+    /// ABC(D) segmentation.
+    pub pareto: ParetoPolicy,
+    /// Volume tiers.
+    pub tiers: TierPolicy,
+    /// Growth potential.
+    pub potential: PotentialPolicy,
+    /// Risk.
+    pub risk: RiskPolicy,
+    /// The priority score.
+    pub priority: PriorityPolicy,
+    /// The playbook for strategies.
+    pub playbook: PlaybookChoice,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            window_months: 12,
+            review_period: ReviewPeriod::Quarterly,
+            pareto: ParetoPolicy::default(),
+            tiers: TierPolicy::default(),
+            potential: PotentialPolicy::default(),
+            risk: RiskPolicy::default(),
+            priority: PriorityPolicy::default(),
+            playbook: PlaybookChoice::default(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawPolicy {
+    window_months: u32,
+    review_period: ReviewPeriod,
+    pareto: ParetoPolicy,
+    tiers: TierPolicy,
+    potential: PotentialPolicy,
+    risk: RiskPolicy,
+    priority: PriorityPolicy,
+    playbook: PlaybookChoice,
+}
+
+#[cfg(feature = "serde")]
+impl Default for RawPolicy {
+    fn default() -> Self {
+        Policy::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Policy> for RawPolicy {
+    fn from(p: Policy) -> Self {
+        RawPolicy {
+            window_months: p.window_months,
+            review_period: p.review_period,
+            pareto: p.pareto,
+            tiers: p.tiers,
+            potential: p.potential,
+            risk: p.risk,
+            priority: p.priority,
+            playbook: p.playbook,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawPolicy> for Policy {
+    type Error = Error;
+    fn try_from(r: RawPolicy) -> Result<Self> {
+        let p = Policy {
+            window_months: r.window_months,
+            review_period: r.review_period,
+            pareto: r.pareto,
+            tiers: r.tiers,
+            potential: r.potential,
+            risk: r.risk,
+            priority: r.priority,
+            playbook: r.playbook,
+        };
+        p.check()?;
+        Ok(p)
+    }
+}
+
+impl Policy {
+    /// The window length in months.
+    #[must_use]
+    pub fn window_months(&self) -> u32 {
+        self.window_months
+    }
+
+    /// The same policy with another window length.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPolicy`] (`window_months`) unless 1 … 1200.
+    pub fn with_window_months(mut self, months: u32) -> Result<Policy> {
+        self.window_months = months;
+        self.check()?;
+        Ok(self)
+    }
+
+    /// The same policy with the built-in playbook in `language`.
+    #[must_use]
+    pub fn with_language(mut self, language: Language) -> Policy {
+        self.playbook = PlaybookChoice::Builtin(language);
+        self
+    }
+
+    /// Checks the whole policy (the parts with public fields included).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPolicy`] naming the field path.
+    pub fn check(&self) -> Result<()> {
+        if !(1..=Window::MAX_MONTHS).contains(&self.window_months) {
+            return Err(Error::policy(
+                "window_months",
+                format!("{} is not within 1 … {}", self.window_months, Window::MAX_MONTHS),
+            ));
+        }
+        let nest = |prefix: &str, e: Error| match e.into_kind() {
+            ErrorKind::InvalidPolicy { field, reason } => Error::policy(format!("{prefix}.{field}"), reason),
+            other => Error::from(other),
+        };
+        self.risk.check().map_err(|e| nest("risk", e))?;
+        self.priority.check().map_err(|e| nest("priority", e))?;
+        Ok(())
+    }
+
+    /// Loads and checks a policy from JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidPolicy`] naming the field path: malformed JSON,
+    /// an unknown field, a value of the wrong type, or a value that fails
+    /// the checks of its part.
+    #[cfg(feature = "serde")]
+    pub fn from_json(json: &str) -> Result<Policy> {
+        crate::json::from_json(json, crate::json::Kind::Policy)
+    }
+
+    /// The policy as pretty-printed JSON; [`Policy::from_json`] reads it
+    /// back unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Json`] if serialisation fails (it does not for a checked
+    /// policy).
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        crate::json::to_json(self)
+    }
+}
+
+/// Why a partner is where it is, in plain words via [`Reason::text`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Reason {
+    /// First in line because of a crisis.
+    Urgent {
+        /// The category of the most severe alert or risk.
+        category: RiskCategory,
+        /// Its severity.
+        severity: RiskLevel,
+    },
+    /// The segment and the share above it.
+    Segment {
+        /// The segment.
+        segment: Segment,
+        /// 1 for the largest partner.
+        rank: u32,
+        /// The share of turnover of the partners above its tie group.
+        before: Decimal,
+        /// Its own share.
+        share: Decimal,
+    },
+    /// The tier and the distance to its floor.
+    Tier {
+        /// The tier.
+        tier: Tier,
+        /// The monthly figure.
+        monthly: Decimal,
+        /// The currency.
+        currency: Currency,
+        /// Figure minus floor (negative while a demotion is held).
+        headroom: Option<Decimal>,
+        /// The amount still needed for the next tier.
+        to_next: Option<Decimal>,
+        /// True while a demotion is held.
+        held: bool,
+        /// True if it drops at the next review unless it recovers.
+        drops_at_next_review: bool,
+    },
+    /// The potential and its main signal.
+    Potential {
+        /// The level.
+        level: PotentialLevel,
+        /// The signal that mattered most.
+        signal: Option<PotentialReason>,
+    },
+    /// The worst risk and its evidence.
+    Risk {
+        /// The category.
+        category: RiskCategory,
+        /// The level.
+        level: RiskLevel,
+        /// What set it.
+        evidence: Option<Evidence>,
+    },
+    /// Nothing is known about the partner's risks.
+    RiskUnknown,
+}
+
+impl Reason {
+    /// The reason in plain words, e.g. "A: the partners above it hold 76 %
+    /// of turnover", "Gold: 612 000 RUB/month, 112 000 above the floor",
+    /// "financial risk Medium: pays 12 days late on average".
+    #[must_use]
+    pub fn text(&self, lang: Language) -> String {
+        let ru = lang == Language::Ru;
+        let amount = |d: Decimal| lang.format_amount(d, 0);
+        let pct = |d: Decimal| lang.format_amount(d * Decimal::ONE_HUNDRED, 0);
+        match self {
+            Reason::Urgent { category, severity } => {
+                if ru {
+                    format!("первым в очереди: {} кризис ({})", category.name(lang), severity.name(lang))
+                } else {
+                    format!("first in line: a {} crisis ({})", category.name(lang), severity.name(lang))
+                }
+            }
+            Reason::Segment { segment, rank, before, share } => match (ru, *rank == 1) {
+                (true, true) => format!("{segment}: крупнейший партнёр, {} % оборота", pct(*share)),
+                (false, true) => format!("{segment}: the largest partner, {} % of turnover", pct(*share)),
+                (true, false) => format!("{segment}: у партнёров выше — {} % оборота", pct(*before)),
+                (false, false) => format!("{segment}: the partners above it hold {} % of turnover", pct(*before)),
+            },
+            Reason::Tier { tier, monthly, currency, headroom, to_next, held, drops_at_next_review } => {
+                let sign = lang.currency_sign(currency);
+                let head = if ru {
+                    format!(
+                        "{}{}: {} {sign} в месяц",
+                        tier.name(lang),
+                        if *held { " (пока сохранён)" } else { "" },
+                        amount(*monthly)
+                    )
+                } else {
+                    format!(
+                        "{}{}: {} {sign}/month",
+                        tier.name(lang),
+                        if *held { " (held for now)" } else { "" },
+                        amount(*monthly)
+                    )
+                };
+                let tail = match (headroom, to_next) {
+                    (Some(h), _) if h.is_sign_negative() && !h.is_zero() => {
+                        let drop = if *drops_at_next_review {
+                            if ru {
+                                ", понизится на следующем пересмотре"
+                            } else {
+                                ", drops at the next review"
+                            }
+                        } else {
+                            ""
+                        };
+                        if ru {
+                            format!(", на {} ниже порога{drop}", amount(-*h))
+                        } else {
+                            format!(", {} below the floor{drop}", amount(-*h))
+                        }
+                    }
+                    (Some(h), _) => {
+                        if ru {
+                            format!(", на {} выше порога", amount(*h))
+                        } else {
+                            format!(", {} above the floor", amount(*h))
+                        }
+                    }
+                    (None, Some(n)) => {
+                        if ru {
+                            format!(", до следующей категории {}", amount(*n))
+                        } else {
+                            format!(", {} short of the next tier", amount(*n))
+                        }
+                    }
+                    (None, None) => String::new(),
+                };
+                head + &tail
+            }
+            Reason::Potential { level, signal } => {
+                let detail = signal.map(|s| format!(": {}", s.text(lang))).unwrap_or_default();
+                if ru {
+                    format!("потенциал {}{detail}", level.name(lang))
+                } else {
+                    format!("potential {}{detail}", level.name(lang))
+                }
+            }
+            Reason::Risk { category, level, evidence } => {
+                let detail = evidence.map(|e| format!(": {}", e.text(lang))).unwrap_or_default();
+                if ru {
+                    format!("{} риск {}{detail}", category.name(lang), level.name(lang))
+                } else {
+                    format!("{} risk {}{detail}", category.name(lang), level.name(lang))
+                }
+            }
+            Reason::RiskUnknown => {
+                if ru {
+                    "риск неизвестен: нет данных об оплатах и фактов".to_owned()
+                } else {
+                    "risk unknown: no payment data or facts".to_owned()
+                }
+            }
+        }
+    }
+}
+
+/// One partner's assessment: where it stands, how much it matters, and what
+/// to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Assessment {
+    /// The partner.
+    pub partner: PartnerId,
+    /// Its name, if known.
+    pub name: Option<String>,
+    /// Its region, if known.
+    pub region: Option<String>,
+    /// Its specialisation, if known.
+    pub specialisation: Option<String>,
+    /// The priority rank, 1 first.
+    pub rank: u32,
+    /// The priority score, 0 … 100 (see [`PriorityPolicy`]).
+    pub score: Decimal,
+    /// True when a crisis put it first in line.
+    pub urgent: bool,
+    /// Net turnover over the window.
+    pub turnover: Decimal,
+    /// Margin over the window (of the lines that carried one).
+    pub margin: Decimal,
+    /// Deals over the window.
+    pub deals: u64,
+    /// Average deal, `None` without deals.
+    pub average_deal: Option<Decimal>,
+    /// The ABC(D) segment and its evidence.
+    pub segment: SegmentEntry,
+    /// The tier and its figures.
+    pub tier: TierAssignment,
+    /// The growth potential.
+    pub potential: Potential,
+    /// The risk profile.
+    pub risk: RiskProfile,
+    /// Crisis alerts, most severe first.
+    pub alerts: Vec<CrisisAlert>,
+    /// The strategy from the playbook.
+    pub strategy: Strategy,
+    /// Why, in order: urgency, segment, tier, potential, risk.
+    pub reasons: Vec<Reason>,
+}
+
+impl Assessment {
+    /// The partner's placement, for [`review`].
+    #[must_use]
+    pub fn placement(&self) -> Placement {
+        Placement::new(self.partner.clone(), self.segment.segment, self.tier.tier)
+    }
+
+    /// The display name: the name, or the id.
+    #[must_use]
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.partner.as_str())
+    }
+}
+
+/// The Pareto and tier tables of one group of partners (a region, a
+/// specialisation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GroupView {
+    /// The group (`None`: partners without a value).
+    pub key: Option<String>,
+    /// Partners in the group.
+    pub partners: u64,
+    /// Their turnover.
+    pub turnover: Decimal,
+    /// ABC(D) within the group (segments recomputed among its partners).
+    pub pareto: Vec<ParetoRow>,
+    /// Tiers of its partners.
+    pub tiers: Vec<TierRow>,
+}
+
+/// The result of a review: every partner's [`Assessment`] in priority
+/// order, the network's tables and figures, and what moved since the
+/// previous review.
+///
+/// Serialises to JSON and back ([`Portfolio::to_json`],
+/// [`Portfolio::from_json`]): a host stores each review and passes it in as
+/// the previous one next time, which carries tier hysteresis and migrations
+/// across runs.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Portfolio {
+    as_of: NaiveDate,
+    window: Window,
+    currency: Currency,
+    review_period: ReviewPeriod,
+    pareto_policy: ParetoPolicy,
+    base: Decimal,
+    total: Decimal,
+    pareto: Vec<ParetoRow>,
+    concentration: Option<Concentration>,
+    lorenz: Vec<LorenzPoint>,
+    concentration_risk: Option<ConcentrationRisk>,
+    tiers: Vec<TierRow>,
+    review: Option<Review>,
+    assessments: Vec<Assessment>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    by_id: OnceLock<Vec<u32>>,
+}
+
+impl PartialEq for Portfolio {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_of == other.as_of
+            && self.window == other.window
+            && self.currency == other.currency
+            && self.review_period == other.review_period
+            && self.pareto_policy == other.pareto_policy
+            && self.base == other.base
+            && self.total == other.total
+            && self.pareto == other.pareto
+            && self.concentration == other.concentration
+            && self.lorenz == other.lorenz
+            && self.concentration_risk == other.concentration_risk
+            && self.tiers == other.tiers
+            && self.review == other.review
+            && self.assessments == other.assessments
+    }
+}
+
+impl Eq for Portfolio {}
+
+impl Portfolio {
+    /// The review date.
+    #[must_use]
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The review window.
+    #[must_use]
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    /// The currency of every amount.
+    #[must_use]
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Every partner's assessment, by rank.
+    #[must_use]
+    pub fn assessments(&self) -> &[Assessment] {
+        &self.assessments
+    }
+
+    /// One partner's assessment.
+    #[must_use]
+    pub fn get(&self, partner: &PartnerId) -> Option<&Assessment> {
+        let order = self.by_id.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.assessments.len()).map(|i| i as u32).collect();
+            order.sort_unstable_by(|&a, &b| {
+                self.assessments[a as usize].partner.cmp(&self.assessments[b as usize].partner)
+            });
+            order
+        });
+        let pos = order
+            .binary_search_by(|&i| {
+                self.assessments.get(i as usize).map_or(std::cmp::Ordering::Less, |a| a.partner.cmp(partner))
+            })
+            .ok()?;
+        self.assessments.get(*order.get(pos)? as usize)
+    }
+
+    /// The sum of positive turnovers (the Pareto base).
+    #[must_use]
+    pub fn base(&self) -> Decimal {
+        self.base
+    }
+
+    /// The net turnover of the network.
+    #[must_use]
+    pub fn total(&self) -> Money {
+        Money::new(self.total, self.currency)
+    }
+
+    /// The Pareto table.
+    #[must_use]
+    pub fn pareto(&self) -> &[ParetoRow] {
+        &self.pareto
+    }
+
+    /// Concentration figures (`None` without positive turnover).
+    #[must_use]
+    pub fn concentration(&self) -> Option<&Concentration> {
+        self.concentration.as_ref()
+    }
+
+    /// The Lorenz curve (101 points).
+    #[must_use]
+    pub fn lorenz(&self) -> &[LorenzPoint] {
+        &self.lorenz
+    }
+
+    /// The network's dependence on a few partners.
+    #[must_use]
+    pub fn concentration_risk(&self) -> Option<&ConcentrationRisk> {
+        self.concentration_risk.as_ref()
+    }
+
+    /// The tier table.
+    #[must_use]
+    pub fn tiers(&self) -> &[TierRow] {
+        &self.tiers
+    }
+
+    /// What moved since the previous review, if one was given.
+    #[must_use]
+    pub fn review(&self) -> Option<&Review> {
+        self.review.as_ref()
+    }
+
+    /// Every crisis alert, most severe first, then by priority rank.
+    #[must_use]
+    pub fn alerts(&self) -> Vec<&CrisisAlert> {
+        let mut alerts: Vec<(&CrisisAlert, u32)> =
+            self.assessments.iter().flat_map(|a| a.alerts.iter().map(move |x| (x, a.rank))).collect();
+        alerts.sort_by(|(a, ra), (b, rb)| b.severity.cmp(&a.severity).then(ra.cmp(rb)));
+        alerts.into_iter().map(|(a, _)| a).collect()
+    }
+
+    /// Every partner's placement (segment and tier), for [`review`].
+    #[must_use]
+    pub fn placements(&self) -> Vec<Placement> {
+        self.assessments.iter().map(Assessment::placement).collect()
+    }
+
+    /// The Pareto and tier tables within each region, by region name
+    /// (partners without a region last).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`] if a group's sums are out of range.
+    pub fn by_region(&self) -> Result<Vec<GroupView>> {
+        self.group_by(|a| a.region.as_deref())
+    }
+
+    /// The Pareto and tier tables within each specialisation.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`] if a group's sums are out of range.
+    pub fn by_specialisation(&self) -> Result<Vec<GroupView>> {
+        self.group_by(|a| a.specialisation.as_deref())
+    }
+
+    fn group_by<'a, F: Fn(&'a Assessment) -> Option<&'a str>>(&'a self, key: F) -> Result<Vec<GroupView>> {
+        let mut groups: HashMap<Option<&str>, Vec<&Assessment>> = HashMap::new();
+        for a in &self.assessments {
+            groups.entry(key(a)).or_default().push(a);
+        }
+        let mut keys: Vec<Option<&str>> = groups.keys().copied().collect();
+        keys.sort_by(|a, b| match (a, b) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (Some(x), Some(y)) => x.cmp(y),
+        });
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let members = groups.get(&k).map(Vec::as_slice).unwrap_or_default();
+            let scaled = Scaled::common(members.iter().map(|a| &a.turnover));
+            let values = members.iter().map(|a| scaled.int(a.turnover, "a turnover")).collect::<Result<Vec<i128>>>()?;
+            let classes = classify(&values, &self.pareto_policy)?;
+            let total = values
+                .iter()
+                .try_fold(0i128, |s, &v| s.checked_add(v))
+                .ok_or_else(|| Error::overflow("a group's turnover"))?;
+            out.push(GroupView {
+                key: k.map(str::to_owned),
+                partners: members.len() as u64,
+                turnover: scaled.decimal(total),
+                pareto: classes.table(&scaled)?,
+                tiers: tier_table(members.iter().map(|a| (a.tier.tier, a.turnover)))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The portfolio as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Json`] if serialisation fails.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        crate::json::to_json(self)
+    }
+
+    /// Reads a stored portfolio.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Json`] naming the path where the document is malformed.
+    #[cfg(feature = "serde")]
+    pub fn from_json(json: &str) -> Result<Portfolio> {
+        crate::json::from_json(json, crate::json::Kind::Data)
+    }
+}
+
+/// Assesses the whole network as of `as_of`: segments, tiers, potential,
+/// risk, priority and strategy of every partner.
+///
+/// The partners assessed are those in `partners` that started before
+/// `as_of` (or have no start date) and every partner the ledger has data for
+/// up to the end of the window; a listed partner without turnover is D and
+/// Beginner (passive). `facts` gives the risk facts (at most one per
+/// partner). `previous` is the previous review's result: it carries tier
+/// hysteresis and gives the migrations.
+///
+/// The result does not depend on the order of `partners` or `facts`, or on
+/// the order the ledger was built in.
+///
+/// # Errors
+///
+/// - [`ErrorKind::InvalidPolicy`] if the policy fails [`Policy::check`];
+/// - [`ErrorKind::CurrencyMismatch`] if the ledger's currency is not the
+///   tier policy's or the previous portfolio's;
+/// - [`ErrorKind::DuplicatePartner`] if a partner is listed twice in
+///   `partners` or has two sets of facts;
+/// - [`ErrorKind::InvalidValue`] for facts about a partner that is neither
+///   listed nor in the ledger (a typo would otherwise drop them), or that
+///   fail [`RiskFacts::check`];
+/// - [`ErrorKind::DateOutOfRange`] / [`ErrorKind::InvalidWindow`] if the
+///   window cannot be built;
+/// - [`ErrorKind::Overflow`] for sums out of range.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partner_priority::{assess, Currency, Ledger, Money, PartnerId, Policy, Sale, Segment, Tier};
+/// use rust_decimal::Decimal;
+///
+/// let mut ledger = Ledger::new(Currency::RUB);
+/// for (id, monthly) in [("big", 700_000), ("mid", 150_000), ("small", 5_000)] {
+///     for m in 1..=12 {
+///         let date = NaiveDate::from_ymd_opt(2025, m, 10).unwrap();
+///         let amount = Money::new(Decimal::from(monthly), Currency::RUB);
+///         ledger.record(Sale::new(PartnerId::new(id)?, date, amount))?;
+///     }
+/// }
+/// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let portfolio = assess(&ledger, &[], &[], as_of, None, &Policy::default())?;
+/// let top = &portfolio.assessments()[0];
+/// assert_eq!(top.partner.as_str(), "big");
+/// assert_eq!((top.segment.segment, top.tier.tier), (Segment::A, Tier::Gold));
+/// assert_eq!(&*top.strategy.goal, "strengthen the long-term relationship and maximise profit");
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+pub fn assess(
+    ledger: &Ledger,
+    partners: &[Partner],
+    facts: &[RiskFacts],
+    as_of: NaiveDate,
+    previous: Option<&Portfolio>,
+    policy: &Policy,
+) -> Result<Portfolio> {
+    policy.check()?;
+    let window = Window::before(as_of, policy.window_months)?;
+    let currency = ledger.currency();
+    if policy.tiers.currency() != currency {
+        return Err(ErrorKind::CurrencyMismatch { expected: currency, found: policy.tiers.currency() }.into());
+    }
+    if let Some(prev) = previous {
+        if prev.currency != currency {
+            return Err(ErrorKind::CurrencyMismatch { expected: currency, found: prev.currency }.into());
+        }
+    }
+
+    // Who is in the review, sorted by id.
+    let mut listed: HashMap<&str, &Partner> = HashMap::with_capacity(partners.len());
+    for p in partners {
+        if listed.insert(p.id.as_str(), p).is_some() {
+            return Err(
+                Error::from(ErrorKind::DuplicatePartner { partner: p.id.clone(), first_line: None }).for_partner(&p.id)
+            );
+        }
+    }
+    let mut ids: Vec<PartnerId> = Vec::with_capacity(ledger.partner_count().max(partners.len()));
+    for id in ledger.partners() {
+        let (_, first) = ledger.net_between(id.as_str(), Month::MIN, window.last());
+        let active =
+            ledger.row(id.as_str()).is_some_and(|r| r.cells.first().is_some_and(|c| c.month <= window.last().index()));
+        if active || (first.is_some() && listed.contains_key(id.as_str())) {
+            ids.push(id.clone());
+        }
+    }
+    for p in partners {
+        let started = p.start_date.is_none_or(|d| d < as_of);
+        if started && ledger.row(p.id.as_str()).is_none() {
+            ids.push(p.id.clone());
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+
+    let mut facts_by: HashMap<&str, &RiskFacts> = HashMap::with_capacity(facts.len());
+    for f in facts {
+        if facts_by.insert(f.partner.as_str(), f).is_some() {
+            return Err(Error::from(ErrorKind::DuplicatePartner { partner: f.partner.clone(), first_line: None })
+                .for_partner(&f.partner));
+        }
+        let known = listed.contains_key(f.partner.as_str()) || ledger.row(f.partner.as_str()).is_some();
+        if !known {
+            return Err(Error::value(
+                "partner",
+                f.partner.as_str(),
+                "risk facts for a partner that is neither listed nor in the ledger",
+            )
+            .for_partner(&f.partner));
+        }
+    }
+
+    let previous_states: HashMap<&PartnerId, TierState> =
+        previous.map(|p| p.assessments.iter().map(|a| (&a.partner, a.tier.state())).collect()).unwrap_or_default();
+
+    // Segments from integer turnovers at the ledger's scale.
+    let turnovers: Vec<_> = ids.iter().map(|id| ledger.turnover_or_zero(id, window)).collect();
+    let scale = ledger.scale();
+    let scaled = Scaled { scale };
+    let values =
+        turnovers.iter().map(|t| scaled.int(t.total(), "a partner's turnover")).collect::<Result<Vec<i128>>>()?;
+    let classes = classify(&values, &policy.pareto)?;
+    let mut segment_of: Vec<(Segment, u32, Decimal, Decimal)> =
+        vec![(Segment::D, 0, Decimal::ZERO, Decimal::ZERO); ids.len()];
+    let mut group = (i128::MIN, Decimal::ZERO, Decimal::ZERO);
+    for (pos, r) in classes.ranked.iter().enumerate() {
+        if pos == 0 || group.0 != r.value {
+            group = (r.value, classes.share(r.class.before), classes.share(r.class.after));
+        }
+        if let Some(slot) = segment_of.get_mut(r.idx as usize) {
+            *slot = (r.class.segment, r.class.rank, group.1, group.2);
+        }
+    }
+    let (concentration_figures, lorenz) = concentration(&classes)?;
+    let playbook = policy.playbook.playbook();
+
+    let mut assessments = Vec::with_capacity(ids.len());
+    for (i, (id, t)) in ids.iter().zip(&turnovers).enumerate() {
+        let partner = listed.get(id.as_str()).copied();
+        let value = values.get(i).copied().unwrap_or(0);
+        let (segment, seg_rank, before, after) =
+            segment_of.get(i).copied().unwrap_or((Segment::D, 0, Decimal::ZERO, Decimal::ZERO));
+        let entry = SegmentEntry {
+            partner: id.clone(),
+            turnover: t.total(),
+            segment,
+            rank: seg_rank,
+            share: if value > 0 { ratio(value, classes.base) } else { Decimal::ZERO },
+            before,
+            after,
+        };
+        // Tier.
+        let first_sale = t.months().iter().find(|m| !m.turnover.is_zero() || m.deals > 0).map(|m| m.month);
+        let start_date = partner.and_then(|p| p.start_date);
+        let months = policy.tiers.months(window, start_date, first_sale);
+        let tier = policy
+            .tiers
+            .assign(t.total_money(), months, previous_states.get(id).copied())
+            .map_err(|e| e.for_partner(id))?;
+        // Potential.
+        let history_start = window.len().saturating_sub(months) as usize;
+        let series: Vec<Decimal> =
+            t.months().get(history_start..).unwrap_or_default().iter().map(|m| m.turnover).collect();
+        let mut input = PotentialInput::new(&series);
+        let (_, first_active) = ledger.net_between(id.as_str(), Month::MIN, window.last());
+        let began = match (start_date.map(Month::of), first_active) {
+            (Some(s), Some(f)) => Some(s.min(f)),
+            (s, f) => s.or(f),
+        };
+        if let Some(b) = began {
+            input = input.with_tenure(window.last().months_since(b).max(0).unsigned_abs() + 1);
+        }
+        let year_end = Month::of(as_of).checked_add(-1)?;
+        let prior_first = year_end.checked_add(-23)?;
+        if began.is_some_and(|b| b <= prior_first) {
+            let (last, _) = ledger.net_between(id.as_str(), year_end.checked_add(-11)?, year_end);
+            let (prior, _) = ledger.net_between(id.as_str(), prior_first, year_end.checked_add(-12)?);
+            input = input.with_years(scaled.decimal(last), scaled.decimal(prior));
+        }
+        if let (Some(next), Some(gap)) = (tier.progress.next, tier.progress.to_next) {
+            if let Some(floor) = policy.tiers.floor(next) {
+                input = input.with_gap(TierGap::new(gap, floor.amount()));
+            }
+        }
+        let potential = policy.potential.assess(&input).map_err(|e| e.for_partner(id))?;
+        // Risk.
+        let risk = policy.risk.assess(t, facts_by.get(id.as_str()).copied(), as_of).map_err(|e| e.for_partner(id))?;
+        let score = policy.priority.score(segment, value, before, potential.level, risk.profile.overall);
+        let urgent_cause = urgent_cause(&policy.priority.urgent, segment, &risk.profile, &risk.alerts);
+        let strategy = playbook.strategy(tier.tier, segment, &risk.profile);
+        let reasons = reasons(&entry, &tier, currency, &potential, &risk.profile, urgent_cause);
+        assessments.push(Assessment {
+            partner: id.clone(),
+            name: partner.and_then(|p| p.name.clone()),
+            region: partner.and_then(|p| p.region.clone()),
+            specialisation: partner.and_then(|p| p.specialisation.clone()),
+            rank: 0,
+            score,
+            urgent: urgent_cause.is_some(),
+            turnover: t.total(),
+            margin: t.margin(),
+            deals: t.deals(),
+            average_deal: t.average_deal(),
+            segment: entry,
+            tier,
+            potential,
+            risk: risk.profile,
+            alerts: risk.alerts,
+            strategy,
+            reasons,
+        });
+    }
+    assessments.sort_by(|a, b| {
+        b.urgent
+            .cmp(&a.urgent)
+            .then_with(|| b.score.cmp(&a.score))
+            .then_with(|| b.turnover.cmp(&a.turnover))
+            .then_with(|| a.partner.cmp(&b.partner))
+    });
+    for (i, a) in assessments.iter_mut().enumerate() {
+        a.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    }
+
+    let concentration_risk =
+        concentration_figures.as_ref().map(|c| policy.risk.concentration_risk(c.top_partner_share, c.hhi));
+    let total = values
+        .iter()
+        .try_fold(0i128, |s, &v| s.checked_add(v))
+        .ok_or_else(|| Error::overflow("the network's turnover"))?;
+    let mut portfolio = Portfolio {
+        as_of,
+        window,
+        currency,
+        review_period: policy.review_period,
+        pareto_policy: policy.pareto,
+        base: scaled.decimal(classes.base),
+        total: scaled.decimal(total),
+        pareto: classes.table(&scaled)?,
+        concentration: concentration_figures,
+        lorenz,
+        concentration_risk,
+        tiers: tier_table(assessments.iter().map(|a| (a.tier.tier, a.turnover)))?,
+        review: None,
+        assessments,
+        by_id: OnceLock::new(),
+    };
+    if let Some(prev) = previous {
+        portfolio.review = Some(review(&prev.placements(), &portfolio.placements())?);
+    }
+    Ok(portfolio)
+}
+
+/// Why a partner is urgent, if it is.
+fn urgent_cause(
+    rule: &UrgentRule,
+    segment: Segment,
+    risk: &RiskProfile,
+    alerts: &[CrisisAlert],
+) -> Option<(RiskCategory, RiskLevel)> {
+    let eligible = match rule {
+        UrgentRule::Off => false,
+        UrgentRule::KeyInCrisis => segment == Segment::A,
+        UrgentRule::AnyInCrisis => true,
+    };
+    if !eligible {
+        return None;
+    }
+    let from_alert = alerts
+        .iter()
+        .filter(|a| a.severity >= RiskLevel::High)
+        .map(|a| (a.category, a.severity))
+        .max_by_key(|(_, s)| *s);
+    let from_risk = risk.worst_category().filter(|(_, l)| *l == RiskLevel::Critical);
+    match (from_alert, from_risk) {
+        (Some(a), Some(r)) => Some(if r.1 > a.1 { r } else { a }),
+        (a, r) => a.or(r),
+    }
+}
+
+fn reasons(
+    segment: &SegmentEntry,
+    tier: &TierAssignment,
+    currency: Currency,
+    potential: &Potential,
+    risk: &RiskProfile,
+    urgent: Option<(RiskCategory, RiskLevel)>,
+) -> Vec<Reason> {
+    let mut out = Vec::with_capacity(5);
+    if let Some((category, severity)) = urgent {
+        out.push(Reason::Urgent { category, severity });
+    }
+    out.push(Reason::Segment {
+        segment: segment.segment,
+        rank: segment.rank,
+        before: segment.before,
+        share: segment.share,
+    });
+    out.push(Reason::Tier {
+        tier: tier.tier,
+        monthly: tier.monthly,
+        currency,
+        headroom: tier.progress.headroom,
+        to_next: tier.progress.to_next,
+        held: tier.tier > tier.plain,
+        drops_at_next_review: tier.progress.drops_at_next_review,
+    });
+    let signal = potential.reasons.iter().max_by_key(|r| match r {
+        PotentialReason::ShortHistory { .. } | PotentialReason::NoPositiveTurnover => 10,
+        PotentialReason::Trend { points, .. }
+        | PotentialReason::YearOnYear { points, .. }
+        | PotentialReason::Stability { points, .. }
+        | PotentialReason::NearNextTier { points, .. } => points.abs(),
+    });
+    out.push(Reason::Potential { level: potential.level, signal: signal.copied() });
+    match risk.worst_category() {
+        Some((category, level)) => {
+            out.push(Reason::Risk { category, level, evidence: risk.category(category).main_evidence().copied() })
+        }
+        None => out.push(Reason::RiskUnknown),
+    }
+    out
+}

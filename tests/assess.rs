@@ -1,0 +1,209 @@
+//! The one-call assessment on the bundled sample data, through the public
+//! API: headline figures, determinism, JSON round trips and policy errors.
+
+#![cfg(all(feature = "csv", feature = "serde"))]
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use partner_priority::{
+    CsvImport, Language, Ledger, Partner, PartnerId, Playbook, Policy, Portfolio, RiskFacts, Segment, Tier, assess,
+};
+
+fn data(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data").join(name)
+}
+
+struct Sample {
+    ledger: Ledger,
+    partners: Vec<Partner>,
+    facts: Vec<RiskFacts>,
+}
+
+fn sample() -> Sample {
+    let import = CsvImport::new();
+    Sample {
+        ledger: import.read_sales_path(data("invoices.csv")).unwrap(),
+        partners: import.read_partners_path(data("partners.csv")).unwrap(),
+        facts: import.read_risk_facts_path(data("risk.csv")).unwrap(),
+    }
+}
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+}
+
+fn run(s: &Sample, previous: Option<&Portfolio>) -> Portfolio {
+    assess(&s.ledger, &s.partners, &s.facts, as_of(), previous, &Policy::default()).unwrap()
+}
+
+#[test]
+fn headline_figures_of_the_bundled_data() {
+    let s = sample();
+    let p = run(&s, None);
+    assert_eq!(p.assessments().len(), 300);
+    assert_eq!(p.window().to_string(), "2025-11 … 2026-10");
+    // Segments and tiers, re-derived independently from the CSV files with
+    // Python's decimal module under the contract (see the closing note of #6).
+    let segments: Vec<u64> = p.pareto().iter().map(|r| r.partners).collect();
+    assert_eq!(segments, [71, 120, 66, 43]);
+    let tiers: Vec<(Tier, u64)> = p.tiers().iter().map(|r| (r.tier, r.partners)).collect();
+    assert_eq!(tiers, [(Tier::Gold, 7), (Tier::Silver, 28), (Tier::Bronze, 175), (Tier::Beginner, 90)]);
+    assert_eq!(p.base().to_string(), "329737084.54");
+    assert_eq!(p.total().amount().to_string(), "329695143.71");
+    // The top 5 by priority: the crisis partner first (urgent), then by score.
+    let top: Vec<&str> = p.assessments().iter().take(5).map(|a| a.partner.as_str()).collect();
+    assert_eq!(top, ["P-0093", "P-0156", "P-0274", "P-0210", "P-0025"]);
+    let first = &p.assessments()[0];
+    assert!(first.urgent);
+    assert_eq!((first.segment.segment, first.tier.tier), (Segment::A, Tier::Gold));
+    assert!(p.alerts().iter().any(|a| a.partner.as_str() == "P-0093"));
+    // Ranks are 1..=n in order.
+    assert!(p.assessments().iter().enumerate().all(|(i, a)| a.rank as usize == i + 1));
+}
+
+#[test]
+fn reasons_read_as_plain_words() {
+    let p = run(&sample(), None);
+    let gold = p.get(&PartnerId::new("P-0278").unwrap()).unwrap();
+    let texts: Vec<String> = gold.reasons.iter().map(|r| r.text(Language::En)).collect();
+    assert!(texts.iter().any(|t| t.starts_with("A: the largest partner")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Gold: 4,064,171 RUB/month, 3,564,171 above the floor")), "{texts:?}");
+    let ru: Vec<String> = gold.reasons.iter().map(|r| r.text(Language::Ru)).collect();
+    assert!(ru.iter().any(|t| t.starts_with("Золотой: 4\u{202f}064\u{202f}171 ₽ в месяц")), "{ru:?}");
+}
+
+#[test]
+fn the_previous_review_carries_migrations_and_hysteresis() {
+    let s = sample();
+    let previous = assess(
+        &s.ledger,
+        &s.partners,
+        &s.facts,
+        NaiveDate::from_ymd_opt(2026, 8, 1).unwrap(),
+        None,
+        &Policy::default(),
+    )
+    .unwrap();
+    let current = run(&s, Some(&previous));
+    let review = current.review().unwrap();
+    assert_eq!(review.continuing() + review.new.len() as u64, 300);
+    assert!(review.tiers.up.len() + review.tiers.down.len() > 0);
+    // A stored and reloaded previous review gives the same result.
+    let reloaded = Portfolio::from_json(&previous.to_json().unwrap()).unwrap();
+    assert_eq!(reloaded, previous);
+    assert_eq!(run(&s, Some(&reloaded)), current);
+}
+
+#[test]
+fn a_portfolio_round_trips_through_json() {
+    let p = run(&sample(), None);
+    let json = p.to_json().unwrap();
+    let back = Portfolio::from_json(&json).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(back.to_json().unwrap(), json);
+    assert!(back.get(&PartnerId::new("P-0093").unwrap()).is_some());
+}
+
+#[test]
+fn the_input_order_does_not_matter() {
+    let s = sample();
+    let p = run(&s, None);
+    let mut shuffled =
+        Sample { ledger: Ledger::new(s.ledger.currency()), partners: s.partners.clone(), facts: s.facts.clone() };
+    shuffled.partners.reverse();
+    shuffled.facts.rotate_left(17);
+    // The same invoices read from the file with its lines reversed.
+    let text = std::fs::read_to_string(data("invoices.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let reversed = format!("{header}\n{}\n", lines.join("\n"));
+    shuffled.ledger = CsvImport::new().read_sales(reversed.as_bytes()).unwrap();
+    assert_eq!(run(&shuffled, None).to_json().unwrap(), p.to_json().unwrap());
+}
+
+#[test]
+fn russian_strategies_come_from_the_russian_playbook() {
+    let s = sample();
+    let policy = Policy::default().with_language(Language::Ru);
+    let p = assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &policy).unwrap();
+    let gold = p.assessments().iter().find(|a| a.tier.tier == Tier::Gold).unwrap();
+    assert_eq!(&*gold.strategy.goal, "укрепление долгосрочных отношений и максимизация прибыли");
+}
+
+#[test]
+fn group_views_cover_every_partner() {
+    let p = run(&sample(), None);
+    for groups in [p.by_region().unwrap(), p.by_specialisation().unwrap()] {
+        assert_eq!(groups.iter().map(|g| g.partners).sum::<u64>(), 300);
+        for g in &groups {
+            assert_eq!(g.pareto.iter().map(|r| r.partners).sum::<u64>(), g.partners);
+            assert_eq!(g.tiers.iter().map(|r| r.partners).sum::<u64>(), g.partners);
+        }
+    }
+    assert!(p.by_region().unwrap().iter().any(|g| g.key.as_deref() == Some("Москва")));
+}
+
+#[test]
+fn a_policy_round_trips_through_json_losslessly() {
+    let mut policy = Policy::default().with_window_months(6).unwrap().with_language(Language::Ru);
+    policy.risk.average_days_late.medium = Some(rust_decimal::Decimal::new(105, 1));
+    let json = policy.to_json().unwrap();
+    assert_eq!(Policy::from_json(&json).unwrap(), policy);
+    assert_eq!(Policy::from_json("{}").unwrap(), Policy::default());
+}
+
+#[test]
+fn an_invalid_policy_names_the_field() {
+    let cases = [
+        (r#"{"window_months": 0}"#, "window_months"),
+        (r#"{"pareto": {"cutoffs": {"a": 80, "b": 70, "c": 99}}}"#, "pareto.cutoffs.b"),
+        (
+            r#"{"tiers": {"currency": "RUB", "gold": {"above": 500000}, "silver": {"from": 100000}, "bronze": {"from": -1}}}"#,
+            "tiers.bronze.amount",
+        ),
+        (r#"{"risk": {"late_share": {"medium": 60, "high": 50}}}"#, "risk.late_share.high"),
+        (r#"{"priority": {"weights": {"value": -1}}}"#, "priority.weights.value"),
+        (r#"{"potential": {"stability_x_max_cv": 30}}"#, "potential.stability_y_max_cv"),
+        (r#"{"tiers": {"currency": "RUR"}}"#, "tiers.currency"),
+        (r#"{"windows_months": 12}"#, "windows_months"),
+        (r#"{"risk": {"crisis": {"drop_percnt": 40}}}"#, "risk.crisis"),
+    ];
+    for (json, field) in cases {
+        let err = Policy::from_json(json).unwrap_err();
+        assert!(err.is_invalid_config(), "{json}: {err}");
+        assert!(err.to_string().contains(&format!("`{field}")), "{json}: {err}");
+    }
+}
+
+#[test]
+fn a_playbook_missing_an_entry_fails_at_load() {
+    let full = Playbook::english().to_json().unwrap();
+    assert_eq!(Playbook::from_json(&full).unwrap(), Playbook::english());
+    let mut value: serde_json::Value = serde_json::from_str(&full).unwrap();
+    value["tiers"].as_object_mut().unwrap().remove("silver");
+    let err = Playbook::from_json(&value.to_string()).unwrap_err();
+    assert!(err.is_invalid_config());
+    assert!(err.to_string().contains("`tiers`") && err.to_string().contains("silver"), "{err}");
+    let mut value: serde_json::Value = serde_json::from_str(&full).unwrap();
+    value["segments"].as_object_mut().unwrap().remove("d");
+    assert!(Playbook::from_json(&value.to_string()).unwrap_err().to_string().contains("`d`"));
+    let mut value: serde_json::Value = serde_json::from_str(&full).unwrap();
+    value["tiers"]["gold"]["goal"] = serde_json::Value::String(String::new());
+    assert!(Playbook::from_json(&value.to_string()).unwrap_err().to_string().contains("tiers.gold.goal"));
+    // A custom playbook in a policy is checked the same way.
+    let policy = format!(r#"{{"playbook": {{"custom": {}}}}}"#, value);
+    assert!(Policy::from_json(&policy).unwrap_err().to_string().contains("playbook.custom.tiers.gold.goal"));
+}
+
+#[test]
+fn facts_for_an_unknown_partner_are_an_error_not_silently_dropped() {
+    let s = sample();
+    let mut facts = s.facts.clone();
+    facts.push(RiskFacts::new(PartnerId::new("P-9999").unwrap()));
+    let err = assess(&s.ledger, &s.partners, &facts, as_of(), None, &Policy::default()).unwrap_err();
+    assert_eq!(err.partner().map(PartnerId::as_str), Some("P-9999"));
+    let mut partners = s.partners.clone();
+    partners.push(partners[0].clone());
+    assert!(assess(&s.ledger, &partners, &s.facts, as_of(), None, &Policy::default()).unwrap_err().is_duplicate());
+}
