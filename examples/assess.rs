@@ -24,7 +24,8 @@ use std::process::ExitCode;
 
 use chrono::{Months, NaiveDate};
 use partner_priority::{
-    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, RiskFacts, Segment, Tier, assess,
+    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, RiskFacts, Segment, Tier, Window,
+    assess,
 };
 use rust_decimal::Decimal;
 
@@ -127,10 +128,24 @@ fn in_file<T, E: std::fmt::Display>(path: &std::path::Path, r: Result<T, E>) -> 
     r.map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Prints how long each phase took when `ASSESS_TIMINGS` is set.
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn lap(&mut self, what: &str) {
+        if let Some(start) = self.0.as_mut() {
+            eprintln!("{what:>12}: {:.3} s", start.elapsed().as_secs_f64());
+            *start = std::time::Instant::now();
+        }
+    }
+}
+
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let mut timer = Timer(std::env::var_os("ASSESS_TIMINGS").map(|_| std::time::Instant::now()));
     let import = CsvImport::new();
     let invoices = args.invoices.as_deref().ok_or("no invoices file")?;
     let ledger = in_file(invoices, import.read_sales_path(invoices))?;
+    timer.lap("import");
     let partners: Vec<Partner> = match &args.partners {
         Some(p) => in_file(p, import.read_partners_path(p))?,
         None => Vec::new(),
@@ -156,10 +171,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             last.checked_add(1)?.first_day()
         }
     };
+    // The previous review: the same window one review period earlier, when
+    // the data reaches back that far (otherwise every partner would seem
+    // to have grown from nothing).
     let back = Months::new(policy.review_period.months());
     let previous_as_of = as_of.checked_sub_months(back).ok_or("the previous review date is out of range")?;
-    let previous = assess(&ledger, &partners, &facts, previous_as_of, None, &policy)?;
-    let portfolio = assess(&ledger, &partners, &facts, as_of, Some(&previous), &policy)?;
+    let previous_window = Window::before(previous_as_of, policy.window_months())?;
+    let covered = ledger.span().is_some_and(|(first, _)| first <= previous_window.first());
+    let previous =
+        if covered { Some(assess(&ledger, &partners, &facts, previous_as_of, None, &policy)?) } else { None };
+    timer.lap("previous");
+    let portfolio = assess(&ledger, &partners, &facts, as_of, previous.as_ref(), &policy)?;
+    timer.lap("assess");
 
     let report = Report { p: &portfolio, lang: args.lang };
     let mut out = String::new();
@@ -169,10 +192,23 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     report.tiers(&mut out);
     report.top(&mut out, 20);
     report.alerts(&mut out);
-    report.migrations(&mut out, &previous);
+    match &previous {
+        Some(previous) => report.migrations(&mut out, previous),
+        None => {
+            let _ = writeln!(
+                out,
+                "\n{} {}",
+                report
+                    .t("No previous review: the data starts after", "Нет прошлого пересмотра: данные начинаются позже"),
+                previous_window.first()
+            );
+        }
+    }
     std::io::stdout().write_all(out.as_bytes())?;
+    timer.lap("report");
     if let Some(path) = &args.out {
         in_file(path, write_csv(path, &portfolio, args.lang))?;
+        timer.lap("csv");
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
     Ok(())
@@ -202,7 +238,7 @@ fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<()
             &a.score.to_string(),
             a.risk.overall.map_or("unknown", |l| l.name(Language::En)),
             a.potential.level.name(Language::En),
-            &a.strategy.goal,
+            &p.strategy(a).goal,
         ])?;
     }
     w.flush()?;
@@ -248,8 +284,15 @@ impl Report<'_> {
 
     fn turnover(&self, out: &mut String, all: bool) {
         let mut rows: Vec<&Assessment> = self.p.assessments().iter().collect();
-        rows.sort_by(|a, b| b.turnover.cmp(&a.turnover).then_with(|| a.partner.cmp(&b.partner)));
+        let by_turnover =
+            |a: &&Assessment, b: &&Assessment| b.turnover.cmp(&a.turnover).then_with(|| a.partner.cmp(&b.partner));
         let shown = if all { rows.len() } else { 10.min(rows.len()) };
+        if shown < rows.len() && shown > 0 {
+            rows.select_nth_unstable_by(shown - 1, by_turnover);
+            rows[..shown].sort_by(by_turnover);
+        } else {
+            rows.sort_by(by_turnover);
+        }
         let _ = writeln!(
             out,
             "\n{} ({})",
@@ -285,6 +328,7 @@ impl Report<'_> {
         let margin: Decimal = rows.iter().map(|a| a.margin).sum();
         let deals: u64 = rows.iter().map(|a| a.deals).sum();
         let invoiced: Decimal = rows.iter().filter_map(|a| a.average_deal.map(|d| d * Decimal::from(a.deals))).sum();
+        let invoiced = invoiced.round_dp(2);
         let avg = if deals == 0 { "—".to_owned() } else { self.amount(invoiced / Decimal::from(deals)) };
         let _ = writeln!(
             out,
@@ -389,11 +433,12 @@ impl Report<'_> {
                 a.potential.level.name(self.lang),
                 self.t("risk", "риск"),
                 risk,
-                if a.urgent { self.t(" · URGENT", " · СРОЧНО") } else { "" },
+                if a.is_urgent() { self.t(" · URGENT", " · СРОЧНО") } else { "" },
             );
-            let _ = writeln!(out, "       {}: {}", self.t("goal", "цель"), a.strategy.goal);
-            let _ = writeln!(out, "       {}: {}", self.t("actions", "действия"), a.strategy.actions.join(", "));
-            if let Some(m) = a.strategy.mitigations.first() {
+            let strategy = self.p.strategy(a);
+            let _ = writeln!(out, "       {}: {}", self.t("goal", "цель"), strategy.goal);
+            let _ = writeln!(out, "       {}: {}", self.t("actions", "действия"), strategy.actions.join(", "));
+            if let Some(m) = strategy.mitigations.first() {
                 let _ = writeln!(
                     out,
                     "       {} ({} {}): {}",
@@ -403,7 +448,7 @@ impl Report<'_> {
                     m.actions.join(", ")
                 );
             }
-            let reasons: Vec<String> = a.reasons.iter().map(|r| r.text(self.lang)).collect();
+            let reasons: Vec<String> = a.reasons().iter().map(|r| r.text(self.lang)).collect();
             let _ = writeln!(out, "       {}: {}", self.t("why", "почему"), reasons.join("; "));
         }
     }

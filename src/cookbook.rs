@@ -69,8 +69,8 @@
 //! let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
 //! let portfolio = assess(&ledger, &[], &[], as_of, None, &policy)?;
 //! let a = &portfolio.assessments()[0];
-//! assert_eq!(&*a.strategy.goal, "укрепление долгосрочных отношений и максимизация прибыли");
-//! let reasons: Vec<String> = a.reasons.iter().map(|r| r.text(Language::Ru)).collect();
+//! assert_eq!(&*portfolio.strategy(a).goal, "укрепление долгосрочных отношений и максимизация прибыли");
+//! let reasons: Vec<String> = a.reasons().iter().map(|r| r.text(Language::Ru)).collect();
 //! assert!(reasons.contains(&"Золотой: 612\u{202f}000 ₽ в месяц, на 112\u{202f}000 выше порога".to_owned()));
 //! assert_eq!(Language::Ru.format_money(portfolio.total()), "7\u{202f}344\u{202f}000,00 ₽");
 //! # Ok::<(), partner_priority::Error>(())

@@ -153,6 +153,14 @@ pub enum ErrorKind {
         /// The invoice id.
         invoice: String,
     },
+    /// A payment for an invoice the ledger does not hold as unpaid.
+    #[error(
+        "no unpaid invoice `{invoice}` in the ledger (never recorded, recorded without an id or due date, or already paid)"
+    )]
+    UnknownInvoice {
+        /// The invoice id.
+        invoice: String,
+    },
     /// The lines of one invoice name two different partners.
     #[error("invoice `{invoice}` has lines for partner `{first}` and for partner `{second}`")]
     InvoicePartnerConflict {

@@ -94,6 +94,27 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     if negative { -value } else { value }
 }
 
+/// `num / den` for 256-bit (high, low) values, exact to about 36
+/// significant digits before the 18-place truncation of [`ratio`]; a
+/// quotient beyond `Decimal`'s range saturates at `Decimal::MAX`.
+pub(crate) fn ratio_u256(num: (u128, u128), den: (u128, u128)) -> Decimal {
+    let bits = |(hi, lo): (u128, u128)| if hi != 0 { 256 - hi.leading_zeros() } else { 128 - lo.leading_zeros() };
+    let shift = bits(num).max(bits(den)).saturating_sub(127);
+    let down = |(hi, lo): (u128, u128)| -> u128 {
+        match shift {
+            0 => lo,
+            s if s >= 128 => hi >> (s - 128),
+            s => (lo >> s) | (hi << (128 - s)),
+        }
+    };
+    let (n, d) = (down(num), down(den));
+    if d == 0 {
+        return if n == 0 { Decimal::ZERO } else { Decimal::MAX };
+    }
+    // Both fit 127 bits now.
+    ratio(n as i128, d as i128)
+}
+
 /// `(high, low) / d` for a quotient known to fit a `u128` (the high part is
 /// below `d`), by binary long division.
 fn div_wide((mut high, mut low): (u128, u128), d: u128) -> u128 {
@@ -256,6 +277,15 @@ mod tests {
         assert_eq!(s.decimal(-125), Decimal::new(-125, 3));
         let fine = Scaled { scale: 28 };
         assert!(fine.int(Decimal::MAX, "x").is_err());
+    }
+
+    #[test]
+    fn wide_ratios_keep_the_small_denominator() {
+        assert_eq!(ratio_u256((0, 3), (0, 4)), Decimal::new(75, 2));
+        let big = mul_wide(10u128.pow(30), 10u128.pow(10)); // 1e40
+        assert_eq!(ratio_u256(big, mul_wide(10u128.pow(30), 1)), Decimal::from(10_000_000_000i64));
+        assert_eq!(ratio_u256(big, (0, 1)), Decimal::MAX);
+        assert_eq!(ratio_u256((0, 0), (0, 1)), Decimal::ZERO);
     }
 
     #[test]

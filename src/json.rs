@@ -17,7 +17,8 @@ pub(crate) enum Kind {
 /// Deserialises `json`, turning every failure into an error that names the
 /// field path (`tiers.silver.amount`).
 pub(crate) fn from_json<T: DeserializeOwned>(json: &str, kind: Kind) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_str(json);
+    let json = quote_numbers(json);
+    let mut de = serde_json::Deserializer::from_str(&json);
     let value: std::result::Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = match value {
         Ok(v) => v,
@@ -29,6 +30,66 @@ pub(crate) fn from_json<T: DeserializeOwned>(json: &str, kind: Kind) -> Result<T
     };
     de.end().map_err(|e| error(kind, ".", &e.to_string()))?;
     Ok(value)
+}
+
+/// Turns every JSON number with a fraction, an exponent or more than 15
+/// significant digits into a string, so that it reaches `Decimal` exactly
+/// instead of through an `f64` (`500000.0000000000001` would otherwise
+/// become `500000`). Integers that an `f64` holds exactly stay numbers.
+pub(crate) fn quote_numbers(json: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = json.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    let mut in_string = false;
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            match b {
+                b'\\' => i += 2,
+                b'"' => {
+                    in_string = false;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while bytes.get(i).is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')) {
+                i += 1;
+            }
+            let token = json.get(start..i).unwrap_or_default();
+            let digits = token
+                .trim_start_matches('-')
+                .trim_start_matches(['0', '.'])
+                .chars()
+                .filter(char::is_ascii_digit)
+                .count();
+            if token.contains(['.', 'e', 'E']) || digits > 15 {
+                let buf = out.get_or_insert_with(|| String::with_capacity(json.len() + 16));
+                buf.push_str(json.get(copied..start).unwrap_or_default());
+                buf.push('"');
+                buf.push_str(token);
+                buf.push('"');
+                copied = i;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(json),
+        Some(mut buf) => {
+            buf.push_str(json.get(copied..).unwrap_or_default());
+            std::borrow::Cow::Owned(buf)
+        }
+    }
 }
 
 /// Builds the error; a nested policy or playbook error keeps its own field,
@@ -56,4 +117,20 @@ fn error(kind: Kind, path: &str, message: &str) -> Error {
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value)
         .map_err(|e| ErrorKind::Json { path: ".".to_owned(), message: e.to_string() }.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractional_and_long_numbers_become_strings() {
+        assert_eq!(quote_numbers(r#"{"a": 12, "b": -3}"#), r#"{"a": 12, "b": -3}"#);
+        assert_eq!(quote_numbers(r#"{"a": 500000.0000000000001}"#), r#"{"a": "500000.0000000000001"}"#);
+        assert_eq!(
+            quote_numbers(r#"[1e5, 12345678901234567, "x 1.5 \" 2.5"]"#),
+            r#"["1e5", "12345678901234567", "x 1.5 \" 2.5"]"#
+        );
+        assert_eq!(quote_numbers("-0.5"), "\"-0.5\"");
+    }
 }

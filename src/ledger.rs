@@ -247,105 +247,206 @@ pub(crate) struct Cell {
     pub(crate) turnover: i64,
     pub(crate) credit_notes: i64,
     pub(crate) margin: i64,
-    /// Invoice lines with a due date: their amount.
-    pub(crate) due_amount: i64,
-    /// The part of `due_amount` paid after the due date.
-    pub(crate) paid_late_amount: i64,
-    /// Σ amount × days late over the lines paid late.
-    pub(crate) days_late_amount: i64,
-    /// True once pre-aggregated figures were added to this cell.
-    pub(crate) aggregated: bool,
 }
 
-impl Cell {
-    fn empty(month: i32) -> Cell {
+/// Invoice lines with a due date (positive amounts), summed per month, due
+/// date and paid date. Kept apart from [`Cell`] because many ledgers have
+/// none, and per paid date because a review as of an earlier date must see
+/// later payments as not yet made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PayRecord {
+    pub(crate) month: i32,
+    pub(crate) due: NaiveDate,
+    /// `None` while unpaid.
+    pub(crate) paid: Option<NaiveDate>,
+    pub(crate) amount: i64,
+}
+
+impl PayRecord {
+    fn key(&self) -> (i32, NaiveDate, Option<NaiveDate>) {
+        (self.month, self.due, self.paid)
+    }
+}
+
+/// Adds `amount` to the record with `key` (inserting it), keeping the vector
+/// sorted; removes a record that reaches zero.
+fn add_payment(v: &mut Vec<PayRecord>, key: (i32, NaiveDate, Option<NaiveDate>), amount: i64) -> Option<()> {
+    match v.binary_search_by_key(&key, PayRecord::key) {
+        Ok(pos) => {
+            let r = v.get_mut(pos)?;
+            r.amount = r.amount.checked_add(amount)?;
+            if r.amount == 0 {
+                v.remove(pos);
+            }
+        }
+        Err(pos) => v.insert(pos, PayRecord { month: key.0, due: key.1, paid: key.2, amount }),
+    }
+    Some(())
+}
+
+/// Adds an unpaid part to an open invoice, keeping the parts sorted by
+/// (month, due date).
+fn add_open_part(parts: &mut Vec<(i32, NaiveDate, i64)>, month: i32, due: NaiveDate, amount: i64) -> Option<()> {
+    match parts.binary_search_by_key(&(month, due), |p| (p.0, p.1)) {
+        Ok(pos) => {
+            let part = parts.get_mut(pos)?;
+            part.2 = part.2.checked_add(amount)?;
+        }
+        Err(pos) => parts.insert(pos, (month, due, amount)),
+    }
+    Some(())
+}
+
+/// The unpaid lines of an invoice with an id, so that its payment can be
+/// recorded later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OpenInvoice {
+    pub(crate) partner: PartnerId,
+    /// (month, due date, amount) of each unpaid part.
+    pub(crate) parts: Vec<(i32, NaiveDate, i64)>,
+}
+
+/// Something kept per month in a vector sorted by month.
+trait MonthSlot: Copy {
+    fn month(&self) -> i32;
+    fn at(month: i32) -> Self;
+    fn checked_add(&self, other: &Self) -> Option<Self>;
+}
+
+impl MonthSlot for Cell {
+    fn month(&self) -> i32 {
+        self.month
+    }
+    fn at(month: i32) -> Self {
         Cell { month, ..Cell::default() }
     }
-
-    /// The checked sum of two cells of the same month.
-    fn checked_add(&self, other: &Cell) -> Option<Cell> {
+    fn checked_add(&self, o: &Self) -> Option<Self> {
         Some(Cell {
             month: self.month,
-            deals: self.deals.checked_add(other.deals)?,
-            credit_note_count: self.credit_note_count.checked_add(other.credit_note_count)?,
-            margin_missing: self.margin_missing.checked_add(other.margin_missing)?,
-            turnover: self.turnover.checked_add(other.turnover)?,
-            credit_notes: self.credit_notes.checked_add(other.credit_notes)?,
-            margin: self.margin.checked_add(other.margin)?,
-            due_amount: self.due_amount.checked_add(other.due_amount)?,
-            paid_late_amount: self.paid_late_amount.checked_add(other.paid_late_amount)?,
-            days_late_amount: self.days_late_amount.checked_add(other.days_late_amount)?,
-            aggregated: self.aggregated || other.aggregated,
+            deals: self.deals.checked_add(o.deals)?,
+            credit_note_count: self.credit_note_count.checked_add(o.credit_note_count)?,
+            margin_missing: self.margin_missing.checked_add(o.margin_missing)?,
+            turnover: self.turnover.checked_add(o.turnover)?,
+            credit_notes: self.credit_notes.checked_add(o.credit_notes)?,
+            margin: self.margin.checked_add(o.margin)?,
         })
     }
 }
 
-/// An invoice line with a due date and no paid date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Unpaid {
-    pub(crate) due: NaiveDate,
-    pub(crate) month: i32,
-    pub(crate) amount: i64,
+/// The slot of `month` in a month-sorted vector, inserted if missing.
+/// Sales usually arrive in date order, so the last slot is tried first.
+fn slot_mut<T: MonthSlot>(v: &mut Vec<T>, month: i32) -> &mut T {
+    let pos = match v.last() {
+        Some(last) if last.month() == month => v.len() - 1,
+        Some(last) if last.month() < month => {
+            v.push(T::at(month));
+            v.len() - 1
+        }
+        None => {
+            v.push(T::at(month));
+            0
+        }
+        _ => match v.binary_search_by_key(&month, MonthSlot::month) {
+            Ok(pos) => pos,
+            Err(pos) => {
+                v.insert(pos, T::at(month));
+                pos
+            }
+        },
+    };
+    &mut v[pos]
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+fn slot<T: MonthSlot>(v: &[T], month: i32) -> Option<&T> {
+    v.binary_search_by_key(&month, MonthSlot::month).ok().and_then(|pos| v.get(pos))
+}
+
+/// What only some partners have: payment records and the months with
+/// pre-aggregated figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Extra {
+    /// Sorted by (month, due, paid), one entry per key.
+    pub(crate) payments: Vec<PayRecord>,
+    /// Months with pre-aggregated figures, sorted.
+    pub(crate) aggregated: Vec<i32>,
+}
+
+/// One partner's figures.
+#[derive(Clone, Debug)]
 pub(crate) struct Row {
     pub(crate) id: PartnerId,
     /// Sorted by month, one cell per month with data.
     pub(crate) cells: Vec<Cell>,
-    /// Sorted by (due, month), one entry per (due, month).
-    pub(crate) unpaid: Vec<Unpaid>,
+    pub(crate) extra: Option<Box<Extra>>,
 }
+
+const NO_EXTRA: &Extra = &Extra { payments: Vec::new(), aggregated: Vec::new() };
 
 impl Row {
     fn new(id: PartnerId) -> Row {
-        Row { id, cells: Vec::new(), unpaid: Vec::new() }
+        Row { id, cells: Vec::new(), extra: None }
     }
 
-    fn cell_mut(&mut self, month: i32) -> &mut Cell {
-        // Sales usually arrive in date order: try the last cell first.
-        let pos = match self.cells.last() {
-            Some(last) if last.month == month => self.cells.len() - 1,
-            Some(last) if last.month < month => {
-                self.cells.push(Cell::empty(month));
-                self.cells.len() - 1
+    pub(crate) fn extra(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(NO_EXTRA)
+    }
+
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Checks that `other` can be added to this row; changes nothing.
+    fn check_merge(&self, other: &Row) -> Result<()> {
+        let overflow = || Error::overflow("a partner's monthly figures").for_partner(&self.id);
+        for cell in &other.cells {
+            if let Some(mine) = slot(&self.cells, cell.month) {
+                mine.checked_add(cell).ok_or_else(overflow)?;
             }
-            _ => match self.cells.binary_search_by_key(&month, |c| c.month) {
-                Ok(pos) => pos,
-                Err(pos) => {
-                    self.cells.insert(pos, Cell::empty(month));
-                    pos
-                }
-            },
-        };
-        // `pos` is in bounds by construction.
-        &mut self.cells[pos]
-    }
-
-    fn cell(&self, month: i32) -> Option<&Cell> {
-        self.cells.binary_search_by_key(&month, |c| c.month).ok().and_then(|pos| self.cells.get(pos))
-    }
-
-    fn add_unpaid(&mut self, item: Unpaid) -> Option<()> {
-        let key = (item.due, item.month);
-        match self.unpaid.binary_search_by_key(&key, |u| (u.due, u.month)) {
-            Ok(pos) => {
-                let slot = self.unpaid.get_mut(pos)?;
-                slot.amount = slot.amount.checked_add(item.amount)?;
+        }
+        let (mine, theirs) = (self.extra(), other.extra());
+        for p in &theirs.payments {
+            if let Ok(pos) = mine.payments.binary_search_by_key(&p.key(), PayRecord::key) {
+                mine.payments.get(pos).and_then(|m| m.amount.checked_add(p.amount)).ok_or_else(overflow)?;
             }
-            Err(pos) => self.unpaid.insert(pos, item),
         }
-        Some(())
+        for month in &theirs.aggregated {
+            if mine.aggregated.binary_search(month).is_ok() {
+                let month = Month::from_index(*month).map(|m| m.to_string()).unwrap_or_default();
+                return Err(Error::from(ErrorKind::DuplicateMonthlyFigures { month }).for_partner(&self.id));
+            }
+        }
+        Ok(())
     }
 
-    fn checked_unpaid_sum(&self, item: &Unpaid) -> Option<()> {
-        let key = (item.due, item.month);
-        if let Ok(pos) = self.unpaid.binary_search_by_key(&key, |u| (u.due, u.month)) {
-            self.unpaid.get(pos)?.amount.checked_add(item.amount)?;
+    /// Adds `other` to this row. Sums that overflow are left unchanged:
+    /// callers check with [`Row::check_merge`] first.
+    fn apply_merge(&mut self, other: Row) {
+        for cell in &other.cells {
+            let slot = slot_mut(&mut self.cells, cell.month);
+            if let Some(sum) = slot.checked_add(cell) {
+                *slot = sum;
+            }
         }
-        Some(())
+        let Some(theirs) = other.extra else { return };
+        let mine = self.extra_mut();
+        for p in &theirs.payments {
+            let _ = add_payment(&mut mine.payments, p.key(), p.amount);
+        }
+        for month in theirs.aggregated {
+            if let Err(pos) = mine.aggregated.binary_search(&month) {
+                mine.aggregated.insert(pos, month);
+            }
+        }
     }
 }
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.id == other.id && self.cells == other.cells && self.extra() == other.extra()
+    }
+}
+
+impl Eq for Row {}
 
 /// The fingerprint of an invoice id: a 128-bit XXH3 hash. Two different ids
 /// share a fingerprint with a probability of about 10⁻²⁵ at 10 million
@@ -405,6 +506,8 @@ pub struct Ledger {
     index: HashMap<PartnerId, u32, Hasher>,
     rows: Vec<Row>,
     invoices: std::collections::HashSet<u128, Hasher>,
+    /// Invoices with unpaid lines, by fingerprint.
+    open: HashMap<u128, OpenInvoice, Hasher>,
 }
 
 /// Where a document (invoice or credit note) stands while a batch is built.
@@ -413,6 +516,33 @@ struct DocAcc {
     row: u32,
     month: i32,
     total: i64,
+}
+
+/// What a document counted when it was first seen (as a deal or a credit
+/// note, in its first line's month), kept once a second line shows up so the
+/// count can be corrected when the batch finishes.
+#[derive(Clone, Copy)]
+struct Counted {
+    month: i32,
+    total: i64,
+}
+
+/// Adds (`times` = 1) or removes (`times` = −1) a document's deal or credit
+/// note in `row`'s month.
+fn count_document(row: &mut Row, month: i32, total: i64, times: i64) -> Option<()> {
+    if total == 0 {
+        return Some(());
+    }
+    let cell = slot_mut(&mut row.cells, month);
+    let step = u32::try_from(times.unsigned_abs()).ok()?;
+    let bump = |n: u32| if times > 0 { n.checked_add(step) } else { n.checked_sub(step) };
+    if total > 0 {
+        cell.deals = bump(cell.deals)?;
+    } else {
+        cell.credit_note_count = bump(cell.credit_note_count)?;
+        cell.credit_notes = cell.credit_notes.checked_add(total.checked_mul(times)?)?;
+    }
+    Some(())
 }
 
 impl Ledger {
@@ -429,6 +559,7 @@ impl Ledger {
             index: HashMap::default(),
             rows: Vec::new(),
             invoices: std::collections::HashSet::default(),
+            open: HashMap::default(),
         }
     }
 
@@ -555,7 +686,8 @@ impl Ledger {
     ///
     /// [`ErrorKind::CurrencyMismatch`] if the turnover is not in the ledger's
     /// currency; [`ErrorKind::InexactAmount`] for an amount that the ledger
-    /// cannot keep exactly; [`ErrorKind::DuplicateMonthlyFigures`] if figures
+    /// cannot keep exactly; [`ErrorKind::InvalidValue`] for a positive
+    /// credit-note total; [`ErrorKind::DuplicateMonthlyFigures`] if figures
     /// for this partner and month were added before;
     /// [`ErrorKind::Overflow`] if a sum is out of range. The ledger is
     /// unchanged on error.
@@ -591,8 +723,6 @@ impl Ledger {
             turnover: to_minor(f.turnover.amount(), scale)?,
             credit_notes: to_minor(f.credit_notes, scale)?,
             margin: f.margin.map(|m| to_minor(m, scale)).transpose()?.unwrap_or(0),
-            aggregated: true,
-            ..Cell::default()
         };
         if cell.credit_notes > 0 {
             return Err(Error::value(
@@ -601,28 +731,29 @@ impl Ledger {
                 "a credit-note total is zero or negative",
             ));
         }
-        let row = self.row_mut(&f.partner);
-        let slot = row.cell_mut(cell.month);
-        if slot.aggregated {
-            return Err(ErrorKind::DuplicateMonthlyFigures { month: f.month.to_string() }.into());
+        let row = self.row_mut(&f.partner)?;
+        let extra = row.extra_mut();
+        match extra.aggregated.binary_search(&cell.month) {
+            Ok(_) => return Err(ErrorKind::DuplicateMonthlyFigures { month: f.month.to_string() }.into()),
+            Err(pos) => extra.aggregated.insert(pos, cell.month),
         }
-        // The slot is fresh (this is a delta ledger and the month had no
-        // aggregate), so the sum cannot overflow; check anyway.
+        let slot = slot_mut(&mut row.cells, cell.month);
         *slot = slot.checked_add(&cell).ok_or_else(|| Error::overflow("monthly figures"))?;
         Ok(())
     }
 
-    fn row_mut(&mut self, id: &PartnerId) -> &mut Row {
+    fn row_mut(&mut self, id: &PartnerId) -> Result<&mut Row> {
         let pos = match self.index.get(id.as_str()) {
             Some(&pos) => pos as usize,
             None => {
                 let pos = self.rows.len();
-                self.index.insert(id.clone(), pos as u32);
+                let key = u32::try_from(pos).map_err(|_| Error::overflow("the number of partners"))?;
+                self.index.insert(id.clone(), key);
                 self.rows.push(Row::new(id.clone()));
                 pos
             }
         };
-        &mut self.rows[pos]
+        self.rows.get_mut(pos).ok_or_else(|| Error::overflow("the partner index"))
     }
 
     /// Merges another ledger into this one, all or nothing. The result
@@ -665,59 +796,97 @@ impl Ledger {
             return Err(ErrorKind::DuplicateInvoice { invoice: "(an invoice id held by both ledgers)".into() }.into());
         }
         for row in &other.rows {
-            let Some(&pos) = self.index.get(row.id.as_str()) else {
-                continue;
-            };
-            let mine = &self.rows[pos as usize];
-            for cell in &row.cells {
-                if let Some(existing) = mine.cell(cell.month) {
-                    if existing.aggregated && cell.aggregated {
-                        let month = Month::from_index(cell.month).map(|m| m.to_string()).unwrap_or_default();
-                        return Err(Error::from(ErrorKind::DuplicateMonthlyFigures { month }).for_partner(&row.id));
-                    }
-                    if existing.checked_add(cell).is_none() {
-                        return Err(Error::overflow("a partner's monthly figures").for_partner(&row.id));
-                    }
-                }
-            }
-            for item in &row.unpaid {
-                if mine.checked_unpaid_sum(item).is_none() {
-                    return Err(Error::overflow("a partner's unpaid amount").for_partner(&row.id));
-                }
+            if let Some(mine) = self.row(row.id.as_str()) {
+                mine.check_merge(row)?;
             }
         }
+        u32::try_from(self.rows.len() + other.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
         // Phase 2: apply; every sum was checked above.
         self.invoices.extend(other.invoices);
+        self.open.extend(other.open);
         for row in other.rows {
-            match self.index.get(row.id.as_str()) {
-                None => {
-                    let pos = self.rows.len() as u32;
-                    self.index.insert(row.id.clone(), pos);
-                    self.rows.push(row);
+            match self.index.get(row.id.as_str()).copied() {
+                Some(pos) => {
+                    if let Some(mine) = self.rows.get_mut(pos as usize) {
+                        mine.apply_merge(row);
+                    }
                 }
-                Some(&pos) => {
-                    let mine = &mut self.rows[pos as usize];
-                    for cell in &row.cells {
-                        let slot = mine.cell_mut(cell.month);
-                        if let Some(sum) = slot.checked_add(cell) {
-                            *slot = sum;
-                        }
-                    }
-                    for item in row.unpaid {
-                        let _ = mine.add_unpaid(item);
-                    }
+                None => {
+                    self.index.insert(row.id.clone(), self.rows.len() as u32);
+                    self.rows.push(row);
                 }
             }
         }
         Ok(())
     }
 
+    /// Records that an invoice recorded earlier without a paid date was paid
+    /// on `paid`, in full. Payment discipline then sees it as paid from that
+    /// date on: a review as of an earlier date still sees it unpaid.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnknownInvoice`] if the ledger holds no unpaid invoice
+    /// with this id (never recorded, recorded without a due date or an id,
+    /// or already paid); [`ErrorKind::DateOutOfRange`] for a date outside
+    /// 0001-01-01 … 9999-12-31; [`ErrorKind::Overflow`]. The ledger is
+    /// unchanged on error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// let mut ledger = Ledger::new(Currency::RUB);
+    /// ledger.record(
+    ///     Sale::new(PartnerId::new("D-1")?, d(3, 1), Money::new(Decimal::from(50_000), Currency::RUB))
+    ///         .with_invoice("INV-7")
+    ///         .with_due_date(d(3, 31)),
+    /// )?;
+    /// ledger.record_payment("INV-7", d(4, 20))?; // 20 days late
+    /// assert!(ledger.record_payment("INV-7", d(4, 21)).is_err()); // already paid
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    pub fn record_payment(&mut self, invoice: &str, paid: NaiveDate) -> Result<()> {
+        check_date(paid, "paid_date").map_err(|e| e.for_invoice(invoice))?;
+        let fp = fingerprint(invoice);
+        let unknown =
+            || Error::from(ErrorKind::UnknownInvoice { invoice: crate::error::shorten(invoice) }).for_invoice(invoice);
+        let open = self.open.get(&fp).ok_or_else(unknown)?;
+        let pos = *self.index.get(open.partner.as_str()).ok_or_else(unknown)?;
+        let row = self.rows.get(pos as usize).ok_or_else(unknown)?;
+        // Check on a copy, then apply.
+        let mut payments = row.extra().payments.clone();
+        for &(month, due, amount) in &open.parts {
+            add_payment(&mut payments, (month, due, None), -amount)
+                .ok_or_else(|| Error::overflow("a partner's payments").for_invoice(invoice))?;
+            add_payment(&mut payments, (month, due, Some(paid)), amount)
+                .ok_or_else(|| Error::overflow("a partner's payments").for_invoice(invoice))?;
+        }
+        self.open.remove(&fp);
+        if let Some(row) = self.rows.get_mut(pos as usize) {
+            row.extra_mut().payments = payments;
+        }
+        Ok(())
+    }
+
+    /// The number of invoices (with an id and a due date) not yet paid.
+    #[must_use]
+    pub fn open_invoice_count(&self) -> usize {
+        self.open.len()
+    }
+
     /// One partner's turnover over `window`, or `None` if the ledger has no
     /// data for the partner at all.
     #[must_use]
     pub fn turnover(&self, partner: &PartnerId, window: Window) -> Option<Turnover> {
-        let pos = *self.index.get(partner.as_str())?;
-        self.rows.get(pos as usize).map(|row| self.turnover_of(row, window))
+        let row = self.row(partner.as_str())?;
+        let mut buf = WindowBuf::default();
+        self.fill(Some(row), window, &mut buf);
+        Some(Turnover::new(row.id.clone(), self.currency, self.scale, window, &buf))
     }
 
     /// The turnover over `window` of every partner in the ledger (partners
@@ -727,7 +896,13 @@ impl Ledger {
     pub fn turnovers(&self, window: Window) -> Vec<Turnover> {
         let mut rows: Vec<&Row> = self.rows.iter().collect();
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        rows.into_iter().map(|row| self.turnover_of(row, window)).collect()
+        let mut buf = WindowBuf::default();
+        rows.into_iter()
+            .map(|row| {
+                self.fill(Some(row), window, &mut buf);
+                Turnover::new(row.id.clone(), self.currency, self.scale, window, &buf)
+            })
+            .collect()
     }
 
     pub(crate) fn row(&self, partner: &str) -> Option<&Row> {
@@ -735,60 +910,97 @@ impl Ledger {
         self.rows.get(pos as usize)
     }
 
+    pub(crate) fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn invoice_set(&self) -> &std::collections::HashSet<u128, Hasher> {
         &self.invoices
     }
 
-    /// A partner's turnover, or an all-zero series for a partner the ledger
-    /// has never seen.
-    pub(crate) fn turnover_or_zero(&self, partner: &PartnerId, window: Window) -> Turnover {
-        match self.row(partner.as_str()) {
-            Some(row) => self.turnover_of(row, window),
-            None => {
-                let months = window.months().map(|m| MonthFigures::zero(m, self.scale)).collect();
-                Turnover::new(partner.clone(), self.currency, window, months, Vec::new())
-            }
-        }
-    }
-
-    /// The net turnover of a partner over months `first ..= last` (month
-    /// indices), in minor units, and the first month with activity.
-    pub(crate) fn net_between(&self, partner: &str, first: Month, last: Month) -> (i128, Option<Month>) {
-        let Some(row) = self.row(partner) else { return (0, None) };
-        let (f, l) = (first.index(), last.index());
-        let sum = row.cells.iter().filter(|c| c.month >= f && c.month <= l).map(|c| i128::from(c.turnover)).sum();
-        let first_active = row.cells.first().and_then(|c| Month::from_index(c.month));
-        (sum, first_active)
-    }
-
-    fn turnover_of(&self, row: &Row, window: Window) -> Turnover {
-        let mut months: Vec<MonthFigures> = window.months().map(|m| MonthFigures::zero(m, self.scale)).collect();
+    /// Fills `buf` with a partner's figures over `window` (zeros for a
+    /// partner without a row): the cells of the window, and the payment
+    /// records of the window plus earlier ones not paid by the window's end.
+    pub(crate) fn fill(&self, row: Option<&Row>, window: Window, buf: &mut WindowBuf) {
         let first = window.first().index();
         let last = window.last().index();
+        buf.months.clear();
+        buf.months.resize(window.len() as usize, Cell::default());
+        buf.payments.clear();
+        let Some(row) = row else { return };
         let start = row.cells.partition_point(|c| c.month < first);
         for cell in row.cells.get(start..).unwrap_or_default() {
             if cell.month > last {
                 break;
             }
-            let pos = (cell.month - first) as usize;
-            if let Some(slot) = months.get_mut(pos) {
-                *slot = MonthFigures::from_cell(cell, slot.month, self.scale);
+            if let Some(m) = buf.months.get_mut((cell.month - first) as usize) {
+                *m = *cell;
             }
         }
-        let unpaid = row
-            .unpaid
+        let end = window.end_date();
+        buf.payments.extend(
+            row.extra()
+                .payments
+                .iter()
+                .take_while(|p| p.month <= last)
+                .filter(|p| p.month >= first || p.paid.is_none_or(|d| d > end)),
+        );
+    }
+
+    /// The net turnover of a row over months `first ..= last` (indices), in
+    /// minor units.
+    pub(crate) fn net_between(row: &Row, first: i32, last: i32) -> i128 {
+        let start = row.cells.partition_point(|c| c.month < first);
+        row.cells
+            .get(start..)
+            .unwrap_or_default()
             .iter()
-            .filter(|u| u.month <= last)
-            .filter_map(|u| {
-                Some(UnpaidAmount {
-                    due_date: u.due,
-                    month: Month::from_index(u.month)?,
-                    amount: Decimal::new(u.amount, self.scale),
+            .take_while(|c| c.month <= last)
+            .map(|c| i128::from(c.turnover))
+            .sum()
+    }
+}
+
+/// A partner's figures over a window, in minor units: the buffer the
+/// analyses read, reused from partner to partner.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WindowBuf {
+    /// One cell per month of the window (`month` is not set).
+    pub(crate) months: Vec<Cell>,
+    /// Payment records of the window, and earlier ones unpaid at its end.
+    pub(crate) payments: Vec<PayRecord>,
+}
+
+impl WindowBuf {
+    /// The buffer of a [`Turnover`] (whose amounts are at its scale).
+    pub(crate) fn of_turnover(t: &Turnover) -> WindowBuf {
+        let minor = |d: Decimal| to_minor(d, t.scale).unwrap_or(0);
+        WindowBuf {
+            months: t
+                .months()
+                .iter()
+                .map(|m| Cell {
+                    month: m.month.index(),
+                    turnover: minor(m.turnover),
+                    credit_notes: minor(m.credit_notes),
+                    margin: minor(m.margin),
+                    deals: m.deals,
+                    credit_note_count: m.credit_note_count,
+                    margin_missing: u32::from(!m.margin_complete),
                 })
-            })
-            .collect();
-        Turnover::new(row.id.clone(), self.currency, window, months, unpaid)
+                .collect(),
+            payments: t
+                .payments()
+                .iter()
+                .map(|p| PayRecord {
+                    month: p.month.index(),
+                    due: p.due_date,
+                    paid: p.paid_date,
+                    amount: minor(p.amount),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -800,6 +1012,7 @@ impl PartialEq for Ledger {
             && self.scale == other.scale
             && self.rows.len() == other.rows.len()
             && self.invoices == other.invoices
+            && self.open == other.open
             && self.rows.iter().all(|row| other.row(row.id.as_str()) == Some(row))
     }
 }
@@ -849,17 +1062,30 @@ impl PartnerKey<'_> {
     }
 }
 
-/// A batch of sales being aggregated into a fresh ledger.
+/// A batch of sales being aggregated into a fresh ledger. Batches built in
+/// parallel over parts of one input combine with [`Batch::absorb`] before
+/// [`Batch::finish`], so documents that span parts are still one document.
 pub(crate) struct Batch {
     ledger: Ledger,
     docs: HashMap<u128, DocAcc, Hasher>,
+    /// Documents with more than one line: what they counted first.
+    multi: HashMap<u128, Counted, Hasher>,
+    open: HashMap<u128, OpenInvoice, Hasher>,
 }
 
 impl Batch {
     pub(crate) fn new(currency: Currency, scale: u32) -> Batch {
         let mut ledger = Ledger::new(currency);
         ledger.scale = scale;
-        Batch { ledger, docs: HashMap::default() }
+        Batch { ledger, docs: HashMap::default(), multi: HashMap::default(), open: HashMap::default() }
+    }
+
+    /// Reserves room for about `lines` lines.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn reserve(&mut self, lines: usize, partners: usize) {
+        self.docs.reserve(lines);
+        self.ledger.index.reserve(partners);
+        self.ledger.rows.reserve(partners);
     }
 
     /// Adds one line. On error the batch may hold part of the line and must
@@ -888,33 +1114,27 @@ impl Batch {
         if let Some(paid) = sale.paid_date {
             check_date(paid, "paid_date")?;
         }
-        self.add_parsed(
-            PartnerKey::Id(&sale.partner),
-            sale.date,
+        let line = Line {
+            date: sale.date,
             amount,
             margin,
-            sale.invoice.as_deref(),
-            sale.due_date,
-            sale.paid_date,
-            recorded,
-        )
+            invoice: sale.invoice.as_deref(),
+            due_date: sale.due_date,
+            paid_date: sale.paid_date,
+        };
+        self.add_parsed(PartnerKey::Id(&sale.partner), &line, recorded)
     }
 
     /// Adds one line whose amounts are already minor units at the batch's
     /// scale and whose dates are checked.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add_parsed(
         &mut self,
         partner: PartnerKey<'_>,
-        date: NaiveDate,
-        amount: i64,
-        margin: Option<i64>,
-        invoice: Option<&str>,
-        due_date: Option<NaiveDate>,
-        paid_date: Option<NaiveDate>,
+        line: &Line<'_>,
         recorded: &std::collections::HashSet<u128, Hasher>,
     ) -> Result<()> {
-        let month = Month::of(date).index();
+        let month = Month::of(line.date).index();
+        let amount = line.amount;
         let row_pos = match self.ledger.index.get(partner.as_str()) {
             Some(&pos) => pos,
             None => {
@@ -929,8 +1149,15 @@ impl Batch {
                 pos
             }
         };
-        // Document bookkeeping first: it may reject the line.
-        let doc = match invoice {
+        let with_invoice = |e: Error| match line.invoice {
+            Some(id) => e.for_invoice(id),
+            None => e,
+        };
+        // Document bookkeeping first: it may reject the line. A document is
+        // counted as a deal or a credit note by its first line; a later line
+        // of the same document records the first count for correction.
+        let mut first_of_document = false;
+        let in_document = match line.invoice {
             Some(id) => {
                 check_id(id).map_err(|reason| {
                     Error::from(ErrorKind::InvalidInvoiceId { id: crate::error::shorten(id), reason })
@@ -942,6 +1169,7 @@ impl Batch {
                 match self.docs.entry(fp) {
                     Entry::Vacant(v) => {
                         v.insert(DocAcc { row: row_pos, month, total: amount });
+                        first_of_document = true;
                     }
                     Entry::Occupied(mut o) => {
                         let acc = o.get_mut();
@@ -958,6 +1186,7 @@ impl Batch {
                             }
                             return Err(Error::overflow("the partner index").for_invoice(id));
                         }
+                        self.multi.entry(fp).or_insert(Counted { month: acc.month, total: acc.total });
                         acc.total = acc
                             .total
                             .checked_add(amount)
@@ -969,47 +1198,113 @@ impl Batch {
             }
             None => false,
         };
-        let row = &mut self.ledger.rows[row_pos as usize];
-        let with_invoice = |e: Error| match invoice {
-            Some(id) => e.for_invoice(id),
-            None => e,
+        let Some(row) = self.ledger.rows.get_mut(row_pos as usize) else {
+            return Err(Error::overflow("the partner index"));
         };
-        let mut line = Cell::empty(month);
-        line.turnover = amount;
-        match margin {
-            Some(m) => line.margin = m,
-            None => line.margin_missing = 1,
+        let overflow = || with_invoice(Error::overflow("a partner's monthly figures"));
+        let cell = slot_mut(&mut row.cells, month);
+        cell.turnover = cell.turnover.checked_add(amount).ok_or_else(overflow)?;
+        match line.margin {
+            Some(m) => cell.margin = cell.margin.checked_add(m).ok_or_else(overflow)?,
+            None => cell.margin_missing = cell.margin_missing.checked_add(1).ok_or_else(overflow)?,
         }
-        if !doc {
-            // A line without an invoice id is a document of its own.
+        if !in_document || first_of_document {
+            // A line without an invoice id is a document of its own; the
+            // first line of a document counts it for now.
             if amount > 0 {
-                line.deals = 1;
+                cell.deals = cell.deals.checked_add(1).ok_or_else(overflow)?;
             } else if amount < 0 {
-                line.credit_note_count = 1;
-                line.credit_notes = amount;
+                cell.credit_note_count = cell.credit_note_count.checked_add(1).ok_or_else(overflow)?;
+                cell.credit_notes = cell.credit_notes.checked_add(amount).ok_or_else(overflow)?;
             }
         }
-        let mut unpaid = None;
-        if let Some(due) = due_date {
-            if amount > 0 {
-                line.due_amount = amount;
-                match paid_date {
-                    Some(paid) if paid > due => {
-                        let days = (paid - due).num_days();
-                        line.paid_late_amount = amount;
-                        line.days_late_amount = amount
-                            .checked_mul(days)
-                            .ok_or_else(|| with_invoice(Error::overflow("amount × days late")))?;
-                    }
-                    Some(_) => {}
-                    None => unpaid = Some(Unpaid { due, month, amount }),
+        if let (Some(due), true) = (line.due_date, amount > 0) {
+            let extra = row.extra_mut();
+            add_payment(&mut extra.payments, (month, due, line.paid_date), amount)
+                .ok_or_else(|| with_invoice(Error::overflow("a partner's payments")))?;
+            if let (Some(id), None) = (line.invoice, line.paid_date) {
+                let open = self
+                    .open
+                    .entry(fingerprint(id))
+                    .or_insert_with(|| OpenInvoice { partner: row.id.clone(), parts: Vec::new() });
+                add_open_part(&mut open.parts, month, due, amount).ok_or_else(overflow)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds another batch of the same input (built in parallel over another
+    /// part of it). Documents in both are combined.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn absorb(&mut self, other: Batch) -> Result<()> {
+        let Batch { ledger: theirs, docs, multi, open } = other;
+        for (fp, theirs) in open {
+            let mine = self
+                .open
+                .entry(fp)
+                .or_insert_with(|| OpenInvoice { partner: theirs.partner.clone(), parts: Vec::new() });
+            for (month, due, amount) in theirs.parts {
+                add_open_part(&mut mine.parts, month, due, amount)
+                    .ok_or_else(|| Error::overflow("an invoice's unpaid amount"))?;
+            }
+        }
+        // Where each of their rows lands in ours.
+        let mut map = Vec::with_capacity(theirs.rows.len());
+        for row in theirs.rows {
+            match self.ledger.index.get(row.id.as_str()).copied() {
+                Some(pos) => {
+                    let mine =
+                        self.ledger.rows.get_mut(pos as usize).ok_or_else(|| Error::overflow("the partner index"))?;
+                    mine.check_merge(&row)?;
+                    mine.apply_merge(row);
+                    map.push(pos);
+                }
+                None => {
+                    let pos =
+                        u32::try_from(self.ledger.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
+                    self.ledger.index.insert(row.id.clone(), pos);
+                    self.ledger.rows.push(row);
+                    map.push(pos);
                 }
             }
         }
-        let slot = row.cell_mut(month);
-        *slot = slot.checked_add(&line).ok_or_else(|| with_invoice(Error::overflow("a partner's monthly figures")))?;
-        if let Some(item) = unpaid {
-            row.add_unpaid(item).ok_or_else(|| with_invoice(Error::overflow("a partner's unpaid amount")))?;
+        for (fp, mut doc) in docs {
+            doc.row = map.get(doc.row as usize).copied().ok_or_else(|| Error::overflow("the partner index"))?;
+            let theirs_counted = multi.get(&fp).copied().unwrap_or(Counted { month: doc.month, total: doc.total });
+            match self.docs.entry(fp) {
+                Entry::Vacant(v) => {
+                    v.insert(doc);
+                    if let Some(c) = multi.get(&fp) {
+                        self.multi.insert(fp, *c);
+                    }
+                }
+                Entry::Occupied(mut o) => {
+                    // One document in both parts: undo their count now,
+                    // correct ours when the batch finishes.
+                    let acc = o.get_mut();
+                    if acc.row != doc.row {
+                        let id_of = |pos: u32| self.ledger.rows.get(pos as usize).map(|r| r.id.clone());
+                        if let (Some(first), Some(second)) = (id_of(acc.row), id_of(doc.row)) {
+                            return Err(Error::from(ErrorKind::InvoicePartnerConflict {
+                                invoice: format!("(fingerprint {fp:032x})"),
+                                first,
+                                second,
+                            }));
+                        }
+                        return Err(Error::overflow("the partner index"));
+                    }
+                    let row = self
+                        .ledger
+                        .rows
+                        .get_mut(doc.row as usize)
+                        .ok_or_else(|| Error::overflow("the partner index"))?;
+                    count_document(row, theirs_counted.month, theirs_counted.total, -1)
+                        .ok_or_else(|| Error::overflow("a partner's monthly figures"))?;
+                    self.multi.entry(fp).or_insert(Counted { month: acc.month, total: acc.total });
+                    acc.total = acc.total.checked_add(doc.total).ok_or_else(|| Error::overflow("an invoice total"))?;
+                    acc.month = acc.month.min(doc.month);
+                }
+            }
         }
         Ok(())
     }
@@ -1017,28 +1312,20 @@ impl Batch {
     /// Turns the documents into deals and credit notes and returns the
     /// batch's ledger.
     pub(crate) fn finish(self) -> Result<Ledger> {
-        let Batch { mut ledger, docs } = self;
-        ledger.invoices.reserve(docs.len());
-        for (fp, doc) in docs {
-            ledger.invoices.insert(fp);
-            let Some(row) = ledger.rows.get_mut(doc.row as usize) else {
-                continue;
-            };
-            let mut delta = Cell::empty(doc.month);
-            if doc.total > 0 {
-                delta.deals = 1;
-            } else if doc.total < 0 {
-                delta.credit_note_count = 1;
-                delta.credit_notes = doc.total;
-            } else {
-                continue;
-            }
+        let Batch { mut ledger, docs, multi, open } = self;
+        ledger.open = open;
+        // Documents of several lines: replace their first count by the final
+        // one (in the month of their earliest line, by the sign of their
+        // total).
+        for (fp, first) in multi {
+            let Some(doc) = docs.get(&fp) else { continue };
+            let Some(row) = ledger.rows.get_mut(doc.row as usize) else { continue };
             let id = row.id.clone();
-            let slot = row.cell_mut(doc.month);
-            *slot = slot
-                .checked_add(&delta)
-                .ok_or_else(|| Error::overflow("a partner's monthly figures").for_partner(&id))?;
+            let overflow = || Error::overflow("a partner's monthly figures").for_partner(&id);
+            count_document(row, first.month, first.total, -1).ok_or_else(overflow)?;
+            count_document(row, doc.month, doc.total, 1).ok_or_else(overflow)?;
         }
+        ledger.invoices = docs.into_keys().collect();
         Ok(ledger)
     }
 
@@ -1053,23 +1340,19 @@ impl Batch {
     }
 }
 
-/// Payment figures of one month: invoice lines with a due date.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct PaymentFigures {
-    /// The amount of invoice lines that carry a due date.
-    pub due: Decimal,
-    /// The part of it that was paid after the due date.
-    pub paid_late: Decimal,
-    /// Σ amount × days late over the lines paid late (divide by `due` for
-    /// the amount-weighted average days late of paid lines).
-    pub days_late_amount: Decimal,
+/// One parsed line: amounts in minor units, dates checked.
+pub(crate) struct Line<'a> {
+    pub(crate) date: NaiveDate,
+    pub(crate) amount: i64,
+    pub(crate) margin: Option<i64>,
+    pub(crate) invoice: Option<&'a str>,
+    pub(crate) due_date: Option<NaiveDate>,
+    pub(crate) paid_date: Option<NaiveDate>,
 }
 
 /// One partner's figures in one month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MonthFigures {
     /// The month.
@@ -1086,26 +1369,10 @@ pub struct MonthFigures {
     pub deals: u32,
     /// The number of credit notes.
     pub credit_note_count: u32,
-    /// Payment figures (lines with a due date).
-    pub payments: PaymentFigures,
 }
 
 impl MonthFigures {
-    fn zero(month: Month, scale: u32) -> MonthFigures {
-        let zero = Decimal::new(0, scale);
-        MonthFigures {
-            month,
-            turnover: zero,
-            credit_notes: zero,
-            margin: zero,
-            margin_complete: true,
-            deals: 0,
-            credit_note_count: 0,
-            payments: PaymentFigures { due: zero, paid_late: zero, days_late_amount: zero },
-        }
-    }
-
-    fn from_cell(cell: &Cell, month: Month, scale: u32) -> MonthFigures {
+    fn of(cell: &Cell, month: Month, scale: u32) -> MonthFigures {
         let d = |v: i64| Decimal::new(v, scale);
         MonthFigures {
             month,
@@ -1115,33 +1382,30 @@ impl MonthFigures {
             margin_complete: cell.margin_missing == 0,
             deals: cell.deals,
             credit_note_count: cell.credit_note_count,
-            payments: PaymentFigures {
-                due: d(cell.due_amount),
-                paid_late: d(cell.paid_late_amount),
-                days_late_amount: d(cell.days_late_amount),
-            },
         }
     }
 
-    /// The invoiced amount before credit notes (`turnover - credit_notes`).
+    /// The invoiced amount before credit notes (`turnover - credit_notes`;
+    /// saturating at Decimal's range for hand-built figures).
     #[must_use]
     pub fn invoiced(&self) -> Decimal {
-        // Both fit in i64 minor units, so their difference fits a Decimal.
-        self.turnover - self.credit_notes
+        self.turnover.checked_sub(self.credit_notes).unwrap_or(Decimal::MAX)
     }
 }
 
-/// An invoice amount that was due and, as far as the ledger knows, is not
-/// paid.
+/// Invoice lines with a due date: their amount, due date and paid date
+/// (`None` while unpaid), summed per month, due date and paid date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct UnpaidAmount {
-    /// The due date.
-    pub due_date: NaiveDate,
-    /// The month of the invoice.
+pub struct Payment {
+    /// The month of the invoice lines.
     pub month: Month,
-    /// The unpaid amount (lines with this due date in this month, summed).
+    /// When payment was due.
+    pub due_date: NaiveDate,
+    /// When it was paid, if it was.
+    pub paid_date: Option<NaiveDate>,
+    /// The amount.
     pub amount: Decimal,
 }
 
@@ -1152,13 +1416,14 @@ pub struct UnpaidAmount {
 /// sums; the monthly average and the average deal are divisions, exact to
 /// the 28 significant digits of [`Decimal`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Turnover {
     partner: PartnerId,
     currency: Currency,
+    scale: u32,
     window: Window,
     months: Vec<MonthFigures>,
-    unpaid: Vec<UnpaidAmount>,
+    payments: Vec<Payment>,
     total: Decimal,
     credit_notes: Decimal,
     margin: Decimal,
@@ -1168,30 +1433,37 @@ pub struct Turnover {
 }
 
 impl Turnover {
-    fn new(
-        partner: PartnerId,
-        currency: Currency,
-        window: Window,
-        months: Vec<MonthFigures>,
-        unpaid: Vec<UnpaidAmount>,
-    ) -> Turnover {
-        // At most 1200 months of i64 minor units: the sums fit a Decimal.
-        let sum = |f: fn(&MonthFigures) -> Decimal| months.iter().map(f).fold(Decimal::ZERO, |a, b| a + b);
-        let total = sum(|m| m.turnover);
-        let credit_notes = sum(|m| m.credit_notes);
-        let margin = sum(|m| m.margin);
+    pub(crate) fn new(partner: PartnerId, currency: Currency, scale: u32, window: Window, buf: &WindowBuf) -> Turnover {
+        let months: Vec<MonthFigures> =
+            window.months().zip(&buf.months).map(|(month, data)| MonthFigures::of(data, month, scale)).collect();
+        let payments = buf
+            .payments
+            .iter()
+            .filter_map(|p| {
+                Some(Payment {
+                    month: Month::from_index(p.month)?,
+                    due_date: p.due,
+                    paid_date: p.paid,
+                    amount: Decimal::new(p.amount, scale),
+                })
+            })
+            .collect();
+        // At most 1200 months of i64 minor units: the sums fit an i128 and a Decimal.
+        let sum = |f: fn(&Cell) -> i64| buf.months.iter().map(|m| i128::from(f(m))).sum::<i128>();
+        let dec = |v: i128| crate::exact::to_decimal(v, scale);
         Turnover {
-            margin_complete: months.iter().all(|m| m.margin_complete),
-            deals: months.iter().map(|m| u64::from(m.deals)).sum(),
-            credit_note_count: months.iter().map(|m| u64::from(m.credit_note_count)).sum(),
+            margin_complete: buf.months.iter().all(|m| m.margin_missing == 0),
+            deals: buf.months.iter().map(|m| u64::from(m.deals)).sum(),
+            credit_note_count: buf.months.iter().map(|m| u64::from(m.credit_note_count)).sum(),
+            total: dec(sum(|m| m.turnover)),
+            credit_notes: dec(sum(|m| m.credit_notes)),
+            margin: dec(sum(|m| m.margin)),
             partner,
             currency,
+            scale,
             window,
             months,
-            unpaid,
-            total,
-            credit_notes,
-            margin,
+            payments,
         }
     }
 
@@ -1199,6 +1471,12 @@ impl Turnover {
     #[must_use]
     pub fn partner(&self) -> &PartnerId {
         &self.partner
+    }
+
+    /// The number of decimal places of the amounts (the ledger's scale).
+    #[must_use]
+    pub fn scale(&self) -> u32 {
+        self.scale
     }
 
     /// The currency of every amount.
@@ -1220,11 +1498,12 @@ impl Turnover {
         &self.months
     }
 
-    /// Invoice lines with a due date and no paid date, from the window and
-    /// before it, ordered by due date.
+    /// Invoice lines with a due date: those of the window, and earlier ones
+    /// not paid by the window's end; ordered by month, due date and paid
+    /// date. Payment discipline is evaluated from them as of a review date.
     #[must_use]
-    pub fn unpaid(&self) -> &[UnpaidAmount] {
-        &self.unpaid
+    pub fn payments(&self) -> &[Payment] {
+        &self.payments
     }
 
     /// Net turnover over the window: invoices plus credit notes.
@@ -1242,7 +1521,7 @@ impl Turnover {
     /// The invoiced amount before credit notes.
     #[must_use]
     pub fn invoiced(&self) -> Decimal {
-        self.total - self.credit_notes
+        self.total.checked_sub(self.credit_notes).unwrap_or(Decimal::MAX)
     }
 
     /// The credit-note total (zero or negative).
@@ -1455,12 +1734,50 @@ mod tests {
         .unwrap();
         l.record(Sale::new(p("A"), d(2025, 2, 1), rub(50_00)).with_due_date(d(2025, 3, 3))).unwrap();
         let t = l.turnover(&p("A"), year2025()).unwrap();
-        let jan = t.months()[0].payments;
-        assert_eq!(jan.due, Decimal::new(100_00, 2));
-        assert_eq!(jan.paid_late, Decimal::new(100_00, 2));
-        assert_eq!(jan.days_late_amount, Decimal::new(1000_00, 2));
-        assert_eq!(t.unpaid().len(), 1);
-        assert_eq!(t.unpaid()[0].due_date, d(2025, 3, 3));
+        let paid = t.payments()[0];
+        assert_eq!(
+            (paid.due_date, paid.paid_date, paid.amount),
+            (d(2025, 1, 31), Some(d(2025, 2, 10)), Decimal::new(100_00, 2))
+        );
+        let open = t.payments()[1];
+        assert_eq!((open.due_date, open.paid_date), (d(2025, 3, 3), None));
+        assert_eq!(t.payments().len(), 2);
+    }
+
+    #[test]
+    fn a_payment_recorded_later_is_all_or_nothing_and_only_once() {
+        let mut l = Ledger::new(Currency::RUB);
+        let lines = vec![
+            Sale::new(p("A"), d(2025, 1, 10), rub(70_00)).with_invoice("I-1").with_due_date(d(2025, 2, 10)),
+            Sale::new(p("A"), d(2025, 1, 10), rub(30_00)).with_invoice("I-1").with_due_date(d(2025, 2, 10)),
+        ];
+        l.record_all(lines).unwrap();
+        assert_eq!(l.open_invoice_count(), 1);
+        let before = l.clone();
+        assert!(matches!(l.record_payment("I-2", d(2025, 3, 1)).unwrap_err().kind(), ErrorKind::UnknownInvoice { .. }));
+        assert!(l.record_payment("I-1", NaiveDate::MIN).is_err());
+        assert_eq!(l, before);
+        l.record_payment("I-1", d(2025, 3, 1)).unwrap();
+        assert_eq!(l.open_invoice_count(), 0);
+        let t = l.turnover(&p("A"), year2025()).unwrap();
+        assert_eq!(t.payments().len(), 1);
+        assert_eq!((t.payments()[0].paid_date, t.payments()[0].amount), (Some(d(2025, 3, 1)), Decimal::new(100_00, 2)));
+        assert!(l.record_payment("I-1", d(2025, 3, 2)).is_err());
+        // Recording the paid invoice in one go gives the same ledger.
+        let mut direct = Ledger::new(Currency::RUB);
+        direct
+            .record_all(vec![
+                Sale::new(p("A"), d(2025, 1, 10), rub(70_00))
+                    .with_invoice("I-1")
+                    .with_due_date(d(2025, 2, 10))
+                    .with_paid_date(d(2025, 3, 1)),
+                Sale::new(p("A"), d(2025, 1, 10), rub(30_00))
+                    .with_invoice("I-1")
+                    .with_due_date(d(2025, 2, 10))
+                    .with_paid_date(d(2025, 3, 1)),
+            ])
+            .unwrap();
+        assert_eq!(l, direct);
     }
 
     #[test]

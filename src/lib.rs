@@ -36,7 +36,8 @@
 //! let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
 //! let portfolio = assess(&ledger, &[], &[], as_of, None, &Policy::default())?;
 //! for a in portfolio.assessments() {
-//!     println!("{}. {} {} {} {}: {}", a.rank, a.partner, a.segment.segment, a.tier.tier, a.score, a.strategy.goal);
+//!     let strategy = portfolio.strategy(a);
+//!     println!("{}. {} {} {} {}: {}", a.rank, a.partner, a.segment.segment, a.tier.tier, a.score, strategy.goal);
 //! }
 //! let top = &portfolio.assessments()[0];
 //! assert_eq!((top.partner.as_str(), top.segment.segment, top.tier.tier), ("D-042", Segment::A, Tier::Gold));
@@ -85,8 +86,10 @@
 //!
 //! # Not in scope
 //!
-//! No database, no user interface and no clock: the host application stores
-//! ledgers and results, and passes the review date in. Currency conversion
+//! No database, no user interface and no clock: the host application keeps
+//! its billing data and the review results (a [`Portfolio`] serialises to
+//! JSON), builds a ledger from the data (or keeps one in memory and records
+//! new invoices and payments as they come), and passes the review date in. Currency conversion
 //! happens only with a rate the caller gives ([`Money::convert`]).
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -118,9 +121,7 @@ pub use error::{Error, ErrorKind, Location, Result};
 #[cfg(feature = "csv")]
 pub use import::CsvImport;
 pub use lang::Language;
-pub use ledger::{
-    Ledger, MAX_SALE_DATE, MIN_SALE_DATE, MonthFigures, MonthlyFigures, PaymentFigures, Sale, Turnover, UnpaidAmount,
-};
+pub use ledger::{Ledger, MAX_SALE_DATE, MIN_SALE_DATE, MonthFigures, MonthlyFigures, Payment, Sale, Turnover};
 pub use money::{Currency, Money};
 pub use pareto::{
     Boundary, Concentration, ExpectedProfile, LorenzPoint, ParetoBasis, ParetoPolicy, ParetoRow, Segment, SegmentEntry,
@@ -128,10 +129,12 @@ pub use pareto::{
 };
 pub use partner::{MAX_ID_LEN, Partner, PartnerId};
 pub use period::{Month, ReviewPeriod, Window};
-pub use potential::{Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, Stability, TierGap};
+pub use potential::{
+    Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, SignalPoints, Stability, TierGap,
+};
 pub use priority::{
-    Assessment, GroupView, PlaybookChoice, Policy, Portfolio, PriorityPolicy, Reason, SegmentPoints, UrgentRule,
-    Weights, assess,
+    Assessment, GroupView, PlaybookChoice, Policy, Portfolio, PriorityPolicy, Reason, SegmentEvidence, SegmentPoints,
+    UrgentRule, Weights, assess,
 };
 pub use review::{Migrations, Move, Placement, Review, review};
 pub use risk::{

@@ -606,6 +606,8 @@ pub(crate) struct Class {
     pub(crate) before: i128,
     /// … up to and including the tie group.
     pub(crate) after: i128,
+    /// Turnover strictly above the tie group (whatever the basis).
+    pub(crate) turnover_before: i128,
 }
 
 /// A partner in rank order: its input position, its turnover and its class.
@@ -629,7 +631,7 @@ pub(crate) struct Classes {
 }
 
 impl Class {
-    const UNSET: Class = Class { segment: Segment::D, rank: 0, before: 0, after: 0 };
+    const UNSET: Class = Class { segment: Segment::D, rank: 0, before: 0, after: 0, turnover_before: 0 };
 }
 
 impl Classes {
@@ -673,12 +675,12 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             positive += 1;
         }
     }
-    let mut ranked: Vec<Ranked> = values
-        .iter()
-        .enumerate()
-        .map(|(i, &value)| Ranked { value, idx: u32::try_from(i).unwrap_or(u32::MAX), class: Class::UNSET })
-        .collect();
-    ranked.sort_unstable_by(|a, b| b.value.cmp(&a.value).then(a.idx.cmp(&b.idx)));
+    // Sort small (value, position) pairs, then lay out the classes.
+    let mut order: Vec<(i128, u32)> =
+        values.iter().enumerate().map(|(i, &value)| (value, u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut ranked: Vec<Ranked> =
+        order.into_iter().map(|(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect();
     let cuts = policy.cutoffs.map(Cut::new);
     let denominator = match policy.basis {
         ParetoBasis::Turnover => base,
@@ -705,15 +707,16 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
                 Boundary::Upper => cuts[k].above(b, den),
                 Boundary::Lower => cuts[k].at_or_above(a, den),
             });
+            let turnover_before = above_value;
             above_value += group_value;
             above_count += size;
-            Class { segment: k.map_or(Segment::D, Segment::from_index), rank, before, after }
+            Class { segment: k.map_or(Segment::D, Segment::from_index), rank, before, after, turnover_before }
         } else {
             let at = match policy.basis {
                 ParetoBasis::Turnover => above_value,
                 ParetoBasis::Partners => above_count,
             };
-            Class { segment: Segment::D, rank, before: at, after: at }
+            Class { segment: Segment::D, rank, before: at, after: at, turnover_before: above_value }
         };
         for r in &mut ranked[start..end] {
             r.class = class;
@@ -754,7 +757,7 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
         sum_sq = (sum_sq.0.checked_add(hi).and_then(|h| h.checked_add(u128::from(carry))).ok_or_else(overflow)?, lo);
     }
     let base_sq = mul_wide(base.unsigned_abs(), base.unsigned_abs());
-    let hhi = ratio_wide(sum_sq, base_sq) * Decimal::from(10_000);
+    let hhi = crate::exact::ratio_u256(sum_sq, base_sq).checked_mul(Decimal::from(10_000)).unwrap_or(Decimal::MAX);
     // Lorenz points at k % of partners.
     let points = Segmentation::LORENZ_POINTS - 1;
     let mut lorenz = Vec::with_capacity(points + 1);
@@ -778,16 +781,6 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
         }),
         lorenz,
     ))
-}
-
-/// `num / den` for 256-bit (high, low) values, exact to about 28 digits.
-fn ratio_wide(num: (u128, u128), den: (u128, u128)) -> Decimal {
-    let (mut n, mut d) = (num, den);
-    while n.0 != 0 || d.0 != 0 || n.1 >= 1 << 96 || d.1 >= 1 << 96 {
-        n = (n.0 >> 1, (n.1 >> 1) | (n.0 << 127));
-        d = (d.0 >> 1, (d.1 >> 1) | (d.0 << 127));
-    }
-    ratio(n.1 as i128, d.1 as i128)
 }
 
 impl PartialOrd for SegmentEntry {

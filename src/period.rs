@@ -155,7 +155,9 @@ impl FromStr for Month {
     fn from_str(s: &str) -> Result<Month> {
         let bad = || Error::value("month", s, "expected YYYY-MM");
         let (year, month) = s.rsplit_once('-').ok_or_else(bad)?;
-        if month.len() != 2 || year.is_empty() {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let year_digits = year.strip_prefix(['-', '+']).unwrap_or(year);
+        if month.len() != 2 || !digits(month) || !digits(year_digits) {
             return Err(bad());
         }
         let year: i32 = year.parse().map_err(|_| bad())?;
@@ -468,7 +470,7 @@ mod tests {
         for text in ["2025-01", "1999-12", "0001-03"] {
             assert_eq!(text.parse::<Month>().unwrap().to_string(), text);
         }
-        for bad in ["2025", "2025-1", "2025-13", "x-01", "-01", "2025-001"] {
+        for bad in ["2025", "2025-1", "2025-13", "x-01", "-01", "2025-001", "2025-+1", "20 5-01"] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
     }

@@ -184,9 +184,8 @@ impl TryFrom<RawPotentialPolicy> for PotentialPolicy {
 }
 
 impl PotentialPolicy {
-    /// A checked policy from its serde field names, for code that builds
-    /// policies by hand: start from `PotentialPolicy::default()` and change
-    /// fields with the `with_*` methods.
+    /// Checks the policy (every `with_*` method and deserialisation call
+    /// it).
     fn validate(&self) -> Result<()> {
         if self.min_history_months < 2 {
             return Err(Error::policy("min_history_months", "at least 2 months are needed for a trend"));
@@ -236,6 +235,55 @@ impl PotentialPolicy {
         Ok(self)
     }
 
+    /// The same policy with other trend thresholds, in % a month: a trend of
+    /// at least `notable` scores ±1, of at least `strong` ±2.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] unless 0 < `notable` < `strong`.
+    pub fn with_trend_thresholds(mut self, notable: Decimal, strong: Decimal) -> Result<Self> {
+        self.trend_notable = notable;
+        self.trend_strong = strong;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The same policy with another year-on-year threshold, in %.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] unless it is above 0.
+    pub fn with_year_on_year_threshold(mut self, percent: Decimal) -> Result<Self> {
+        self.yoy_notable = percent;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The same policy with another "close to the next tier" distance, in %
+    /// of the next tier's floor.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] unless it is above 0.
+    pub fn with_near_next_tier(mut self, percent: Decimal) -> Result<Self> {
+        self.near_next_tier = percent;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The same policy with other score bounds: at least `high` is High, at
+    /// most `low` is Low.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPolicy`] unless `low` < `high`.
+    pub fn with_score_bounds(mut self, high: i32, low: i32) -> Result<Self> {
+        self.high_score = high;
+        self.low_score = low;
+        self.validate()?;
+        Ok(self)
+    }
+
     /// The minimum number of months of history.
     #[must_use]
     pub fn min_history_months(&self) -> u32 {
@@ -272,34 +320,48 @@ impl PotentialPolicy {
     /// # Ok::<(), partner_priority::Error>(())
     /// ```
     pub fn assess(&self, input: &PotentialInput<'_>) -> Result<Potential> {
-        let n = input.series.len();
+        let years: Vec<Decimal> = input.last_year.into_iter().chain(input.prior_year).collect();
+        let scaled = Scaled::common(input.series.iter().chain(&years));
+        let y = input.series.iter().map(|v| scaled.int(*v, "a monthly turnover")).collect::<Result<Vec<i128>>>()?;
+        let years = match (input.last_year, input.prior_year) {
+            (Some(l), Some(p)) => Some((scaled.int(l, "turnover")?, scaled.int(p, "turnover")?)),
+            _ => None,
+        };
+        self.assess_ints(&y, years, input.tenure_months, input.gap_to_next)
+    }
+
+    /// [`PotentialPolicy::assess`] over integers at one scale.
+    pub(crate) fn assess_ints(
+        &self,
+        y: &[i128],
+        years: Option<(i128, i128)>,
+        tenure_months: Option<u32>,
+        gap_to_next: Option<TierGap>,
+    ) -> Result<Potential> {
+        let n = y.len();
         let history = u32::try_from(n).unwrap_or(u32::MAX);
         let mut p = Potential {
             level: PotentialLevel::New,
             score: 0,
             trend: None,
             year_on_year: None,
-            cv: None,
+            cv_squared: None,
             stability: None,
             history_months: history,
-            tenure_months: input.tenure_months,
-            gap_to_next: input.gap_to_next,
-            reasons: Vec::new(),
+            tenure_months,
+            gap_to_next,
+            points: SignalPoints::default(),
+            min_history_months: self.min_history_months,
         };
         // Year-on-year needs no monthly history inside the window.
-        if let (Some(last), Some(prior)) = (input.last_year, input.prior_year) {
-            if prior > Decimal::ZERO {
-                let scaled = Scaled::common([&last, &prior]);
-                let (l, pr) = (scaled.int(last, "turnover")?, scaled.int(prior, "turnover")?);
-                p.year_on_year = (l - pr).checked_mul(100).map(|d| ratio(d, pr));
+        if let Some((last, prior)) = years {
+            if prior > 0 {
+                p.year_on_year = last.checked_sub(prior).and_then(|d| d.checked_mul(100)).map(|d| ratio(d, prior));
             }
         }
         if history < self.min_history_months {
-            p.reasons.push(PotentialReason::ShortHistory { months: history, needed: self.min_history_months });
             return Ok(p);
         }
-        let scaled = Scaled::common(input.series.iter());
-        let y = input.series.iter().map(|v| scaled.int(*v, "a monthly turnover")).collect::<Result<Vec<i128>>>()?;
         let overflow = || Error::overflow("the turnover history");
         let n_i = i128::try_from(n).map_err(|_| overflow())?;
         let mut s: i128 = 0; // Σ y
@@ -337,10 +399,12 @@ impl PotentialPolicy {
             } else {
                 Stability::Z
             });
-            let var = ratio_wide_u(spread, ss);
-            p.cv = var.sqrt().map(|r| (r * Decimal::ONE_HUNDRED).round_dp(6).normalize());
+            p.cv_squared = Some(crate::exact::ratio_u256((0, spread), ss));
         } else {
-            p.reasons.push(PotentialReason::NoPositiveTurnover);
+            // Nothing sold: no trend, no stability, and no sign of potential.
+            self.score(&mut p);
+            p.level = PotentialLevel::Low;
+            return Ok(p);
         }
         self.score(&mut p);
         Ok(p)
@@ -360,10 +424,8 @@ impl PotentialPolicy {
             } else {
                 0
             };
-            if points != 0 {
-                p.reasons.push(PotentialReason::Trend { percent_per_month: trend, points });
-            }
-            score += points;
+            p.points.trend = points;
+            score += i32::from(points);
         }
         if let Some(yoy) = p.year_on_year {
             let points = if yoy >= self.yoy_notable {
@@ -373,26 +435,23 @@ impl PotentialPolicy {
             } else {
                 0
             };
-            if points != 0 {
-                p.reasons.push(PotentialReason::YearOnYear { percent: yoy, points });
-            }
-            score += points;
+            p.points.year_on_year = points;
+            score += i32::from(points);
         }
-        if let (Some(stability), Some(cv)) = (p.stability, p.cv) {
+        if let Some(stability) = p.stability {
             let points = match stability {
                 Stability::X => 1,
                 Stability::Y => 0,
                 Stability::Z => -1,
             };
-            if points != 0 {
-                p.reasons.push(PotentialReason::Stability { class: stability, cv_percent: cv, points });
-            }
-            score += points;
+            p.points.stability = points;
+            score += i32::from(points);
         }
         if let Some(gap) = p.gap_to_next {
             let growing = p.trend.is_none_or(|t| t >= Decimal::ZERO);
-            if growing && gap.share * Decimal::ONE_HUNDRED <= self.near_next_tier {
-                p.reasons.push(PotentialReason::NearNextTier { gap: gap.amount, share: gap.share, points: 1 });
+            let near = gap.share.checked_mul(Decimal::ONE_HUNDRED).is_some_and(|pct| pct <= self.near_next_tier);
+            if growing && near {
+                p.points.near_next_tier = 1;
                 score += 1;
             }
         }
@@ -405,16 +464,6 @@ impl PotentialPolicy {
             PotentialLevel::Medium
         };
     }
-}
-
-/// `num / den` for a 128-bit numerator and a 256-bit denominator.
-fn ratio_wide_u(num: u128, den: (u128, u128)) -> Decimal {
-    let (mut n, mut d) = ((0u128, num), den);
-    while n.0 != 0 || d.0 != 0 || n.1 >= 1 << 96 || d.1 >= 1 << 96 {
-        n = (n.0 >> 1, (n.1 >> 1) | (n.0 << 127));
-        d = (d.0 >> 1, (d.1 >> 1) | (d.0 << 127));
-    }
-    ratio(n.1 as i128, d.1 as i128)
 }
 
 /// How far a partner is from the next tier: what the potential needs to know
@@ -596,11 +645,9 @@ pub struct Potential {
     pub trend: Option<Decimal>,
     /// Year-on-year growth in %, when 24 months of history exist.
     pub year_on_year: Option<Decimal>,
-    /// The coefficient of variation in %: a square root (rust_decimal's
-    /// Newton iteration, about 28 significant digits) of an exact ratio,
-    /// rounded to 6 decimal places. The stability class is decided
-    /// exactly, without the root.
-    pub cv: Option<Decimal>,
+    /// The squared coefficient of variation (variance over squared mean,
+    /// a fraction), exact to 18 decimal places; see [`Potential::cv`].
+    pub cv_squared: Option<Decimal>,
     /// The stability class.
     pub stability: Option<Stability>,
     /// Months of history looked at.
@@ -609,8 +656,72 @@ pub struct Potential {
     pub tenure_months: Option<u32>,
     /// The distance to the next tier.
     pub gap_to_next: Option<TierGap>,
-    /// Why: every signal that moved the score.
-    pub reasons: Vec<PotentialReason>,
+    /// The points each signal added to the score.
+    pub points: SignalPoints,
+    /// The months of history a judgement needs (the policy's minimum).
+    pub min_history_months: u32,
+}
+
+/// The points each signal added to a potential score (0 when it did not
+/// count).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SignalPoints {
+    /// From the trend.
+    pub trend: i8,
+    /// From year-on-year growth.
+    pub year_on_year: i8,
+    /// From stability.
+    pub stability: i8,
+    /// From being close to the next tier.
+    pub near_next_tier: i8,
+}
+
+impl Potential {
+    /// The coefficient of variation in %: the square root (rust_decimal's
+    /// Newton iteration, about 28 significant digits) of [`cv_squared`],
+    /// rounded to 6 decimal places. Computed on each call; the stability
+    /// class is decided exactly, without the root.
+    ///
+    /// [`cv_squared`]: Potential::cv_squared
+    #[must_use]
+    pub fn cv(&self) -> Option<Decimal> {
+        let root = self.cv_squared?.sqrt()?;
+        Some(root.checked_mul(Decimal::ONE_HUNDRED)?.round_dp(6).normalize())
+    }
+
+    /// Why the partner got its level: every signal that moved the score, or
+    /// why there was no judgement. Derived on each call.
+    #[must_use]
+    pub fn reasons(&self) -> Vec<PotentialReason> {
+        let mut out = Vec::new();
+        if self.history_months < self.min_history_months {
+            out.push(PotentialReason::ShortHistory { months: self.history_months, needed: self.min_history_months });
+            return out;
+        }
+        if self.trend.is_none() {
+            out.push(PotentialReason::NoPositiveTurnover);
+        }
+        let pts = self.points;
+        if let (Some(t), true) = (self.trend, pts.trend != 0) {
+            out.push(PotentialReason::Trend { percent_per_month: t, points: i32::from(pts.trend) });
+        }
+        if let (Some(y), true) = (self.year_on_year, pts.year_on_year != 0) {
+            out.push(PotentialReason::YearOnYear { percent: y, points: i32::from(pts.year_on_year) });
+        }
+        if let (Some(class), Some(cv), true) = (self.stability, self.cv(), pts.stability != 0) {
+            out.push(PotentialReason::Stability { class, cv_percent: cv, points: i32::from(pts.stability) });
+        }
+        if let (Some(gap), true) = (self.gap_to_next, pts.near_next_tier != 0) {
+            out.push(PotentialReason::NearNextTier {
+                gap: gap.amount,
+                share: gap.share,
+                points: i32::from(pts.near_next_tier),
+            });
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -627,7 +738,7 @@ mod tests {
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.trend, Some(Decimal::ZERO));
         assert_eq!(p.stability, Some(Stability::X));
-        assert_eq!(p.cv, Some(Decimal::ZERO));
+        assert_eq!(p.cv(), Some(Decimal::ZERO));
         assert_eq!(p.level, PotentialLevel::Medium); // X gives +1: steady but not growing
     }
 
@@ -643,8 +754,8 @@ mod tests {
         for s in [series(&[]), series(&[0]), series(&[100, 200])] {
             let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
             assert_eq!(p.level, PotentialLevel::New);
-            assert!(matches!(p.reasons[0], PotentialReason::ShortHistory { needed: 3, .. }));
-            assert!(p.reasons[0].text(Language::En).contains("new partner"));
+            assert!(matches!(p.reasons()[0], PotentialReason::ShortHistory { needed: 3, .. }));
+            assert!(p.reasons()[0].text(Language::En).contains("new partner"));
         }
     }
 
@@ -666,7 +777,7 @@ mod tests {
         // 90 and 110: σ = 10, mean 100, CV exactly 10 % → X (≤ 10 %).
         let s = series(&[90, 110, 90, 110]);
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
-        assert_eq!(p.cv, Some(Decimal::from(10)));
+        assert_eq!(p.cv(), Some(Decimal::from(10)));
         assert_eq!(p.stability, Some(Stability::X));
         let s = series(&[89, 111, 89, 111]);
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
@@ -682,7 +793,7 @@ mod tests {
         let p = PotentialPolicy::default().assess(&input).unwrap();
         assert_eq!(p.year_on_year.map(|y| y.round_dp(4)), Some(Decimal::new(371_429, 4)));
         assert_eq!(p.level, PotentialLevel::High); // X + YoY + near the next tier
-        assert_eq!(p.reasons.len(), 3);
+        assert_eq!(p.reasons().len(), 3);
     }
 
     #[test]
@@ -691,13 +802,25 @@ mod tests {
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.trend, None);
         assert_eq!(p.stability, None);
-        assert_eq!(p.level, PotentialLevel::Medium);
-        assert_eq!(p.reasons, [PotentialReason::NoPositiveTurnover]);
+        assert_eq!(p.level, PotentialLevel::Low);
+        assert_eq!(p.reasons(), [PotentialReason::NoPositiveTurnover]);
+    }
+
+    #[test]
+    fn a_huge_spread_over_a_tiny_mean_is_z_with_a_huge_cv() {
+        let s = series(&[200_000_000_000_000, -199_999_999_999_999, 0]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.stability, Some(Stability::Z));
+        assert!(p.cv().unwrap() > Decimal::from(1_000_000_000_000i64));
     }
 
     #[test]
     fn policies_are_checked() {
         let p = PotentialPolicy::default();
+        assert!(p.with_trend_thresholds(Decimal::from(5), Decimal::from(2)).is_err());
+        assert!(p.with_score_bounds(1, 1).is_err());
+        assert!(p.with_year_on_year_threshold(Decimal::ZERO).is_err());
+        assert!(p.with_near_next_tier(Decimal::from(10)).is_ok());
         assert!(p.with_stability_limits(Decimal::from(30), Decimal::from(20)).is_err());
         assert!(p.with_min_history_months(1).is_err());
         assert!(p.with_stability_limits(Decimal::from(5), Decimal::from(40)).is_ok());

@@ -2,25 +2,24 @@
 //! risk, priority and strategy, ranked, with the reasons in plain words.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::exact::{Scaled, ratio};
+use crate::exact::{Scaled, ratio, to_decimal};
 use crate::lang::Language;
-use crate::ledger::Ledger;
+use crate::ledger::{Hasher, Ledger, Row, WindowBuf};
 use crate::money::{Currency, Money};
-use crate::pareto::{
-    Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Segment, SegmentEntry, classify, concentration,
-};
+use crate::pareto::{Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Segment, classify, concentration};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, ReviewPeriod, Window};
-use crate::potential::{Potential, PotentialInput, PotentialLevel, PotentialPolicy, PotentialReason, TierGap};
+use crate::potential::{Potential, PotentialLevel, PotentialPolicy, PotentialReason, TierGap};
 use crate::review::{Placement, Review, review};
 use crate::risk::{
-    ConcentrationRisk, CrisisAlert, Evidence, RiskCategory, RiskFacts, RiskLevel, RiskPolicy, RiskProfile,
+    ConcentrationRisk, CrisisAlert, Evidence, PartnerWindow, RiskCategory, RiskFacts, RiskLevel, RiskPolicy,
+    RiskProfile,
 };
 use crate::strategy::{Playbook, Strategy};
 use crate::tier::{Tier, TierAssignment, TierPolicy, TierRow, TierState, tier_table};
@@ -188,8 +187,8 @@ impl PriorityPolicy {
         for (name, v) in
             [("weights.value", w.value), ("weights.potential", w.potential), ("weights.resilience", w.resilience)]
         {
-            if v < Decimal::ZERO {
-                return Err(Error::policy(name, format!("{v} is negative")));
+            if v < Decimal::ZERO || v > Decimal::from(1000) {
+                return Err(Error::policy(name, format!("{v} is not within 0 … 1000")));
             }
         }
         if (w.value + w.potential + w.resilience).is_zero() {
@@ -508,7 +507,7 @@ impl Reason {
     pub fn text(&self, lang: Language) -> String {
         let ru = lang == Language::Ru;
         let amount = |d: Decimal| lang.format_amount(d, 0);
-        let pct = |d: Decimal| lang.format_amount(d * Decimal::ONE_HUNDRED, 0);
+        let pct = |d: Decimal| lang.format_amount(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d), 0);
         match self {
             Reason::Urgent { category, severity } => {
                 if ru {
@@ -552,9 +551,9 @@ impl Reason {
                             ""
                         };
                         if ru {
-                            format!(", на {} ниже порога{drop}", amount(-*h))
+                            format!(", на {} ниже порога{drop}", amount(h.abs()))
                         } else {
-                            format!(", {} below the floor{drop}", amount(-*h))
+                            format!(", {} below the floor{drop}", amount(h.abs()))
                         }
                     }
                     (Some(h), _) => {
@@ -602,6 +601,27 @@ impl Reason {
     }
 }
 
+/// A partner's ABC(D) segment and the evidence for it (see
+/// [`SegmentEntry`](crate::SegmentEntry) for the meaning of the shares).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SegmentEvidence {
+    /// The segment.
+    pub segment: Segment,
+    /// 1 for the largest turnover; equal turnovers share a rank.
+    pub rank: u32,
+    /// The partner's own share of the base.
+    pub share: Decimal,
+    /// The cumulative share above its tie group.
+    pub before: Decimal,
+    /// The cumulative share up to and including its tie group.
+    pub after: Decimal,
+    /// The share of turnover held by the partners above its tie group (the
+    /// same as `before` under [`ParetoBasis::Turnover`](crate::ParetoBasis)).
+    pub turnover_before: Decimal,
+}
+
 /// One partner's assessment: where it stands, how much it matters, and what
 /// to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -611,17 +631,19 @@ pub struct Assessment {
     /// The partner.
     pub partner: PartnerId,
     /// Its name, if known.
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
     /// Its region, if known.
-    pub region: Option<String>,
+    pub region: Option<Arc<str>>,
     /// Its specialisation, if known.
-    pub specialisation: Option<String>,
+    pub specialisation: Option<Arc<str>>,
     /// The priority rank, 1 first.
     pub rank: u32,
     /// The priority score, 0 … 100 (see [`PriorityPolicy`]).
     pub score: Decimal,
-    /// True when a crisis put it first in line.
-    pub urgent: bool,
+    /// What put it first in line, if a crisis did (see [`UrgentRule`]).
+    pub urgent: Option<(RiskCategory, RiskLevel)>,
+    /// The currency of the amounts.
+    pub currency: Currency,
     /// Net turnover over the window.
     pub turnover: Decimal,
     /// Margin over the window (of the lines that carried one).
@@ -631,7 +653,7 @@ pub struct Assessment {
     /// Average deal, `None` without deals.
     pub average_deal: Option<Decimal>,
     /// The ABC(D) segment and its evidence.
-    pub segment: SegmentEntry,
+    pub segment: SegmentEvidence,
     /// The tier and its figures.
     pub tier: TierAssignment,
     /// The growth potential.
@@ -640,10 +662,6 @@ pub struct Assessment {
     pub risk: RiskProfile,
     /// Crisis alerts, most severe first.
     pub alerts: Vec<CrisisAlert>,
-    /// The strategy from the playbook.
-    pub strategy: Strategy,
-    /// Why, in order: urgency, segment, tier, potential, risk.
-    pub reasons: Vec<Reason>,
 }
 
 impl Assessment {
@@ -657,6 +675,62 @@ impl Assessment {
     #[must_use]
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(self.partner.as_str())
+    }
+
+    /// The partner's strategy from `playbook`: the tier's goal and actions,
+    /// the segment's emphasis, the mitigations for its risks. (The
+    /// portfolio's own playbook gives it through [`Portfolio::strategy`].)
+    #[must_use]
+    pub fn strategy(&self, playbook: &Playbook) -> Strategy {
+        playbook.strategy(self.tier.tier, self.segment.segment, &self.risk)
+    }
+
+    /// True when a crisis put the partner first in line.
+    #[must_use]
+    pub fn is_urgent(&self) -> bool {
+        self.urgent.is_some()
+    }
+
+    /// Why the partner is where it is, in order: urgency, segment, tier,
+    /// potential, risk. Render each with [`Reason::text`]. Derived from the
+    /// assessment's figures on each call (a million partners' reasons are not
+    /// kept in memory).
+    #[must_use]
+    pub fn reasons(&self) -> Vec<Reason> {
+        let mut out = Vec::with_capacity(5);
+        if let Some((category, severity)) = self.urgent {
+            out.push(Reason::Urgent { category, severity });
+        }
+        let s = &self.segment;
+        out.push(Reason::Segment { segment: s.segment, rank: s.rank, before: s.turnover_before, share: s.share });
+        let t = &self.tier;
+        out.push(Reason::Tier {
+            tier: t.tier,
+            monthly: t.monthly,
+            currency: self.currency,
+            headroom: t.progress.headroom,
+            to_next: t.progress.to_next,
+            held: t.tier > t.plain,
+            drops_at_next_review: t.progress.drops_at_next_review,
+        });
+        let signals = self.potential.reasons();
+        let signal = signals.iter().max_by_key(|r| match r {
+            PotentialReason::ShortHistory { .. } | PotentialReason::NoPositiveTurnover => 10,
+            PotentialReason::Trend { points, .. }
+            | PotentialReason::YearOnYear { points, .. }
+            | PotentialReason::Stability { points, .. }
+            | PotentialReason::NearNextTier { points, .. } => points.abs(),
+        });
+        out.push(Reason::Potential { level: self.potential.level, signal: signal.copied() });
+        match self.risk.worst_category() {
+            Some((category, level)) => out.push(Reason::Risk {
+                category,
+                level,
+                evidence: self.risk.category(category).main_evidence().copied(),
+            }),
+            None => out.push(Reason::RiskUnknown),
+        }
+        out
     }
 }
 
@@ -703,6 +777,7 @@ pub struct Portfolio {
     concentration_risk: Option<ConcentrationRisk>,
     tiers: Vec<TierRow>,
     review: Option<Review>,
+    playbook: Playbook,
     assessments: Vec<Assessment>,
     #[cfg_attr(feature = "serde", serde(skip))]
     by_id: OnceLock<Vec<u32>>,
@@ -723,6 +798,7 @@ impl PartialEq for Portfolio {
             && self.concentration_risk == other.concentration_risk
             && self.tiers == other.tiers
             && self.review == other.review
+            && self.playbook == other.playbook
             && self.assessments == other.assessments
     }
 }
@@ -752,6 +828,21 @@ impl Portfolio {
     #[must_use]
     pub fn assessments(&self) -> &[Assessment] {
         &self.assessments
+    }
+
+    /// The playbook the strategies come from.
+    #[must_use]
+    pub fn playbook(&self) -> &Playbook {
+        &self.playbook
+    }
+
+    /// A partner's interaction strategy from the review's playbook: the
+    /// goal and actions of its tier, the emphasis of its segment and the
+    /// mitigations for its risks. Composed on each call (it shares the
+    /// playbook's text; nothing is copied).
+    #[must_use]
+    pub fn strategy(&self, assessment: &Assessment) -> Strategy {
+        assessment.strategy(&self.playbook)
     }
 
     /// One partner's assessment.
@@ -919,7 +1010,9 @@ impl Portfolio {
 /// hysteresis and gives the migrations.
 ///
 /// The result does not depend on the order of `partners` or `facts`, or on
-/// the order the ledger was built in.
+/// the order the ledger was built in. For large networks (from 20 000
+/// partners) the per-partner work is spread over the machine's cores with
+/// scoped threads; the result is the same as on one core.
 ///
 /// # Errors
 ///
@@ -955,7 +1048,7 @@ impl Portfolio {
 /// let top = &portfolio.assessments()[0];
 /// assert_eq!(top.partner.as_str(), "big");
 /// assert_eq!((top.segment.segment, top.tier.tier), (Segment::A, Tier::Gold));
-/// assert_eq!(&*top.strategy.goal, "strengthen the long-term relationship and maximise profit");
+/// assert_eq!(&*portfolio.strategy(top).goal, "strengthen the long-term relationship and maximise profit");
 /// # Ok::<(), partner_priority::Error>(())
 /// ```
 pub fn assess(
@@ -976,10 +1069,17 @@ pub fn assess(
         if prev.currency != currency {
             return Err(ErrorKind::CurrencyMismatch { expected: currency, found: prev.currency }.into());
         }
+        // Hysteresis counts reviews: the previous one must be earlier.
+        if prev.as_of >= as_of {
+            return Err(Error::value(
+                "previous",
+                &prev.as_of.to_string(),
+                format!("the previous review must be earlier than this one ({as_of})"),
+            ));
+        }
     }
-
-    // Who is in the review, sorted by id.
-    let mut listed: HashMap<&str, &Partner> = HashMap::with_capacity(partners.len());
+    let mut listed: HashMap<&str, &Partner, Hasher> =
+        HashMap::with_capacity_and_hasher(partners.len(), Hasher::default());
     for p in partners {
         if listed.insert(p.id.as_str(), p).is_some() {
             return Err(
@@ -987,32 +1087,14 @@ pub fn assess(
             );
         }
     }
-    let mut ids: Vec<PartnerId> = Vec::with_capacity(ledger.partner_count().max(partners.len()));
-    for id in ledger.partners() {
-        let (_, first) = ledger.net_between(id.as_str(), Month::MIN, window.last());
-        let active =
-            ledger.row(id.as_str()).is_some_and(|r| r.cells.first().is_some_and(|c| c.month <= window.last().index()));
-        if active || (first.is_some() && listed.contains_key(id.as_str())) {
-            ids.push(id.clone());
-        }
-    }
-    for p in partners {
-        let started = p.start_date.is_none_or(|d| d < as_of);
-        if started && ledger.row(p.id.as_str()).is_none() {
-            ids.push(p.id.clone());
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-
-    let mut facts_by: HashMap<&str, &RiskFacts> = HashMap::with_capacity(facts.len());
+    let mut facts_by: HashMap<&str, &RiskFacts, Hasher> =
+        HashMap::with_capacity_and_hasher(facts.len(), Hasher::default());
     for f in facts {
         if facts_by.insert(f.partner.as_str(), f).is_some() {
             return Err(Error::from(ErrorKind::DuplicatePartner { partner: f.partner.clone(), first_line: None })
                 .for_partner(&f.partner));
         }
-        let known = listed.contains_key(f.partner.as_str()) || ledger.row(f.partner.as_str()).is_some();
-        if !known {
+        if !listed.contains_key(f.partner.as_str()) && ledger.row(f.partner.as_str()).is_none() {
             return Err(Error::value(
                 "partner",
                 f.partner.as_str(),
@@ -1022,123 +1104,92 @@ pub fn assess(
         }
     }
 
-    let previous_states: HashMap<&PartnerId, TierState> =
-        previous.map(|p| p.assessments.iter().map(|a| (&a.partner, a.tier.state())).collect()).unwrap_or_default();
+    // Who is in the review: ledger partners with data up to the window's
+    // end, and listed partners that started before the review date. The
+    // order is the ledger's; nothing below depends on it.
+    let (first, last) = (window.first().index(), window.last().index());
+    let mut members: Vec<Member<'_>> = Vec::with_capacity(ledger.partner_count() + partners.len());
+    for row in ledger.rows() {
+        if row.cells.first().is_some_and(|c| c.month <= last) {
+            members.push(Member { id: &row.id, row: Some(row), partner: listed.get(row.id.as_str()).copied() });
+        }
+    }
+    for p in partners {
+        if ledger.row(p.id.as_str()).is_none() && p.start_date.is_none_or(|d| d < as_of) {
+            members.push(Member { id: &p.id, row: None, partner: Some(p) });
+        }
+    }
 
-    // Segments from integer turnovers at the ledger's scale.
-    let turnovers: Vec<_> = ids.iter().map(|id| ledger.turnover_or_zero(id, window)).collect();
-    let scale = ledger.scale();
-    let scaled = Scaled { scale };
-    let values =
-        turnovers.iter().map(|t| scaled.int(t.total(), "a partner's turnover")).collect::<Result<Vec<i128>>>()?;
+    // Segments, from the window totals as integers at the ledger's scale.
+    let values: Vec<i128> = members.iter().map(|m| m.row.map_or(0, |r| Ledger::net_between(r, first, last))).collect();
     let classes = classify(&values, &policy.pareto)?;
-    let mut segment_of: Vec<(Segment, u32, Decimal, Decimal)> =
-        vec![(Segment::D, 0, Decimal::ZERO, Decimal::ZERO); ids.len()];
-    let mut group = (i128::MIN, Decimal::ZERO, Decimal::ZERO);
+    let unset = SegmentEvidence {
+        segment: Segment::D,
+        rank: 0,
+        share: Decimal::ZERO,
+        before: Decimal::ZERO,
+        after: Decimal::ZERO,
+        turnover_before: Decimal::ZERO,
+    };
+    let mut segment_of = vec![unset; members.len()];
+    let mut group = (i128::MIN, unset);
     for (pos, r) in classes.ranked.iter().enumerate() {
         if pos == 0 || group.0 != r.value {
-            group = (r.value, classes.share(r.class.before), classes.share(r.class.after));
+            let evidence = SegmentEvidence {
+                segment: r.class.segment,
+                rank: r.class.rank,
+                share: if r.value > 0 { ratio(r.value, classes.base) } else { Decimal::ZERO },
+                before: classes.share(r.class.before),
+                after: classes.share(r.class.after),
+                turnover_before: ratio(r.class.turnover_before, classes.base),
+            };
+            group = (r.value, evidence);
         }
         if let Some(slot) = segment_of.get_mut(r.idx as usize) {
-            *slot = (r.class.segment, r.class.rank, group.1, group.2);
+            *slot = group.1;
         }
     }
-    let (concentration_figures, lorenz) = concentration(&classes)?;
-    let playbook = policy.playbook.playbook();
+    let previous_states: HashMap<&str, TierState, Hasher> = previous
+        .map(|p| p.assessments.iter().map(|a| (a.partner.as_str(), a.tier.state())).collect())
+        .unwrap_or_default();
 
-    let mut assessments = Vec::with_capacity(ids.len());
-    for (i, (id, t)) in ids.iter().zip(&turnovers).enumerate() {
-        let partner = listed.get(id.as_str()).copied();
-        let value = values.get(i).copied().unwrap_or(0);
-        let (segment, seg_rank, before, after) =
-            segment_of.get(i).copied().unwrap_or((Segment::D, 0, Decimal::ZERO, Decimal::ZERO));
-        let entry = SegmentEntry {
-            partner: id.clone(),
-            turnover: t.total(),
-            segment,
-            rank: seg_rank,
-            share: if value > 0 { ratio(value, classes.base) } else { Decimal::ZERO },
-            before,
-            after,
-        };
-        // Tier.
-        let first_sale = t.months().iter().find(|m| !m.turnover.is_zero() || m.deals > 0).map(|m| m.month);
-        let start_date = partner.and_then(|p| p.start_date);
-        let months = policy.tiers.months(window, start_date, first_sale);
-        let tier = policy
-            .tiers
-            .assign(t.total_money(), months, previous_states.get(id).copied())
-            .map_err(|e| e.for_partner(id))?;
-        // Potential.
-        let history_start = window.len().saturating_sub(months) as usize;
-        let series: Vec<Decimal> =
-            t.months().get(history_start..).unwrap_or_default().iter().map(|m| m.turnover).collect();
-        let mut input = PotentialInput::new(&series);
-        let (_, first_active) = ledger.net_between(id.as_str(), Month::MIN, window.last());
-        let began = match (start_date.map(Month::of), first_active) {
-            (Some(s), Some(f)) => Some(s.min(f)),
-            (s, f) => s.or(f),
-        };
-        if let Some(b) = began {
-            input = input.with_tenure(window.last().months_since(b).max(0).unsigned_abs() + 1);
-        }
-        let year_end = Month::of(as_of).checked_add(-1)?;
-        let prior_first = year_end.checked_add(-23)?;
-        if began.is_some_and(|b| b <= prior_first) {
-            let (last, _) = ledger.net_between(id.as_str(), year_end.checked_add(-11)?, year_end);
-            let (prior, _) = ledger.net_between(id.as_str(), prior_first, year_end.checked_add(-12)?);
-            input = input.with_years(scaled.decimal(last), scaled.decimal(prior));
-        }
-        if let (Some(next), Some(gap)) = (tier.progress.next, tier.progress.to_next) {
-            if let Some(floor) = policy.tiers.floor(next) {
-                input = input.with_gap(TierGap::new(gap, floor.amount()));
-            }
-        }
-        let potential = policy.potential.assess(&input).map_err(|e| e.for_partner(id))?;
-        // Risk.
-        let risk = policy.risk.assess(t, facts_by.get(id.as_str()).copied(), as_of).map_err(|e| e.for_partner(id))?;
-        let score = policy.priority.score(segment, value, before, potential.level, risk.profile.overall);
-        let urgent_cause = urgent_cause(&policy.priority.urgent, segment, &risk.profile, &risk.alerts);
-        let strategy = playbook.strategy(tier.tier, segment, &risk.profile);
-        let reasons = reasons(&entry, &tier, currency, &potential, &risk.profile, urgent_cause);
-        assessments.push(Assessment {
-            partner: id.clone(),
-            name: partner.and_then(|p| p.name.clone()),
-            region: partner.and_then(|p| p.region.clone()),
-            specialisation: partner.and_then(|p| p.specialisation.clone()),
-            rank: 0,
-            score,
-            urgent: urgent_cause.is_some(),
-            turnover: t.total(),
-            margin: t.margin(),
-            deals: t.deals(),
-            average_deal: t.average_deal(),
-            segment: entry,
-            tier,
-            potential,
-            risk: risk.profile,
-            alerts: risk.alerts,
-            strategy,
-            reasons,
+    let context = Context { ledger, policy, window, as_of, currency, facts: &facts_by, previous: &previous_states };
+    // The per-partner work, over the available cores for large networks.
+    let threads = if members.len() >= 20_000 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8)
+    } else {
+        1
+    };
+    let chunk = members.len().div_ceil(threads).max(1);
+    let parts: Vec<Vec<Option<Assessment>>> = if threads <= 1 {
+        vec![context.assess_all(&members, &segment_of)?]
+    } else {
+        let parts: Vec<Result<Vec<Option<Assessment>>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = members
+                .chunks(chunk)
+                .zip(segment_of.chunks(chunk))
+                .map(|(m, s)| {
+                    let context = &context;
+                    scope.spawn(move || context.assess_all(m, s))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a worker thread of the assessment"))))
+                .collect()
         });
-    }
-    assessments.sort_by(|a, b| {
-        b.urgent
-            .cmp(&a.urgent)
-            .then_with(|| b.score.cmp(&a.score))
-            .then_with(|| b.turnover.cmp(&a.turnover))
-            .then_with(|| a.partner.cmp(&b.partner))
-    });
-    for (i, a) in assessments.iter_mut().enumerate() {
-        a.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
-    }
+        parts.into_iter().collect::<Result<Vec<_>>>()?
+    };
+    let assessments = rank(parts, ledger.scale());
 
+    let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
         concentration_figures.as_ref().map(|c| policy.risk.concentration_risk(c.top_partner_share, c.hhi));
     let total = values
         .iter()
         .try_fold(0i128, |s, &v| s.checked_add(v))
         .ok_or_else(|| Error::overflow("the network's turnover"))?;
+    let scaled = Scaled { scale: ledger.scale() };
     let mut portfolio = Portfolio {
         as_of,
         window,
@@ -1153,6 +1204,7 @@ pub fn assess(
         concentration_risk,
         tiers: tier_table(assessments.iter().map(|a| (a.tier.tier, a.turnover)))?,
         review: None,
+        playbook: policy.playbook.playbook(),
         assessments,
         by_id: OnceLock::new(),
     };
@@ -1160,6 +1212,171 @@ pub fn assess(
         portfolio.review = Some(review(&prev.placements(), &portfolio.placements())?);
     }
     Ok(portfolio)
+}
+
+/// A partner in the review.
+struct Member<'a> {
+    id: &'a PartnerId,
+    row: Option<&'a Row>,
+    partner: Option<&'a Partner>,
+}
+
+/// What every partner's assessment shares.
+struct Context<'a> {
+    ledger: &'a Ledger,
+    policy: &'a Policy,
+    window: Window,
+    as_of: NaiveDate,
+    currency: Currency,
+    facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
+    previous: &'a HashMap<&'a str, TierState, Hasher>,
+}
+
+impl Context<'_> {
+    fn assess_all(&self, members: &[Member<'_>], segments: &[SegmentEvidence]) -> Result<Vec<Option<Assessment>>> {
+        let mut buf = WindowBuf::default();
+        let mut series: Vec<i128> = Vec::with_capacity(self.window.len() as usize);
+        members
+            .iter()
+            .zip(segments)
+            .map(|(m, s)| self.assess_one(m, *s, &mut buf, &mut series).map(Some).map_err(|e| e.for_partner(m.id)))
+            .collect()
+    }
+
+    fn assess_one(
+        &self,
+        m: &Member<'_>,
+        segment: SegmentEvidence,
+        buf: &mut WindowBuf,
+        series: &mut Vec<i128>,
+    ) -> Result<Assessment> {
+        let (policy, window, ledger) = (self.policy, self.window, self.ledger);
+        let scale = ledger.scale();
+        ledger.fill(m.row, window, buf);
+        let mut total: i128 = 0;
+        let mut credit: i128 = 0;
+        let mut margin: i128 = 0;
+        let mut deals: u64 = 0;
+        for d in &buf.months {
+            total += i128::from(d.turnover);
+            credit += i128::from(d.credit_notes);
+            margin += i128::from(d.margin);
+            deals += u64::from(d.deals);
+        }
+        let turnover = to_decimal(total, scale);
+        let invoiced = to_decimal(total - credit, scale);
+        // The partner's first activity in the ledger, at any time.
+        let first_active = m
+            .row
+            .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
+            .and_then(|c| Month::from_index(c.month));
+        let start_date = m.partner.and_then(|p| p.start_date);
+        let began = match (start_date.map(Month::of), first_active) {
+            (Some(s), Some(f)) => Some(s.min(f)),
+            (s, f) => s.or(f),
+        };
+        // Tier.
+        let months = policy.tiers.months(window, start_date, first_active);
+        let tier = policy.tiers.assign(
+            Money::new(turnover, self.currency),
+            months,
+            self.previous.get(m.id.as_str()).copied(),
+        )?;
+        // Potential: the history from the partner's beginning (or the window's
+        // start), whatever the tier averaging.
+        let history_start = match began {
+            Some(b) => b.months_since(window.first()).clamp(0, window.len() as i32) as usize,
+            None => window.len() as usize,
+        };
+        series.clear();
+        series.extend(buf.months.get(history_start..).unwrap_or_default().iter().map(|d| i128::from(d.turnover)));
+        let tenure = began.map(|b| window.last().months_since(b).max(0).unsigned_abs() + 1);
+        let year_end = Month::of(self.as_of).checked_add(-1)?;
+        let prior_first = year_end.checked_add(-23)?;
+        let years = match (m.row, began) {
+            (Some(row), Some(b)) if b <= prior_first => Some((
+                Ledger::net_between(row, year_end.index() - 11, year_end.index()),
+                Ledger::net_between(row, prior_first.index(), year_end.index() - 12),
+            )),
+            _ => None,
+        };
+        let gap = match (tier.progress.next, tier.progress.to_next) {
+            (Some(next), Some(gap)) => policy.tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount())),
+            _ => None,
+        };
+        let potential = policy.potential.assess_ints(series, years, tenure, gap)?;
+        // Risk.
+        let data = PartnerWindow { partner: m.id, window, scale, buf };
+        let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
+        let score = policy.priority.score(
+            segment.segment,
+            total,
+            segment.turnover_before,
+            potential.level,
+            risk.profile.overall,
+        );
+        let urgent = urgent_cause(&policy.priority.urgent, segment.segment, &risk.profile, &risk.alerts);
+        let text = |f: fn(&Partner) -> &Option<String>| m.partner.and_then(|p| f(p).as_deref()).map(Arc::from);
+        Ok(Assessment {
+            partner: m.id.clone(),
+            name: text(|p| &p.name),
+            region: text(|p| &p.region),
+            specialisation: text(|p| &p.specialisation),
+            rank: 0,
+            score,
+            urgent,
+            currency: self.currency,
+            turnover,
+            margin: to_decimal(margin, scale),
+            deals,
+            average_deal: (deals > 0).then(|| invoiced.checked_div(Decimal::from(deals))).flatten(),
+            segment,
+            tier,
+            potential,
+            risk: risk.profile,
+            alerts: risk.alerts,
+        })
+    }
+}
+
+/// Puts the assessments (in parts, as the workers made them) into priority
+/// order and numbers them: urgent first, then by score, turnover and
+/// partner id.
+fn rank(mut parts: Vec<Vec<Option<Assessment>>>, scale: u32) -> Vec<Assessment> {
+    // Sort small integer keys (scores have 4 decimal places, turnovers the
+    // ledger's scale), then move each assessment once.
+    let int = |d: Decimal, dp: u32| {
+        let mut d = d;
+        d.rescale(dp);
+        d.mantissa()
+    };
+    let n: usize = parts.iter().map(Vec::len).sum();
+    let mut keys: Vec<(bool, i128, i128, u32, u32)> = Vec::with_capacity(n);
+    for (p, part) in parts.iter().enumerate() {
+        for (i, a) in part.iter().enumerate() {
+            if let Some(a) = a {
+                keys.push((a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), p as u32, i as u32));
+            }
+        }
+    }
+    fn id(parts: &[Vec<Option<Assessment>>], p: u32, i: u32) -> Option<&PartnerId> {
+        parts.get(p as usize).and_then(|part| part.get(i as usize)).and_then(|a| a.as_ref()).map(|a| &a.partner)
+    }
+    keys.sort_unstable_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then(y.1.cmp(&x.1))
+            .then(y.2.cmp(&x.2))
+            .then_with(|| id(&parts, x.3, x.4).cmp(&id(&parts, y.3, y.4)))
+    });
+    let mut out = Vec::with_capacity(n);
+    for (rank, (_, _, _, p, i)) in keys.into_iter().enumerate() {
+        if let Some(mut a) = parts.get_mut(p as usize).and_then(|part| part.get_mut(i as usize)).and_then(Option::take)
+        {
+            a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// Why a partner is urgent, if it is.
@@ -1187,48 +1404,4 @@ fn urgent_cause(
         (Some(a), Some(r)) => Some(if r.1 > a.1 { r } else { a }),
         (a, r) => a.or(r),
     }
-}
-
-fn reasons(
-    segment: &SegmentEntry,
-    tier: &TierAssignment,
-    currency: Currency,
-    potential: &Potential,
-    risk: &RiskProfile,
-    urgent: Option<(RiskCategory, RiskLevel)>,
-) -> Vec<Reason> {
-    let mut out = Vec::with_capacity(5);
-    if let Some((category, severity)) = urgent {
-        out.push(Reason::Urgent { category, severity });
-    }
-    out.push(Reason::Segment {
-        segment: segment.segment,
-        rank: segment.rank,
-        before: segment.before,
-        share: segment.share,
-    });
-    out.push(Reason::Tier {
-        tier: tier.tier,
-        monthly: tier.monthly,
-        currency,
-        headroom: tier.progress.headroom,
-        to_next: tier.progress.to_next,
-        held: tier.tier > tier.plain,
-        drops_at_next_review: tier.progress.drops_at_next_review,
-    });
-    let signal = potential.reasons.iter().max_by_key(|r| match r {
-        PotentialReason::ShortHistory { .. } | PotentialReason::NoPositiveTurnover => 10,
-        PotentialReason::Trend { points, .. }
-        | PotentialReason::YearOnYear { points, .. }
-        | PotentialReason::Stability { points, .. }
-        | PotentialReason::NearNextTier { points, .. } => points.abs(),
-    });
-    out.push(Reason::Potential { level: potential.level, signal: signal.copied() });
-    match risk.worst_category() {
-        Some((category, level)) => {
-            out.push(Reason::Risk { category, level, evidence: risk.category(category).main_evidence().copied() })
-        }
-        None => out.push(Reason::RiskUnknown),
-    }
-    out
 }

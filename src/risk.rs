@@ -9,8 +9,9 @@ use rust_decimal::Decimal;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
+use crate::exact::ratio;
 use crate::lang::Language;
-use crate::ledger::Turnover;
+use crate::ledger::{Turnover, WindowBuf};
 use crate::partner::PartnerId;
 use crate::period::Month;
 
@@ -367,6 +368,19 @@ impl RiskFacts {
             contract_breaches: None,
             court_cases: None,
         }
+    }
+
+    /// Reads a JSON array of facts, checking each: decimals reach
+    /// [`Decimal`] exactly (numbers with a fraction are read from their
+    /// text, not through a float).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Json`] naming the path (`[3].defect_rate`) of a value that
+    /// does not parse or fails [`RiskFacts::check`], or of an unknown field.
+    #[cfg(feature = "serde")]
+    pub fn list_from_json(json: &str) -> Result<Vec<RiskFacts>> {
+        crate::json::from_json(json, crate::json::Kind::Data)
     }
 
     /// Checks the values.
@@ -1295,7 +1309,7 @@ impl RiskPolicy {
     /// share (a fraction, 0.25 = 25 %) and the HHI (0 … 10 000).
     #[must_use]
     pub fn concentration_risk(&self, top_partner_share: Decimal, hhi: Decimal) -> ConcentrationRisk {
-        let percent = top_partner_share * Decimal::ONE_HUNDRED;
+        let percent = top_partner_share.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX);
         let level = self.concentration.top_partner_share.level(percent).max(self.concentration.hhi.level(hhi));
         ConcentrationRisk { level, top_partner_percent: percent.normalize(), hhi }
     }
@@ -1306,10 +1320,30 @@ impl RiskPolicy {
     ///
     /// # Errors
     ///
+    /// [`ErrorKind::InvalidPolicy`] if the policy fails
+    /// [`RiskPolicy::check`] (its fields are public);
     /// [`ErrorKind::InvalidValue`] if `facts` is for another partner or fails
     /// [`RiskFacts::check`]; [`ErrorKind::Overflow`] for sums out of range.
     pub fn assess(&self, turnover: &Turnover, facts: Option<&RiskFacts>, as_of: NaiveDate) -> Result<RiskAssessment> {
-        let partner = turnover.partner();
+        self.check()?;
+        let buf = WindowBuf::of_turnover(turnover);
+        let data = PartnerWindow {
+            partner: turnover.partner(),
+            window: turnover.window(),
+            scale: turnover.scale(),
+            buf: &buf,
+        };
+        self.assess_window(&data, facts, as_of)
+    }
+
+    /// [`RiskPolicy::assess`] over the ledger's own figures.
+    pub(crate) fn assess_window(
+        &self,
+        data: &PartnerWindow<'_>,
+        facts: Option<&RiskFacts>,
+        as_of: NaiveDate,
+    ) -> Result<RiskAssessment> {
+        let partner = data.partner;
         if let Some(f) = facts {
             if &f.partner != partner {
                 return Err(Error::value(
@@ -1321,7 +1355,7 @@ impl RiskPolicy {
             }
             f.check()?;
         }
-        let payment = payment_discipline(turnover, as_of);
+        let payment = payment_discipline(data, as_of);
         let ev = |indicator, value, level| Evidence { indicator, value, level };
         let num = EvidenceValue::Number;
 
@@ -1346,7 +1380,8 @@ impl RiskPolicy {
                 financial.push(ev(Indicator::CreditRating, EvidenceValue::Rating(r), self.rating_level(r)));
             }
             if let (Some(limit), Some(used)) = (f.credit_limit, f.credit_used) {
-                let u = used.checked_div(limit).map(|x| x * Decimal::ONE_HUNDRED).unwrap_or(Decimal::ZERO);
+                let u =
+                    used.checked_div(limit).and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED)).unwrap_or(Decimal::MAX);
                 financial.push(ev(Indicator::CreditUtilisation, num(u), self.credit_utilisation.level(u)));
             }
         }
@@ -1365,10 +1400,13 @@ impl RiskPolicy {
             ]
         };
         let mut return_rate = facts.and_then(|f| f.return_rate);
-        if return_rate.is_none() && self.returns_from_credit_notes && turnover.invoiced() > Decimal::ZERO {
-            return_rate = (-turnover.credit_notes())
-                .checked_div(turnover.invoiced())
-                .map(|r| (r * Decimal::ONE_HUNDRED).round_dp(4).normalize());
+        if return_rate.is_none() && self.returns_from_credit_notes {
+            let credit: i128 = data.buf.months.iter().map(|m| i128::from(m.credit_notes)).sum();
+            let invoiced: i128 =
+                data.buf.months.iter().map(|m| i128::from(m.turnover) - i128::from(m.credit_notes)).sum();
+            if invoiced > 0 {
+                return_rate = Some(ratio(-credit * 100, invoiced).round_dp(4).normalize());
+            }
         }
         if let Some(r) = return_rate {
             operational.push(ev(Indicator::ReturnRate, num(r), self.return_rate.level(r)));
@@ -1399,7 +1437,7 @@ impl RiskPolicy {
             payment,
         };
         profile.overall = self.overall_level(&profile);
-        let alerts = self.alerts(turnover, &profile, as_of);
+        let alerts = self.alerts(data, &profile, as_of);
         Ok(RiskAssessment { profile, alerts })
     }
 
@@ -1413,13 +1451,13 @@ impl RiskPolicy {
         })
     }
 
-    fn alerts(&self, turnover: &Turnover, profile: &RiskProfile, as_of: NaiveDate) -> Vec<CrisisAlert> {
-        let partner = turnover.partner();
+    fn alerts(&self, data: &PartnerWindow<'_>, profile: &RiskProfile, as_of: NaiveDate) -> Vec<CrisisAlert> {
+        let partner = data.partner;
         let mut alerts = Vec::new();
-        if let Some(alert) = self.drop_alert(turnover) {
+        if let Some(alert) = self.drop_alert(data) {
             alerts.push(alert);
         }
-        if let Some(alert) = self.delay_alert(turnover, as_of) {
+        if let Some(alert) = self.delay_alert(data, as_of) {
             alerts.push(alert);
         }
         for c in RiskCategory::ALL {
@@ -1439,58 +1477,63 @@ impl RiskPolicy {
         alerts
     }
 
-    fn drop_alert(&self, turnover: &Turnover) -> Option<CrisisAlert> {
-        let months = turnover.months();
+    fn drop_alert(&self, data: &PartnerWindow<'_>) -> Option<CrisisAlert> {
+        let months = &data.buf.months;
         let (last, before) = months.split_last()?;
         // The partner's history starts at its first month with activity.
-        let first_active = months.iter().position(|m| !m.turnover.is_zero() || m.deals > 0)?;
+        let first_active = months.iter().position(|m| m.turnover != 0 || m.deals > 0)?;
         let take = self.crisis.baseline_months as usize;
         let start = before.len().saturating_sub(take).max(first_active);
-        let baseline_months = before.get(start..)?;
-        if baseline_months.len() < 2 {
+        let baseline = before.get(start..)?;
+        if baseline.len() < 2 {
             return None;
         }
-        if self.crisis.drop_needs_regular_buyer && baseline_months.iter().any(|m| m.turnover <= Decimal::ZERO) {
+        if self.crisis.drop_needs_regular_buyer && baseline.iter().any(|m| m.turnover <= 0) {
             return None;
         }
-        let sum: Decimal = baseline_months.iter().map(|m| m.turnover).sum();
-        let baseline = sum.checked_div(Decimal::from(baseline_months.len()))?;
-        if baseline <= Decimal::ZERO {
+        let k = i128::try_from(baseline.len()).ok()?;
+        let sum: i128 = baseline.iter().map(|m| i128::from(m.turnover)).sum();
+        if sum <= 0 {
             return None;
         }
-        let fall = ((baseline - last.turnover) / baseline * Decimal::ONE_HUNDRED).round_dp(2);
+        let last_value = i128::from(last.turnover);
+        // fall % = (S − k·L) × 100 / S, exactly.
+        let gap = sum.checked_sub(k.checked_mul(last_value)?)?;
+        let fall = ratio(gap.checked_mul(100)?, sum);
         if fall < self.crisis.drop_percent {
             return None;
         }
-        // (mean − last)² > sigmas² × variance, without a square root.
-        let k = Decimal::from(baseline_months.len());
-        let mut spread = Decimal::ZERO;
-        for m in baseline_months {
-            let d = m.turnover.checked_sub(baseline)?;
-            spread = spread.checked_add(d.checked_mul(d)?)?;
-        }
-        let variance = spread.checked_div(k)?;
-        let gap = baseline.checked_sub(last.turnover)?;
-        let sigmas = self.crisis.drop_sigmas;
-        if gap.checked_mul(gap)? <= sigmas.checked_mul(sigmas)?.checked_mul(variance)? {
-            return None;
+        // Beyond `sigmas` standard deviations: (S − kL)² > s² (kQ − S²).
+        let q = baseline
+            .iter()
+            .try_fold(0i128, |q, m| q.checked_add(i128::from(m.turnover).checked_mul(i128::from(m.turnover))?));
+        let spread = q.and_then(|q| k.checked_mul(q)?.checked_sub(sum.checked_mul(sum)?));
+        if let (Some(spread), Some(gap_sq)) = (spread, gap.checked_mul(gap)) {
+            let s = self.crisis.drop_sigmas.normalize();
+            let (m, e) = (s.mantissa().unsigned_abs(), s.scale());
+            let left = crate::exact::mul_wide(gap_sq.unsigned_abs(), 10u128.pow(2 * e.min(18)));
+            let right = crate::exact::mul_wide(m.checked_mul(m)?, spread.max(0).unsigned_abs());
+            if left <= right {
+                return None;
+            }
         }
         let severity = if fall >= self.crisis.critical_drop_percent { RiskLevel::Critical } else { RiskLevel::High };
+        let scale = data.scale;
         Some(CrisisAlert::new(
-            turnover.partner(),
+            data.partner,
             RiskCategory::Financial,
             severity,
             AlertKind::TurnoverDrop {
-                month: last.month,
-                turnover: last.turnover,
-                baseline: baseline.round_dp(2),
+                month: data.window.last(),
+                turnover: Decimal::new(last.turnover, scale),
+                baseline: crate::exact::to_decimal(sum, scale).checked_div(Decimal::from(baseline.len()))?.round_dp(2),
                 fall_percent: fall.normalize(),
             },
         ))
     }
 
-    fn delay_alert(&self, turnover: &Turnover, as_of: NaiveDate) -> Option<CrisisAlert> {
-        let per_month = monthly_days_late(turnover, as_of);
+    fn delay_alert(&self, data: &PartnerWindow<'_>, as_of: NaiveDate) -> Option<CrisisAlert> {
+        let per_month = monthly_days_late(data, as_of);
         let k = self.crisis.delay_months as usize;
         if per_month.len() < k {
             return None;
@@ -1503,7 +1546,7 @@ impl RiskPolicy {
         }
         let severity = self.average_days_late.level(last).max(RiskLevel::High);
         Some(CrisisAlert::new(
-            turnover.partner(),
+            data.partner,
             RiskCategory::Financial,
             severity,
             AlertKind::GrowingPaymentDelays { months: recent.to_vec() },
@@ -1511,71 +1554,119 @@ impl RiskPolicy {
     }
 }
 
-/// Days between two dates as a decimal (0 if `to` is not after `from`).
-fn days_between(from: NaiveDate, to: NaiveDate) -> Decimal {
-    Decimal::from((to - from).num_days().max(0))
+/// A partner's figures over the review window: what the risk assessment
+/// reads.
+pub(crate) struct PartnerWindow<'a> {
+    pub(crate) partner: &'a PartnerId,
+    pub(crate) window: crate::period::Window,
+    pub(crate) scale: u32,
+    pub(crate) buf: &'a WindowBuf,
+}
+
+/// Days from `from` to `to` (0 if `to` is not after `from`).
+fn days_between(from: NaiveDate, to: NaiveDate) -> i128 {
+    i128::from((to - from).num_days().max(0))
+}
+
+/// How one payment record stands as of the review date.
+struct Standing {
+    /// Assessed: its due date has passed.
+    assessed: bool,
+    /// Days late (paid late: due to paid; unpaid and overdue: due to the
+    /// review date).
+    days: i128,
+    /// Late: paid after the due date, or overdue.
+    late: bool,
+    /// Overdue and unpaid as of the review date.
+    overdue: bool,
+}
+
+fn standing(p: &crate::ledger::PayRecord, as_of: NaiveDate) -> Standing {
+    if p.due >= as_of {
+        return Standing { assessed: false, days: 0, late: false, overdue: false };
+    }
+    match p.paid {
+        // Paid before the review date.
+        Some(paid) if paid < as_of => {
+            let days = days_between(p.due, paid);
+            Standing { assessed: true, days, late: days > 0, overdue: false }
+        }
+        // Unpaid as of the review date (a later payment is in its future).
+        _ => Standing { assessed: true, days: days_between(p.due, as_of), late: true, overdue: true },
+    }
 }
 
 /// Payment discipline over the window's invoices as of `as_of`.
-fn payment_discipline(t: &Turnover, as_of: NaiveDate) -> Option<PaymentDiscipline> {
-    let window = t.window();
-    let mut due = Decimal::ZERO;
-    let mut late = Decimal::ZERO;
-    let mut days = Decimal::ZERO;
-    for m in t.months() {
-        due += m.payments.due;
-        late += m.payments.paid_late;
-        days += m.payments.days_late_amount;
-    }
-    let mut overdue_all = Decimal::ZERO;
-    for u in t.unpaid() {
-        let in_window = window.contains(u.month);
-        if u.due_date < as_of {
-            overdue_all += u.amount;
-            if in_window {
-                late += u.amount;
-                days += u.amount * days_between(u.due_date, as_of);
-            }
-        } else if in_window {
-            // Not due yet: not assessed.
-            due -= u.amount;
+fn payment_discipline(data: &PartnerWindow<'_>, as_of: NaiveDate) -> Option<PaymentDiscipline> {
+    let window = data.window;
+    let (first, last) = (window.first().index(), window.last().index());
+    let mut assessed: i128 = 0;
+    let mut late: i128 = 0;
+    let mut days: i128 = 0;
+    let mut overdue_all: i128 = 0;
+    for p in &data.buf.payments {
+        let st = standing(p, as_of);
+        let amount = i128::from(p.amount);
+        if st.overdue && p.month <= last {
+            overdue_all += amount;
         }
+        if !st.assessed || p.month < first || p.month > last {
+            continue;
+        }
+        assessed += amount;
+        if st.late {
+            late += amount;
+        }
+        days = days.checked_add(amount.checked_mul(st.days)?)?;
     }
-    if due <= Decimal::ZERO {
+    if assessed <= 0 {
         return None;
     }
-    let invoiced = t.invoiced();
-    let monthly = invoiced.checked_div(Decimal::from(window.len()))?;
+    let invoiced: i128 = data.buf.months.iter().map(|m| i128::from(m.turnover) - i128::from(m.credit_notes)).sum();
+    let months = i128::from(window.len());
     Some(PaymentDiscipline {
-        assessed: due,
-        average_days_late: days.checked_div(due)?.round_dp(2).normalize(),
-        late_share: (late.checked_div(due)? * Decimal::ONE_HUNDRED).round_dp(2).normalize(),
-        overdue: overdue_all,
-        overdue_of_monthly: (monthly > Decimal::ZERO)
-            .then(|| overdue_all.checked_div(monthly).map(|r| (r * Decimal::ONE_HUNDRED).round_dp(2).normalize()))
+        assessed: crate::exact::to_decimal(assessed, data.scale),
+        average_days_late: ratio(days, assessed),
+        late_share: ratio(late.checked_mul(100)?, assessed),
+        overdue: crate::exact::to_decimal(overdue_all, data.scale),
+        overdue_of_monthly: (invoiced > 0)
+            .then(|| Some(ratio(overdue_all.checked_mul(100)?.checked_mul(months)?, invoiced)))
             .flatten(),
     })
 }
 
 /// Average days late per invoice month (months with assessed amounts only).
-fn monthly_days_late(t: &Turnover, as_of: NaiveDate) -> Vec<(Month, Decimal)> {
-    let mut out = Vec::new();
-    for m in t.months() {
-        let mut due = m.payments.due;
-        let mut days = m.payments.days_late_amount;
-        for u in t.unpaid().iter().filter(|u| u.month == m.month) {
-            if u.due_date < as_of {
-                days += u.amount * days_between(u.due_date, as_of);
-            } else {
-                due -= u.amount;
+fn monthly_days_late(data: &PartnerWindow<'_>, as_of: NaiveDate) -> Vec<(Month, Decimal)> {
+    let first = data.window.first().index();
+    let last = data.window.last().index();
+    let mut out: Vec<(Month, Decimal)> = Vec::new();
+    let mut current: Option<(i32, i128, i128)> = None; // (month, assessed, days)
+    let flush = |c: Option<(i32, i128, i128)>, out: &mut Vec<(Month, Decimal)>| {
+        if let Some((month, assessed, days)) = c {
+            if let (true, Some(m)) = (assessed > 0, Month::from_index(month)) {
+                out.push((m, ratio(days, assessed)));
             }
         }
-        if due > Decimal::ZERO {
-            if let Some(avg) = days.checked_div(due) {
-                out.push((m.month, avg.round_dp(2).normalize()));
+    };
+    // Records are sorted by month.
+    for p in data.buf.payments.iter().filter(|p| p.month >= first && p.month <= last) {
+        let st = standing(p, as_of);
+        if !st.assessed {
+            continue;
+        }
+        let amount = i128::from(p.amount);
+        match current.as_mut() {
+            Some(c) if c.0 == p.month => {
+                c.1 += amount;
+                c.2 = c.2.saturating_add(amount.saturating_mul(st.days));
+            }
+            _ => {
+                flush(current.take(), &mut out);
+                current = Some((p.month, amount, amount.saturating_mul(st.days)));
             }
         }
     }
+    flush(current, &mut out);
     out
 }
 
@@ -1695,6 +1786,45 @@ mod tests {
             ..RiskPolicy::default()
         };
         assert_eq!(lenient.assess(&t, None, as_of()).unwrap().alerts.len(), 1);
+    }
+
+    #[test]
+    fn a_payment_after_the_review_date_is_not_yet_made() {
+        let mut l = Ledger::new(Currency::RUB);
+        l.record(
+            Sale::new(p(), d(2025, 11, 1), Money::new(Decimal::from(100_000), Currency::RUB))
+                .with_due_date(d(2025, 11, 30))
+                .with_paid_date(d(2026, 3, 1)),
+        )
+        .unwrap();
+        let w = Window::before(as_of(), 12).unwrap();
+        let r = RiskPolicy::default().assess(&l.turnover(&p(), w).unwrap(), None, as_of()).unwrap();
+        let pay = r.profile.payment.unwrap();
+        assert_eq!(pay.average_days_late, Decimal::from(32));
+        assert_eq!(pay.overdue, Decimal::new(100_000_00, 2));
+        // As of a date after the payment, it was 91 days late and nothing is overdue.
+        let later = d(2026, 4, 1);
+        let w = Window::before(later, 12).unwrap();
+        let r = RiskPolicy::default().assess(&l.turnover(&p(), w).unwrap(), None, later).unwrap();
+        let pay = r.profile.payment.unwrap();
+        assert_eq!(pay.average_days_late, Decimal::from(91));
+        assert_eq!(pay.overdue, Decimal::ZERO);
+    }
+
+    #[test]
+    fn lines_not_yet_due_are_not_assessed() {
+        let mut l = Ledger::new(Currency::RUB);
+        // Paid early, due after the review date: not assessed.
+        l.record(
+            Sale::new(p(), d(2025, 12, 20), Money::new(Decimal::from(100), Currency::RUB))
+                .with_due_date(d(2026, 1, 20))
+                .with_paid_date(d(2025, 12, 25)),
+        )
+        .unwrap();
+        let w = Window::before(as_of(), 12).unwrap();
+        let r = RiskPolicy::default().assess(&l.turnover(&p(), w).unwrap(), None, as_of()).unwrap();
+        assert_eq!(r.profile.payment, None);
+        assert_eq!(r.profile.financial.level, None);
     }
 
     #[test]

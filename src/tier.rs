@@ -173,7 +173,9 @@ pub enum DemotionSteps {
     /// Straight to the tier the figure gives. This is the default.
     #[default]
     Unlimited,
-    /// At most one tier down per review.
+    /// At most one tier down per review. After each step the count of
+    /// reviews below the floor starts again, so with a hold of N reviews a
+    /// Gold partner whose sales stop reaches Beginner after 3 × N reviews.
     One,
 }
 
@@ -404,9 +406,10 @@ impl TierPolicy {
     /// The number of months a partner's window turnover is averaged over.
     ///
     /// Under [`Averaging::SinceStart`], a partner whose start (its start
-    /// date, or its first sale in the window if that is earlier) falls
-    /// inside the window is averaged over the months from the start month to
-    /// the end of the window; a start after the window gives 0 months (the
+    /// date, or its first sale if that is earlier: `first_sale` is the month
+    /// of its first activity in the ledger, at any time) falls inside the
+    /// window is averaged over the months from the start month to the end of
+    /// the window; a start after the window gives 0 months (the
     /// partner has not started: Beginner with a monthly figure of 0).
     /// Otherwise, and under [`Averaging::WholeWindow`], over the whole
     /// window.
@@ -462,6 +465,7 @@ impl TierPolicy {
     pub fn assign(&self, total: Money, months: u32, previous: Option<TierState>) -> Result<TierAssignment> {
         self.check_currency(total.currency())?;
         let total = total.amount();
+        let overflow = || Error::overflow("the distance to a tier floor");
         let plain = self.plain_tier(total, months)?;
         let (tier, below_reviews) = match previous {
             None => (plain, 0),
@@ -487,8 +491,14 @@ impl TierPolicy {
         let held = tier > plain;
         let progress = Progress {
             next: tier.next(),
-            to_next: tier.next().and_then(|t| self.floor(t)).map(|floor| (floor.amount - monthly).max(Decimal::ZERO)),
-            headroom: self.floor(tier).map(|floor| monthly - floor.amount),
+            to_next: match tier.next().and_then(|t| self.floor(t)) {
+                Some(floor) => Some(floor.amount.checked_sub(monthly).ok_or_else(overflow)?.max(Decimal::ZERO)),
+                None => None,
+            },
+            headroom: match self.floor(tier) {
+                Some(floor) => Some(monthly.checked_sub(floor.amount).ok_or_else(overflow)?),
+                None => None,
+            },
             drops_at_next_review: held && below_reviews.saturating_add(1) >= self.demote_after,
         };
         Ok(TierAssignment { tier, plain, monthly, months, below_reviews, progress })

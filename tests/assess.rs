@@ -54,7 +54,7 @@ fn headline_figures_of_the_bundled_data() {
     let top: Vec<&str> = p.assessments().iter().take(5).map(|a| a.partner.as_str()).collect();
     assert_eq!(top, ["P-0093", "P-0156", "P-0274", "P-0210", "P-0025"]);
     let first = &p.assessments()[0];
-    assert!(first.urgent);
+    assert!(first.is_urgent());
     assert_eq!((first.segment.segment, first.tier.tier), (Segment::A, Tier::Gold));
     assert!(p.alerts().iter().any(|a| a.partner.as_str() == "P-0093"));
     // Ranks are 1..=n in order.
@@ -65,10 +65,10 @@ fn headline_figures_of_the_bundled_data() {
 fn reasons_read_as_plain_words() {
     let p = run(&sample(), None);
     let gold = p.get(&PartnerId::new("P-0278").unwrap()).unwrap();
-    let texts: Vec<String> = gold.reasons.iter().map(|r| r.text(Language::En)).collect();
+    let texts: Vec<String> = gold.reasons().iter().map(|r| r.text(Language::En)).collect();
     assert!(texts.iter().any(|t| t.starts_with("A: the largest partner")), "{texts:?}");
     assert!(texts.iter().any(|t| t.starts_with("Gold: 4,064,171 RUB/month, 3,564,171 above the floor")), "{texts:?}");
-    let ru: Vec<String> = gold.reasons.iter().map(|r| r.text(Language::Ru)).collect();
+    let ru: Vec<String> = gold.reasons().iter().map(|r| r.text(Language::Ru)).collect();
     assert!(ru.iter().any(|t| t.starts_with("Золотой: 4\u{202f}064\u{202f}171 ₽ в месяц")), "{ru:?}");
 }
 
@@ -128,7 +128,7 @@ fn russian_strategies_come_from_the_russian_playbook() {
     let policy = Policy::default().with_language(Language::Ru);
     let p = assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &policy).unwrap();
     let gold = p.assessments().iter().find(|a| a.tier.tier == Tier::Gold).unwrap();
-    assert_eq!(&*gold.strategy.goal, "укрепление долгосрочных отношений и максимизация прибыли");
+    assert_eq!(&*p.strategy(gold).goal, "укрепление долгосрочных отношений и максимизация прибыли");
 }
 
 #[test]
@@ -151,6 +151,50 @@ fn a_policy_round_trips_through_json_losslessly() {
     let json = policy.to_json().unwrap();
     assert_eq!(Policy::from_json(&json).unwrap(), policy);
     assert_eq!(Policy::from_json("{}").unwrap(), Policy::default());
+}
+
+#[test]
+fn decimals_in_json_are_exact_not_rounded_through_a_float() {
+    let json = r#"{"tiers": {"currency": "RUB", "gold": {"above": 500000.0000000000001}, "silver": {"from": 100000}, "bronze": {"from": 20000.5}}}"#;
+    let policy = Policy::from_json(json).unwrap();
+    let gold = policy.tiers.floor(Tier::Gold).unwrap();
+    assert_eq!(gold.amount().to_string(), "500000.0000000000001");
+    let facts =
+        RiskFacts::list_from_json(r#"[{"partner": "P-1", "credit_limit": 12345678901234567.89, "defect_rate": 2.5}]"#)
+            .unwrap();
+    assert_eq!(facts[0].credit_limit.unwrap().to_string(), "12345678901234567.89");
+    let err = RiskFacts::list_from_json(r#"[{"partner": "P-1"}, {"partner": "P-2", "defect_rate": 250}]"#).unwrap_err();
+    assert!(err.to_string().contains("[1]"), "{err}");
+}
+
+#[test]
+fn the_previous_review_must_be_earlier() {
+    let s = sample();
+    let p = run(&s, None);
+    let err = assess(&s.ledger, &s.partners, &s.facts, as_of(), Some(&p), &Policy::default()).unwrap_err();
+    assert!(err.to_string().contains("previous review must be earlier"), "{err}");
+}
+
+#[test]
+fn under_the_partner_share_basis_reasons_and_value_still_speak_of_turnover() {
+    use partner_priority::{Currency, Money, ParetoPolicy, Sale};
+    use rust_decimal::Decimal;
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, amount) in [("a", 1000), ("b", 10), ("c", 10), ("d", 10), ("e", 10)] {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        ledger
+            .record(Sale::new(PartnerId::new(id).unwrap(), date, Money::new(Decimal::from(amount), Currency::RUB)))
+            .unwrap();
+    }
+    let mut policy = Policy::default();
+    policy.pareto = ParetoPolicy::partner_share();
+    let p = assess(&ledger, &[], &[], as_of(), None, &policy).unwrap();
+    let b = p.get(&PartnerId::new("b").unwrap()).unwrap();
+    // b is in the top 50 % of partners but 96 % of turnover lies above it.
+    assert_eq!(b.segment.before, Decimal::new(2, 1));
+    assert_eq!(b.segment.turnover_before.round_dp(4), Decimal::new(9615, 4));
+    let text = b.reasons()[0].text(Language::En);
+    assert!(text.contains("hold 96 % of turnover"), "{text}");
 }
 
 #[test]

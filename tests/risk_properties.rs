@@ -145,7 +145,7 @@ proptest! {
         let pa = policy.assess(&PotentialInput::new(&a)).unwrap();
         let pb = policy.assess(&PotentialInput::new(&b)).unwrap();
         prop_assert_eq!(pa.trend, pb.trend);
-        prop_assert_eq!(pa.cv, pb.cv);
+        prop_assert_eq!(pa.cv_squared, pb.cv_squared);
         prop_assert_eq!(pa.stability, pb.stability);
         prop_assert_eq!(pa.level, pb.level);
     }

@@ -1,0 +1,92 @@
+//! The issue-7 benchmarks at full scale: 10M invoice lines for 1M partners.
+//!
+//! - `ledger/record_all 10M sales, 1M partners`: in-memory ingest;
+//! - `ledger/csv import 10M lines, 1M partners`: the same lines from a CSV
+//!   file (written once to the temp directory);
+//! - `assess/1M partners`: the full assessment of a prebuilt ledger.
+//!
+//! The data comes from the deterministic generator in
+//! `examples/support/synth.rs` (heavy-tailed turnover, credit notes, a year
+//! of dates). Run with `cargo bench --bench scale`; a run takes a few
+//! minutes and about 6 GB of memory.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../examples/support/synth.rs"]
+mod synth;
+
+use std::hint::black_box;
+use std::io::Write;
+
+use chrono::NaiveDate;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use partner_priority::{CsvImport, Currency, Ledger, Money, PartnerId, Policy, Sale, assess};
+use rust_decimal::Decimal;
+
+const PARTNERS: usize = 1_000_000;
+const LINES: usize = 10_000_000;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+}
+
+fn sales() -> Vec<Sale> {
+    let ids: Vec<PartnerId> = (0..PARTNERS).map(|p| PartnerId::new(&format!("P{p:07}")).unwrap()).collect();
+    let mut out = Vec::with_capacity(LINES);
+    synth::large(PARTNERS, LINES, as_of(), 7, |p, date, amount, n| {
+        let money = Money::new(Decimal::new(amount, 2), Currency::RUB);
+        out.push(Sale::new(ids[p].clone(), date, money).with_invoice(format!("I{n:09}")));
+    });
+    out
+}
+
+fn csv_file() -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("partner-priority-bench-{PARTNERS}-{LINES}.csv"));
+    if !path.exists() {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(out, "partner_id,date,amount,invoice_id").unwrap();
+        synth::large(PARTNERS, LINES, as_of(), 7, |p, date, amount, n| {
+            writeln!(out, "P{p:07},{date},{},I{n:09}", synth::money(amount)).unwrap();
+        });
+        out.flush().unwrap();
+    }
+    path
+}
+
+fn ledger(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(LINES as u64));
+    let data = sales();
+    group.bench_function("record_all 10M sales, 1M partners", |b| {
+        b.iter_batched(
+            || data.clone(),
+            |sales| {
+                let mut ledger = Ledger::new(Currency::RUB);
+                ledger.record_all(sales).unwrap();
+                black_box(ledger)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    drop(data);
+    let path = csv_file();
+    group.bench_function("csv import 10M lines, 1M partners", |b| {
+        b.iter(|| black_box(CsvImport::new().read_sales_path(&path).unwrap()))
+    });
+    group.finish();
+}
+
+fn assessment(c: &mut Criterion) {
+    let ledger = CsvImport::new().read_sales_path(csv_file()).unwrap();
+    let policy = Policy::default();
+    let mut group = c.benchmark_group("assess");
+    group.sample_size(10);
+    group.bench_function("1M partners", |b| {
+        b.iter(|| black_box(assess(&ledger, &[], &[], as_of(), None, &policy).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ledger, assessment);
+criterion_main!(benches);
