@@ -161,11 +161,13 @@ pub enum ErrorKind {
         /// The invoice id.
         invoice: String,
     },
-    /// The lines of one invoice name two different partners.
-    #[error("invoice `{invoice}` has lines for partner `{first}` and for partner `{second}`")]
+    /// The lines of one invoice name two different partners (the error's
+    /// line is the first line with the second partner).
+    #[error("{} has lines for partner `{first}` and for partner `{second}`", invoice.as_ref().map_or("an invoice".to_owned(), |i| format!("invoice `{i}`")))]
     InvoicePartnerConflict {
-        /// The invoice id.
-        invoice: String,
+        /// The invoice id, when known (a bulk import identifies invoices by
+        /// fingerprint and names the line instead).
+        invoice: Option<String>,
         /// The partner of the invoice's first line.
         first: PartnerId,
         /// The other partner.

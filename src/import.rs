@@ -197,7 +197,7 @@ impl CsvImport {
             return Ok(ledger);
         }
         let batch = self.read_parallel(path, size, parts, &ledger)?;
-        ledger.merge(batch.finish()?)?;
+        ledger.merge(finish(batch)?)?;
         Ok(ledger)
     }
 
@@ -254,10 +254,10 @@ impl CsvImport {
         // Line numbers: each part's are relative to its start.
         let mut line_base = rdr.position().line().saturating_sub(1);
         let mut total: Option<Batch> = None;
-        let mut parts_ok = Vec::with_capacity(results.len());
+        let mut parts_ok: Vec<(Part, u64)> = Vec::with_capacity(results.len());
         for result in results {
             match result {
-                Ok(part) => parts_ok.push(part),
+                Ok(part) => parts_ok.push((part, line_base)),
                 Err(e) => {
                     // An error in a part is reported with its file line once
                     // every part before it read cleanly.
@@ -266,29 +266,27 @@ impl CsvImport {
                         Some(l) => e.at_line(line_base + l),
                         None => e,
                     };
-                    if parts_ok.iter().all(|p| p.clean) {
+                    if parts_ok.iter().all(|(p, _)| p.clean) {
                         return Err(fixed);
                     }
                     return self.read_sequential_batch(path, ledger);
                 }
             }
-            if let Some(last) = parts_ok.last() {
+            if let Some((last, _)) = parts_ok.last() {
                 line_base += last.lines;
             }
         }
-        if !parts_ok.iter().all(|p| p.clean) {
+        if !parts_ok.iter().all(|(p, _)| p.clean) {
             return self.read_sequential_batch(path, ledger);
         }
-        for part in parts_ok {
+        for (part, base) in parts_ok {
             match total.as_mut() {
-                None => total = Some(part.batch),
-                // A problem between parts (one invoice for two partners):
-                // read again in one go, so the error names its line.
-                Some(t) => {
-                    if t.absorb(part.batch).is_err() {
-                        return self.read_sequential_batch(path, ledger);
-                    }
+                None => {
+                    let mut first = part.batch;
+                    first.offset_lines(base);
+                    total = Some(first);
                 }
+                Some(t) => t.absorb(part.batch, base)?,
             }
         }
         Ok(total.unwrap_or_else(|| Batch::new(ledger.currency(), ledger.scale())))
@@ -332,7 +330,7 @@ impl CsvImport {
                 })
                 .at_line(line));
             }
-            self.sale_line(&record, cols, batch, ledger).map_err(|e| e.at_line(line))?;
+            self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
             count += 1;
             if let Some(end) = end {
                 let next = start + rdr.position().byte();
@@ -382,7 +380,7 @@ impl CsvImport {
         self.check_currency_column(&cols, ledger)?;
         let mut batch = Batch::new(ledger.currency(), ledger.scale());
         let (count, _, _) = self.read_part(&mut rdr, &cols, &mut batch, ledger, 0, None)?;
-        let delta = batch.finish()?;
+        let delta = finish(batch)?;
         ledger.merge(delta)?;
         Ok(count)
     }
@@ -430,6 +428,7 @@ impl CsvImport {
     fn sale_line(
         &self,
         record: &csv::ByteRecord,
+        line_no: u64,
         cols: &SaleColumns,
         batch: &mut Batch,
         ledger: &Ledger,
@@ -484,7 +483,7 @@ impl CsvImport {
         let paid =
             optional(cols.paid).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("paid_date")))?;
         let line = Line { date, amount, margin, invoice, due_date: due, paid_date: paid };
-        batch.add_parsed(PartnerKey::Str(partner), &line, ledger.invoice_set()).map_err(|e| {
+        batch.add_parsed(PartnerKey::Str(partner), &line, line_no, ledger.invoice_set()).map_err(|e| {
             let e = with_partner(e);
             if matches!(e.kind(), ErrorKind::InvalidPartnerId { .. }) {
                 e.at_column("partner_id")
@@ -709,6 +708,15 @@ fn set_fact(f: &mut RiskFacts, column: &str, value: &str, decimal_comma: bool) -
         _ => {}
     }
     Ok(())
+}
+
+/// Finishes a batch; an invoice with lines for two partners is an
+/// `invoice_id` problem.
+fn finish(batch: Batch) -> Result<Ledger> {
+    batch.finish().map_err(|e| match e.kind() {
+        ErrorKind::InvoicePartnerConflict { .. } => e.at_column("invoice_id"),
+        _ => e,
+    })
 }
 
 pub(crate) fn csv_error(err: csv::Error) -> Error {

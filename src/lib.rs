@@ -102,6 +102,7 @@ mod error;
 mod exact;
 #[cfg(feature = "csv")]
 mod import;
+mod invoices;
 #[cfg(feature = "serde")]
 mod json;
 mod lang;

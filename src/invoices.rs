@@ -1,0 +1,118 @@
+//! The set of recorded invoices, by fingerprint: a sorted vector for bulk
+//! imports (sixteen bytes an invoice, built by sorting) plus a small hash set
+//! for invoices recorded one batch at a time, merged in from time to time.
+
+use std::collections::HashSet;
+
+use crate::ledger::Hasher;
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InvoiceSet {
+    /// Sorted, no repeats.
+    sorted: Vec<u128>,
+    /// Not in `sorted`.
+    recent: HashSet<u128, Hasher>,
+}
+
+impl InvoiceSet {
+    /// A set from sorted fingerprints without repeats.
+    pub(crate) fn from_sorted(sorted: Vec<u128>) -> InvoiceSet {
+        InvoiceSet { sorted, recent: HashSet::default() }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sorted.len() + self.recent.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn contains(&self, fp: &u128) -> bool {
+        self.recent.contains(fp) || self.sorted.binary_search(fp).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &u128> {
+        self.sorted.iter().chain(self.recent.iter())
+    }
+
+    /// True if the sets share an invoice.
+    pub(crate) fn overlaps(&self, other: &InvoiceSet) -> bool {
+        let (small, large) = if self.len() <= other.len() { (self, other) } else { (other, self) };
+        small.iter().any(|fp| large.contains(fp))
+    }
+
+    /// Adds another (disjoint) set.
+    pub(crate) fn absorb(&mut self, other: InvoiceSet) {
+        if other.is_empty() {
+            return;
+        }
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        if other.len() <= (self.len() / 8).max(4096) {
+            self.recent.extend(other.sorted);
+            self.recent.extend(other.recent);
+            if self.recent.len() > (self.sorted.len() / 8).max(4096) {
+                self.compact();
+            }
+            return;
+        }
+        let mut extra: Vec<u128> = self.recent.drain().chain(other.recent).collect();
+        extra.sort_unstable();
+        let merged = merge_sorted(&merge_sorted(&self.sorted, &other.sorted), &extra);
+        self.sorted = merged;
+    }
+
+    /// Moves the recent invoices into the sorted vector.
+    fn compact(&mut self) {
+        let mut extra: Vec<u128> = self.recent.drain().collect();
+        extra.sort_unstable();
+        self.sorted = merge_sorted(&self.sorted, &extra);
+    }
+}
+
+fn merge_sorted(a: &[u128], b: &[u128]) -> Vec<u128> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x <= y {
+            out.push(x);
+            i += 1;
+        } else {
+            out.push(y);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
+    out
+}
+
+impl PartialEq for InvoiceSet {
+    fn eq(&self, other: &InvoiceSet) -> bool {
+        self.len() == other.len() && self.iter().all(|fp| other.contains(fp))
+    }
+}
+
+impl Eq for InvoiceSet {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_union_and_compare_whatever_their_layout() {
+        let mut a = InvoiceSet::from_sorted(vec![1, 5, 9]);
+        let b = InvoiceSet::from_sorted(vec![2, 3]);
+        assert!(!a.overlaps(&b));
+        a.absorb(b);
+        assert_eq!(a.len(), 5);
+        assert!(a.contains(&3) && a.contains(&9) && !a.contains(&4));
+        let c = InvoiceSet::from_sorted((10..10_000).collect());
+        a.absorb(c);
+        assert_eq!(a, InvoiceSet::from_sorted([1, 2, 3, 5, 9].into_iter().chain(10..10_000).collect()));
+        assert!(a.overlaps(&InvoiceSet::from_sorted(vec![4, 9])));
+    }
+}
