@@ -90,12 +90,12 @@ impl Default for CsvImport {
     }
 }
 
-/// One part of a file read in parallel.
-struct Part {
-    batch: Batch,
-    /// Lines read (a quoted field may span lines).
-    lines: u64,
-    clean: bool,
+/// The partners one thread of a parallel read takes: those whose id hashes
+/// to `this` modulo `of`.
+#[derive(Clone, Copy)]
+struct Share {
+    of: u64,
+    this: u64,
 }
 
 /// Column positions of an invoice-lines file.
@@ -174,9 +174,9 @@ impl CsvImport {
 
     /// Reads invoice lines from a file into a new ledger.
     ///
-    /// Large files (from 32 MiB) are read in parts on the machine's cores
-    /// (scoped threads); the result, and the error for a bad line, are the
-    /// same as reading them in one go.
+    /// Large files (from 32 MiB) are read by one thread per core (scoped
+    /// threads), each taking its share of the partners; the result, and the
+    /// error for a bad line, are the same as reading them in one pass.
     ///
     /// # Errors
     ///
@@ -188,7 +188,7 @@ impl CsvImport {
     }
 
     /// [`read_sales_path`](CsvImport::read_sales_path) with the size from
-    /// which a file is read in `parts` parts.
+    /// which a file is read by `parts` threads.
     fn read_path_in_parts(&self, path: &Path, min_size: u64, parts: usize) -> Result<Ledger> {
         let mut ledger = Ledger::new(self.currency);
         let size = std::fs::metadata(path)?.len();
@@ -196,131 +196,83 @@ impl CsvImport {
             self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
             return Ok(ledger);
         }
-        let batch = self.read_parallel(path, size, parts, &ledger)?;
-        ledger.merge(finish(batch)?)?;
-        Ok(ledger)
+        self.read_parallel(path, parts)
     }
 
-    /// Reads a file in `parts` parts at once, each into its own batch, and
-    /// combines them. Falls back to one part if a split point lands inside a
-    /// quoted field.
-    fn read_parallel(&self, path: &Path, size: u64, parts: usize, ledger: &Ledger) -> Result<Batch> {
-        use std::io::{BufRead, BufReader, Seek, SeekFrom};
-        let mut rdr = self.reader(std::fs::File::open(path)?);
-        let cols = self.sale_columns(&mut rdr)?;
-        self.check_currency_column(&cols, ledger)?;
-        let body = rdr.position().byte();
-        // Split points: the start of the line after each equal share.
-        let mut splits = vec![body];
-        for k in 1..parts as u64 {
-            let mut f = BufReader::new(std::fs::File::open(path)?);
-            let guess = body + (size - body) * k / parts as u64;
-            f.seek(SeekFrom::Start(guess.saturating_sub(1)))?;
-            let mut skipped = Vec::new();
-            let n = f.read_until(b'\n', &mut skipped)?;
-            let at = guess.saturating_sub(1) + n as u64;
-            if at > *splits.last().unwrap_or(&body) && at < size {
-                splits.push(at);
-            }
-        }
-        splits.push(size);
-        let results: Vec<Result<Part>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = splits
-                .windows(2)
-                .map(|w| {
-                    let (start, end) = (w[0], w[1]);
-                    let cols = &cols;
-                    scope.spawn(move || -> Result<Part> {
-                        let mut file = std::fs::File::open(path)?;
-                        file.seek(SeekFrom::Start(start))?;
-                        let mut rdr = csv::ReaderBuilder::new()
-                            .delimiter(self.delimiter)
-                            .has_headers(false)
-                            .flexible(true)
-                            .buffer_capacity(1 << 16)
-                            .from_reader(file);
-                        let mut batch = Batch::new(ledger.currency(), ledger.scale());
-                        // About one invoice per 40 bytes: fewer rehashes.
-                        if cols.invoice.is_some() {
-                            batch.reserve(((end - start) / 40) as usize, 0);
-                        }
-                        self.read_part(&mut rdr, cols, &mut batch, ledger, start, Some(end))
-                            .map(|(_, lines, clean)| Part { batch, lines, clean })
+    /// Reads a file with `parts` threads. Each thread reads the whole file
+    /// (parsing is cheap) but takes only the lines of its own share of the
+    /// partners (by a hash of the partner id), so the threads build ledgers
+    /// of disjoint partners with the file's own line numbers, and combining
+    /// them is a concatenation. The result and the first error are those of
+    /// a single pass.
+    fn read_parallel(&self, path: &Path, parts: usize) -> Result<Ledger> {
+        let shares: Vec<Result<Ledger>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..parts)
+                .map(|k| {
+                    scope.spawn(move || -> Result<Ledger> {
+                        let mut rdr = self.reader(std::fs::File::open(path)?);
+                        let cols = self.sale_columns(&mut rdr)?;
+                        let target = Ledger::new(self.currency);
+                        self.check_currency_column(&cols, &target)?;
+                        let mut batch = Batch::new(target.currency(), target.scale());
+                        let share = Share { of: parts as u64, this: k as u64 };
+                        self.read_part(&mut rdr, &cols, &mut batch, &target, Some(share))?;
+                        finish(batch)
                     })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a reader thread")))).collect()
         });
-        // Line numbers: each part's are relative to its start.
-        let mut line_base = rdr.position().line().saturating_sub(1);
-        let mut total: Option<Batch> = None;
-        let mut parts_ok: Vec<(Part, u64)> = Vec::with_capacity(results.len());
-        for result in results {
-            match result {
-                Ok(part) => parts_ok.push((part, line_base)),
+        // The first error of the file is the earliest of the threads' first errors.
+        let mut ledgers = Vec::with_capacity(shares.len());
+        let mut first_error: Option<Error> = None;
+        for share in shares {
+            match share {
+                Ok(l) => ledgers.push(l),
                 Err(e) => {
-                    // An error in a part is reported with its file line once
-                    // every part before it read cleanly.
-                    let relative = e.line();
-                    let fixed = match relative {
-                        Some(l) => e.at_line(line_base + l),
-                        None => e,
+                    let earlier = match &first_error {
+                        None => true,
+                        Some(f) => e.line().unwrap_or(u64::MAX) < f.line().unwrap_or(u64::MAX),
                     };
-                    if parts_ok.iter().all(|(p, _)| p.clean) {
-                        return Err(fixed);
+                    if earlier {
+                        first_error = Some(e);
                     }
-                    return self.read_sequential_batch(path, ledger);
                 }
             }
-            if let Some((last, _)) = parts_ok.last() {
-                line_base += last.lines;
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        let mut ledger = Ledger::new(self.currency);
+        for share in ledgers {
+            if ledger.invoice_set().overlaps(share.invoice_set()) {
+                // An invoice with lines for partners in two shares: read in
+                // one pass, so the error names its line.
+                let mut ledger = Ledger::new(self.currency);
+                self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
+                return Ok(ledger);
             }
+            ledger.merge(share)?;
         }
-        if !parts_ok.iter().all(|(p, _)| p.clean) {
-            return self.read_sequential_batch(path, ledger);
-        }
-        for (part, base) in parts_ok {
-            match total.as_mut() {
-                None => {
-                    let mut first = part.batch;
-                    first.offset_lines(base);
-                    total = Some(first);
-                }
-                Some(t) => t.absorb(part.batch, base)?,
-            }
-        }
-        Ok(total.unwrap_or_else(|| Batch::new(ledger.currency(), ledger.scale())))
+        Ok(ledger)
     }
 
-    fn read_sequential_batch(&self, path: &Path, ledger: &Ledger) -> Result<Batch> {
-        let mut rdr = self.reader(std::fs::File::open(path)?);
-        let cols = self.sale_columns(&mut rdr)?;
-        self.check_currency_column(&cols, ledger)?;
-        let mut batch = Batch::new(ledger.currency(), ledger.scale());
-        self.read_part(&mut rdr, &cols, &mut batch, ledger, 0, None)?;
-        Ok(batch)
-    }
-
-    /// Reads records into `batch` until `end` (a byte offset relative to
-    /// the file; `start` is where the reader began). Returns the number of
-    /// records, the number of lines read and whether the part ended exactly
-    /// at `end` (a record that straddles `end` means the split was inside a
-    /// quoted field).
+    /// Reads records into `batch` (only the partners of `share`, if given).
+    /// Returns the number of records taken.
     fn read_part<R: Read>(
         &self,
         rdr: &mut csv::Reader<R>,
         cols: &SaleColumns,
         batch: &mut Batch,
         ledger: &Ledger,
-        start: u64,
-        end: Option<u64>,
-    ) -> Result<(usize, u64, bool)> {
+        share: Option<Share>,
+    ) -> Result<usize> {
         let mut record = csv::ByteRecord::new();
         let mut count = 0usize;
         loop {
             match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
-                Ok(false) => return Ok((count, rdr.position().line().saturating_sub(1), true)),
+                Ok(false) => return Ok(count),
                 Err(e) => return Err(csv_error(e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
@@ -330,14 +282,14 @@ impl CsvImport {
                 })
                 .at_line(line));
             }
-            self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
-            count += 1;
-            if let Some(end) = end {
-                let next = start + rdr.position().byte();
-                if next >= end {
-                    return Ok((count, rdr.position().line().saturating_sub(1), next == end));
+            if let Some(share) = share {
+                let partner = record.get(cols.partner).unwrap_or_default();
+                if xxhash_rust::xxh3::xxh3_64(partner) % share.of != share.this {
+                    continue;
                 }
             }
+            self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
+            count += 1;
         }
     }
 
@@ -379,7 +331,7 @@ impl CsvImport {
         let cols = self.sale_columns(&mut rdr)?;
         self.check_currency_column(&cols, ledger)?;
         let mut batch = Batch::new(ledger.currency(), ledger.scale());
-        let (count, _, _) = self.read_part(&mut rdr, &cols, &mut batch, ledger, 0, None)?;
+        let count = self.read_part(&mut rdr, &cols, &mut batch, ledger, None)?;
         let delta = finish(batch)?;
         ledger.merge(delta)?;
         Ok(count)
@@ -1019,7 +971,7 @@ mod tests {
     }
 
     #[test]
-    fn reading_in_parts_gives_the_same_ledger_as_reading_in_one_go() {
+    fn reading_with_threads_gives_the_same_ledger_as_one_pass() {
         let imp = CsvImport::new().ignore_unknown_columns(true);
         for newlines in [false, true] {
             let text = messy_csv(3000, newlines);
@@ -1034,7 +986,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_line_is_reported_with_its_file_line_when_reading_in_parts() {
+    fn a_bad_line_is_reported_with_its_file_line_when_reading_with_threads() {
         let imp = CsvImport::new().ignore_unknown_columns(true);
         let text = messy_csv(2000, true);
         let mut lines: Vec<&str> = text.split_inclusive('\n').collect();

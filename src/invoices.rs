@@ -39,7 +39,15 @@ impl InvoiceSet {
     /// True if the sets share an invoice.
     pub(crate) fn overlaps(&self, other: &InvoiceSet) -> bool {
         let (small, large) = if self.len() <= other.len() { (self, other) } else { (other, self) };
-        small.iter().any(|fp| large.contains(fp))
+        // The sorted parts of two big sets: one linear walk instead of a
+        // binary search per invoice.
+        if small.sorted.len() > 4096 && sorted_overlap(&small.sorted, &large.sorted) {
+            return true;
+        }
+        let probe_sorted = small.sorted.len() <= 4096;
+        small.recent.iter().any(|fp| large.contains(fp))
+            || (probe_sorted && small.sorted.iter().any(|fp| large.contains(fp)))
+            || (!probe_sorted && small.sorted.iter().any(|fp| large.recent.contains(fp)))
     }
 
     /// Adds another (disjoint) set.
@@ -71,6 +79,19 @@ impl InvoiceSet {
         extra.sort_unstable();
         self.sorted = merge_sorted(&self.sorted, &extra);
     }
+}
+
+/// True if two sorted slices share an element.
+fn sorted_overlap(a: &[u128], b: &[u128]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 fn merge_sorted(a: &[u128], b: &[u128]) -> Vec<u128> {
@@ -114,5 +135,12 @@ mod tests {
         a.absorb(c);
         assert_eq!(a, InvoiceSet::from_sorted([1, 2, 3, 5, 9].into_iter().chain(10..10_000).collect()));
         assert!(a.overlaps(&InvoiceSet::from_sorted(vec![4, 9])));
+        let big: Vec<u128> = (0..20_000).map(|i| i * 2).collect();
+        let odd: Vec<u128> = (0..20_000).map(|i| i * 2 + 1).collect();
+        assert!(!InvoiceSet::from_sorted(big.clone()).overlaps(&InvoiceSet::from_sorted(odd.clone())));
+        let mut touching = odd;
+        touching.push(39_998);
+        touching.sort_unstable();
+        assert!(InvoiceSet::from_sorted(big).overlaps(&InvoiceSet::from_sorted(touching)));
     }
 }

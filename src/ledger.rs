@@ -384,7 +384,7 @@ const NO_EXTRA: &Extra = &Extra { payments: Vec::new(), aggregated: Vec::new() }
 
 impl Row {
     fn new(id: PartnerId) -> Row {
-        Row { id, cells: Vec::new(), extra: None }
+        Row { id, cells: Vec::with_capacity(4), extra: None }
     }
 
     pub(crate) fn extra(&self) -> &Extra {
@@ -1062,9 +1062,7 @@ impl PartnerKey<'_> {
     }
 }
 
-/// A batch of sales being aggregated into a fresh ledger. Batches built in
-/// parallel over parts of one input combine with [`Batch::absorb`] before
-/// [`Batch::finish`], so documents that span parts are still one document.
+/// A batch of sales being aggregated into a fresh ledger.
 pub(crate) struct Batch {
     ledger: Ledger,
     docs: Vec<DocLine>,
@@ -1076,14 +1074,6 @@ impl Batch {
         let mut ledger = Ledger::new(currency);
         ledger.scale = scale;
         Batch { ledger, docs: Vec::new(), open: HashMap::default() }
-    }
-
-    /// Reserves room for about `lines` lines.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn reserve(&mut self, lines: usize, partners: usize) {
-        self.docs.reserve(lines);
-        self.ledger.index.reserve(partners);
-        self.ledger.rows.reserve(partners);
     }
 
     /// Adds one line. On error the batch may hold part of the line and must
@@ -1213,56 +1203,6 @@ impl Batch {
     /// Adds another batch of the same input (built in parallel over another
     /// part of it). Documents in both are combined.
     #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    /// Adds `base` to the line numbers of the batch's documents (a part of
-    /// a file counts its lines from its own start).
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn offset_lines(&mut self, base: u64) {
-        for doc in &mut self.docs {
-            doc.line = u32::try_from(base + u64::from(doc.line)).unwrap_or(u32::MAX);
-        }
-    }
-
-    pub(crate) fn absorb(&mut self, other: Batch, line_base: u64) -> Result<()> {
-        let Batch { ledger: theirs, docs, open } = other;
-        for (fp, theirs) in open {
-            let mine = self
-                .open
-                .entry(fp)
-                .or_insert_with(|| OpenInvoice { partner: theirs.partner.clone(), parts: Vec::new() });
-            for (month, due, amount) in theirs.parts {
-                add_open_part(&mut mine.parts, month, due, amount)
-                    .ok_or_else(|| Error::overflow("an invoice's unpaid amount"))?;
-            }
-        }
-        // Where each of their rows lands in ours.
-        let mut map = Vec::with_capacity(theirs.rows.len());
-        for row in theirs.rows {
-            match self.ledger.index.get(row.id.as_str()).copied() {
-                Some(pos) => {
-                    let mine =
-                        self.ledger.rows.get_mut(pos as usize).ok_or_else(|| Error::overflow("the partner index"))?;
-                    mine.check_merge(&row)?;
-                    mine.apply_merge(row);
-                    map.push(pos);
-                }
-                None => {
-                    let pos =
-                        u32::try_from(self.ledger.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
-                    self.ledger.index.insert(row.id.clone(), pos);
-                    self.ledger.rows.push(row);
-                    map.push(pos);
-                }
-            }
-        }
-        self.docs.reserve(docs.len());
-        for mut doc in docs {
-            doc.row = map.get(doc.row as usize).copied().ok_or_else(|| Error::overflow("the partner index"))?;
-            doc.line = u32::try_from(line_base + u64::from(doc.line)).unwrap_or(u32::MAX);
-            self.docs.push(doc);
-        }
-        Ok(())
-    }
-
     /// Turns the documents into deals and credit notes and returns the
     /// batch's ledger.
     pub(crate) fn finish(self) -> Result<Ledger> {
