@@ -830,6 +830,13 @@ impl Portfolio {
         &self.assessments
     }
 
+    /// The Pareto policy the segments were computed with (its cut-offs are
+    /// the lines of a Pareto chart).
+    #[must_use]
+    pub fn pareto_policy(&self) -> &ParetoPolicy {
+        &self.pareto_policy
+    }
+
     /// The playbook the strategies come from.
     #[must_use]
     pub fn playbook(&self) -> &Playbook {
