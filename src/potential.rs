@@ -366,11 +366,13 @@ impl PotentialPolicy {
         let n_i = i128::try_from(n).map_err(|_| overflow())?;
         let mut s: i128 = 0; // Σ y
         let mut t: i128 = 0; // Σ x·y, x = 0 … n−1
-        let mut q: i128 = 0; // Σ y²
+        // Σ y²: `None` when it leaves 128 bits (monthly amounts of the order
+        // of 10^18 minor units); stability is then left out, not an error.
+        let mut q: Option<i128> = Some(0);
         for (x, &v) in y.iter().enumerate() {
             s = s.checked_add(v).ok_or_else(overflow)?;
             t = (x as i128).checked_mul(v).and_then(|xy| t.checked_add(xy)).ok_or_else(overflow)?;
-            q = v.checked_mul(v).and_then(|sq| q.checked_add(sq)).ok_or_else(overflow)?;
+            q = q.and_then(|q| v.checked_mul(v).and_then(|sq| q.checked_add(sq)));
         }
         if s > 0 {
             // Relative slope = (12T − 6(n−1)S) / ((n² − 1) S), in % a month.
@@ -381,25 +383,25 @@ impl PotentialPolicy {
             let den = (n_i * n_i - 1).checked_mul(s).ok_or_else(overflow)?;
             p.trend = Some(ratio(num.checked_mul(100).ok_or_else(overflow)?, den));
             // CV² = (nQ − S²) / S², compared exactly with the limits.
-            let spread = n_i
-                .checked_mul(q)
-                .and_then(|nq| s.checked_mul(s).and_then(|ss| nq.checked_sub(ss)))
-                .ok_or_else(overflow)?;
-            let spread = spread.max(0).unsigned_abs();
-            let ss = mul_wide(s.unsigned_abs(), s.unsigned_abs());
-            let within = |limit: Decimal| {
-                // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
-                let cut = Cut::new(limit);
-                cut.squared_at_or_above(spread, ss)
-            };
-            p.stability = Some(if within(self.x_limit) {
-                Stability::X
-            } else if within(self.y_limit) {
-                Stability::Y
-            } else {
-                Stability::Z
-            });
-            p.cv_squared = Some(crate::exact::ratio_u256((0, spread), ss));
+            let spread =
+                q.and_then(|q| n_i.checked_mul(q)).and_then(|nq| s.checked_mul(s).and_then(|ss| nq.checked_sub(ss)));
+            if let Some(spread) = spread {
+                let spread = spread.max(0).unsigned_abs();
+                let ss = mul_wide(s.unsigned_abs(), s.unsigned_abs());
+                let within = |limit: Decimal| {
+                    // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
+                    let cut = Cut::new(limit);
+                    cut.squared_at_or_above(spread, ss)
+                };
+                p.stability = Some(if within(self.x_limit) {
+                    Stability::X
+                } else if within(self.y_limit) {
+                    Stability::Y
+                } else {
+                    Stability::Z
+                });
+                p.cv_squared = Some(crate::exact::ratio_u256((0, spread), ss));
+            }
         } else {
             // Nothing sold: no trend, no stability, and no sign of potential.
             self.score(&mut p);
@@ -648,7 +650,9 @@ pub struct Potential {
     /// The squared coefficient of variation (variance over squared mean,
     /// a fraction), exact to 18 decimal places; see [`Potential::cv`].
     pub cv_squared: Option<Decimal>,
-    /// The stability class.
+    /// The stability class (`None` for New partners, without positive
+    /// turnover, and when the monthly amounts are so large, of the order of
+    /// 10^18 minor units, that their sum of squares leaves 128 bits).
     pub stability: Option<Stability>,
     /// Months of history looked at.
     pub history_months: u32,
@@ -812,6 +816,17 @@ mod tests {
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.stability, Some(Stability::Z));
         assert!(p.cv().unwrap() > Decimal::from(1_000_000_000_000i64));
+    }
+
+    #[test]
+    fn sums_of_squares_beyond_128_bits_leave_stability_out() {
+        // Three months at the ledger's largest cell: the trend is exact, the
+        // sum of squares is not representable, so stability is left out.
+        let y = [i128::from(i64::MAX); 3];
+        let p = PotentialPolicy::default().assess_ints(&y, None, None, None).unwrap();
+        assert_eq!(p.trend, Some(Decimal::ZERO));
+        assert_eq!((p.stability, p.cv_squared), (None, None));
+        assert_eq!(p.level, PotentialLevel::Medium);
     }
 
     #[test]

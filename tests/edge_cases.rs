@@ -1,0 +1,169 @@
+//! Inputs at the edges: amounts near Decimal's limits, one huge tie group, a
+//! single partner, nothing at all, dates at the ends of chrono's range,
+//! Unicode and very long ids, a partner listed twice, a window with no data.
+//! None of them may panic; each gives a result or a typed error.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use partner_priority::{
+    Currency, ErrorKind, Ledger, MAX_SALE_DATE, MIN_SALE_DATE, Money, Month, MonthlyFigures, ParetoPolicy, Partner,
+    PartnerId, Policy, Sale, Segment, Tier, TierPolicy, Window, assess, review, segment,
+};
+use rust_decimal::Decimal;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn rub(amount: Decimal) -> Money {
+    Money::new(amount, Currency::RUB)
+}
+
+fn id(s: &str) -> PartnerId {
+    PartnerId::new(s).unwrap()
+}
+
+#[test]
+fn amounts_near_decimals_limits_are_errors_not_panics() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for amount in [Decimal::MAX, Decimal::MIN, Decimal::new(i64::MAX, 0), Decimal::new(1, 28)] {
+        let err = ledger.record(Sale::new(id("A"), d(2025, 1, 1), rub(amount))).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::InexactAmount { .. }), "{amount}: {err}");
+    }
+    // The largest amount a cell keeps, then one kopeck more: an overflow.
+    let max = Decimal::new(i64::MAX, 2);
+    ledger.record(Sale::new(id("A"), d(2025, 1, 1), rub(max))).unwrap();
+    assert!(ledger.record(Sale::new(id("A"), d(2025, 1, 2), rub(Decimal::new(1, 2)))).unwrap_err().is_overflow());
+    let month = Month::new(2025, 1).unwrap();
+    let err = ledger.add_monthly(MonthlyFigures::new(id("A"), month, rub(max))).unwrap_err();
+    assert!(err.is_overflow(), "{err}");
+    // A partner at the limit still assesses.
+    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
+    assert_eq!(p.assessments()[0].tier.tier, Tier::Gold);
+    // Segmentation and tiers of extreme decimals: a result or an overflow.
+    let huge = vec![(id("a"), Decimal::MAX), (id("b"), Decimal::MAX), (id("c"), Decimal::MIN)];
+    match segment(&huge, &ParetoPolicy::default()) {
+        Ok(s) => assert_eq!(s.entries().len(), 3),
+        Err(e) => assert!(e.is_overflow(), "{e}"),
+    }
+    let tiers = TierPolicy::default();
+    for total in [Decimal::MAX, Decimal::MIN] {
+        match tiers.assign(rub(total), 1200, None) {
+            Ok(a) => assert!(Tier::ALL.contains(&a.tier)),
+            Err(e) => assert!(e.is_overflow(), "{e}"),
+        }
+    }
+}
+
+#[test]
+fn a_million_partners_with_equal_turnover_are_one_tie_group() {
+    let input: Vec<(PartnerId, Decimal)> =
+        (0..1_000_000).map(|i| (PartnerId::new(&format!("P{i:07}")).unwrap(), Decimal::new(12_345, 2))).collect();
+    let s = segment(&input, &ParetoPolicy::default()).unwrap();
+    assert!(s.entries().iter().all(|e| e.segment == Segment::A && e.rank == 1));
+    assert_eq!(s.table()[0].partners, 1_000_000);
+    assert_eq!(s.concentration().unwrap().gini, Decimal::ZERO);
+}
+
+#[test]
+fn a_single_partner() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.record(Sale::new(id("only"), d(2025, 6, 1), rub(Decimal::from(10)))).unwrap();
+    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
+    let a = &p.assessments()[0];
+    assert_eq!((a.rank, a.segment.segment, a.tier.tier), (1, Segment::A, Tier::Beginner));
+    assert_eq!(p.concentration().unwrap().top_partner_share, Decimal::ONE);
+}
+
+#[test]
+fn empty_inputs_give_empty_results() {
+    let ledger = Ledger::new(Currency::RUB);
+    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
+    assert!(p.assessments().is_empty());
+    assert!(p.alerts().is_empty());
+    assert!(p.concentration().is_none());
+    assert_eq!(p.total().amount(), Decimal::ZERO);
+    assert!(p.by_region().unwrap().is_empty());
+    let again = assess(&ledger, &[], &[], d(2026, 4, 1), Some(&p), &Policy::default()).unwrap();
+    assert_eq!(again.review().unwrap().continuing(), 0);
+    assert!(segment(&[], &ParetoPolicy::default()).unwrap().entries().is_empty());
+    assert_eq!(review(&[], &[]).unwrap().continuing(), 0);
+    assert!(ledger.turnovers(Window::before(d(2026, 1, 1), 12).unwrap()).is_empty());
+}
+
+#[test]
+fn dates_at_the_ends_of_chronos_range() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for date in [MIN_SALE_DATE, MAX_SALE_DATE] {
+        ledger.record(Sale::new(id("A"), date, rub(Decimal::ONE))).unwrap();
+    }
+    for date in [NaiveDate::MIN, NaiveDate::MAX, MIN_SALE_DATE.pred_opt().unwrap()] {
+        let err = ledger.record(Sale::new(id("A"), date, rub(Decimal::ONE))).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::DateOutOfRange { .. }), "{date}: {err}");
+        let due = Sale::new(id("A"), d(2025, 1, 1), rub(Decimal::ONE)).with_due_date(date);
+        assert!(ledger.record(due).is_err());
+    }
+    // Reviews near the ends: a result or a typed error, never a panic.
+    for as_of in [NaiveDate::MIN, d(1, 1, 1), d(1, 2, 1), MAX_SALE_DATE, NaiveDate::MAX] {
+        match assess(&ledger, &[], &[], as_of, None, &Policy::default()) {
+            Ok(p) => assert!(p.assessments().len() <= 1),
+            Err(e) => assert!(
+                matches!(e.kind(), ErrorKind::DateOutOfRange { .. } | ErrorKind::InvalidWindow { .. }),
+                "{as_of}: {e}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn unicode_and_very_long_ids() {
+    let long = "Ж".repeat(128); // 256 bytes: the longest id
+    let ids = ["Дилер №5 «Север»", "经销商-上海", "🚚-partner", long.as_str()];
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (k, text) in ids.iter().enumerate() {
+        let sale = Sale::new(id(text), d(2025, 3, 1), rub(Decimal::from(1000 * (k as i64 + 1))))
+            .with_invoice(format!("{}/счёт-{k}", text.chars().take(20).collect::<String>()));
+        ledger.record(sale).unwrap();
+    }
+    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
+    assert_eq!(p.assessments().len(), 4);
+    assert!(p.get(&id(&long)).is_some());
+    let too_long = "Ж".repeat(129);
+    assert!(matches!(PartnerId::new(&too_long).unwrap_err().kind(), ErrorKind::InvalidPartnerId { .. }));
+    let err = ledger.record(Sale::new(id("A"), d(2025, 1, 1), rub(Decimal::ONE)).with_invoice(too_long)).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::InvalidInvoiceId { .. }));
+    let huge = "x".repeat(10_000_000);
+    let err = PartnerId::new(&huge).unwrap_err();
+    assert!(err.to_string().len() < 300);
+}
+
+/// A partner listed twice is an error (documented on `assess` and
+/// `CsvImport::read_partners`): the two entries may disagree, and silently
+/// picking one would lose data.
+#[test]
+fn a_partner_listed_twice_is_an_error() {
+    let ledger = Ledger::new(Currency::RUB);
+    let partners = vec![Partner::new(id("A")).with_region("Москва"), Partner::new(id("A")).with_region("Урал")];
+    let err = assess(&ledger, &partners, &[], d(2026, 1, 1), None, &Policy::default()).unwrap_err();
+    assert!(err.is_duplicate());
+    assert_eq!(err.partner(), Some(&id("A")));
+}
+
+#[test]
+fn a_window_with_no_data() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.record(Sale::new(id("A"), d(2020, 1, 1), rub(Decimal::from(500_000)))).unwrap();
+    let partners = vec![Partner::new(id("B")).with_start_date(d(2019, 1, 1))];
+    let p = assess(&ledger, &partners, &[], d(2030, 1, 1), None, &Policy::default()).unwrap();
+    assert_eq!(p.assessments().len(), 2);
+    for a in p.assessments() {
+        assert_eq!((a.segment.segment, a.tier.tier), (Segment::D, Tier::Beginner));
+        assert_eq!(a.turnover, Decimal::ZERO);
+    }
+    assert!(p.concentration().is_none());
+    // A partner that starts after the review date is not in the review.
+    let later = vec![Partner::new(id("C")).with_start_date(d(2031, 1, 1))];
+    let p = assess(&Ledger::new(Currency::RUB), &later, &[], d(2030, 1, 1), None, &Policy::default()).unwrap();
+    assert!(p.assessments().is_empty());
+}
