@@ -476,4 +476,62 @@ mod tests {
         assert!(dup.is_duplicate());
         assert!(!dup.is_invalid_config());
     }
+
+    /// Each predicate is true for its kinds and false for every other.
+    #[test]
+    fn every_predicate_is_true_only_for_its_kinds() {
+        type Predicate = fn(&Error) -> bool;
+        let predicates: [(&str, Predicate); 5] = [
+            ("config", Error::is_invalid_config),
+            ("duplicate", Error::is_duplicate),
+            ("overflow", Error::is_overflow),
+            ("currency", Error::is_currency_mismatch),
+            ("io", Error::is_io),
+        ];
+        let cases: Vec<(&str, Error)> = vec![
+            ("config", Error::policy("tiers", "bad")),
+            ("config", Error::playbook("tiers", "bad")),
+            ("duplicate", ErrorKind::DuplicateInvoice { invoice: "A".into() }.into()),
+            (
+                "duplicate",
+                ErrorKind::DuplicatePartner { partner: PartnerId::new("P").unwrap(), first_line: None }.into(),
+            ),
+            ("overflow", Error::overflow("turnover")),
+            ("currency", ErrorKind::CurrencyMismatch { expected: Currency::RUB, found: Currency::USD }.into()),
+            ("io", std::io::Error::other("disk").into()),
+            ("none", Error::value("amount", "x", "not a number")),
+        ];
+        for (kind, err) in &cases {
+            for (name, predicate) in predicates {
+                assert_eq!(predicate(err), name == *kind, "{name} on {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_single_location_part_is_shown() {
+        let kind = || Error::overflow("turnover");
+        assert_eq!(kind().to_string(), "arithmetic overflow: turnover is out of range");
+        assert_eq!(kind().at_line(3).to_string(), "line 3: arithmetic overflow: turnover is out of range");
+        assert_eq!(
+            kind().at_column("amount").to_string(),
+            "column `amount`: arithmetic overflow: turnover is out of range"
+        );
+        let partner = PartnerId::new("P-1").unwrap();
+        assert_eq!(
+            kind().for_partner(&partner).to_string(),
+            "partner `P-1`: arithmetic overflow: turnover is out of range"
+        );
+        assert_eq!(
+            kind().for_invoice("A-1").to_string(),
+            "invoice `A-1`: arithmetic overflow: turnover is out of range"
+        );
+        // The first location given wins.
+        let err = kind()
+            .for_invoice("A-1")
+            .for_invoice("A-2")
+            .for_partner(&partner)
+            .for_partner(&PartnerId::new("Q").unwrap());
+        assert_eq!((err.invoice(), err.partner()), (Some("A-1"), Some(&partner)));
+    }
 }
