@@ -7,12 +7,15 @@
 //! cargo run --example assess
 //! cargo run --example assess -- --lang ru
 //! cargo run --example assess -- --invoices my.csv --as-of 2026-01-01 --out assessment.csv
+//! cargo run --example assess -- --html report.html
 //! ```
 //!
 //! It prints the turnover report, the Pareto table and concentration, the
 //! tier table, the top 20 partners by priority with their strategy, every
 //! crisis alert and the migrations since the previous review (the same
-//! window one review period earlier).
+//! window one review period earlier). With `--html FILE` it also writes the
+//! review as one self-contained HTML page with charts (see `html_report`),
+//! in the `--lang` language.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -24,8 +27,8 @@ use std::process::ExitCode;
 
 use chrono::{Months, NaiveDate};
 use partner_priority::{
-    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, RiskFacts, Segment, Tier, Window,
-    assess,
+    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, ReportOptions, RiskFacts, Segment,
+    Tier, Window, assess, html_report,
 };
 use rust_decimal::Decimal;
 
@@ -40,6 +43,7 @@ usage: assess [OPTIONS]
   --months N        the window length in months (default 12, or the policy's)
   --lang en|ru      the report language (default en)
   --out FILE        write one CSV row per partner
+  --html FILE       write the review as one self-contained HTML page with charts
   --all             list every partner in the turnover report
   -h, --help        this text
 
@@ -55,6 +59,7 @@ struct Args {
     months: Option<u32>,
     lang: Language,
     out: Option<PathBuf>,
+    html: Option<PathBuf>,
     all: bool,
 }
 
@@ -69,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
             "--risk" => args.risk = Some(value("--risk")?.into()),
             "--policy" => args.policy = Some(value("--policy")?.into()),
             "--out" => args.out = Some(value("--out")?.into()),
+            "--html" => args.html = Some(value("--html")?.into()),
             "--as-of" => {
                 let v = value("--as-of")?;
                 let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
@@ -209,6 +215,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if let Some(path) = &args.out {
         in_file(path, write_csv(path, &portfolio, args.lang))?;
         timer.lap("csv");
+        println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
+    }
+    if let Some(path) = &args.html {
+        let html = html_report(&portfolio, args.lang, &ReportOptions::default());
+        timer.lap("html");
+        in_file(path, std::fs::write(path, html))?;
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
     Ok(())

@@ -74,6 +74,11 @@
 //!   previous review.
 //! - [`review`]: what moved between two reviews (migrations, new and lost
 //!   partners, the from × to matrix).
+//! - [`html_report`] and [`ReportOptions`]: the review as one self-contained
+//!   HTML page in English or Russian (headline figures, Pareto and Lorenz
+//!   curves, tiers, migrations, top partners, crisis alerts); its charts
+//!   ([`pareto_svg`], [`lorenz_svg`], [`tier_svg`], [`tier_migration_svg`],
+//!   [`segment_migration_svg`]) as inline SVG for a host's own pages.
 //! - [`CsvImport`]: invoice lines, partners and risk facts from CSV files.
 //! - [`Error`]: the one error type.
 //!
@@ -113,6 +118,7 @@ mod partner;
 mod period;
 mod potential;
 mod priority;
+mod report;
 mod review;
 mod risk;
 mod strategy;
@@ -136,6 +142,9 @@ pub use potential::{
 pub use priority::{
     Assessment, GroupView, PlaybookChoice, Policy, Portfolio, PriorityPolicy, Reason, SegmentEvidence, SegmentPoints,
     UrgentRule, Weights, assess,
+};
+pub use report::{
+    ReportOptions, html_report, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg,
 };
 pub use review::{Migrations, Move, Placement, Review, review};
 pub use risk::{

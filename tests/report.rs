@@ -1,0 +1,505 @@
+//! The HTML report through the public API: well-formed XML, self-contained,
+//! the headline numbers of the portfolio, both languages, escaping of user
+//! text, the cut-off lines where the Pareto table says, and a small page for
+//! a large network.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
+
+use chrono::NaiveDate;
+use partner_priority::{
+    Currency, Language, Ledger, Money, Month, MonthlyFigures, ParetoPolicy, Partner, PartnerId, Policy, Portfolio,
+    ReportOptions, RiskFacts, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg, segment_migration_svg,
+    tier_migration_svg, tier_svg,
+};
+use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
+use rust_decimal::Decimal;
+
+// ---------------------------------------------------------------------------
+// A small XML reader on top of quick-xml: checks well-formedness and keeps
+// each element's name, attributes and text.
+
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn has_class(&self, class: &str) -> bool {
+        self.attr("class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
+    }
+}
+
+/// Parses `doc` as XML (a `<!DOCTYPE>` allowed): every tag closed and
+/// matched, attributes quoted and unique, only XML's own entities, exactly
+/// one root element. Returns the elements in document order; each element's
+/// text is that of all its descendants.
+fn parse(doc: &str) -> Result<Vec<Element>, String> {
+    let mut reader = Reader::from_str(doc);
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
+    let mut elements: Vec<Element> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut roots = 0;
+    let at = |r: &Reader<&[u8]>| r.buffer_position();
+    loop {
+        let event = reader.read_event().map_err(|e| format!("at {}: {e}", at(&reader)))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if stack.is_empty() {
+                    roots += 1;
+                }
+                let name = String::from_utf8(e.name().as_ref().to_vec()).map_err(|e| e.to_string())?;
+                let mut attrs = Vec::new();
+                for a in e.attributes().with_checks(true) {
+                    let a = a.map_err(|err| format!("at {}: attribute of <{name}>: {err}", at(&reader)))?;
+                    let key = String::from_utf8(a.key.as_ref().to_vec()).map_err(|e| e.to_string())?;
+                    let value = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|err| format!("<{name} {key}>: {err}"))?
+                        .into_owned();
+                    xml_chars(&value)?;
+                    attrs.push((key, value));
+                }
+                elements.push(Element { name, attrs, text: String::new() });
+                if matches!(event, Event::Start(_)) {
+                    stack.push(elements.len() - 1);
+                }
+            }
+            Event::End(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).map_err(|e| e.to_string())?;
+                let open = stack.pop().ok_or_else(|| format!("</{name}> closes nothing"))?;
+                if elements[open].name != name {
+                    return Err(format!("</{name}> closes <{}>", elements[open].name));
+                }
+            }
+            Event::Text(t) => {
+                let t = t.decode().map_err(|e| e.to_string())?;
+                xml_chars(&t)?;
+                if stack.is_empty() && !t.trim().is_empty() {
+                    return Err(format!("text outside the root: {t:?}"));
+                }
+                text(&mut elements, &stack, &t);
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                    Some(c) => c.to_string(),
+                    None => match r.decode().map_err(|e| e.to_string())?.as_ref() {
+                        "amp" => "&".to_owned(),
+                        "lt" => "<".to_owned(),
+                        "gt" => ">".to_owned(),
+                        "quot" => "\"".to_owned(),
+                        "apos" => "'".to_owned(),
+                        other => return Err(format!("unknown entity &{other};")),
+                    },
+                };
+                text(&mut elements, &stack, &resolved);
+            }
+            Event::CData(c) => text(&mut elements, &stack, &String::from_utf8_lossy(&c)),
+            Event::DocType(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(&open) = stack.last() {
+        return Err(format!("<{}> is never closed", elements[open].name));
+    }
+    if roots != 1 {
+        return Err(format!("{roots} root elements"));
+    }
+    Ok(elements)
+}
+
+/// Checks that `s` holds only characters XML 1.0 allows.
+fn xml_chars(s: &str) -> Result<(), String> {
+    match s
+        .chars()
+        .find(|&c| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
+    {
+        Some(c) => Err(format!("the character {c:?} is not allowed in XML")),
+        None => Ok(()),
+    }
+}
+
+fn text(elements: &mut [Element], stack: &[usize], t: &str) {
+    for &i in stack {
+        elements[i].text.push_str(t);
+    }
+}
+
+/// Every `<svg …>…</svg>` in `html`, as text.
+fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("an <svg> without </svg>") + start + "</svg>".len();
+        out.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn by_id<'a>(elements: &'a [Element], id: &str) -> &'a Element {
+    elements.iter().find(|e| e.attr("id") == Some(id)).unwrap_or_else(|| panic!("no element #{id}"))
+}
+
+/// Checks the page is self-contained and well-formed, and each SVG parses on
+/// its own; returns the page's elements.
+fn check_page(html: &str) -> Vec<Element> {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let elements = parse(html).unwrap_or_else(|e| panic!("the page is not well-formed: {e}"));
+    assert_eq!(elements[0].name, "html");
+    let lower = html.to_lowercase();
+    for banned in ["<script", "<link", "<iframe", "<img", "<object", "<embed", "@import", "url(", "src=", "href="] {
+        assert!(!lower.contains(banned), "the page holds `{banned}`");
+    }
+    // The only URL is the SVG namespace.
+    assert_eq!(lower.matches("http").count(), lower.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
+    let charts = svgs(html);
+    assert!(!charts.is_empty());
+    for svg in charts {
+        let inner = parse(svg).unwrap_or_else(|e| panic!("an SVG is not well-formed on its own: {e}"));
+        assert_eq!(inner[0].name, "svg");
+        assert_eq!(inner[0].attr("xmlns"), Some("http://www.w3.org/2000/svg"));
+        assert!(inner[0].attr("viewBox").is_some());
+    }
+    elements
+}
+
+#[test]
+fn the_xml_check_rejects_what_is_not_well_formed() {
+    for bad in [
+        "<a><b></a>",
+        "<a>&nbsp;</a>",
+        "<a x=1></a>",
+        "<a x=\"1\" x=\"2\"></a>",
+        "<a><br></a>",
+        "<a>\u{7}</a>",
+        "<a></a><b></b>",
+        "<a>",
+    ] {
+        assert!(parse(bad).is_err(), "{bad}");
+    }
+    assert!(parse("<!DOCTYPE html>\n<a b=\"&amp;&#39;\">&lt;x&gt;<c/></a>").is_ok());
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn rub(amount: i64) -> Money {
+    Money::new(Decimal::from(amount), Currency::RUB)
+}
+
+/// A small network with names that need escaping and a previous review.
+fn small(names: &[(&str, &str, i64)]) -> (Portfolio, Portfolio) {
+    let mut ledger = Ledger::new(Currency::RUB);
+    let mut partners = Vec::new();
+    for (id, name, monthly) in names {
+        let pid = PartnerId::new(id).unwrap();
+        partners.push(Partner::new(pid.clone()).with_name(*name).with_region("Москва & <область>"));
+        for m in 1..=12 {
+            // A growing partner: Bronze at the previous review, Silver now.
+            let amount = if *id == "grow" { monthly * i64::from(m * m) } else { *monthly };
+            ledger.record(Sale::new(pid.clone(), date(2025, m, 10), rub(amount))).unwrap();
+        }
+    }
+    let previous = assess(&ledger, &partners, &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
+    let current = assess(&ledger, &partners, &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
+    (current, previous)
+}
+
+const TRICKY: &str = "Рога & <Копыта> \"Best\" 'Co' </td></tr><script>alert(1)</script> \u{7}";
+
+#[test]
+fn user_text_is_escaped_and_the_page_stays_well_formed() {
+    let (p, _) = small(&[("big", TRICKY, 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let options = ReportOptions::default().with_title("Q4 <b>&</b> \"review\"");
+    for lang in [Language::En, Language::Ru] {
+        let html = html_report(&p, lang, &options);
+        let elements = check_page(&html);
+        assert!(!html.contains("<Копыта>"));
+        assert!(html.contains("Рога &amp; &lt;Копыта&gt; &quot;Best&quot; &#39;Co&#39;"));
+        // The name reads back as written (the control character, which XML
+        // cannot hold, is replaced).
+        let expected = TRICKY.replace('\u{7}', "\u{fffd}");
+        assert!(elements.iter().any(|e| e.has_class("name") && e.text.starts_with(&expected)), "{lang}");
+        assert!(elements.iter().any(|e| e.name == "title" && e.text == "Q4 <b>&</b> \"review\""));
+        assert!(elements.iter().any(|e| e.name == "h1" && e.text == "Q4 <b>&</b> \"review\""));
+    }
+}
+
+#[test]
+fn the_migrations_show_when_there_is_a_previous_review_and_say_so_when_not() {
+    let (current, previous) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let review = current.review().unwrap();
+    assert!(!review.tiers.up.is_empty());
+    let html = html_report(&current, Language::En, &ReportOptions::default());
+    let elements = check_page(&html);
+    let summary = &by_id(&elements, "migration-summary").text;
+    assert!(summary.starts_with("3 partners in both reviews, 0 new, 0 gone."), "{summary}");
+    assert_eq!(svgs(&html).len(), 5);
+    assert!(html.contains(&tier_migration_svg(review, Language::En)));
+    assert!(html.contains(&segment_migration_svg(review, Language::En)));
+    // The growing partner is listed under "moved up a tier".
+    assert!(elements.iter().any(|e| e.name == "li" && e.text.starts_with("Grow grow: ")));
+
+    let html = html_report(&previous, Language::Ru, &ReportOptions::default());
+    check_page(&html);
+    assert!(html.contains("Прошлого пересмотра для сравнения нет"));
+    assert_eq!(svgs(&html).len(), 3);
+}
+
+#[test]
+fn each_chart_is_a_standalone_svg_and_the_page_embeds_it() {
+    let (p, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    for lang in [Language::En, Language::Ru] {
+        let html = html_report(&p, lang, &ReportOptions::default());
+        for svg in [pareto_svg(&p, lang), lorenz_svg(&p, lang), tier_svg(&p, lang)] {
+            let elements = parse(&svg).unwrap();
+            assert_eq!(elements[0].name, "svg");
+            assert!(html.contains(&svg));
+        }
+    }
+}
+
+/// The plot area of the Pareto chart (see `pareto_svg`): the y of a share.
+fn pareto_y(share: Decimal) -> Decimal {
+    let (top, height) = (Decimal::from(26), Decimal::from(330));
+    top + height - (share * height * Decimal::TEN).round() / Decimal::TEN
+}
+
+#[test]
+fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
+    // 10 partners: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5, 0 (thousands a month).
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500, 0].iter().enumerate() {
+        let id = PartnerId::new(&format!("P{i}")).unwrap();
+        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
+    }
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    let svg = pareto_svg(&p, Language::En);
+    let elements = parse(&svg).unwrap();
+    // The dashed cut-off lines at 80, 95 and 99 % of turnover.
+    let ys: Vec<Decimal> = elements
+        .iter()
+        .filter(|e| e.name == "line" && e.attr("stroke-dasharray").is_some())
+        .map(|e| e.attr("y1").unwrap().parse().unwrap())
+        .collect();
+    let mut expected: Vec<Decimal> = [80, 95, 99].iter().map(|c| pareto_y(Decimal::new(*c, 2))).collect();
+    expected.sort();
+    assert_eq!(ys, expected);
+    // A dot where each segment ends, at the cumulative turnover share of the
+    // Pareto table (A ends at 80 % here: 50 + 30 of 100).
+    let table = p.pareto();
+    assert_eq!((table[0].partners, table[0].turnover_share), (2, Decimal::new(8, 1)));
+    let dots: Vec<Decimal> =
+        elements.iter().filter(|e| e.name == "circle").map(|e| e.attr("cy").unwrap().parse().unwrap()).collect();
+    let mut cumulative = Decimal::ZERO;
+    let mut ends = Vec::new();
+    for row in table.iter().filter(|r| r.partners > 0).take(3) {
+        cumulative += row.turnover_share;
+        ends.push(pareto_y(cumulative));
+    }
+    assert_eq!(dots, ends);
+    assert_eq!(dots[0], pareto_y(Decimal::new(8, 1)));
+    // The legend gives each segment's partners and turnover.
+    let legend: Vec<&str> = elements.iter().filter(|e| e.name == "text").map(|e| e.text.as_str()).collect();
+    assert!(legend.contains(&"A key — 2 (20.0\u{a0}% of partners), 80.0\u{a0}% of turnover"), "{legend:?}");
+
+    // Under the partner-share basis the cut-offs are vertical lines.
+    let mut policy = Policy::default();
+    policy.pareto = ParetoPolicy::partner_share();
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &policy).unwrap();
+    let svg = pareto_svg(&p, Language::Ru);
+    let elements = parse(&svg).unwrap();
+    let vertical = elements
+        .iter()
+        .filter(|e| e.name == "line" && e.attr("stroke-dasharray").is_some())
+        .filter(|e| e.attr("x1") == e.attr("x2"))
+        .count();
+    assert_eq!(vertical, 3);
+    check_page(&html_report(&p, Language::Ru, &ReportOptions::default()));
+}
+
+#[test]
+fn a_network_without_turnover_gives_a_page_that_says_so() {
+    let p = assess(&Ledger::new(Currency::RUB), &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    for lang in [Language::En, Language::Ru] {
+        let html = html_report(&p, lang, &ReportOptions::default());
+        let elements = check_page(&html);
+        assert_eq!(by_id(&elements, "kpi-partners").text, "0");
+        assert_eq!(by_id(&elements, "kpi-gini").text, "—");
+    }
+    assert!(pareto_svg(&p, Language::En).contains("no positive turnover"));
+}
+
+/// A synthetic network of `n` partners with heavy-tailed monthly figures,
+/// ties, zero and negative turnovers, some of them collapsing in the last
+/// month (crisis alerts).
+fn synthetic(n: usize) -> Portfolio {
+    let mut ledger = Ledger::new(Currency::RUB);
+    let months: Vec<Month> = (1..=12).map(|m| Month::new(2025, m).unwrap()).collect();
+    let mut figures = Vec::with_capacity(n * 3);
+    for i in 0..n {
+        let id = PartnerId::new(&format!("S{i:07}")).unwrap();
+        // About 1 / rank: a Pareto-like network; every 10th a tie group.
+        let base = if i % 10 == 0 { 5_000 } else { 500_000_000 / (i as i64 + 5) + (i as i64 % 13) * 100 };
+        let base = if i % 97 == 0 {
+            -base / 10
+        } else if i % 89 == 0 {
+            0
+        } else {
+            base
+        };
+        for (k, month) in [(0, months[3]), (1, months[7]), (2, months[11])] {
+            let amount = if i % 53 == 0 && k == 2 { 0 } else { base };
+            figures.push(MonthlyFigures::new(id.clone(), month, rub(amount)).with_deals(1));
+        }
+    }
+    ledger.add_monthly_all(figures).unwrap();
+    let facts: Vec<RiskFacts> = (0..n)
+        .step_by(100)
+        .map(|i| {
+            let mut f = RiskFacts::new(PartnerId::new(&format!("S{i:07}")).unwrap());
+            f.insolvency = Some(true);
+            f
+        })
+        .collect();
+    assess(&ledger, &[], &facts, date(2026, 1, 1), None, &Policy::default()).unwrap()
+}
+
+#[test]
+fn the_page_of_a_large_network_stays_small() {
+    let n = 200_000;
+    let p = synthetic(n);
+    assert_eq!(p.assessments().len(), n);
+    let started = std::time::Instant::now();
+    let html = html_report(&p, Language::Ru, &ReportOptions::default());
+    let elapsed = started.elapsed();
+    eprintln!("report of {n} partners: {} bytes in {elapsed:?}", html.len());
+    assert!(html.len() < 3_000_000, "{} bytes", html.len());
+    let elements = check_page(&html);
+    assert_eq!(by_id(&elements, "kpi-partners").text, "200\u{202f}000");
+    // The Pareto curve is thinned to a few hundred points.
+    let svg = pareto_svg(&p, Language::Ru);
+    let points: usize = parse(&svg)
+        .unwrap()
+        .iter()
+        .filter(|e| e.name == "polyline")
+        .map(|e| e.attr("points").unwrap().split_whitespace().count())
+        .sum();
+    assert!((10..=1_000).contains(&points), "{points} points");
+    // Every alert is counted; the first 500 are listed.
+    let alerts = p.alerts().len();
+    assert!(alerts > 500, "{alerts}");
+    let summary = &by_id(&elements, "alert-summary").text;
+    assert!(summary.starts_with(&format!("Сигналов: {}", Language::Ru.format_amount(Decimal::from(alerts), 0))));
+    let rows = elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
+    assert_eq!(rows, 500);
+    let all = html_report(&p, Language::En, &ReportOptions::default().with_max_alerts(None).with_top(0));
+    let rows = parse(&all).unwrap().iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
+    assert_eq!(rows, alerts);
+}
+
+#[test]
+fn the_segments_of_the_synthetic_network_are_coloured_in_order() {
+    let p = synthetic(5_000);
+    let svg = pareto_svg(&p, Language::En);
+    let elements = parse(&svg).unwrap();
+    let colours: Vec<&str> =
+        elements.iter().filter(|e| e.name == "polyline").map(|e| e.attr("stroke").unwrap()).collect();
+    // A blue, B teal, C amber, D grey: one stretch per segment with partners.
+    let expected: Vec<&str> = p
+        .pareto()
+        .iter()
+        .zip(["#1f5fae", "#2a9d8f", "#e9a23b", "#8d99a6"])
+        .filter(|(r, _)| r.partners > 0)
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(colours, expected);
+    let first = elements.iter().find(|e| e.name == "polyline").unwrap();
+    let start = first.attr("points").unwrap().split_whitespace().next().unwrap();
+    assert_eq!(start, "64,356"); // the curve starts at (0 %, 0 %)
+    assert!(p.pareto().iter().any(|r| r.segment == Segment::D && r.partners > 0));
+}
+
+#[cfg(feature = "csv")]
+mod sample {
+    use super::*;
+    use partner_priority::CsvImport;
+
+    fn data(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data").join(name)
+    }
+
+    /// The bundled data as of 2026-11-01, with the review of 2026-08-01 as the
+    /// previous one.
+    fn portfolio() -> Portfolio {
+        let import = CsvImport::new();
+        let ledger = import.read_sales_path(data("invoices.csv")).unwrap();
+        let partners = import.read_partners_path(data("partners.csv")).unwrap();
+        let facts = import.read_risk_facts_path(data("risk.csv")).unwrap();
+        let policy = Policy::default();
+        let previous = assess(&ledger, &partners, &facts, date(2026, 8, 1), None, &policy).unwrap();
+        assess(&ledger, &partners, &facts, date(2026, 11, 1), Some(&previous), &policy).unwrap()
+    }
+
+    #[test]
+    fn the_headline_numbers_are_the_portfolios() {
+        let p = portfolio();
+        let c = p.concentration().unwrap();
+        for lang in [Language::En, Language::Ru] {
+            let html = html_report(&p, lang, &ReportOptions::default());
+            let elements = check_page(&html);
+            assert_eq!(elements[0].attr("lang"), Some(lang.code()));
+            let kpi = |id: &str| by_id(&elements, id).text.clone();
+            assert_eq!(kpi("kpi-partners"), "300");
+            assert_eq!(kpi("kpi-turnover"), lang.format_money(p.total()));
+            assert_eq!(kpi("kpi-gini"), lang.format_amount(c.gini, 3));
+            assert_eq!(kpi("kpi-top20"), lang.format_percent(c.top_20_share, 1));
+            assert_eq!(kpi("kpi-alerts"), p.alerts().len().to_string());
+            // The top 20 by priority, in order, and every alert.
+            let top: Vec<String> = elements
+                .iter()
+                .filter(|e| e.name == "tr" && e.has_class("partner"))
+                .map(|e| e.attr("data-partner").unwrap().to_owned())
+                .collect();
+            let expected: Vec<String> = p.assessments().iter().take(20).map(|a| a.partner.to_string()).collect();
+            assert_eq!(top, expected);
+            let alerts = elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
+            assert_eq!(alerts, p.alerts().len());
+            // Each partner's goal and reasons, as the portfolio gives them.
+            let first = &p.assessments()[0];
+            let row = elements.iter().find(|e| e.attr("data-partner") == Some(first.partner.as_str())).unwrap();
+            for reason in first.reasons() {
+                assert!(row.text.contains(&reason.text(lang)), "{}", reason.text(lang));
+            }
+            let goal = p.strategy(first).goal;
+            assert!(row.text.to_lowercase().contains(&goal.to_lowercase()));
+        }
+        let en = html_report(&p, Language::En, &ReportOptions::default());
+        assert!(en.contains("329,695,143.71 RUB"));
+        assert!(en.contains("Turnover in 2026-10 fell 100 %"));
+        let ru = html_report(&p, Language::Ru, &ReportOptions::default());
+        assert!(ru.contains("329\u{202f}695\u{202f}143,71 ₽"));
+        assert!(ru.contains("Золотой"));
+        assert!(ru.contains("Ужесточить условия отсрочки платежа"));
+    }
+
+    #[test]
+    fn the_top_and_the_alerts_follow_the_options() {
+        let p = portfolio();
+        let html = html_report(&p, Language::En, &ReportOptions::default().with_top(5).with_max_alerts(Some(3)));
+        let elements = check_page(&html);
+        assert_eq!(elements.iter().filter(|e| e.name == "tr" && e.has_class("partner")).count(), 5);
+        assert_eq!(elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), 3);
+        let summary = &by_id(&elements, "alert-summary").text;
+        assert!(summary.contains("The first 3 are listed; 15 more are not."), "{summary}");
+    }
+}
