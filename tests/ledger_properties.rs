@@ -89,7 +89,10 @@ fn merged(mut a: Ledger, b: Ledger) -> Ledger {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    // 128 cases, or PROPTEST_CASES when set (the mutation run sets fewer).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(128)
+    ))]
 
     #[test]
     fn merging_is_commutative(docs in arb_docs(30), assignment in proptest::collection::vec(0usize..2, 1..30)) {

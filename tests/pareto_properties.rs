@@ -77,7 +77,9 @@ fn non_positive_turnover_is_d(data: &[(PartnerId, Decimal)], policy: &ParetoPoli
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // proptest's default: 256 cases, or PROPTEST_CASES when set (the
+    // mutation run sets fewer).
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn every_partner_gets_exactly_one_segment_by_turnover(data in arb_turnovers(), p in arb_policy(ParetoBasis::Turnover)) {

@@ -47,7 +47,9 @@ fn amount() -> impl Strategy<Value = i64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // proptest's default: 256 cases, or PROPTEST_CASES when set (the
+    // mutation run sets fewer).
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn the_tier_is_monotone_in_the_monthly_figure(p in arb_policy(), a in amount(), b in amount()) {
