@@ -509,6 +509,20 @@ mod tests {
     }
 
     #[test]
+    fn location_debug_and_source() {
+        let partner = PartnerId::new("P-1").unwrap();
+        let err = Error::overflow("turnover").at_line(4).for_partner(&partner);
+        assert_eq!(err.location().line, Some(4));
+        assert_eq!(err.location().partner.as_ref(), Some(&partner));
+        let debug = format!("{err:?}");
+        assert!(debug.contains("Overflow") && debug.contains("line: Some(4)"), "{debug}");
+        let io: Error = std::io::Error::other("disk full").into();
+        let source = std::error::Error::source(&io).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("disk full"));
+        assert!(std::error::Error::source(&err).is_none());
+    }
+
+    #[test]
     fn any_single_location_part_is_shown() {
         let kind = || Error::overflow("turnover");
         assert_eq!(kind().to_string(), "arithmetic overflow: turnover is out of range");

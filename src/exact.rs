@@ -289,6 +289,59 @@ mod tests {
     }
 
     #[test]
+    fn to_decimal_drops_the_lowest_digits_and_saturates() {
+        assert_eq!(to_decimal(-125, 3).to_string(), "-0.125");
+        // i128::MAX has 39 digits; Decimal keeps 96 bits (29 digits here).
+        let kept = i128::MAX / 10i128.pow(10);
+        assert_eq!(to_decimal(i128::MAX, 10), Decimal::from_i128_with_scale(kept, 0));
+        assert_eq!(to_decimal(i128::MAX, 12), Decimal::from_i128_with_scale(kept, 2));
+        assert_eq!(to_decimal(i128::MAX, 12).scale(), 2);
+        assert_eq!(to_decimal(i128::MIN, 12), -Decimal::from_i128_with_scale(kept, 2));
+        assert_eq!(to_decimal(i128::MAX, 0), Decimal::MAX);
+        assert_eq!(to_decimal(i128::MIN, 0), Decimal::MIN);
+        assert_eq!(to_decimal(7, 40), Decimal::ZERO); // beyond scale 28: digits dropped
+        assert_eq!(to_decimal(123_456, 30).to_string(), "0.0000000000000000000000001234");
+    }
+
+    #[test]
+    fn ratios_have_no_trailing_zeros() {
+        assert_eq!(ratio(1, 4).to_string(), "0.25");
+        assert_eq!(ratio(10, 4).to_string(), "2.5");
+        assert_eq!(ratio(100, 10).to_string(), "10");
+        assert_eq!(ratio(1, 1_000).to_string(), "0.001");
+        assert_eq!(ratio(1, 3).to_string(), "0.333333333333333333");
+    }
+
+    #[test]
+    fn ratios_beyond_96_bits_keep_the_integer_part() {
+        // int × 10^18 + frac is exactly 2^96: one past the largest mantissa.
+        assert_eq!(ratio(1 << 96, 10i128.pow(18)), Decimal::from(79_228_162_514i64));
+        assert_eq!(ratio((1 << 96) - 1, 10i128.pow(18)), Decimal::from_i128_with_scale((1 << 96) - 1, 18));
+        assert_eq!(ratio(10i128.pow(20), 1), Decimal::from_i128_with_scale(10i128.pow(20), 0));
+        assert_eq!(ratio(i128::MAX, 1), Decimal::from_i128_with_scale((1 << 96) - 1, 0));
+    }
+
+    #[test]
+    fn wide_ratios_at_the_top_of_256_bits() {
+        // The numerator's top bit set in the low half: 2^127 / 2^126.
+        assert_eq!(ratio_u256((0, 1 << 127), (0, 1 << 126)), Decimal::TWO);
+        // 255 and 256 significant bits: shifted by 128 and 129.
+        assert_eq!(ratio_u256((1 << 126, 0), (1 << 125, 0)), Decimal::TWO);
+        assert_eq!(ratio_u256((1 << 127, 0), (1 << 126, 0)), Decimal::TWO);
+        assert_eq!(ratio_u256((1 << 127, 0), (1 << 127, 0)), Decimal::ONE);
+        // Bits of the low half reach the shifted value: (2^128 + 2^100) / 2^128.
+        assert_eq!(ratio_u256((1, 1 << 100), (1, 0)), ratio(1 + (1 << 28), 1 << 28));
+    }
+
+    #[test]
+    fn wide_division_carries_the_low_half() {
+        // (2^128 + 2^127) / 3 = 2^127.
+        assert_eq!(div_wide((1, 1 << 127), 3), 1 << 127);
+        assert_eq!(div_wide((0, 12), 4), 3);
+        assert_eq!(div_wide(mul_wide(u128::MAX, 1 << 100), 1 << 101), u128::MAX / 2);
+    }
+
+    #[test]
     fn ratios() {
         assert_eq!(ratio(1, 4), Decimal::new(25, 2));
         assert_eq!(ratio(0, 7), Decimal::ZERO);
