@@ -150,6 +150,17 @@ fn a_partner_listed_twice_is_an_error() {
     assert_eq!(err.partner(), Some(&id("A")));
 }
 
+#[cfg(feature = "csv")]
+#[test]
+fn a_partner_listed_twice_in_the_partners_file_names_both_lines() {
+    let csv = "partner_id,name,region\nA,Альфа,Москва\nB,Бета,Урал\nA,Альфа-2,Урал\n";
+    let err = partner_priority::CsvImport::new().read_partners(csv.as_bytes()).unwrap_err();
+    assert!(err.is_duplicate());
+    assert_eq!(err.partner(), Some(&id("A")));
+    assert_eq!(err.line(), Some(4));
+    assert!(matches!(err.kind(), ErrorKind::DuplicatePartner { first_line: Some(2), .. }), "{err}");
+}
+
 #[test]
 fn a_window_with_no_data() {
     let mut ledger = Ledger::new(Currency::RUB);
