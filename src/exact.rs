@@ -253,6 +253,18 @@ mod tests {
         assert!(!cut.squared_at_or_above(101, (0, 10_000)));
     }
 
+    /// Products whose partial sums carry across every limb (expected values
+    /// from Python's integers).
+    #[test]
+    fn products_of_256_bit_values_carry_across_limbs() {
+        const M: u128 = u128::MAX;
+        assert_eq!(mul_256_256((M, M), (M, M)), [M, M - 1, 0, 1]);
+        assert_eq!(mul_256_256((M, 1), (M, M)), [M, 0, 0, M]);
+        assert_eq!(mul_256_256((1, M), (0, M)), [0, 1, M - 2, 1]);
+        assert_eq!(mul_256_256((M, 0), (M, M)), [M - 1, M, 1, 0]);
+        assert_eq!(mul_wide_256((M, M), M), [0, M - 1, M, 1]);
+    }
+
     #[test]
     fn cuts_compare_exactly() {
         let cut = Cut::new(Decimal::new(80, 0));
@@ -338,6 +350,11 @@ mod tests {
         // (2^128 + 2^127) / 3 = 2^127.
         assert_eq!(div_wide((1, 1 << 127), 3), 1 << 127);
         assert_eq!(div_wide((0, 12), 4), 3);
+        // Divisors above 2^127: the bit shifted out of the high half counts.
+        assert_eq!(div_wide(mul_wide(u128::MAX, 5), u128::MAX), 5);
+        let d = (1 << 127) + 1;
+        assert_eq!(div_wide(mul_wide(d, 3), d), 3);
+        assert_eq!(div_wide((d - 1, 0), d), u128::MAX - 1);
         assert_eq!(div_wide(mul_wide(u128::MAX, 1 << 100), 1 << 101), u128::MAX / 2);
     }
 

@@ -1012,6 +1012,51 @@ mod tests {
     }
 
     #[test]
+    fn lines_without_invoices_are_taken_by_exactly_one_thread() {
+        // No invoice ids: nothing to detect a line read twice but the totals.
+        let mut text = String::from("partner_id,date,amount\n");
+        for i in 0..2000 {
+            text.push_str(&format!("P{},2025-03-{:02},{}.{:02}\n", i % 97, 1 + i % 28, i, i % 100));
+        }
+        let path = temp_file("no-invoices", &text);
+        let imp = CsvImport::new();
+        let one = imp.read_sales(text.as_bytes()).unwrap();
+        for parts in [2, 5] {
+            assert_eq!(imp.read_path_in_parts(&path, 0, parts).unwrap(), one, "{parts} parts");
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn of_two_bad_lines_in_different_threads_the_first_is_reported() {
+        let mut text = String::from("partner_id,date,amount\n");
+        for i in 0..400 {
+            let date = if i == 100 || i == 300 { "2025-13-01" } else { "2025-03-01" };
+            text.push_str(&format!("P{i},{date},1\n"));
+        }
+        let path = temp_file("two-bad", &text);
+        let imp = CsvImport::new();
+        assert_eq!(imp.read_sales(text.as_bytes()).unwrap_err().line(), Some(102));
+        for parts in [2, 3, 4, 8] {
+            // P100 and P300 fall into different shares for some of these.
+            assert_eq!(imp.read_path_in_parts(&path, 0, parts).unwrap_err().line(), Some(102), "{parts} parts");
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn the_import_currency_is_the_ledgers() {
+        let csv = "partner_id,date,amount\nA,2025-03-01,10.50\n";
+        let ledger = CsvImport::new().currency(Currency::USD).read_sales(csv.as_bytes()).unwrap();
+        assert_eq!(ledger.currency(), Currency::USD);
+        // A file without a currency column cannot go into a ledger in another one.
+        let mut rub = Ledger::new(Currency::RUB);
+        let err = CsvImport::new().currency(Currency::USD).read_sales_into(&mut rub, csv.as_bytes()).unwrap_err();
+        assert!(err.is_currency_mismatch(), "{err}");
+        assert!(rub.is_empty());
+    }
+
+    #[test]
     fn partners_are_read_with_attributes_and_duplicates_refused() {
         let data = "partner_id,name,region,specialisation,start_date,manager\n\
                     A,Альфа,Москва,HoReCa,2024-05-01,Иванова\n\
