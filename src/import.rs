@@ -936,6 +936,52 @@ mod tests {
         assert!(matches!(err.kind(), ErrorKind::UnknownColumn { .. }));
     }
 
+    #[test]
+    fn every_risk_fact_column_is_read() {
+        let data = "partner_id,insolvency,credit_rating,credit_limit,credit_used,on_time_delivery,defect_rate,\
+                    return_rate,complaints,negative_reviews,violations,open_disputes,contract_breaches,court_cases,note\n\
+                    A,да,AA,100,50,99.5,0.5,1.25,1,2,3,4,5,6,x\n\
+                    B,yes,,,,,,,,,,,,,\n\
+                    C,1,,,,,,,,,,,,,\n\
+                    D,true,,,,,,,,,,,,,\n";
+        let facts = CsvImport::new().ignore_unknown_columns(true).read_risk_facts(data.as_bytes()).unwrap();
+        let a = &facts[0];
+        assert_eq!(a.return_rate, Some(Decimal::new(125, 2)));
+        assert_eq!(a.defect_rate, Some(Decimal::new(5, 1)));
+        assert_eq!(
+            (a.complaints, a.negative_reviews, a.violations, a.open_disputes, a.contract_breaches, a.court_cases),
+            (Some(1), Some(2), Some(3), Some(4), Some(5), Some(6))
+        );
+        assert_eq!((a.credit_limit, a.credit_used), (Some(Decimal::from(100)), Some(Decimal::from(50))));
+        assert!(facts.iter().all(|f| f.insolvency == Some(true)));
+        // An unknown column is an error unless allowed; a repeated one always.
+        let err = CsvImport::new().read_risk_facts(data.as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::UnknownColumn { .. }), "{err}");
+        let twice = "partner_id,complaints,complaints\nA,1,2\n";
+        let err = CsvImport::new().ignore_unknown_columns(true).read_risk_facts(twice.as_bytes()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::DuplicateColumn { .. }), "{err}");
+        assert_eq!(err.line(), Some(1));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_from_the_first_header_only() {
+        let data = "\u{feff}partner_id,date,amount\nA,2025-03-01,1\n";
+        assert_eq!(CsvImport::new().read_sales(data.as_bytes()).unwrap().partner_count(), 1);
+        assert_eq!(header_name(b"\xEF\xBB\xBFamount", 0).unwrap(), "amount");
+        assert_eq!(header_name(b"\xEF\xBB\xBFamount", 1).unwrap(), "\u{feff}amount");
+    }
+
+    #[test]
+    fn dates_read_every_digit() {
+        for (text, (y, m, d)) in
+            [("1987-11-29", (1987, 11, 29)), ("2345-06-17", (2345, 6, 17)), ("2000-10-31", (2000, 10, 31))]
+        {
+            assert_eq!(parse_date(text.as_bytes()).unwrap(), NaiveDate::from_ymd_opt(y, m, d).unwrap(), "{text}");
+        }
+        assert!(parse_date(b"2025-02-30").is_err());
+        assert!(parse_date(b"2025-2-03").is_err());
+    }
+
     /// A CSV of `n` lines with multi-line invoices spread over the file, and
     /// a free-text column that may hold quoted commas and newlines.
     fn messy_csv(n: usize, newline_in_notes: bool) -> String {

@@ -143,4 +143,13 @@ mod tests {
         touching.sort_unstable();
         assert!(InvoiceSet::from_sorted(big).overlaps(&InvoiceSet::from_sorted(touching)));
     }
+
+    #[test]
+    fn sets_of_the_same_size_with_other_invoices_differ() {
+        assert_ne!(InvoiceSet::from_sorted(vec![1, 2]), InvoiceSet::from_sorted(vec![1, 3]));
+        let mut recent = InvoiceSet::from_sorted((0..5000).collect());
+        recent.absorb(InvoiceSet::from_sorted(vec![7000]));
+        assert_ne!(recent, InvoiceSet::from_sorted((1..5000).chain([7000, 8000]).collect()));
+        assert_eq!(recent, InvoiceSet::from_sorted((0..5000).chain([7000]).collect()));
+    }
 }
