@@ -145,6 +145,16 @@ mod tests {
     }
 
     #[test]
+    fn a_big_sorted_set_meets_the_other_sets_recent_invoices() {
+        let small = InvoiceSet::from_sorted((0..5000).collect());
+        let mut large = InvoiceSet::from_sorted((10_000..20_000).collect());
+        assert!(!small.overlaps(&large));
+        large.absorb(InvoiceSet::from_sorted(vec![42])); // kept among the recent
+        assert!(small.overlaps(&large));
+        assert!(large.overlaps(&small));
+    }
+
+    #[test]
     fn sets_of_the_same_size_with_other_invoices_differ() {
         assert_ne!(InvoiceSet::from_sorted(vec![1, 2]), InvoiceSet::from_sorted(vec![1, 3]));
         let mut recent = InvoiceSet::from_sorted((0..5000).collect());
