@@ -132,5 +132,13 @@ mod tests {
             r#"["1e5", "12345678901234567", "x 1.5 \" 2.5"]"#
         );
         assert_eq!(quote_numbers("-0.5"), "\"-0.5\"");
+        // Fifteen significant digits are exact in an f64: they stay numbers.
+        assert_eq!(quote_numbers("[123456789012345, 1234567890123456]"), "[123456789012345, \"1234567890123456\"]");
+    }
+
+    #[test]
+    fn an_escape_skips_exactly_one_character() {
+        assert_eq!(quote_numbers(r#"[ "\"", 1.5]"#), r#"[ "\"", "1.5"]"#);
+        assert_eq!(quote_numbers(r#"{"k\\": 2.5}"#), r#"{"k\\": "2.5"}"#);
     }
 }

@@ -151,6 +151,8 @@ mod tests {
     #[test]
     fn language_codes() {
         assert_eq!(Language::from_code("RU"), Some(Language::Ru));
+        assert_eq!(Language::from_code("en"), Some(Language::En));
+        assert_eq!(Language::from_code("En"), Some(Language::En));
         assert_eq!(Language::from_code("de"), None);
         assert_eq!(Language::En.to_string(), "en");
     }
