@@ -8,7 +8,7 @@ use arbitrary::Arbitrary;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use partner_priority::{
-    CreditRating, Currency, Language, Ledger, Money, MonthlyFigures, Month, Partner, PartnerId, Policy, RiskFacts,
+    CreditRating, Currency, Language, Ledger, Money, Month, MonthlyFigures, Partner, PartnerId, Policy, RiskFacts,
     Sale, assess,
 };
 use rust_decimal::Decimal;
@@ -109,7 +109,7 @@ const RATINGS: [CreditRating; 10] = [
 
 fn partner(n: u8, odd: Option<&String>) -> Option<PartnerId> {
     match odd {
-        Some(text) if n % 8 == 0 => PartnerId::new(text).ok(),
+        Some(text) if n.is_multiple_of(8) => PartnerId::new(text).ok(),
         _ => PartnerId::new(&format!("P-{n:03}")).ok(),
     }
 }
@@ -121,7 +121,8 @@ fn sale(s: &FuzzSale) -> Option<Sale> {
         1 => Currency::new("JPY").ok()?,
         _ => Currency::RUB,
     };
-    let mut sale = Sale::new(partner(s.partner, s.odd_id.as_ref())?, s.day.date()?, Money::new(s.amount.decimal(), currency));
+    let mut sale =
+        Sale::new(partner(s.partner, s.odd_id.as_ref())?, s.day.date()?, Money::new(s.amount.decimal(), currency));
     if let Some(n) = s.invoice {
         sale = sale.with_invoice(format!("INV-{n}"));
     }
@@ -141,15 +142,16 @@ fuzz_target!(|input: Input| {
     let mut ledger = Ledger::new(Currency::RUB);
     let mut accepted = Vec::new();
     for s in input.sales.iter().take(512) {
-        if let Some(sale) = sale(s) {
-            if ledger.record(sale.clone()).is_ok() {
-                accepted.push(sale);
-            }
+        if let Some(sale) = sale(s)
+            && ledger.record(sale.clone()).is_ok()
+        {
+            accepted.push(sale);
         }
     }
     for m in input.monthly.iter().take(64) {
         let (Some(id), Ok(month)) = (partner(m.partner, None), Month::new(m.year, m.month)) else { continue };
-        let figures = MonthlyFigures::new(id, month, Money::new(m.turnover.decimal(), Currency::RUB)).with_deals(m.deals);
+        let figures =
+            MonthlyFigures::new(id, month, Money::new(m.turnover.decimal(), Currency::RUB)).with_deals(m.deals);
         let _ = ledger.add_monthly(figures);
     }
     let mut partners: Vec<Partner> = Vec::new();
@@ -190,10 +192,10 @@ fuzz_target!(|input: Input| {
     }
 
     // A later review against this one.
-    if let Some(later) = as_of.checked_add_days(chrono::Days::new(u64::from(input.later))) {
-        if let Ok(second) = assess(&ledger, &partners, &facts, later, Some(&first), &policy) {
-            let _ = second.review().map(|r| r.continuing());
-        }
+    if let Some(later) = as_of.checked_add_days(chrono::Days::new(u64::from(input.later)))
+        && let Ok(second) = assess(&ledger, &partners, &facts, later, Some(&first), &policy)
+    {
+        let _ = second.review().map(|r| r.continuing());
     }
     let _ = first.to_json();
     let _ = first.by_region();

@@ -6,9 +6,8 @@ use partner_priority::CsvImport;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, csv)) = data.split_first() else { return };
-    let import = CsvImport::new()
-        .delimiter(if options & 1 != 0 { b';' } else { b',' })
-        .ignore_unknown_columns(options & 2 != 0);
+    let import =
+        CsvImport::new().delimiter(if options & 1 != 0 { b';' } else { b',' }).ignore_unknown_columns(options & 2 != 0);
     if let Ok(partners) = import.read_partners(csv) {
         // Ids are unique once read.
         let mut ids: Vec<_> = partners.iter().map(|p| p.id.clone()).collect();

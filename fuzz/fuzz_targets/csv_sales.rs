@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, csv)) = data.split_first() else { return };
-    let currency = [Currency::RUB, Currency::USD, Currency::new("JPY").unwrap(), Currency::new("KWD").unwrap()][usize::from(options & 3)];
+    let currency = [Currency::RUB, Currency::USD, Currency::new("JPY").unwrap(), Currency::new("KWD").unwrap()]
+        [usize::from(options & 3)];
     let import = CsvImport::new()
         .currency(currency)
         .delimiter(if options & 4 != 0 { b';' } else { b',' })
@@ -27,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
     let window = Window::new(Month::new(2025, 1).unwrap(), Month::new(2025, 1).unwrap()).unwrap();
     let before = (ledger.partner_count(), ledger.invoice_count(), ledger.turnover(&known, window).map(|t| t.total()));
     if import.read_sales_into(&mut ledger, csv).is_err() {
-        let after = (ledger.partner_count(), ledger.invoice_count(), ledger.turnover(&known, window).map(|t| t.total()));
+        let after =
+            (ledger.partner_count(), ledger.invoice_count(), ledger.turnover(&known, window).map(|t| t.total()));
         assert_eq!(before, after, "a failed import changed the ledger");
     }
 });
