@@ -1529,6 +1529,65 @@ mod tests {
     }
 
     #[test]
+    fn the_ledger_says_what_it_holds() {
+        let mut l = Ledger::new(Currency::RUB);
+        assert!(l.is_empty());
+        assert_eq!((l.partner_count(), l.invoice_count(), l.span()), (0, 0, None));
+        l.record(Sale::new(p("B"), d(2025, 3, 1), rub(100)).with_invoice("I-1")).unwrap();
+        l.record(Sale::new(p("A"), d(2025, 5, 1), rub(100)).with_invoice("I-2")).unwrap();
+        l.record(Sale::new(p("A"), d(2025, 4, 1), rub(100))).unwrap();
+        assert!(!l.is_empty());
+        assert_eq!((l.partner_count(), l.invoice_count()), (2, 2));
+        assert_eq!(l.partners(), [&p("A"), &p("B")]);
+        assert!(l.contains_invoice("I-1") && l.contains_invoice("I-2") && !l.contains_invoice("I-3"));
+        assert_eq!(l.span(), Some((Month::new(2025, 3).unwrap(), Month::new(2025, 5).unwrap())));
+    }
+
+    #[test]
+    fn a_sale_gives_back_what_it_was_built_with() {
+        let s = Sale::new(p("A"), d(2025, 3, 1), rub(12_345))
+            .with_invoice("I-1")
+            .with_margin(Decimal::new(2_000, 2))
+            .with_due_date(d(2025, 4, 1))
+            .with_paid_date(d(2025, 4, 3));
+        assert_eq!((s.partner(), s.date(), s.amount()), (&p("A"), d(2025, 3, 1), rub(12_345)));
+        assert_eq!((s.invoice(), s.margin()), (Some("I-1"), Some(Decimal::new(2_000, 2))));
+        assert_eq!((s.due_date(), s.paid_date()), (Some(d(2025, 4, 1)), Some(d(2025, 4, 3))));
+        let cost = Sale::new(p("A"), d(2025, 3, 1), rub(12_345)).with_cost(Decimal::new(10_000, 2));
+        assert_eq!(cost.margin(), Some(Decimal::new(2_345, 2)));
+        let bare = Sale::new(p("A"), d(2025, 3, 1), rub(1));
+        assert_eq!((bare.invoice(), bare.margin(), bare.due_date(), bare.paid_date()), (None, None, None, None));
+    }
+
+    #[test]
+    fn ledgers_that_differ_anywhere_are_not_equal() {
+        let base = || {
+            let mut l = Ledger::new(Currency::RUB);
+            l.record(Sale::new(p("A"), d(2025, 3, 1), rub(100)).with_due_date(d(2025, 4, 1))).unwrap();
+            l
+        };
+        assert_eq!(base(), base());
+        let mut amount = Ledger::new(Currency::RUB);
+        amount.record(Sale::new(p("A"), d(2025, 3, 1), rub(101)).with_due_date(d(2025, 4, 1))).unwrap();
+        assert_ne!(base(), amount);
+        let mut partner = Ledger::new(Currency::RUB);
+        partner.record(Sale::new(p("B"), d(2025, 3, 1), rub(100)).with_due_date(d(2025, 4, 1))).unwrap();
+        assert_ne!(base(), partner);
+        let mut paid = Ledger::new(Currency::RUB);
+        let sale =
+            Sale::new(p("A"), d(2025, 3, 1), rub(100)).with_due_date(d(2025, 4, 1)).with_paid_date(d(2025, 4, 9));
+        paid.record(sale).unwrap();
+        assert_ne!(base(), paid); // only the payment record differs
+    }
+
+    #[test]
+    fn the_scale_goes_up_to_eight_places() {
+        assert_eq!(Ledger::with_scale(Currency::RUB, 8).unwrap().scale(), 8);
+        assert!(Ledger::with_scale(Currency::RUB, 9).is_err());
+        assert_eq!(Ledger::with_scale(Currency::RUB, 0).unwrap().scale(), 0);
+    }
+
+    #[test]
     fn a_credit_note_lowers_turnover_and_is_not_a_deal() {
         let mut l = Ledger::new(Currency::RUB);
         l.record(Sale::new(p("A"), d(2025, 3, 1), rub(100_000_00)).with_invoice("I-1")).unwrap();
