@@ -1091,6 +1091,14 @@ mod tests {
     }
 
     #[test]
+    fn reading_into_a_ledger_counts_the_lines() {
+        let csv = "partner_id,date,amount\nA,2025-03-01,1\nB,2025-03-01,2\nA,2025-04-01,3\n";
+        let mut ledger = Ledger::new(Currency::RUB);
+        assert_eq!(CsvImport::new().read_sales_into(&mut ledger, csv.as_bytes()).unwrap(), 3);
+        assert_eq!(CsvImport::new().read_sales_into(&mut ledger, "partner_id,date,amount\n".as_bytes()).unwrap(), 0);
+    }
+
+    #[test]
     fn the_import_currency_is_the_ledgers() {
         let csv = "partner_id,date,amount\nA,2025-03-01,10.50\n";
         let ledger = CsvImport::new().currency(Currency::USD).read_sales(csv.as_bytes()).unwrap();
