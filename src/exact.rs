@@ -263,6 +263,9 @@ mod tests {
         assert_eq!(mul_256_256((1, M), (0, M)), [0, 1, M - 2, 1]);
         assert_eq!(mul_256_256((M, 0), (M, M)), [M - 1, M, 1, 0]);
         assert_eq!(mul_wide_256((M, M), M), [0, M - 1, M, 1]);
+        // A carry out of adding the previous carry (not out of the sum).
+        const H: u128 = 1 << 127;
+        assert_eq!(mul_256_256((M, M), (H + 1, H)), [H + 1, H - 1, H - 2, H]);
     }
 
     #[test]
