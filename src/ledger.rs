@@ -1581,6 +1581,22 @@ mod tests {
     }
 
     #[test]
+    fn earlier_invoices_count_in_a_window_only_while_unpaid_at_its_end() {
+        let mut l = Ledger::new(Currency::RUB);
+        let old = |invoice: &str| {
+            Sale::new(p("A"), d(2024, 11, 5), rub(100)).with_invoice(invoice).with_due_date(d(2024, 12, 5))
+        };
+        l.record(old("paid-on-the-last-day").with_paid_date(d(2025, 12, 31))).unwrap();
+        l.record(old("paid-a-day-later").with_paid_date(d(2026, 1, 1))).unwrap();
+        l.record(old("unpaid")).unwrap();
+        l.record(old("paid-in-time").with_paid_date(d(2024, 12, 1))).unwrap();
+        l.record(Sale::new(p("A"), d(2025, 2, 1), rub(100)).with_due_date(d(2025, 3, 1))).unwrap();
+        let t = l.turnover(&p("A"), year2025()).unwrap(); // 2025-01 … 2025-12
+        let paid: Vec<Option<NaiveDate>> = t.payments().iter().map(|x| x.paid_date).collect();
+        assert_eq!(paid, [None, Some(d(2026, 1, 1)), None]);
+    }
+
+    #[test]
     fn the_scale_goes_up_to_eight_places() {
         assert_eq!(Ledger::with_scale(Currency::RUB, 8).unwrap().scale(), 8);
         assert!(Ledger::with_scale(Currency::RUB, 9).is_err());
