@@ -1597,6 +1597,35 @@ mod tests {
     }
 
     #[test]
+    fn lines_without_an_invoice_are_documents_of_their_own() {
+        let mut l = Ledger::new(Currency::RUB);
+        l.record(Sale::new(p("A"), d(2025, 3, 1), rub(100_00)).with_margin(Decimal::new(20, 0))).unwrap();
+        l.record(Sale::new(p("A"), d(2025, 3, 2), rub(-30_00))).unwrap();
+        l.record(Sale::new(p("A"), d(2025, 3, 3), rub(0)).with_due_date(d(2025, 4, 1))).unwrap();
+        let t = l.turnover(&p("A"), year2025()).unwrap();
+        let march = &t.months()[2];
+        assert_eq!((march.deals, march.credit_note_count), (1, 1));
+        assert_eq!((march.turnover, march.credit_notes), (Decimal::new(70_00, 2), Decimal::new(-30_00, 2)));
+        assert_eq!(march.invoiced(), Decimal::new(100_00, 2));
+        assert!(!march.margin_complete); // two lines came without a margin
+        assert!(t.payments().is_empty()); // a zero line has nothing to pay
+        assert_eq!(t.monthly_average(), Decimal::new(70_00, 2) / Decimal::from(12));
+        assert_eq!(t.margin_rate(), Some(Decimal::new(20, 0) / Decimal::new(70, 0)));
+        let mut complete = Ledger::new(Currency::RUB);
+        complete.record(Sale::new(p("A"), d(2025, 3, 1), rub(100_00)).with_margin(Decimal::ONE)).unwrap();
+        assert!(complete.turnover(&p("A"), year2025()).unwrap().months()[2].margin_complete);
+    }
+
+    #[test]
+    fn trailing_zeros_beyond_the_minor_unit_are_exact() {
+        let mut l = Ledger::new(Currency::RUB);
+        l.record(Sale::new(p("A"), d(2025, 3, 1), Money::new(Decimal::new(1_230, 3), Currency::RUB))).unwrap();
+        assert_eq!(l.turnover(&p("A"), year2025()).unwrap().total(), Decimal::new(123, 2));
+        let err = l.record(Sale::new(p("A"), d(2025, 3, 1), Money::new(Decimal::new(1_235, 3), Currency::RUB)));
+        assert!(matches!(err.unwrap_err().kind(), ErrorKind::InexactAmount { .. }));
+    }
+
+    #[test]
     fn the_scale_goes_up_to_eight_places() {
         assert_eq!(Ledger::with_scale(Currency::RUB, 8).unwrap().scale(), 8);
         assert!(Ledger::with_scale(Currency::RUB, 9).is_err());

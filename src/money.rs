@@ -276,6 +276,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn money_says_its_sign_and_prints_itself() {
+        let m = |v: i64| Money::new(Decimal::new(v, 2), Currency::RUB);
+        assert!(m(0).is_zero() && !m(1).is_zero() && !m(-1).is_zero());
+        assert!(m(-1).is_negative() && !m(0).is_negative() && !m(1).is_negative());
+        // Decimal has a negative zero; it is not negative money.
+        let negative_zero = Money::new(-Decimal::new(0, 2), Currency::RUB);
+        assert!(negative_zero.is_zero() && !negative_zero.is_negative());
+        assert_eq!(m(-123_456).to_string(), "-1234.56 RUB");
+        assert_eq!(format!("{:?}", m(150)), "Money(1.50 RUB)");
+        assert_eq!(format!("{} {:?}", Currency::USD, Currency::EUR), "USD Currency(EUR)");
+    }
+
+    #[test]
     fn currency_codes_are_validated_against_iso_4217() {
         assert_eq!(Currency::new("RUB").unwrap(), Currency::RUB);
         assert_eq!(Currency::new("JPY").unwrap().minor_units(), 0);
