@@ -826,6 +826,24 @@ mod tests {
     }
 
     #[test]
+    fn zero_turnover_is_d_under_the_partner_share_basis_too() {
+        // Nine of ten partners sold nothing: by count they would reach C.
+        let by_count = ParetoPolicy::partner_share();
+        assert_eq!(segments(&[100, 0, 0, 0, 0, 0, 0, 0, 0, -5], &by_count), [A, D, D, D, D, D, D, D, D, D]);
+    }
+
+    #[test]
+    fn the_result_keeps_its_policy_and_entries_sort_in_rank_order() {
+        let lower = ParetoPolicy::default().with_boundary(Boundary::Lower);
+        assert_eq!(lower.boundary(), Boundary::Lower);
+        let result = segment(&input(&[5, 50, 5]), &lower).unwrap();
+        assert_eq!(result.policy(), &lower);
+        let e = result.entries();
+        assert!(e[0] < e[1] && e[1] < e[2], "rank order: higher turnover, then id");
+        assert_eq!(e[1].partial_cmp(&e[2]), Some(Ordering::Less));
+    }
+
+    #[test]
     fn empty_input_is_an_empty_result() {
         let r = segment(&[], &ParetoPolicy::default()).unwrap();
         assert!(r.entries().is_empty());

@@ -232,4 +232,13 @@ mod tests {
         }
         assert!(PartnerId::new(&"я".repeat(129)).is_err()); // 258 bytes
     }
+
+    #[test]
+    fn ids_and_names_show_themselves() {
+        let id = PartnerId::new("D-1").unwrap();
+        assert_eq!(AsRef::<str>::as_ref(&id), "D-1");
+        assert_eq!(format!("{id} {id:?}"), "D-1 PartnerId(\"D-1\")");
+        assert_eq!(Partner::new(id.clone()).display_name(), "D-1");
+        assert_eq!(Partner::new(id).with_name("ООО «Дилер»").display_name(), "ООО «Дилер»");
+    }
 }
