@@ -388,6 +388,34 @@ impl ReviewPeriod {
 mod tests {
     use super::*;
 
+    #[test]
+    fn months_add_up_to_the_ends_of_the_range() {
+        assert_eq!(Month::MAX.checked_add(0).unwrap(), Month::MAX);
+        assert_eq!(Month::MIN.checked_add(0).unwrap(), Month::MIN);
+        assert!(Month::MAX.checked_add(1).is_err());
+        assert!(Month::MIN.checked_add(-1).is_err());
+        assert_eq!(Month::MAX.checked_add(-1).unwrap().months_since(Month::MAX), -1);
+    }
+
+    #[test]
+    fn a_window_is_one_to_max_months_long() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(Window::before(as_of, 1).unwrap().len(), 1);
+        assert_eq!(Window::before(as_of, Window::MAX_MONTHS).unwrap().len(), Window::MAX_MONTHS);
+        assert!(Window::before(as_of, Window::MAX_MONTHS + 1).is_err());
+        assert!(Window::before(as_of, 0).is_err());
+    }
+
+    #[test]
+    fn periods_and_their_debug_forms() {
+        let months = [ReviewPeriod::Monthly, ReviewPeriod::Quarterly, ReviewPeriod::HalfYearly, ReviewPeriod::Yearly]
+            .map(|p| p.months());
+        assert_eq!(months, [1, 3, 6, 12]);
+        let w = Window::new(Month::new(2025, 1).unwrap(), Month::new(2025, 12).unwrap()).unwrap();
+        assert_eq!(format!("{w:?}"), "Window(2025-01 ..= 2025-12)");
+        assert_eq!(format!("{:?}", Month::new(2025, 3).unwrap()), "Month(2025-03)");
+    }
+
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }

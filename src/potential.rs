@@ -819,6 +819,17 @@ mod tests {
     }
 
     #[test]
+    fn levels_and_classes_have_names() {
+        let names: Vec<String> =
+            [PotentialLevel::New, PotentialLevel::Low, PotentialLevel::Medium, PotentialLevel::High]
+                .iter()
+                .map(|l| format!("{l}/{}", l.name(Language::Ru)))
+                .collect();
+        assert_eq!(names, ["new/новый", "low/низкий", "medium/средний", "high/высокий"]);
+        assert_eq!(format!("{}{}{}", Stability::X, Stability::Y, Stability::Z), "XYZ");
+    }
+
+    #[test]
     fn sums_of_squares_beyond_128_bits_leave_stability_out() {
         // Three months at the ledger's largest cell: the trend is exact, the
         // sum of squares is not representable, so stability is left out.
@@ -838,6 +849,7 @@ mod tests {
         assert!(p.with_near_next_tier(Decimal::from(10)).is_ok());
         assert!(p.with_stability_limits(Decimal::from(30), Decimal::from(20)).is_err());
         assert!(p.with_min_history_months(1).is_err());
+        assert!(p.with_min_history_months(2).is_ok());
         assert!(p.with_stability_limits(Decimal::from(5), Decimal::from(40)).is_ok());
     }
 }
