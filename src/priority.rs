@@ -760,7 +760,7 @@ pub struct GroupView {
 /// [`Portfolio::from_json`]): a host stores each review and passes it in as
 /// the previous one next time, which carries tier hysteresis and migrations
 /// across runs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Portfolio {
@@ -780,30 +780,22 @@ pub struct Portfolio {
     playbook: Playbook,
     assessments: Vec<Assessment>,
     #[cfg_attr(feature = "serde", serde(skip))]
-    by_id: OnceLock<Vec<u32>>,
+    by_id: IdIndex,
 }
 
-impl PartialEq for Portfolio {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_of == other.as_of
-            && self.window == other.window
-            && self.currency == other.currency
-            && self.review_period == other.review_period
-            && self.pareto_policy == other.pareto_policy
-            && self.base == other.base
-            && self.total == other.total
-            && self.pareto == other.pareto
-            && self.concentration == other.concentration
-            && self.lorenz == other.lorenz
-            && self.concentration_risk == other.concentration_risk
-            && self.tiers == other.tiers
-            && self.review == other.review
-            && self.playbook == other.playbook
-            && self.assessments == other.assessments
+/// The order in which [`Portfolio::get`] searches the assessments, built on
+/// first use. A cache, not data: it takes no part in equality (a portfolio
+/// that was searched equals one that was not) and is not serialised.
+#[derive(Clone, Debug, Default)]
+struct IdIndex(OnceLock<Vec<u32>>);
+
+impl PartialEq for IdIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 
-impl Eq for Portfolio {}
+impl Eq for IdIndex {}
 
 impl Portfolio {
     /// The review date.
@@ -855,7 +847,7 @@ impl Portfolio {
     /// One partner's assessment.
     #[must_use]
     pub fn get(&self, partner: &PartnerId) -> Option<&Assessment> {
-        let order = self.by_id.get_or_init(|| {
+        let order = self.by_id.0.get_or_init(|| {
             let mut order: Vec<u32> = (0..self.assessments.len()).map(|i| i as u32).collect();
             order.sort_unstable_by(|&a, &b| {
                 self.assessments[a as usize].partner.cmp(&self.assessments[b as usize].partner)
@@ -1213,7 +1205,7 @@ pub fn assess(
         review: None,
         playbook: policy.playbook.playbook(),
         assessments,
-        by_id: OnceLock::new(),
+        by_id: IdIndex::default(),
     };
     if let Some(prev) = previous {
         portfolio.review = Some(review(&prev.placements(), &portfolio.placements())?);

@@ -105,6 +105,25 @@ fn a_portfolio_round_trips_through_json() {
 }
 
 #[test]
+fn equality_compares_the_results_not_the_lookup_cache() {
+    let s = sample();
+    let p = run(&s, None);
+    let fresh = run(&s, None);
+    // `get` builds the lookup order on first use; it is not part of the value.
+    assert!(p.get(&PartnerId::new("P-0093").unwrap()).is_some());
+    assert_eq!(p, fresh);
+    assert_eq!(p.clone(), fresh);
+    // Any difference in the results makes two portfolios unequal.
+    let russian =
+        assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &Policy::default().with_language(Language::Ru))
+            .unwrap();
+    assert_ne!(russian, p);
+    let later =
+        assess(&s.ledger, &s.partners, &s.facts, as_of().succ_opt().unwrap(), None, &Policy::default()).unwrap();
+    assert_ne!(later, p);
+}
+
+#[test]
 fn the_input_order_does_not_matter() {
     let s = sample();
     let p = run(&s, None);
