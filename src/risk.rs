@@ -960,7 +960,9 @@ impl Evidence {
                 format!("платит в среднем на {} дн. позже срока", num(d, 0))
             }
             (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => {
-                format!("pays {} days late on average", num(d, 0))
+                let days = num(d, 0);
+                let unit = if days == "1" { "day" } else { "days" };
+                format!("pays {days} {unit} late on average")
             }
             (Indicator::LateShare, EvidenceValue::Number(d)) if ru => {
                 format!("{} % суммы оплачено с опозданием", num(d, 0))
@@ -1909,5 +1911,44 @@ mod tests {
         p.crisis.baseline_months = 1;
         assert!(p.check().is_err());
         assert!(RiskPolicy::default().check().is_ok());
+    }
+    #[test]
+    fn every_indicator_reads_as_words_in_both_languages() {
+        use EvidenceValue::{Flag, Number, Rating};
+        use Indicator as I;
+        let n = |s: &str| Number(s.parse().unwrap());
+        let cases: &[(Indicator, EvidenceValue, &str, &str)] = &[
+            (I::AverageDaysLate, n("0.49"), "pays on time", "платит в срок"),
+            (I::AverageDaysLate, n("0.5"), "pays 1 day late on average", "платит в среднем на 1 дн. позже срока"),
+            (
+                I::AverageDaysLate,
+                n("1234.4"),
+                "pays 1,234 days late on average",
+                "платит в среднем на 1\u{202f}234 дн. позже срока",
+            ),
+            (I::AverageDaysLate, n("2"), "pays 2 days late on average", "платит в среднем на 2 дн. позже срока"),
+            (I::LateShare, n("12.5"), "13 % of the amount paid late", "13 % суммы оплачено с опозданием"),
+            (I::Overdue, n("40"), "40 % of a month's invoicing overdue", "просрочено 40 % месячной отгрузки"),
+            (I::Insolvency, Flag(true), "insolvency proceedings are open", "идёт процедура банкротства"),
+            (I::Insolvency, Flag(false), "no insolvency proceedings", "процедур банкротства нет"),
+            (I::CreditRating, Rating(CreditRating::Bbb), "credit rating BBB", "кредитный рейтинг BBB"),
+            (I::CreditUtilisation, n("95"), "95 % of the credit limit used", "использовано 95 % кредитного лимита"),
+            (I::OnTimeDelivery, n("87.25"), "87.3 % of deliveries on time", "87,3 % поставок в срок"),
+            (I::DefectRate, n("2"), "2.0 % defects", "брак 2,0 %"),
+            (I::ReturnRate, n("3.14"), "returns 3.1 % of sales", "возвраты 3,1 % продаж"),
+            (I::Complaints, n("4"), "4 complaints", "жалоб: 4"),
+            (I::NegativeReviews, n("5"), "5 negative reviews", "негативных отзывов: 5"),
+            (I::Violations, n("6"), "6 violations", "нарушений: 6"),
+            (I::OpenDisputes, n("7"), "7 open disputes", "открытых споров: 7"),
+            (I::ContractBreaches, n("8"), "8 contract breaches", "нарушений договора: 8"),
+            (I::CourtCases, n("9"), "9 court cases", "судебных дел: 9"),
+            // A value of the wrong kind for its indicator (hand-built) still prints.
+            (I::Complaints, Flag(true), "Flag(true)", "Flag(true)"),
+        ];
+        for &(indicator, value, en, ru) in cases {
+            let e = Evidence { indicator, value, level: RiskLevel::Low };
+            assert_eq!(e.text(Language::En), en, "{indicator:?} {value:?}");
+            assert_eq!(e.text(Language::Ru), ru, "{indicator:?} {value:?}");
+        }
     }
 }
