@@ -429,6 +429,164 @@ fn the_segments_of_the_synthetic_network_are_coloured_in_order() {
     assert!(p.pareto().iter().any(|r| r.segment == Segment::D && r.partners > 0));
 }
 
+/// The ten partners of the cut-off test: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5
+/// and 0 thousand in one month.
+fn ten() -> Portfolio {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500, 0].iter().enumerate() {
+        let id = PartnerId::new(&format!("P{i}")).unwrap();
+        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
+    }
+    assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap()
+}
+
+#[test]
+fn the_pareto_curve_passes_through_each_tie_groups_first_partner() {
+    // Worked by hand. The plot spans x 64 … 624 and y 356 … 26 (330 px for
+    // 100 %). Each tie group's first partner is a vertex at x = (rank − 1) / 10
+    // and y = the share of turnover strictly above the group; each stretch
+    // ends where the next segment starts; the curve ends at (100 %, 100 %).
+    // A = 50, 30 (80 %); B = 10, 5 (95 %); C = 2, 1, 1 (99 %); D = the rest.
+    let svg = pareto_svg(&ten(), Language::En);
+    let elements = parse(&svg).unwrap();
+    let lines: Vec<(&str, &str)> = elements
+        .iter()
+        .filter(|e| e.name == "polyline")
+        .map(|e| (e.attr("stroke").unwrap(), e.attr("points").unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("#1f5fae", "64,356 120,191 176,92"),
+            ("#2a9d8f", "176,92 232,59 288,42.5"),
+            ("#e9a23b", "288,42.5 344,35.9 456,29.3"),
+            ("#8d99a6", "456,29.3 568,26 624,26"),
+        ]
+    );
+    // The area under each stretch closes down to the x axis.
+    let areas: Vec<&str> = elements.iter().filter(|e| e.name == "polygon").map(|e| e.attr("points").unwrap()).collect();
+    assert_eq!(areas[0], "64,356 120,191 176,92 176,356 64,356");
+    assert_eq!(areas[3], "456,29.3 568,26 624,26 624,356 456,356");
+    // A dot in the ending segment's colour where the next one starts.
+    let dots: Vec<(&str, &str, &str)> = elements
+        .iter()
+        .filter(|e| e.name == "circle")
+        .map(|e| (e.attr("cx").unwrap(), e.attr("cy").unwrap(), e.attr("fill").unwrap()))
+        .collect();
+    assert_eq!(dots, [("176", "92", "#1f5fae"), ("288", "42.5", "#2a9d8f"), ("456", "29.3", "#e9a23b")]);
+}
+
+#[test]
+fn the_lorenz_curve_plots_the_portfolios_points() {
+    let p = ten();
+    let svg = lorenz_svg(&p, Language::En);
+    let elements = parse(&svg).unwrap();
+    // The plot spans x 64 … 414 (350 px) and y 356 … 26 (330 px); a
+    // coordinate is rounded to a tenth of a pixel.
+    let tenth = |share: Decimal, len: i64| (share * Decimal::from(len * 10)).round() / Decimal::TEN;
+    let expected: Vec<String> = p
+        .lorenz()
+        .iter()
+        .map(|pt| {
+            let x = Decimal::from(64) + tenth(pt.partners, 350);
+            let y = Decimal::from(356) - tenth(pt.turnover, 330);
+            format!("{},{}", x.normalize(), y.normalize())
+        })
+        .collect();
+    let line = elements.iter().find(|e| e.name == "polyline").unwrap().attr("points").unwrap();
+    assert_eq!(line, expected.join(" "));
+    assert!(line.starts_with("64,356 "), "{line}");
+    assert!(line.ends_with(" 414,26"), "{line}");
+    // The line of equality runs corner to corner.
+    let equality = elements.iter().find(|e| e.name == "line" && e.attr("stroke-dasharray").is_some()).unwrap();
+    let ends: Vec<&str> = ["x1", "y1", "x2", "y2"].iter().map(|a| equality.attr(a).unwrap()).collect();
+    assert_eq!(ends, ["64", "356", "414", "26"]);
+    // The Gini coefficient in the key, to three decimals.
+    let gini = format!("Gini {}", Language::En.format_amount(p.concentration().unwrap().gini, 3));
+    assert!(elements.iter().any(|e| e.name == "text" && e.text == gini), "{gini}");
+}
+
+#[test]
+fn the_tier_bars_are_proportional_and_labelled_with_counts_and_shares() {
+    // Monthly averages over the 12-month window: 900 000 (Gold), 150 000 and
+    // 120 000 (Silver), 30 000 (Bronze); no Beginner.
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, monthly) in [("g", 900_000), ("s1", 150_000), ("s2", 120_000), ("b", 30_000)] {
+        let id = PartnerId::new(id).unwrap();
+        for m in 1..=12 {
+            ledger.add_monthly(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(monthly))).unwrap();
+        }
+    }
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    let svg = tier_svg(&p, Language::En);
+    let elements = parse(&svg).unwrap();
+    let bars: Vec<(&str, &str)> = elements
+        .iter()
+        .filter(|e| e.name == "rect")
+        .map(|e| (e.attr("x").unwrap(), e.attr("width").unwrap()))
+        .collect();
+    // Partner bars start at 130 and are 170 px for the largest count (Silver,
+    // 2); turnover bars start at 420 and are 170 px for the largest turnover
+    // (Gold, 10.8 M); an empty tier has no bar.
+    assert_eq!(
+        bars,
+        [
+            ("130", "85"),
+            ("420", "170"),
+            ("130", "170"),
+            ("420", "51"), // 3.24 M / 10.8 M of 170 px
+            ("130", "85"),
+            ("420", "5.7"), // 0.36 M / 10.8 M of 170 px
+            ("130", "0"),
+            ("420", "0"),
+        ]
+    );
+    let labels: Vec<&str> = elements.iter().filter(|e| e.name == "text").map(|e| e.text.as_str()).collect();
+    for label in ["Gold", "1 · 25.0\u{a0}%", "2 · 50.0\u{a0}%", "0 · 0.0\u{a0}%"] {
+        assert!(labels.contains(&label), "{label} not in {labels:?}");
+    }
+    assert_eq!(labels.iter().filter(|l| l.ends_with(" · 0.0\u{a0}%")).count(), 2, "{labels:?}");
+}
+
+#[test]
+fn the_migration_matrix_shows_each_count_coloured_by_direction() {
+    let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let review = current.review().unwrap();
+    let svg = tier_migration_svg(review, Language::En);
+    let elements = parse(&svg).unwrap();
+    let cells: Vec<&Element> = elements.iter().filter(|e| e.name == "rect" && e.attr("width") == Some("96")).collect();
+    assert_eq!(cells.len(), 16);
+    let counts: Vec<u64> = review.tiers.matrix.iter().flatten().copied().collect();
+    let texts: Vec<&str> = elements
+        .iter()
+        .filter(|e| e.name == "text" && e.attr("text-anchor") == Some("middle") && e.attr("font-size") == Some("13"))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(texts, counts.iter().map(u64::to_string).collect::<Vec<_>>());
+    // Rows are the previous tier, columns the current one, Gold first; the
+    // grid is 96 × 34 px from (140, 56).
+    let max_moved = (0..16).filter(|k| k / 4 != k % 4).map(|k| counts[k]).max().unwrap();
+    let max_stayed = (0..4).map(|k| counts[k * 5]).max().unwrap();
+    for (k, cell) in cells.iter().enumerate() {
+        let (i, j) = (k / 4, k % 4);
+        assert_eq!(cell.attr("x").unwrap(), (140 + 96 * j).to_string());
+        assert_eq!(cell.attr("y").unwrap(), (56 + 34 * i).to_string());
+        let (fill, opacity) = if counts[k] == 0 {
+            ("#f4f6f8", "1.00".to_owned())
+        } else {
+            let (colour, max) = match j.cmp(&i) {
+                std::cmp::Ordering::Equal => ("#5b6573", max_stayed),
+                std::cmp::Ordering::Less => ("#2a9d8f", max_moved), // moved up
+                std::cmp::Ordering::Greater => ("#c0392b", max_moved),
+            };
+            (colour, format!("0.{:02}", 12 + 73 * counts[k] / max))
+        };
+        assert_eq!((cell.attr("fill").unwrap(), cell.attr("fill-opacity").unwrap()), (fill, opacity.as_str()), "{k}");
+    }
+    // The partner who grew from Bronze to Silver is the one "moved up".
+    assert_eq!(counts[2 * 4 + 1], 1);
+}
+
 #[cfg(feature = "csv")]
 mod sample {
     use super::*;
