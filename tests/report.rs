@@ -8,8 +8,8 @@
 use chrono::NaiveDate;
 use partner_priority::{
     Currency, Language, Ledger, Money, Month, MonthlyFigures, ParetoPolicy, Partner, PartnerId, Policy, Portfolio,
-    ReportOptions, RiskFacts, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg, segment_migration_svg,
-    tier_migration_svg, tier_svg,
+    ReportOptions, RiskFacts, RiskLevel, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg,
+    segment_migration_svg, tier_migration_svg, tier_svg,
 };
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
@@ -585,6 +585,93 @@ fn the_migration_matrix_shows_each_count_coloured_by_direction() {
     }
     // The partner who grew from Bronze to Silver is the one "moved up".
     assert_eq!(counts[2 * 4 + 1], 1);
+}
+
+#[test]
+fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
+    let p = synthetic(3_000);
+    let alerts = p.alerts();
+    assert!(alerts.len() > 5, "{}", alerts.len());
+    // The levels in order of first appearance (the alerts are most severe first).
+    let mut levels: Vec<(RiskLevel, usize)> = Vec::new();
+    for a in &alerts {
+        match levels.iter_mut().find(|(l, _)| *l == a.severity) {
+            Some((_, k)) => *k += 1,
+            None => levels.push((a.severity, 1)),
+        }
+    }
+    assert!(!levels.is_empty());
+    let names = |lang: Language| -> String {
+        let list: Vec<String> = levels
+            .iter()
+            .map(|(l, k)| {
+                let name = match (l, lang) {
+                    (RiskLevel::Critical, Language::Ru) => "критических",
+                    (RiskLevel::High, Language::Ru) => "высоких",
+                    (RiskLevel::Medium, Language::Ru) => "средних",
+                    (RiskLevel::Low, Language::Ru) => "низких",
+                    (RiskLevel::Critical, _) => "critical",
+                    (RiskLevel::High, _) => "high",
+                    (RiskLevel::Medium, _) => "medium",
+                    (RiskLevel::Low, _) => "low",
+                };
+                format!("{k} {name}")
+            })
+            .collect();
+        list.join(", ")
+    };
+    let n = alerts.len();
+    let three = ReportOptions::default().with_max_alerts(Some(3));
+    let en = check_page(&html_report(&p, Language::En, &three));
+    assert_eq!(
+        by_id(&en, "alert-summary").text,
+        format!(
+            "{n} alerts ({}), most severe first, each with its action plan. The first 3 are listed; {} more are not.",
+            names(Language::En),
+            n - 3
+        )
+    );
+    assert_eq!(en.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), 3);
+    let ru = check_page(&html_report(&p, Language::Ru, &three));
+    assert_eq!(
+        by_id(&ru, "alert-summary").text,
+        format!(
+            "Сигналов: {n} ({}), от самых серьёзных; у каждого — план действий. Показаны первые 3; ещё {} не показаны.",
+            names(Language::Ru),
+            n - 3
+        )
+    );
+    // Every alert listed: no sentence about the rest.
+    let all = check_page(&html_report(&p, Language::En, &ReportOptions::default().with_max_alerts(None)));
+    assert!(by_id(&all, "alert-summary").text.ends_with("each with its action plan."));
+    assert_eq!(all.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), n);
+    // The headline counts the critical ones.
+    let critical = alerts.iter().filter(|a| a.severity == RiskLevel::Critical).count();
+    assert!(by_id(&en, "kpi-alerts").text.starts_with(&n.to_string()), "{}", by_id(&en, "kpi-alerts").text);
+    assert!(critical > 0);
+}
+
+#[test]
+fn the_russian_page_is_russian_in_every_section() {
+    let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let html = html_report(&current, Language::Ru, &ReportOptions::default());
+    let elements = check_page(&html);
+    let summary = &by_id(&elements, "migration-summary").text;
+    assert!(summary.starts_with("В обоих пересмотрах: 3, новых: 0, ушедших: 0."), "{summary}");
+    let leads: Vec<&str> = elements.iter().filter(|e| e.has_class("lead")).map(|e| e.text.as_str()).collect();
+    assert!(
+        leads.iter().any(
+            |l| l.starts_with("Партнёры по убыванию оборота") && l.contains("D — остальные и партнёры без оборота")
+        ),
+        "{leads:?}"
+    );
+    let mut policy = Policy::default();
+    policy.pareto = ParetoPolicy::partner_share();
+    let p = assess(&Ledger::new(Currency::RUB), &[], &[], date(2026, 1, 1), None, &policy).unwrap();
+    let elements = check_page(&html_report(&p, Language::Ru, &ReportOptions::default()));
+    let leads: Vec<&str> = elements.iter().filter(|e| e.has_class("lead")).map(|e| e.text.as_str()).collect();
+    assert!(leads.iter().any(|l| l.contains("по доле партнёров с оборотом: A — первые 20\u{a0}%")), "{leads:?}");
+    assert!(leads.iter().any(|l| *l == "Кризисных сигналов нет."), "{leads:?}");
 }
 
 #[cfg(feature = "csv")]
