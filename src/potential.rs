@@ -852,4 +852,47 @@ mod tests {
         assert!(p.with_min_history_months(2).is_ok());
         assert!(p.with_stability_limits(Decimal::from(5), Decimal::from(40)).is_ok());
     }
+    #[test]
+    fn each_setter_changes_what_it_names() {
+        let p = PotentialPolicy::default();
+        assert_eq!((p.min_history_months(), p.stability_limits()), (3, (Decimal::from(10), Decimal::from(25))));
+        let q = p.with_min_history_months(5).unwrap();
+        assert_eq!(q.min_history_months(), 5);
+        let four = series(&[100, 100, 100, 100]);
+        assert_eq!(q.assess(&PotentialInput::new(&four)).unwrap().level, PotentialLevel::New);
+        let q = p.with_stability_limits(Decimal::from(5), Decimal::from(40)).unwrap();
+        assert_eq!(q.stability_limits(), (Decimal::from(5), Decimal::from(40)));
+        // CV exactly 10 %: X by default, Y under a 5 % X limit.
+        let s = series(&[90, 110, 90, 110]);
+        assert_eq!(q.assess(&PotentialInput::new(&s)).unwrap().stability, Some(Stability::Y));
+        // 15 % short of the next tier: near under the default 20 %, not under 10 %.
+        let flat = series(&[85_000; 12]);
+        let input = PotentialInput::new(&flat).with_gap(TierGap::new(Decimal::from(15_000), Decimal::from(100_000)));
+        assert_eq!(p.assess(&input).unwrap().points.near_next_tier, 1);
+        let q = p.with_near_next_tier(Decimal::from(10)).unwrap();
+        assert_eq!(q.assess(&input).unwrap().points.near_next_tier, 0);
+        // Exactly at the distance counts as near.
+        let q = p.with_near_next_tier(Decimal::from(15)).unwrap();
+        assert_eq!(q.assess(&input).unwrap().points.near_next_tier, 1);
+        assert!(p.with_near_next_tier(Decimal::ZERO).unwrap_err().to_string().contains("near_next_tier"));
+    }
+
+    #[test]
+    fn a_zero_prior_year_gives_no_year_on_year_figure() {
+        let s = series(&[80_000; 12]);
+        let input = PotentialInput::new(&s).with_years(Decimal::from(960_000), Decimal::ZERO);
+        let p = PotentialPolicy::default().assess(&input).unwrap();
+        assert_eq!(p.year_on_year, None);
+    }
+
+    #[test]
+    fn months_of_exactly_zero_are_low_without_a_trend() {
+        let s = series(&[0, 0, 0, 0]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!((p.trend, p.stability, p.level), (None, None, PotentialLevel::Low));
+        // Exactly the minimum history is enough for a judgement.
+        let s = series(&[100, 100, 100]);
+        let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
+        assert_eq!(p.level, PotentialLevel::Medium);
+    }
 }
