@@ -1404,3 +1404,102 @@ fn urgent_cause(
         (a, r) => a.or(r),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(value: i64, potential: i64, resilience: i64) -> PriorityPolicy {
+        PriorityPolicy {
+            weights: Weights {
+                value: Decimal::from(value),
+                potential: Decimal::from(potential),
+                resilience: Decimal::from(resilience),
+            },
+            ..PriorityPolicy::default()
+        }
+    }
+
+    fn field(p: &PriorityPolicy) -> Option<String> {
+        p.check().err().map(|e| match e.kind() {
+            ErrorKind::InvalidPolicy { field, .. } => field.clone(),
+            other => format!("{other:?}"),
+        })
+    }
+
+    #[test]
+    fn weights_are_within_0_to_1000_and_not_all_zero() {
+        assert_eq!(field(&policy(0, 0, 1)), None);
+        assert_eq!(field(&policy(1, 0, 0)), None);
+        assert_eq!(field(&policy(0, 1, 0)), None);
+        assert_eq!(field(&policy(1, 1, 0)), None);
+        assert_eq!(field(&policy(1000, 1000, 1000)), None);
+        assert_eq!(field(&policy(0, 0, 0)).as_deref(), Some("weights"));
+        assert_eq!(field(&policy(-1, 1, 1)).as_deref(), Some("weights.value"));
+        assert_eq!(field(&policy(1, 1001, 1)).as_deref(), Some("weights.potential"));
+        assert_eq!(field(&policy(1, 1, 1001)).as_deref(), Some("weights.resilience"));
+    }
+
+    #[test]
+    fn segment_points_may_stay_level_but_not_rise_from_a_to_d() {
+        let with = |a: i64, b: i64, c: i64, d: i64| PriorityPolicy {
+            segment_points: SegmentPoints {
+                a: Decimal::from(a),
+                b: Decimal::from(b),
+                c: Decimal::from(c),
+                d: Decimal::from(d),
+            },
+            ..PriorityPolicy::default()
+        };
+        assert_eq!(field(&with(50, 50, 50, 50)), None);
+        assert_eq!(field(&with(100, 100, 0, 0)), None);
+        for (p, name) in [
+            (with(50, 60, 30, 0), "segment_points"),
+            (with(100, 60, 70, 0), "segment_points"),
+            (with(100, 60, 30, 40), "segment_points"),
+            (with(101, 60, 30, 0), "segment_points.a"),
+            (with(100, 60, 30, -1), "segment_points.d"),
+        ] {
+            assert_eq!(field(&p).as_deref(), Some(name));
+        }
+        let mut p = PriorityPolicy::default();
+        p.unknown_risk_penalty = Decimal::from(101);
+        assert_eq!(field(&p).as_deref(), Some("unknown_risk_penalty"));
+        p.unknown_risk_penalty = Decimal::ONE_HUNDRED;
+        assert_eq!(field(&p), None);
+    }
+
+    #[test]
+    fn the_score_is_the_documented_weighted_mean() {
+        let p = policy(2, 3, 5);
+        let before = Decimal::new(85, 2);
+        // B (60) and 15 position points → value 37.5; High 100; Medium risk → 67.
+        // (2 × 37.5 + 3 × 100 + 5 × 67) / 10 = 71.
+        let s = p.score(Segment::B, 1, before, PotentialLevel::High, Some(RiskLevel::Medium));
+        assert_eq!(s, Decimal::from(71));
+        // No turnover: no position points → value 30; (60 + 300 + 335) / 10.
+        let s = p.score(Segment::B, 0, before, PotentialLevel::High, Some(RiskLevel::Medium));
+        assert_eq!(s, Decimal::new(695, 1));
+        // Unknown risk costs the penalty (25): (75 + 300 + 375) / 10.
+        let s = p.score(Segment::B, 1, before, PotentialLevel::High, None);
+        assert_eq!(s, Decimal::from(75));
+        // Rounded half away from zero to 4 places: (37.5 + 50 + 33) / 3.
+        let s = policy(1, 1, 1).score(Segment::B, 1, before, PotentialLevel::Medium, Some(RiskLevel::High));
+        assert_eq!(s, Decimal::new(401_667, 4));
+        // Each segment's points: A 100, C 30, D 0 with no position points.
+        let one = Decimal::ONE;
+        let value_only = policy(1, 0, 0);
+        let points: Vec<Decimal> = [Segment::A, Segment::B, Segment::C, Segment::D]
+            .iter()
+            .map(|s| value_only.score(*s, 1, one, PotentialLevel::Low, None))
+            .collect();
+        assert_eq!(points, [50, 30, 15, 0].map(Decimal::from));
+        // Position points never go below zero.
+        let s = value_only.score(Segment::D, 1, Decimal::new(12, 1), PotentialLevel::Low, None);
+        assert_eq!(s, Decimal::ZERO);
+        let low_critical = policy(0, 1, 1).score(Segment::A, 1, one, PotentialLevel::Low, Some(RiskLevel::Critical));
+        assert_eq!(low_critical, Decimal::ZERO);
+        let low_risk = policy(0, 0, 1).score(Segment::A, 1, one, PotentialLevel::New, Some(RiskLevel::Low));
+        assert_eq!(low_risk, Decimal::ONE_HUNDRED);
+    }
+}
