@@ -894,5 +894,45 @@ mod tests {
         let s = series(&[100, 100, 100]);
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.level, PotentialLevel::Medium);
+        assert!(!p.reasons().iter().any(|r| matches!(r, PotentialReason::ShortHistory { .. })));
+    }
+    #[test]
+    fn reasons_read_with_their_sign_in_both_languages() {
+        let text = |r: PotentialReason| (r.text(Language::En), r.text(Language::Ru));
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            text(PotentialReason::Trend { percent_per_month: d("2.54"), points: 1 }),
+            ("trend +2.5 % a month".to_owned(), "тренд +2,5 % в месяц".to_owned())
+        );
+        assert_eq!(
+            text(PotentialReason::YearOnYear { percent: d("-27.08"), points: -1 }),
+            ("−27.1 % year on year".to_owned(), "к прошлому году −27,1 %".to_owned())
+        );
+        // Zero, even a negative zero, reads as +0.
+        assert_eq!(text(PotentialReason::Trend { percent_per_month: d("-0.0"), points: 0 }).0, "trend +0.0 % a month");
+        assert_eq!(
+            text(PotentialReason::ShortHistory { months: 2, needed: 3 }),
+            (
+                "new partner: 2 months of history, 3 needed for a judgement".to_owned(),
+                "новый партнёр: 2 мес. истории, для оценки нужно 3".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_falling_year_costs_a_point_and_nearness_adds_one() {
+        let flat = series(&[80_000; 12]);
+        // 700 000 after 960 000: −27 %, beyond −20 %.
+        let input = PotentialInput::new(&flat).with_years(Decimal::from(700_000), Decimal::from(960_000));
+        let p = PotentialPolicy::default().assess(&input).unwrap();
+        assert_eq!((p.points.year_on_year, p.points.stability, p.score), (-1, 1, 0));
+        assert_eq!(p.level, PotentialLevel::Medium);
+        // Within ±20 %: no point either way.
+        let input = PotentialInput::new(&flat).with_years(Decimal::from(900_000), Decimal::from(960_000));
+        assert_eq!(PotentialPolicy::default().assess(&input).unwrap().points.year_on_year, 0);
+        // Steady (+1) and near the next tier (+1): High.
+        let input = PotentialInput::new(&flat).with_gap(TierGap::new(Decimal::from(20_000), Decimal::from(100_000)));
+        let p = PotentialPolicy::default().assess(&input).unwrap();
+        assert_eq!((p.score, p.level), (2, PotentialLevel::High));
     }
 }
