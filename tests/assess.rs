@@ -6,8 +6,10 @@
 
 use chrono::NaiveDate;
 use partner_priority::{
-    CsvImport, Language, Ledger, Partner, PartnerId, Playbook, Policy, Portfolio, RiskFacts, Segment, Tier, assess,
+    CsvImport, Currency, Language, Ledger, Money, Month, MonthlyFigures, Partner, PartnerId, Playbook, Policy,
+    Portfolio, RiskFacts, Segment, Tier, TierPolicy, assess,
 };
+use rust_decimal::Decimal;
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data").join(name)
@@ -269,4 +271,59 @@ fn facts_for_an_unknown_partner_are_an_error_not_silently_dropped() {
     let mut partners = s.partners.clone();
     partners.push(partners[0].clone());
     assert!(assess(&s.ledger, &partners, &s.facts, as_of(), None, &Policy::default()).unwrap_err().is_duplicate());
+}
+
+#[test]
+fn the_window_length_the_review_date_and_the_concentration_risk_are_kept() {
+    let s = sample();
+    assert_eq!(Policy::default().window_months(), 12);
+    let six = Policy::default().with_window_months(6).unwrap();
+    assert_eq!(six.window_months(), 6);
+    assert!(Policy::default().with_window_months(0).is_err());
+    let p = assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &six).unwrap();
+    assert_eq!(p.as_of(), as_of());
+    assert_eq!(p.window().to_string(), "2026-05 … 2026-10");
+    // The network's dependence on its largest partner, from the Pareto figures.
+    let risk = p.concentration_risk().unwrap();
+    let largest = p.assessments().iter().map(|a| a.segment.share).max().unwrap();
+    assert_eq!(risk.top_partner_percent, (largest * Decimal::ONE_HUNDRED).round_dp(risk.top_partner_percent.scale()));
+    assert_eq!(risk.hhi, p.concentration().unwrap().hhi);
+    // Only a crisis marks a partner urgent.
+    let urgent: Vec<bool> = p.assessments().iter().map(|a| a.is_urgent()).collect();
+    assert!(urgent.contains(&true) && urgent.contains(&false));
+    assert!(p.assessments().iter().all(|a| a.is_urgent() == a.urgent.is_some()));
+}
+
+#[test]
+fn a_partner_held_in_its_tier_says_so_and_how_far_below_the_floor_it_is() {
+    // 150 000 a month for a year, then 60 000 a month: Silver at the first
+    // review, below the Silver floor at the second; with demotion after two
+    // reviews it keeps Silver for now.
+    let id = PartnerId::new("held").unwrap();
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (year, monthly) in [(2025, 150_000), (2026, 60_000)] {
+        for m in 1..=12 {
+            let month = Month::new(year, m).unwrap();
+            ledger
+                .add_monthly(MonthlyFigures::new(id.clone(), month, Money::new(Decimal::from(monthly), Currency::RUB)))
+                .unwrap();
+        }
+    }
+    let mut policy = Policy::default();
+    policy.tiers = TierPolicy::builder(Currency::RUB).demote_after(2).build().unwrap();
+    let day = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+    let before = assess(&ledger, &[], &[], day(2026), None, &policy).unwrap();
+    assert_eq!(before.assessments()[0].tier.tier, Tier::Silver);
+    let now = assess(&ledger, &[], &[], day(2027), Some(&before), &policy).unwrap();
+    let a = &now.assessments()[0];
+    assert_eq!((a.tier.tier, a.tier.plain), (Tier::Silver, Tier::Bronze));
+    let texts: Vec<String> = a.reasons().iter().map(|r| r.text(Language::En)).collect();
+    assert!(
+        texts.contains(
+            &"Silver (held for now): 60,000 RUB/month, 40,000 below the floor, drops at the next review".to_owned()
+        ),
+        "{texts:?}"
+    );
+    let ru: Vec<String> = a.reasons().iter().map(|r| r.text(Language::Ru)).collect();
+    assert!(ru.iter().any(|t| t.contains("(пока сохранён)") && t.contains("ниже порога")), "{ru:?}");
 }
