@@ -1462,8 +1462,7 @@ mod tests {
         ] {
             assert_eq!(field(&p).as_deref(), Some(name));
         }
-        let mut p = PriorityPolicy::default();
-        p.unknown_risk_penalty = Decimal::from(101);
+        let mut p = PriorityPolicy { unknown_risk_penalty: Decimal::from(101), ..PriorityPolicy::default() };
         assert_eq!(field(&p).as_deref(), Some("unknown_risk_penalty"));
         p.unknown_risk_penalty = Decimal::ONE_HUNDRED;
         assert_eq!(field(&p), None);
