@@ -1501,4 +1501,51 @@ mod tests {
         let low_risk = policy(0, 0, 1).score(Segment::A, 1, one, PotentialLevel::New, Some(RiskLevel::Low));
         assert_eq!(low_risk, Decimal::ONE_HUNDRED);
     }
+    #[test]
+    fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
+        let partner = PartnerId::new("P").unwrap();
+        let alert = |category, severity| CrisisAlert {
+            partner: partner.clone(),
+            category,
+            severity,
+            kind: crate::risk::AlertKind::TurnoverDrop {
+                month: Month::new(2025, 12).unwrap(),
+                turnover: Decimal::ZERO,
+                baseline: Decimal::ONE_HUNDRED,
+                fall_percent: Decimal::ONE_HUNDRED,
+            },
+            actions: Vec::new(),
+        };
+        let mut critical_legal = RiskProfile::default();
+        critical_legal.legal.level = Some(RiskLevel::Critical);
+        let high_financial = [alert(RiskCategory::Financial, RiskLevel::High)];
+        let critical_financial = [alert(RiskCategory::Financial, RiskLevel::Critical)];
+        let medium = [alert(RiskCategory::Operational, RiskLevel::Medium)];
+        let rule = UrgentRule::AnyInCrisis;
+        let quiet = RiskProfile::default();
+        // A Critical risk outranks a High alert.
+        assert_eq!(
+            urgent_cause(&rule, Segment::B, &critical_legal, &high_financial),
+            Some((RiskCategory::Legal, RiskLevel::Critical))
+        );
+        // Equally severe: the alert names the cause.
+        assert_eq!(
+            urgent_cause(&rule, Segment::B, &critical_legal, &critical_financial),
+            Some((RiskCategory::Financial, RiskLevel::Critical))
+        );
+        assert_eq!(
+            urgent_cause(&rule, Segment::B, &quiet, &high_financial),
+            Some((RiskCategory::Financial, RiskLevel::High))
+        );
+        // A Medium alert is not a crisis; nor is a High overall risk.
+        assert_eq!(urgent_cause(&rule, Segment::B, &quiet, &medium), None);
+        let mut high_legal = RiskProfile::default();
+        high_legal.legal.level = Some(RiskLevel::High);
+        assert_eq!(urgent_cause(&rule, Segment::B, &high_legal, &[]), None);
+        // Key partners only by default; never when switched off.
+        let key = UrgentRule::KeyInCrisis;
+        assert_eq!(urgent_cause(&key, Segment::B, &critical_legal, &high_financial), None);
+        assert!(urgent_cause(&key, Segment::A, &critical_legal, &high_financial).is_some());
+        assert_eq!(urgent_cause(&UrgentRule::Off, Segment::A, &critical_legal, &high_financial), None);
+    }
 }

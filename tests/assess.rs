@@ -327,3 +327,57 @@ fn a_partner_held_in_its_tier_says_so_and_how_far_below_the_floor_it_is() {
     let ru: Vec<String> = a.reasons().iter().map(|r| r.text(Language::Ru)).collect();
     assert!(ru.iter().any(|t| t.contains("(пока сохранён)") && t.contains("ниже порога")), "{ru:?}");
 }
+
+#[test]
+fn each_assessment_carries_the_ledgers_figures_for_the_window() {
+    let s = sample();
+    let p = run(&s, None);
+    let mut with_credit_notes = 0;
+    for a in p.assessments() {
+        let t = s.ledger.turnover(&a.partner, p.window()).unwrap();
+        assert_eq!(a.turnover, t.total(), "{}", a.partner);
+        assert_eq!(a.margin, t.margin(), "{}", a.partner);
+        assert_eq!(a.deals, t.deals(), "{}", a.partner);
+        assert_eq!(a.average_deal, t.average_deal(), "{}", a.partner);
+        if t.credit_notes() < Decimal::ZERO {
+            with_credit_notes += 1;
+        }
+    }
+    // The average deal is taken before credit notes, so they must be there.
+    assert!(with_credit_notes > 10, "{with_credit_notes}");
+}
+
+#[test]
+fn a_partners_beginning_is_its_first_month_with_any_activity() {
+    // A month of zeros, then a month with a deal but no net turnover, then
+    // sales; the start date on file is later than all of them.
+    let id = PartnerId::new("late").unwrap();
+    let rub = |v: i64| Money::new(Decimal::from(v), Currency::RUB);
+    let month = |m: u32| Month::new(2025, m).unwrap();
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.add_monthly(MonthlyFigures::new(id.clone(), month(2), rub(0))).unwrap();
+    ledger.add_monthly(MonthlyFigures::new(id.clone(), month(4), rub(0)).with_deals(1)).unwrap();
+    for m in 6..=12 {
+        ledger.add_monthly(MonthlyFigures::new(id.clone(), month(m), rub(90_000)).with_deals(2)).unwrap();
+    }
+    let partner = Partner::new(id.clone()).with_start_date(NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+    let review = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let p = assess(&ledger, &[partner], &[], review, None, &Policy::default()).unwrap();
+    let a = &p.assessments()[0];
+    // April to December: 9 months; 630 000 / 9 = 70 000 a month.
+    assert_eq!(a.tier.monthly, Decimal::from(70_000));
+    assert_eq!(a.tier.tier, Tier::Bronze);
+    assert_eq!(a.potential.tenure_months, Some(9));
+    assert_eq!(a.potential.history_months, 9);
+    // 30 000 short of Silver's 100 000 floor: the gap potential weighs.
+    let gap = a.potential.gap_to_next.unwrap();
+    assert_eq!(Some(gap.amount), a.tier.progress.to_next);
+    assert_eq!(gap.amount, Decimal::from(30_000));
+
+    // A month with only a credit-note count (and no net turnover) counts too.
+    let mut ledger2 = ledger.clone();
+    ledger2.add_monthly(MonthlyFigures::new(id.clone(), month(3), rub(0)).with_credit_notes(Decimal::ZERO, 1)).unwrap();
+    let partner = Partner::new(id).with_start_date(NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+    let p = assess(&ledger2, &[partner], &[], review, None, &Policy::default()).unwrap();
+    assert_eq!(p.assessments()[0].tier.monthly, Decimal::from(63_000)); // 630 000 / 10
+}
