@@ -542,7 +542,16 @@ fn the_tier_bars_are_proportional_and_labelled_with_counts_and_shares() {
         ]
     );
     let labels: Vec<&str> = elements.iter().filter(|e| e.name == "text").map(|e| e.text.as_str()).collect();
-    for label in ["Gold", "1 · 25.0\u{a0}%", "2 · 50.0\u{a0}%", "0 · 0.0\u{a0}%"] {
+    for label in [
+        "Gold",
+        "1 · 25.0\u{a0}%",
+        "2 · 50.0\u{a0}%",
+        "0 · 0.0\u{a0}%",
+        "10.8 M RUB · 75.0\u{a0}%",
+        "3.2 M RUB · 22.5\u{a0}%",
+        "360.0 k RUB · 2.5\u{a0}%",
+        "0 RUB · 0.0\u{a0}%",
+    ] {
         assert!(labels.contains(&label), "{label} not in {labels:?}");
     }
     assert_eq!(labels.iter().filter(|l| l.ends_with(" · 0.0\u{a0}%")).count(), 2, "{labels:?}");
@@ -672,6 +681,31 @@ fn the_russian_page_is_russian_in_every_section() {
     let leads: Vec<&str> = elements.iter().filter(|e| e.has_class("lead")).map(|e| e.text.as_str()).collect();
     assert!(leads.iter().any(|l| l.contains("по доле партнёров с оборотом: A — первые 20\u{a0}%")), "{leads:?}");
     assert!(leads.contains(&"Кризисных сигналов нет."), "{leads:?}");
+}
+
+#[test]
+fn the_page_tables_give_counts_shares_and_amounts() {
+    let p = ten();
+    let rows = |lang: Language| -> Vec<String> {
+        parse(&html_report(&p, lang, &ReportOptions::default()))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.name == "tr")
+            .map(|e| e.text)
+            .collect()
+    };
+    let en = rows(Language::En);
+    // Segment, partners, %, turnover, %, the article's profile.
+    assert!(en.contains(&"A key220.0\u{a0}%80,000 RUB80.0\u{a0}%≈ 20\u{a0}% / 80\u{a0}%".to_owned()), "{en:#?}");
+    assert!(en.iter().any(|r| r.starts_with("D passive330.0\u{a0}%1,000 RUB1.0\u{a0}%")), "{en:#?}");
+    // Tier, partners, %, turnover, %: every one of the ten is a Beginner.
+    assert!(en.iter().any(|r| r.starts_with("Beginner10100.0\u{a0}%100,000 RUB100.0\u{a0}%")), "{en:#?}");
+    let ru = rows(Language::Ru);
+    assert!(ru.iter().any(|r| r.contains("80\u{202f}000 ₽")), "{ru:#?}");
+    // The review date in each language's form.
+    let page = html_report(&p, Language::Ru, &ReportOptions::default());
+    assert!(page.contains("Пересмотр на 01.01.2026"), "{}", &page[..2000.min(page.len())]);
+    assert!(html_report(&p, Language::En, &ReportOptions::default()).contains("Review as of 2026-01-01"));
 }
 
 #[cfg(feature = "csv")]
