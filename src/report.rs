@@ -1644,4 +1644,66 @@ mod tests {
         assert_eq!(compact(Language::Ru, Decimal::from(82_345_678), &rub), "82,3 млн ₽");
         assert_eq!(compact(Language::En, Decimal::from(950), &rub), "950 RUB");
     }
+    #[test]
+    fn compact_amounts_switch_unit_at_exactly_a_thousand_of_the_smaller() {
+        let rub = Currency::RUB;
+        let en = |v: i64| compact(Language::En, Decimal::from(v), &rub);
+        assert_eq!(en(999), "999 RUB");
+        assert_eq!(en(1_000), "1.0 k RUB");
+        assert_eq!(en(999_999), "1,000.0 k RUB");
+        assert_eq!(en(1_000_000), "1.0 M RUB");
+        assert_eq!(en(1_000_000_000), "1.0 bn RUB");
+        assert_eq!(en(2_500_000_000_000), "2.5 T RUB");
+        assert_eq!(en(-1_500_000), "-1.5 M RUB");
+        assert_eq!(compact(Language::Ru, Decimal::from(3_000_000_000i64), &rub), "3,0 млрд ₽");
+        assert_eq!(compact(Language::Ru, Decimal::from(4_000_000_000_000i64), &rub), "4,0 трлн ₽");
+        assert_eq!(compact(Language::Ru, Decimal::from(5_000), &rub), "5,0 тыс. ₽");
+    }
+
+    #[test]
+    fn every_control_character_xml_forbids_is_replaced() {
+        for ch in ['\u{0}', '\u{8}', '\u{b}', '\u{1f}', '\u{7f}', '\u{9f}', '\u{ffff}'] {
+            assert_eq!(Esc(&format!("a{ch}b")).to_string(), "a\u{fffd}b", "{:?}", ch);
+        }
+        for ch in ['\t', '\n', '\r', ' ', '\u{a0}', '\u{fffd}'] {
+            assert_eq!(Esc(&format!("a{ch}b")).to_string(), format!("a{ch}b"), "{:?}", ch);
+        }
+        assert_eq!(Esc("&&").to_string(), "&amp;&amp;");
+        assert_eq!(Esc("").to_string(), "");
+    }
+
+    #[test]
+    fn pixels_keep_the_sign_and_drop_a_zero_tenth() {
+        assert_eq!(Px(0).to_string(), "0");
+        assert_eq!(Px(-10).to_string(), "-1");
+        assert_eq!(Px(-1234).to_string(), "-123.4");
+        assert_eq!(Px(9).to_string(), "0.9");
+    }
+
+    #[test]
+    fn a_share_of_a_length_is_clamped_and_rounded() {
+        assert_eq!(part(Decimal::new(333, 3), 100), 33);
+        assert_eq!(part(Decimal::new(337, 3), 100), 34);
+        assert_eq!(part(Decimal::new(-1, 0), 100), 0);
+        assert_eq!(part(Decimal::new(2, 0), 100), 100);
+        assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), Decimal::ZERO);
+        assert_eq!(ratio(Decimal::ONE, Decimal::from(-4)), Decimal::ZERO);
+        assert_eq!(ratio(Decimal::ONE, Decimal::from(4)), Decimal::new(25, 2));
+        assert_eq!(capitalise("critical"), "Critical");
+        assert_eq!(capitalise("ёж"), "Ёж");
+        assert_eq!(capitalise(""), "");
+        assert_eq!(cutoff_text(Language::En, Decimal::new(995, 1)), "99.5\u{a0}%");
+        assert_eq!(cutoff_text(Language::En, Decimal::from(80)), "80\u{a0}%");
+    }
+
+    #[test]
+    fn colours_and_classes_differ_per_value() {
+        let segments: std::collections::HashSet<&str> = Segment::ALL.iter().map(|s| segment_colour(*s)).collect();
+        let tiers: std::collections::HashSet<&str> = Tier::ALL.iter().map(|t| tier_colour(*t)).collect();
+        let levels =
+            [None, Some(RiskLevel::Low), Some(RiskLevel::Medium), Some(RiskLevel::High), Some(RiskLevel::Critical)];
+        let classes: Vec<&str> = levels.iter().map(|l| level_class(*l)).collect();
+        assert_eq!((segments.len(), tiers.len()), (4, 4));
+        assert_eq!(classes, ["lvl lvl-unknown", "lvl lvl-low", "lvl lvl-medium", "lvl lvl-high", "lvl lvl-critical"]);
+    }
 }
