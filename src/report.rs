@@ -331,33 +331,19 @@ fn text_width(text: &str, size: i64) -> i64 {
 }
 
 /// Moves label positions (sorted ascending) apart to at least `gap`,
-/// keeping them within `lo ..= hi` where possible.
+/// keeping them within `lo ..= hi` where possible: only the labels that
+/// crowd each other or an edge move. Without room for all of them, the
+/// upper edge wins.
 fn spread(positions: &mut [i64], gap: i64, lo: i64, hi: i64) {
-    for i in 1..positions.len() {
-        if positions[i] - positions[i - 1] < gap {
-            positions[i] = positions[i - 1] + gap;
-        }
+    let mut floor = lo;
+    for p in positions.iter_mut() {
+        *p = (*p).max(floor);
+        floor = p.saturating_add(gap);
     }
-    if let Some(&last) = positions.last() {
-        if last > hi {
-            let shift = last - hi;
-            for p in positions.iter_mut() {
-                *p -= shift;
-            }
-            for i in (0..positions.len().saturating_sub(1)).rev() {
-                if positions[i + 1] - positions[i] < gap {
-                    positions[i] = positions[i + 1] - gap;
-                }
-            }
-        }
-    }
-    if let Some(&first) = positions.first() {
-        if first < lo {
-            let shift = lo - first;
-            for p in positions.iter_mut() {
-                *p += shift;
-            }
-        }
+    let mut ceiling = hi;
+    for p in positions.iter_mut().rev() {
+        *p = (*p).min(ceiling);
+        ceiling = p.saturating_sub(gap);
     }
 }
 
@@ -1635,6 +1621,14 @@ mod tests {
         let mut ys = vec![980, 990, 995];
         spread(&mut ys, 20, 0, 1000);
         assert_eq!(ys, [960, 980, 1000]);
+        // Crowding both edges: only the outer labels move in.
+        let mut xs = vec![696, 3440, 6240];
+        spread(&mut xs, 560, 920, 5960);
+        assert_eq!(xs, [920, 3440, 5960]);
+        // No room for all: the upper edge wins.
+        let mut xs = vec![0, 10, 20];
+        spread(&mut xs, 40, 0, 50);
+        assert_eq!(xs, [-30, 10, 50]);
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use partner_priority::{
-    Currency, Language, Ledger, Money, Month, MonthlyFigures, ParetoPolicy, Partner, PartnerId, Policy, Portfolio,
-    ReportOptions, RiskFacts, RiskLevel, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg,
+    Boundary, Currency, Language, Ledger, Money, Month, MonthlyFigures, ParetoBasis, ParetoPolicy, Partner, PartnerId,
+    Policy, Portfolio, ReportOptions, RiskFacts, RiskLevel, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg,
     segment_migration_svg, tier_migration_svg, tier_svg,
 };
 use quick_xml::events::Event;
@@ -325,6 +325,50 @@ fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
         .count();
     assert_eq!(vertical, 3);
     check_page(&html_report(&p, Language::Ru, &ReportOptions::default()));
+    // The cut-offs are shares of the 9 partners with turnover, drawn over
+    // all 10: 20, 50 and 90 % of 90 % of the 560 px axis from x 64.
+    let xs: Vec<&str> = elements
+        .iter()
+        .filter(|e| e.name == "line" && e.attr("stroke-dasharray").is_some())
+        .map(|e| e.attr("x1").unwrap())
+        .collect();
+    assert_eq!(xs, ["164.8", "316", "517.6"]);
+}
+
+/// The x of the labels of the partner-share cut-offs of `pareto_svg`.
+fn partner_cutoff_labels(svg: &str) -> Vec<String> {
+    parse(svg)
+        .unwrap()
+        .iter()
+        .filter(|e| e.name == "text" && e.attr("font-size") == Some("11.5"))
+        .map(|e| e.attr("x").unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn cut_off_labels_stay_inside_the_plot() {
+    // Under the turnover basis the labels sit 4 px below their lines, in the
+    // right margin, from the top down: 99 %, 95 %, 80 %.
+    let ys: Vec<String> = parse(&pareto_svg(&ten(), Language::En))
+        .unwrap()
+        .iter()
+        .filter(|e| e.name == "text" && e.attr("font-size") == Some("11.5"))
+        .map(|e| format!("{},{}", e.attr("x").unwrap(), e.attr("y").unwrap()))
+        .collect();
+    assert_eq!(ys, ["632,33.3", "632,46.5", "632,96"]);
+    // Under the partner-share basis with cut-offs at 1, 50 and 100 % of nine
+    // partners, all with turnover: the outer labels are pulled in to 28 px
+    // from the plot's edges (x 92 and 596).
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500].iter().enumerate() {
+        let id = PartnerId::new(&format!("P{i}")).unwrap();
+        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
+    }
+    let mut policy = Policy::default();
+    let cuts = [Decimal::from(1), Decimal::from(50), Decimal::from(100)];
+    policy.pareto = ParetoPolicy::new(ParetoBasis::Partners, cuts, Boundary::default()).unwrap();
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &policy).unwrap();
+    assert_eq!(partner_cutoff_labels(&pareto_svg(&p, Language::En)), ["92", "344", "596"]);
 }
 
 #[test]
@@ -706,6 +750,77 @@ fn the_page_tables_give_counts_shares_and_amounts() {
     let page = html_report(&p, Language::Ru, &ReportOptions::default());
     assert!(page.contains("Пересмотр на 01.01.2026"), "{}", &page[..2000.min(page.len())]);
     assert!(html_report(&p, Language::En, &ReportOptions::default()).contains("Review as of 2026-01-01"));
+}
+
+#[test]
+fn the_thinned_pareto_curve_keeps_a_vertex_every_two_pixels() {
+    // The documented rule, in tenths of a pixel on a plot from x 64 … 624
+    // and y 356 … 26: each tie group's first partner is a vertex at
+    // x = 640 + (rank − 1) × 5600 / n (rounded half up) and y = 3560 −
+    // 3300 × (share above it); within a segment a vertex is kept when it is
+    // at least 20 tenths right of or above the last one kept; each stretch
+    // ends at the next segment's first vertex; the curve ends at (6240, 260).
+    let p = synthetic(5_000);
+    let n = p.assessments().len() as i64;
+    let mut vertices: Vec<(i64, i64, Segment)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut by_rank: Vec<_> = p.assessments().iter().collect();
+    by_rank.sort_by_key(|a| a.segment.rank);
+    for a in by_rank {
+        if seen.insert(a.segment.rank) {
+            let i = i64::from(a.segment.rank) - 1;
+            let x = 640 + (i * 5600 + n / 2) / n;
+            let y = 3560
+                - rust_decimal::prelude::ToPrimitive::to_i64(
+                    &(a.segment.turnover_before * Decimal::from(3300)).round(),
+                )
+                .unwrap();
+            vertices.push((x, y, a.segment.segment));
+        }
+    }
+    let mut expected: Vec<Vec<(i64, i64)>> = Vec::new();
+    let mut current: Option<Segment> = None;
+    let mut last = (0, 0);
+    for (x, y, s) in vertices {
+        if current == Some(s) {
+            if x - last.0 >= 20 || last.1 - y >= 20 {
+                expected.last_mut().unwrap().push((x, y));
+                last = (x, y);
+            }
+        } else {
+            if let Some(stretch) = expected.last_mut() {
+                stretch.push((x, y));
+            }
+            expected.push(vec![(x, y)]);
+            current = Some(s);
+            last = (x, y);
+        }
+    }
+    expected.last_mut().unwrap().push((6240, 260));
+    let tenths =
+        |v: &str| rust_decimal::prelude::ToPrimitive::to_i64(&(v.parse::<Decimal>().unwrap() * Decimal::TEN)).unwrap();
+    let drawn: Vec<Vec<(i64, i64)>> = parse(&pareto_svg(&p, Language::En))
+        .unwrap()
+        .iter()
+        .filter(|e| e.name == "polyline")
+        .map(|e| {
+            e.attr("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|pt| {
+                    let (x, y) = pt.split_once(',').unwrap();
+                    (tenths(x), tenths(y))
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(drawn.len(), expected.len());
+    for (d, e) in drawn.iter().zip(&expected) {
+        assert_eq!(d, e);
+    }
+    // Thinning matters here: far fewer points than partners.
+    let points: usize = drawn.iter().map(Vec::len).sum();
+    assert!((50..1_000).contains(&points), "{points}");
 }
 
 #[cfg(feature = "csv")]
