@@ -638,6 +638,19 @@ fn the_migration_matrix_shows_each_count_coloured_by_direction() {
     }
     // The partner who grew from Bronze to Silver is the one "moved up".
     assert_eq!(counts[2 * 4 + 1], 1);
+    // Column labels centred over the columns, row labels right-aligned
+    // before the rows, counts centred in their cells.
+    let at = |e: &&Element| format!("{},{}", e.attr("x").unwrap(), e.attr("y").unwrap());
+    let columns: Vec<String> = elements
+        .iter()
+        .filter(|e| e.name == "text" && e.attr("text-anchor") == Some("middle") && e.attr("font-weight") == Some("600"))
+        .map(|e| at(&e))
+        .collect();
+    assert_eq!(columns, ["188,45", "284,45", "380,45", "476,45"]);
+    let rows: Vec<String> = elements.iter().filter(|e| e.attr("text-anchor") == Some("end")).map(|e| at(&e)).collect();
+    assert_eq!(rows, ["130,77", "130,111", "130,145", "130,179"]);
+    let first_count = elements.iter().find(|e| e.name == "text" && e.attr("font-size") == Some("13")).unwrap();
+    assert_eq!(at(&first_count), "188,77.5");
 }
 
 #[test]
