@@ -651,6 +651,17 @@ fn the_migration_matrix_shows_each_count_coloured_by_direction() {
     assert_eq!(rows, ["130,77", "130,111", "130,145", "130,179"]);
     let first_count = elements.iter().find(|e| e.name == "text" && e.attr("font-size") == Some("13")).unwrap();
     assert_eq!(at(&first_count), "188,77.5");
+    // The key below the grid: a swatch and its label per direction.
+    let key: Vec<String> = elements
+        .iter()
+        .filter(|e| {
+            (e.name == "rect" && e.attr("width") == Some("10"))
+                || (e.name == "text" && e.attr("font-size") == Some("11"))
+        })
+        .map(|e| at(&e))
+        .collect();
+    // (After the axis titles "now →" over the columns and "before ↓".)
+    assert_eq!(&key[..6], ["140,22", "8,45", "140,198", "155,207", "227,198", "242,207"]);
 }
 
 #[test]
@@ -715,6 +726,8 @@ fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
     let critical = alerts.iter().filter(|a| a.severity == RiskLevel::Critical).count();
     assert!(by_id(&en, "kpi-alerts").text.starts_with(&n.to_string()), "{}", by_id(&en, "kpi-alerts").text);
     assert!(critical > 0);
+    let note = format!("{critical} critical · {} high", n - critical);
+    assert!(html_report(&p, Language::En, &three).contains(&note), "{note}");
 }
 
 #[test]
@@ -834,6 +847,29 @@ fn the_thinned_pareto_curve_keeps_a_vertex_every_two_pixels() {
     // Thinning matters here: far fewer points than partners.
     let points: usize = drawn.iter().map(Vec::len).sum();
     assert!((50..1_000).contains(&points), "{points}");
+}
+
+#[test]
+fn the_page_lists_ten_moves_each_way_and_counts_the_rest() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for i in 0..12 {
+        let id = PartnerId::new(&format!("g{i:02}")).unwrap();
+        for m in 1..=12 {
+            ledger.record(Sale::new(id.clone(), date(2025, m, 10), rub(2_000 * i64::from(m * m)))).unwrap();
+        }
+    }
+    let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
+    let current = assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
+    assert_eq!(current.review().unwrap().tiers.up.len(), 12);
+    for (lang, more) in [(Language::En, "and more: 2"), (Language::Ru, "и ещё: 2")] {
+        let elements = check_page(&html_report(&current, lang, &ReportOptions::default()));
+        let items: Vec<&str> = elements.iter().filter(|e| e.name == "li").map(|e| e.text.as_str()).collect();
+        assert_eq!(items.iter().filter(|t| t.starts_with('g')).count(), 10, "{items:?}");
+        assert!(items.contains(&more), "{items:?}");
+    }
+    // The headline counts the partners with turnover.
+    let html = html_report(&ten(), Language::En, &ReportOptions::default());
+    assert!(html.contains("with turnover in the window: 9"));
 }
 
 #[cfg(feature = "csv")]
