@@ -1951,4 +1951,23 @@ mod tests {
             assert_eq!(e.text(Language::Ru), ru, "{indicator:?} {value:?}");
         }
     }
+    #[test]
+    fn categories_levels_and_grades_have_names() {
+        let categories: Vec<String> =
+            RiskCategory::ALL.iter().map(|c| format!("{c}/{}", c.name(Language::Ru))).collect();
+        assert_eq!(
+            categories,
+            ["financial/финансовый", "reputational/репутационный", "operational/операционный", "legal/юридический"]
+        );
+        let levels: Vec<String> = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical]
+            .iter()
+            .map(|l| format!("{l}/{}", l.name(Language::Ru)))
+            .collect();
+        assert_eq!(levels, ["Low/низкий", "Medium/средний", "High/высокий", "Critical/критический"]);
+        let grades = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"];
+        let parsed: Vec<String> = grades.iter().map(|g| CreditRating::parse(g).unwrap().to_string()).collect();
+        assert_eq!(parsed, grades);
+        assert_eq!(CreditRating::parse("SD").unwrap(), CreditRating::D);
+        assert!(CreditRating::parse("CCCC").is_err());
+    }
 }
