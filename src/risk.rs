@@ -1970,4 +1970,30 @@ mod tests {
         assert_eq!(CreditRating::parse("SD").unwrap(), CreditRating::D);
         assert!(CreditRating::parse("CCCC").is_err());
     }
+    #[test]
+    fn fact_bounds_are_inclusive_where_the_docs_say() {
+        let with = |set: fn(&mut RiskFacts)| {
+            let mut f = RiskFacts::new(p());
+            set(&mut f);
+            f.check().err().map(|e| e.to_string())
+        };
+        // Rates from 0 to 100 inclusive.
+        assert_eq!(with(|f| f.on_time_delivery = Some(Decimal::ZERO)), None);
+        assert_eq!(with(|f| f.return_rate = Some(Decimal::ONE_HUNDRED)), None);
+        assert!(with(|f| f.return_rate = Some(Decimal::new(-1, 2))).unwrap().contains("return_rate"));
+        assert!(with(|f| f.on_time_delivery = Some(Decimal::new(10_001, 2))).unwrap().contains("on_time_delivery"));
+        // A positive limit; credit used from 0, only with a limit.
+        assert!(with(|f| f.credit_limit = Some(Decimal::ZERO)).unwrap().contains("credit_limit"));
+        let zero_used = |f: &mut RiskFacts| {
+            f.credit_limit = Some(Decimal::ONE);
+            f.credit_used = Some(Decimal::ZERO);
+        };
+        assert_eq!(with(zero_used), None);
+        let negative_used = |f: &mut RiskFacts| {
+            f.credit_limit = Some(Decimal::ONE);
+            f.credit_used = Some(Decimal::NEGATIVE_ONE);
+        };
+        assert!(with(negative_used).unwrap().contains("must not be negative"));
+        assert!(with(|f| f.credit_used = Some(Decimal::ONE)).unwrap().contains("needs a credit_limit"));
+    }
 }
