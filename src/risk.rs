@@ -1996,4 +1996,75 @@ mod tests {
         assert!(with(negative_used).unwrap().contains("must not be negative"));
         assert!(with(|f| f.credit_used = Some(Decimal::ONE)).unwrap().contains("needs a credit_limit"));
     }
+    #[test]
+    fn thresholds_are_reached_at_their_value() {
+        let more_is_worse = Thresholds::new(Some(10), Some(20), Some(30));
+        let levels: Vec<RiskLevel> =
+            [9, 10, 19, 20, 30].iter().map(|v| more_is_worse.level(Decimal::from(*v))).collect();
+        assert_eq!(
+            levels,
+            [RiskLevel::Low, RiskLevel::Medium, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical]
+        );
+        let less_is_worse = Thresholds::new(Some(95), Some(90), Some(80));
+        let levels: Vec<RiskLevel> =
+            [95, 94, 90, 89, 80, 79].iter().map(|v| less_is_worse.level_below(Decimal::from(*v))).collect();
+        assert_eq!(
+            levels,
+            [
+                RiskLevel::Low,
+                RiskLevel::Medium,
+                RiskLevel::Medium,
+                RiskLevel::High,
+                RiskLevel::High,
+                RiskLevel::Critical
+            ]
+        );
+    }
+
+    #[test]
+    fn thresholds_must_be_strictly_ordered_and_not_negative() {
+        let field = |t: Thresholds, lower_is_worse: bool| t.check("x", lower_is_worse).err().map(|e| e.to_string());
+        assert_eq!(field(Thresholds::new(Some(0), Some(1), None), false), None);
+        assert!(field(Thresholds::new(Some(10), Some(10), None), false).unwrap().contains("x.high"));
+        assert!(field(Thresholds::new(Some(10), None, Some(5)), false).unwrap().contains("x.critical"));
+        assert_eq!(field(Thresholds::new(Some(95), Some(90), Some(0)), true), None);
+        assert!(field(Thresholds::new(Some(95), Some(95), None), true).unwrap().contains("x.high"));
+        assert!(field(Thresholds::new(Some(-1), None, None), false).unwrap().contains("negative"));
+        // Ratings must get worse from medium to high to critical.
+        let mut p = RiskPolicy::default();
+        p.rating_high_from = p.rating_medium_from;
+        assert!(p.check().unwrap_err().to_string().contains("rating_high_from"));
+        let mut p = RiskPolicy::default();
+        p.rating_critical_from = p.rating_high_from;
+        assert!(p.check().is_err());
+    }
+
+    #[test]
+    fn the_worst_category_is_the_first_of_the_most_severe() {
+        let mut profile = RiskProfile::default();
+        assert_eq!(profile.worst_category(), None);
+        profile.operational.level = Some(RiskLevel::Medium);
+        profile.financial.level = Some(RiskLevel::Low);
+        assert_eq!(profile.worst_category(), Some((RiskCategory::Operational, RiskLevel::Medium)));
+        profile.legal.level = Some(RiskLevel::High);
+        profile.reputational.level = Some(RiskLevel::High);
+        assert_eq!(profile.worst_category(), Some((RiskCategory::Reputational, RiskLevel::High)));
+    }
+
+    #[test]
+    fn concentration_risk_reads_as_words() {
+        let r = ConcentrationRisk {
+            level: RiskLevel::High,
+            top_partner_percent: Decimal::new(3125, 2),
+            hhi: Decimal::new(18_004, 1),
+        };
+        assert_eq!(
+            r.text(Language::En),
+            "concentration risk High: the largest partner holds 31.3 % of turnover, HHI 1,800"
+        );
+        assert_eq!(
+            r.text(Language::Ru),
+            "риск концентрации высокий: у крупнейшего партнёра 31,3 % оборота, HHI 1\u{202f}800"
+        );
+    }
 }
