@@ -1675,7 +1675,7 @@ fn monthly_days_late(data: &PartnerWindow<'_>, as_of: NaiveDate) -> Vec<(Month, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::{Ledger, Sale};
+    use crate::ledger::{Ledger, MonthlyFigures, Sale};
     use crate::money::{Currency, Money};
     use crate::period::Window;
 
@@ -2066,5 +2066,197 @@ mod tests {
             r.text(Language::Ru),
             "риск концентрации высокий: у крупнейшего партнёра 31,3 % оборота, HHI 1\u{202f}800"
         );
+    }
+    fn crisis(c: CrisisPolicy) -> RiskPolicy {
+        RiskPolicy { crisis: c, ..RiskPolicy::default() }
+    }
+
+    fn drops(t: &Turnover, policy: &RiskPolicy) -> Vec<(RiskLevel, Decimal)> {
+        let r = policy.assess(t, None, as_of()).unwrap();
+        r.alerts
+            .iter()
+            .filter_map(|a| match a.kind {
+                AlertKind::TurnoverDrop { fall_percent, .. } => Some((a.severity, fall_percent)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fall_of_exactly_the_thresholds_is_an_alert_of_that_level() {
+        let no_sigma = CrisisPolicy { drop_sigmas: Decimal::ZERO, ..CrisisPolicy::default() };
+        let mut amounts = [100_000i64; 12];
+        amounts[11] = 50_000; // exactly 50 %
+        assert_eq!(drops(&ledger(&amounts, &[0]), &crisis(no_sigma)), [(RiskLevel::High, Decimal::from(50))]);
+        amounts[11] = 50_001;
+        assert!(drops(&ledger(&amounts, &[0]), &crisis(no_sigma)).is_empty());
+        amounts[11] = 20_000; // exactly 80 %
+        assert_eq!(drops(&ledger(&amounts, &[0]), &crisis(no_sigma)), [(RiskLevel::Critical, Decimal::from(80))]);
+    }
+
+    #[test]
+    fn the_baseline_starts_at_the_first_active_month_and_needs_two() {
+        let no_sigma = crisis(CrisisPolicy { drop_sigmas: Decimal::ZERO, ..CrisisPolicy::default() });
+        // Active from month 10 only: a baseline of 2 months (10, 11), then a fall.
+        let mut amounts = [0i64; 12];
+        amounts[9] = 100_000;
+        amounts[10] = 100_000;
+        amounts[11] = 10_000;
+        assert_eq!(drops(&ledger(&amounts, &[0]), &no_sigma).len(), 1);
+        // Active from month 11: one month of baseline is not enough.
+        amounts[9] = 0;
+        assert!(drops(&ledger(&amounts, &[0]), &no_sigma).is_empty());
+        // A month with a deal but no net turnover starts the history too, and
+        // (with regular buying required) its zero turnover means no alert.
+        let mut l = Ledger::new(Currency::RUB);
+        let month = |m: u32| crate::period::Month::new(2025, m).unwrap();
+        let rub = |v: i64| Money::new(Decimal::from(v), Currency::RUB);
+        l.add_monthly(MonthlyFigures::new(p(), month(9), rub(0)).with_deals(1)).unwrap();
+        for (m, v) in [(10, 100_000), (11, 100_000), (12, 10_000)] {
+            l.add_monthly(MonthlyFigures::new(p(), month(m), rub(v)).with_deals(1)).unwrap();
+        }
+        let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
+        assert!(drops(&t, &no_sigma).is_empty());
+        let lenient = crisis(CrisisPolicy {
+            drop_sigmas: Decimal::ZERO,
+            drop_needs_regular_buyer: false,
+            ..CrisisPolicy::default()
+        });
+        // From month 9: (0 + 100 000 + 100 000) / 3 → 10 000 is an 85 % fall.
+        assert_eq!(drops(&t, &lenient), [(RiskLevel::Critical, Decimal::from(85))]);
+    }
+
+    fn delays(late: &[i64], policy: &RiskPolicy) -> Option<Vec<(crate::period::Month, Decimal)>> {
+        let r = policy.assess(&ledger(&[100_000; 12], late), None, as_of()).unwrap();
+        r.alerts.iter().find_map(|a| match &a.kind {
+            AlertKind::GrowingPaymentDelays { months } => Some(months.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn delays_must_grow_every_month_up_to_at_least_the_minimum() {
+        let policy = RiskPolicy::default();
+        // Months 9, 10, 11 paid 1, 4, 7 days late (month 12's invoice is due
+        // after the review): exactly 7 days is enough.
+        let late = [0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 7, 0];
+        let months = delays(&late, &policy).unwrap();
+        assert_eq!(months.iter().map(|(_, d)| *d).collect::<Vec<_>>(), [1, 4, 7].map(Decimal::from));
+        // 6.99… days: not yet.
+        assert_eq!(delays(&[0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 0], &policy), None);
+        // Level, not growing.
+        assert_eq!(delays(&[0, 0, 0, 0, 0, 0, 0, 0, 7, 7, 8, 0], &policy), None);
+        // With exactly as many assessed months (11) as the policy needs.
+        let few = crisis(CrisisPolicy { delay_months: 11, ..CrisisPolicy::default() });
+        let growing: Vec<i64> = (1..=12).collect();
+        assert_eq!(delays(&growing, &few).map(|m| m.len()), Some(11));
+        let too_many = crisis(CrisisPolicy { delay_months: 12, ..CrisisPolicy::default() });
+        assert_eq!(delays(&growing, &too_many), None);
+    }
+
+    #[test]
+    fn crisis_settings_accept_their_limits() {
+        let ok = |c: CrisisPolicy| crisis(c).check().err().map(|e| e.to_string());
+        let d = CrisisPolicy::default();
+        assert_eq!(ok(CrisisPolicy { critical_drop_percent: d.drop_percent, ..d }), None);
+        assert_eq!(ok(CrisisPolicy { baseline_months: 2, delay_months: 2, ..d }), None);
+        assert_eq!(ok(CrisisPolicy { drop_sigmas: Decimal::ZERO, delay_min_days: Decimal::ZERO, ..d }), None);
+        assert_eq!(
+            ok(CrisisPolicy { drop_percent: Decimal::ONE_HUNDRED, critical_drop_percent: Decimal::ONE_HUNDRED, ..d }),
+            None
+        );
+        for (bad, field) in [
+            (CrisisPolicy { critical_drop_percent: Decimal::from(49), ..d }, "crisis.critical_drop_percent"),
+            (CrisisPolicy { baseline_months: 1, ..d }, "crisis.baseline_months"),
+            (CrisisPolicy { delay_months: 1, ..d }, "crisis.delay_months"),
+            (CrisisPolicy { drop_sigmas: Decimal::NEGATIVE_ONE, ..d }, "crisis.drop_sigmas"),
+            (CrisisPolicy { delay_min_days: Decimal::new(-1, 2), ..d }, "crisis.delay_min_days"),
+            (CrisisPolicy { drop_percent: Decimal::ZERO, ..d }, "crisis.drop_percent"),
+        ] {
+            assert!(ok(bad).unwrap().contains(field), "{field}");
+        }
+    }
+
+    #[test]
+    fn two_high_categories_escalate_one_does_not() {
+        let t = ledger(&[100_000; 12], &[0]);
+        let policy = RiskPolicy { overall: OverallRule::Escalating, ..RiskPolicy::default() };
+        let mut f = RiskFacts::new(p());
+        f.court_cases = Some(1); // legal High
+        assert_eq!(policy.assess(&t, Some(&f), as_of()).unwrap().profile.overall, Some(RiskLevel::High));
+        f.complaints = Some(1_000); // reputational High or worse as well
+        let overall = policy.assess(&t, Some(&f), as_of()).unwrap().profile.overall;
+        assert_eq!(overall, Some(RiskLevel::Critical));
+    }
+
+    #[test]
+    fn payment_standing_at_the_review_date() {
+        let as_of = as_of();
+        let one = |due: NaiveDate, paid: Option<NaiveDate>| {
+            let mut l = Ledger::new(Currency::RUB);
+            let mut sale =
+                Sale::new(p(), d(2025, 11, 1), Money::new(Decimal::from(100), Currency::RUB)).with_due_date(due);
+            if let Some(paid) = paid {
+                sale = sale.with_paid_date(paid);
+            }
+            l.record(sale).unwrap();
+            let t = l.turnover(&p(), Window::before(as_of, 12).unwrap()).unwrap();
+            RiskPolicy::default().assess(&t, None, as_of).unwrap().profile.payment
+        };
+        // Due on the review date: not yet assessed.
+        assert_eq!(one(as_of, None), None);
+        // Due the day before and paid on the review date: counted as unpaid
+        // (the review sees the payments made before it), one day late.
+        let pay = one(as_of.pred_opt().unwrap(), Some(as_of)).unwrap();
+        assert_eq!((pay.average_days_late, pay.late_share), (Decimal::ONE, Decimal::ONE_HUNDRED));
+        assert_eq!(pay.overdue, Decimal::ONE_HUNDRED);
+        // Paid on the due date: on time, nothing overdue.
+        let due = d(2025, 12, 1);
+        let pay = one(due, Some(due)).unwrap();
+        assert_eq!((pay.average_days_late, pay.late_share, pay.overdue), (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO));
+        // Paid a day late before the review date.
+        let pay = one(due, due.succ_opt()).unwrap();
+        assert_eq!(
+            (pay.average_days_late, pay.late_share, pay.overdue),
+            (Decimal::ONE, Decimal::ONE_HUNDRED, Decimal::ZERO)
+        );
+    }
+
+    #[test]
+    fn the_late_share_weighs_by_amount() {
+        // Two invoices a month apart: 300 paid 10 days late, 100 on time.
+        let mut l = Ledger::new(Currency::RUB);
+        for (m, amount, late) in [(9, 300, 10), (10, 100, 0)] {
+            let due = d(2025, m, 28);
+            l.record(
+                Sale::new(p(), d(2025, m, 1), Money::new(Decimal::from(amount), Currency::RUB))
+                    .with_due_date(due)
+                    .with_paid_date(due + chrono::Days::new(late)),
+            )
+            .unwrap();
+        }
+        let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
+        let pay = RiskPolicy::default().assess(&t, None, as_of()).unwrap().profile.payment.unwrap();
+        assert_eq!(pay.late_share, Decimal::from(75));
+        assert_eq!(pay.average_days_late, Decimal::new(75, 1));
+    }
+
+    #[test]
+    fn the_return_rate_comes_from_credit_notes_over_the_invoiced_amount() {
+        let mut l = Ledger::new(Currency::RUB);
+        let rub = |v: i64| Money::new(Decimal::from(v), Currency::RUB);
+        l.record(Sale::new(p(), d(2025, 6, 1), rub(1_000)).with_invoice("I1")).unwrap();
+        l.record(Sale::new(p(), d(2025, 7, 1), rub(-100)).with_invoice("C1")).unwrap();
+        let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
+        let r = RiskPolicy::default().assess(&t, None, as_of()).unwrap();
+        let e = r.profile.operational.evidence.iter().find(|e| e.indicator == Indicator::ReturnRate).unwrap();
+        // 100 returned of 1 000 invoiced: 10 %, not 100 / 900.
+        assert_eq!(e.value, EvidenceValue::Number(Decimal::from(10)));
+        // Only credit notes, nothing invoiced: no rate.
+        let mut l = Ledger::new(Currency::RUB);
+        l.record(Sale::new(p(), d(2025, 7, 1), rub(-100))).unwrap();
+        let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
+        let r = RiskPolicy::default().assess(&t, None, as_of()).unwrap();
+        assert!(!r.profile.operational.evidence.iter().any(|e| e.indicator == Indicator::ReturnRate));
     }
 }
