@@ -960,9 +960,7 @@ impl Evidence {
                 format!("платит в среднем на {} дн. позже срока", num(d, 0))
             }
             (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => {
-                let days = num(d, 0);
-                let unit = if days == "1" { "day" } else { "days" };
-                format!("pays {days} {unit} late on average")
+                format!("pays {} late on average", days_en(&num(d, 0)))
             }
             (Indicator::LateShare, EvidenceValue::Number(d)) if ru => {
                 format!("{} % суммы оплачено с опозданием", num(d, 0))
@@ -1670,6 +1668,11 @@ fn monthly_days_late(data: &PartnerWindow<'_>, as_of: NaiveDate) -> Vec<(Month, 
     }
     flush(current, &mut out);
     out
+}
+
+/// "1 day", "12 days".
+fn days_en(days: &str) -> String {
+    format!("{days} {}", if days == "1" { "day" } else { "days" })
 }
 
 #[cfg(test)]
