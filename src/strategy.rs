@@ -562,4 +562,12 @@ mod tests {
         let err = Playbook::new(Language::En, p.tiers.clone(), segments, p.risks.clone()).unwrap_err();
         assert!(err.to_string().contains("segments.d.actions[1]"), "{err}");
     }
+    #[test]
+    fn each_builtin_playbook_knows_its_language() {
+        assert_eq!(Playbook::english().language(), Language::En);
+        assert_eq!(Playbook::russian().language(), Language::Ru);
+        assert_eq!(Playbook::builtin(Language::Ru), Playbook::russian());
+        assert_eq!(Playbook::builtin(Language::En), Playbook::english());
+    }
+
 }
