@@ -569,5 +569,4 @@ mod tests {
         assert_eq!(Playbook::builtin(Language::Ru), Playbook::russian());
         assert_eq!(Playbook::builtin(Language::En), Playbook::english());
     }
-
 }

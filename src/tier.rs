@@ -795,4 +795,50 @@ mod tests {
         assert!(err(base().demote_after(0)).contains("demotion.after_reviews"));
         assert!(base().bronze(Floor::from(d(0))).build().is_ok());
     }
+    #[test]
+    fn the_builder_keeps_every_setting_and_normalises_the_floors() {
+        let p = TierPolicy::builder(Currency::USD)
+            .bronze(Floor::above(Decimal::new(1_000_00, 2)))
+            .silver(Floor::from(Decimal::new(5_000_000, 3)))
+            .gold(Floor::from(Decimal::new(20_000_0, 1)))
+            .averaging(Averaging::WholeWindow)
+            .demote_after(3)
+            .demotion_steps(DemotionSteps::One)
+            .build()
+            .unwrap();
+        assert_eq!(p.currency(), Currency::USD);
+        let floors: Vec<(String, bool)> = [Tier::Bronze, Tier::Silver, Tier::Gold]
+            .iter()
+            .map(|t| p.floor(*t).map(|f| (f.amount().to_string(), f.is_inclusive())).unwrap())
+            .collect();
+        assert_eq!(floors, [("1000".to_owned(), false), ("5000".to_owned(), true), ("20000".to_owned(), true)]);
+        assert_eq!(
+            (p.averaging(), p.demote_after(), p.demotion_steps()),
+            (Averaging::WholeWindow, 3, DemotionSteps::One)
+        );
+        let d = TierPolicy::default();
+        assert_eq!(
+            (d.averaging(), d.demote_after(), d.demotion_steps()),
+            (Averaging::SinceStart, 1, DemotionSteps::Unlimited)
+        );
+        assert_eq!(format!("{} {}", Tier::Gold, Tier::Beginner), "Gold Beginner");
+    }
+
+    #[test]
+    fn a_partner_starting_in_the_windows_last_month_is_averaged_over_one_month() {
+        let p = TierPolicy::default();
+        let w = Window::before(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 12).unwrap();
+        let start = |m: u32| NaiveDate::from_ymd_opt(2025, m, 15);
+        assert_eq!(p.months(w, start(12), None), 1);
+        assert_eq!(p.months(w, start(11), None), 2);
+        assert_eq!(p.months(w, NaiveDate::from_ymd_opt(2026, 1, 1), None), 0);
+        assert_eq!(p.months(w, start(1), None), 12);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn demotion_after_one_review_is_the_serde_default() {
+        let p: TierPolicy = serde_json::from_str(r#"{"currency": "RUB", "gold": {"above": 500000}, "silver": {"from": 100000}, "bronze": {"from": 20000}, "demotion": {"steps": "one"}}"#).unwrap();
+        assert_eq!((p.demote_after(), p.demotion_steps()), (1, DemotionSteps::One));
+    }
 }
