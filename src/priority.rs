@@ -1433,6 +1433,7 @@ mod tests {
         assert_eq!(field(&policy(1, 0, 0)), None);
         assert_eq!(field(&policy(0, 1, 0)), None);
         assert_eq!(field(&policy(1, 1, 0)), None);
+        assert_eq!(field(&policy(1, 0, 1)), None);
         assert_eq!(field(&policy(1000, 1000, 1000)), None);
         assert_eq!(field(&policy(0, 0, 0)).as_deref(), Some("weights"));
         assert_eq!(field(&policy(-1, 1, 1)).as_deref(), Some("weights.value"));

@@ -381,3 +381,23 @@ fn a_partners_beginning_is_its_first_month_with_any_activity() {
     let p = assess(&ledger2, &[partner], &[], review, None, &Policy::default()).unwrap();
     assert_eq!(p.assessments()[0].tier.monthly, Decimal::from(63_000)); // 630 000 / 10
 }
+
+#[test]
+fn a_listed_partner_without_sales_counts_once_it_has_started() {
+    let s = sample();
+    let day = as_of();
+    let listed = |start: NaiveDate| Partner::new(PartnerId::new("NEW-1").unwrap()).with_start_date(start);
+    let with = |p: Partner| {
+        let mut partners = s.partners.clone();
+        partners.push(p);
+        assess(&s.ledger, &partners, &s.facts, day, None, &Policy::default()).unwrap()
+    };
+    let id = PartnerId::new("NEW-1").unwrap();
+    // Started the day before the review: assessed, a Beginner in D.
+    let p = with(listed(day.pred_opt().unwrap()));
+    let a = p.get(&id).unwrap();
+    assert_eq!((a.segment.segment, a.tier.tier), (Segment::D, Tier::Beginner));
+    // Starting on the review date or later: not yet part of the network.
+    assert!(with(listed(day)).get(&id).is_none());
+    assert_eq!(with(listed(day)).assessments().len(), 300);
+}
