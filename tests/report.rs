@@ -547,7 +547,30 @@ fn the_lorenz_curve_plots_the_portfolios_points() {
     assert_eq!(ends, ["64", "356", "414", "26"]);
     // The Gini coefficient in the key, to three decimals.
     let gini = format!("Gini {}", Language::En.format_amount(p.concentration().unwrap().gini, 3));
-    assert!(elements.iter().any(|e| e.name == "text" && e.text == gini), "{gini}");
+    let key = elements.iter().find(|e| e.name == "text" && e.text == gini).unwrap();
+    assert_eq!((key.attr("x"), key.attr("y")), (Some("78"), Some("52")));
+    // Below it, the key of the two lines, 18 px apart.
+    let keys: Vec<(&str, &str, &str)> = elements
+        .iter()
+        .filter(|e| e.name == "line" && e.attr("stroke-width") == Some("2"))
+        .map(|e| (e.attr("x1").unwrap(), e.attr("y1").unwrap(), e.attr("x2").unwrap()))
+        .collect();
+    assert_eq!(keys, [("78", "70", "102"), ("78", "88", "102")]);
+}
+
+#[test]
+fn partners_without_positive_turnover_give_no_curve() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, amount) in [("zero", 0), ("minus", -500)] {
+        let id = PartnerId::new(id).unwrap();
+        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(amount))).unwrap();
+    }
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    assert_eq!(p.assessments().len(), 2);
+    for svg in [pareto_svg(&p, Language::En), lorenz_svg(&p, Language::En)] {
+        assert!(svg.contains("no positive turnover in the window"), "{svg}");
+        assert!(!svg.contains("<polyline"), "{svg}");
+    }
 }
 
 #[test]
