@@ -624,41 +624,82 @@ fn the_tier_bars_are_proportional_and_labelled_with_counts_and_shares() {
     assert_eq!(labels.iter().filter(|l| l.ends_with(" · 0.0\u{a0}%")).count(), 2, "{labels:?}");
 }
 
-#[test]
-fn the_migration_matrix_shows_each_count_coloured_by_direction() {
-    let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
-    let review = current.review().unwrap();
-    let svg = tier_migration_svg(review, Language::En);
-    let elements = parse(&svg).unwrap();
+/// Checks the cells of a migration matrix SVG against `matrix`: a count per
+/// cell, rows the previous tier and columns the current one (Gold first) on
+/// a 96 × 34 px grid from (140, 56), grey for the diagonal, teal above it
+/// (moved up), red below, with an opacity of 0.12 … 0.85 by the count
+/// (relative to the largest on the diagonal, or off it) and white text on
+/// the darker cells. Returns the counts in row order.
+fn check_matrix(elements: &[Element], matrix: &[[u64; 4]; 4]) -> Vec<u64> {
     let cells: Vec<&Element> = elements.iter().filter(|e| e.name == "rect" && e.attr("width") == Some("96")).collect();
     assert_eq!(cells.len(), 16);
-    let counts: Vec<u64> = review.tiers.matrix.iter().flatten().copied().collect();
-    let texts: Vec<&str> = elements
+    let counts: Vec<u64> = matrix.iter().flatten().copied().collect();
+    let texts: Vec<&Element> = elements
         .iter()
         .filter(|e| e.name == "text" && e.attr("text-anchor") == Some("middle") && e.attr("font-size") == Some("13"))
-        .map(|e| e.text.as_str())
         .collect();
-    assert_eq!(texts, counts.iter().map(u64::to_string).collect::<Vec<_>>());
-    // Rows are the previous tier, columns the current one, Gold first; the
-    // grid is 96 × 34 px from (140, 56).
+    let numbers: Vec<&str> = texts.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(numbers, counts.iter().map(u64::to_string).collect::<Vec<_>>());
     let max_moved = (0..16).filter(|k| k / 4 != k % 4).map(|k| counts[k]).max().unwrap();
     let max_stayed = (0..4).map(|k| counts[k * 5]).max().unwrap();
     for (k, cell) in cells.iter().enumerate() {
         let (i, j) = (k / 4, k % 4);
         assert_eq!(cell.attr("x").unwrap(), (140 + 96 * j).to_string());
         assert_eq!(cell.attr("y").unwrap(), (56 + 34 * i).to_string());
-        let (fill, opacity) = if counts[k] == 0 {
-            ("#f4f6f8", "1.00".to_owned())
+        let (fill, opacity, ink) = if counts[k] == 0 {
+            ("#f4f6f8", "1.00".to_owned(), "#9aa3ad")
         } else {
             let (colour, max) = match j.cmp(&i) {
                 std::cmp::Ordering::Equal => ("#5b6573", max_stayed),
                 std::cmp::Ordering::Less => ("#2a9d8f", max_moved), // moved up
                 std::cmp::Ordering::Greater => ("#c0392b", max_moved),
             };
-            (colour, format!("0.{:02}", 12 + 73 * counts[k] / max))
+            let opacity = 12 + 73 * counts[k] / max;
+            (colour, format!("0.{opacity:02}"), if opacity > 55 { "#ffffff" } else { "#1d2430" })
         };
         assert_eq!((cell.attr("fill").unwrap(), cell.attr("fill-opacity").unwrap()), (fill, opacity.as_str()), "{k}");
+        assert_eq!(texts[k].attr("fill"), Some(ink), "{k}");
     }
+    counts
+}
+
+#[test]
+fn the_matrix_shades_each_count_against_the_largest_of_its_kind() {
+    // Five partners stay Bronze, three stay Beginner, two grow from Bronze
+    // to Silver: the diagonal is shaded against 5 (3 of 5 gives 0.55, dark
+    // text), the moves against 2.
+    let mut ledger = Ledger::new(Currency::RUB);
+    let mut add = |id: String, monthly: &dyn Fn(u32) -> i64| {
+        let id = PartnerId::new(&id).unwrap();
+        for m in 1..=12 {
+            ledger.record(Sale::new(id.clone(), date(2025, m, 10), rub(monthly(m)))).unwrap();
+        }
+    };
+    for i in 0..5 {
+        add(format!("b{i}"), &|_| 30_000);
+    }
+    for i in 0..3 {
+        add(format!("n{i}"), &|_| 5_000);
+    }
+    for i in 0..2 {
+        add(format!("g{i}"), &|m| 2_000 * i64::from(m * m));
+    }
+    let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
+    let current = assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
+    let matrix = current.review().unwrap().tiers.matrix;
+    assert_eq!((matrix[2][2], matrix[3][3], matrix[2][1]), (5, 3, 2));
+    let elements = parse(&tier_migration_svg(current.review().unwrap(), Language::En)).unwrap();
+    check_matrix(&elements, &matrix);
+    let beginners = elements.iter().filter(|e| e.name == "rect" && e.attr("width") == Some("96")).nth(15).unwrap();
+    assert_eq!(beginners.attr("fill-opacity"), Some("0.55"));
+}
+
+#[test]
+fn the_migration_matrix_shows_each_count_coloured_by_direction() {
+    let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let review = current.review().unwrap();
+    let elements = parse(&tier_migration_svg(review, Language::En)).unwrap();
+    let counts = check_matrix(&elements, &review.tiers.matrix);
     // The partner who grew from Bronze to Silver is the one "moved up".
     assert_eq!(counts[2 * 4 + 1], 1);
     // Column labels centred over the columns, row labels right-aligned
@@ -874,16 +915,25 @@ fn the_thinned_pareto_curve_keeps_a_vertex_every_two_pixels() {
 
 #[test]
 fn the_page_lists_ten_moves_each_way_and_counts_the_rest() {
-    let mut ledger = Ledger::new(Currency::RUB);
-    for i in 0..12 {
-        let id = PartnerId::new(&format!("g{i:02}")).unwrap();
-        for m in 1..=12 {
-            ledger.record(Sale::new(id.clone(), date(2025, m, 10), rub(2_000 * i64::from(m * m)))).unwrap();
+    let growing = |n: usize| {
+        let mut ledger = Ledger::new(Currency::RUB);
+        for i in 0..n {
+            let id = PartnerId::new(&format!("g{i:02}")).unwrap();
+            for m in 1..=12 {
+                ledger.record(Sale::new(id.clone(), date(2025, m, 10), rub(2_000 * i64::from(m * m)))).unwrap();
+            }
         }
-    }
-    let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
-    let current = assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
-    assert_eq!(current.review().unwrap().tiers.up.len(), 12);
+        let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
+        assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap()
+    };
+    // Exactly ten: all listed, nothing more to count.
+    let ten_up = growing(10);
+    assert!(!html_report(&ten_up, Language::En, &ReportOptions::default()).contains("and more:"));
+    let current = growing(12);
+    let review = current.review().unwrap();
+    assert_eq!(review.tiers.up.len(), 12);
+    // Twelve in one cell, none on the diagonal: the darkest teal.
+    check_matrix(&parse(&tier_migration_svg(review, Language::En)).unwrap(), &review.tiers.matrix);
     for (lang, more) in [(Language::En, "and more: 2"), (Language::Ru, "и ещё: 2")] {
         let elements = check_page(&html_report(&current, lang, &ReportOptions::default()));
         let items: Vec<&str> = elements.iter().filter(|e| e.name == "li").map(|e| e.text.as_str()).collect();
@@ -893,6 +943,39 @@ fn the_page_lists_ten_moves_each_way_and_counts_the_rest() {
     // The headline counts the partners with turnover.
     let html = html_report(&ten(), Language::En, &ReportOptions::default());
     assert!(html.contains("with turnover in the window: 9"));
+}
+
+#[test]
+fn a_tiny_tier_still_shows_a_one_pixel_bar_in_its_row() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, monthly) in [("gold", 900_000), ("tiny", 100)] {
+        let id = PartnerId::new(id).unwrap();
+        for m in 1..=12 {
+            ledger.add_monthly(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(monthly))).unwrap();
+        }
+    }
+    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    let elements = parse(&tier_svg(&p, Language::En)).unwrap();
+    let bars: Vec<(&str, &str, &str)> = elements
+        .iter()
+        .filter(|e| e.name == "rect")
+        .map(|e| (e.attr("x").unwrap(), e.attr("y").unwrap(), e.attr("width").unwrap()))
+        .collect();
+    // One row per tier, 40 px apart: Gold, Silver, Bronze, Beginner. The
+    // Beginner's turnover is 0.01 % of the largest: 0.02 px, drawn as 1 px.
+    assert_eq!(
+        bars,
+        [
+            ("130", "54", "170"),
+            ("420", "54", "170"),
+            ("130", "94", "0"),
+            ("420", "94", "0"),
+            ("130", "134", "0"),
+            ("420", "134", "0"),
+            ("130", "174", "170"),
+            ("420", "174", "1"),
+        ]
+    );
 }
 
 #[cfg(feature = "csv")]
