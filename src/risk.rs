@@ -2262,4 +2262,21 @@ mod tests {
         let r = RiskPolicy::default().assess(&t, None, as_of()).unwrap();
         assert!(!r.profile.operational.evidence.iter().any(|e| e.indicator == Indicator::ReturnRate));
     }
+    #[test]
+    fn the_windows_invoices_are_assessed_and_older_unpaid_ones_count_as_overdue() {
+        let mut l = Ledger::new(Currency::RUB);
+        let rub = |v: i64| Money::new(Decimal::from(v), Currency::RUB);
+        // December, the window's last month: paid 5 days late.
+        l.record(
+            Sale::new(p(), d(2025, 12, 1), rub(300)).with_due_date(d(2025, 12, 20)).with_paid_date(d(2025, 12, 25)),
+        )
+        .unwrap();
+        // December of the year before, before the window, never paid.
+        l.record(Sale::new(p(), d(2024, 12, 1), rub(100)).with_due_date(d(2024, 12, 20))).unwrap();
+        let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
+        let pay = RiskPolicy::default().assess(&t, None, as_of()).unwrap().profile.payment.unwrap();
+        assert_eq!(pay.assessed, Decimal::from(300));
+        assert_eq!((pay.average_days_late, pay.late_share), (Decimal::from(5), Decimal::ONE_HUNDRED));
+        assert_eq!(pay.overdue, Decimal::from(100));
+    }
 }
