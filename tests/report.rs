@@ -196,6 +196,28 @@ fn rub(amount: i64) -> Money {
     Money::new(Decimal::from(amount), Currency::RUB)
 }
 
+/// A ledger where each partner has its monthly turnover in each of `months`
+/// of 2025.
+fn ledger_of<S: AsRef<str>>(partners: &[(S, i64)], months: std::ops::RangeInclusive<u32>) -> Ledger {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, monthly) in partners {
+        let id = PartnerId::new(id.as_ref()).unwrap();
+        for m in months.clone() {
+            ledger.add_monthly(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(*monthly))).unwrap();
+        }
+    }
+    ledger
+}
+
+/// Ten partners, P0 … P9: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5 and 0 thousand.
+const TEN: [i64; 10] = [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500, 0];
+
+/// `amounts` as partners P0, P1, … in June 2025.
+fn numbered(amounts: &[i64]) -> Ledger {
+    let partners: Vec<(String, i64)> = amounts.iter().enumerate().map(|(i, a)| (format!("P{i}"), *a)).collect();
+    ledger_of(&partners, 6..=6)
+}
+
 /// A small network with names that need escaping and a previous review.
 fn small(names: &[(&str, &str, i64)]) -> (Portfolio, Portfolio) {
     let mut ledger = Ledger::new(Currency::RUB);
@@ -277,11 +299,7 @@ fn pareto_y(share: Decimal) -> Decimal {
 #[test]
 fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
     // 10 partners: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5, 0 (thousands a month).
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500, 0].iter().enumerate() {
-        let id = PartnerId::new(&format!("P{i}")).unwrap();
-        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
-    }
+    let ledger = numbered(&TEN);
     let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
     let svg = pareto_svg(&p, Language::En);
     let elements = parse(&svg).unwrap();
@@ -359,11 +377,7 @@ fn cut_off_labels_stay_inside_the_plot() {
     // Under the partner-share basis with cut-offs at 1, 50 and 100 % of nine
     // partners, all with turnover: the outer labels are pulled in to 28 px
     // from the plot's edges (x 92 and 596).
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500].iter().enumerate() {
-        let id = PartnerId::new(&format!("P{i}")).unwrap();
-        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
-    }
+    let ledger = numbered(&TEN[..9]);
     let mut policy = Policy::default();
     let cuts = [Decimal::from(1), Decimal::from(50), Decimal::from(100)];
     policy.pareto = ParetoPolicy::new(ParetoBasis::Partners, cuts, Boundary::default()).unwrap();
@@ -473,14 +487,9 @@ fn the_segments_of_the_synthetic_network_are_coloured_in_order() {
     assert!(p.pareto().iter().any(|r| r.segment == Segment::D && r.partners > 0));
 }
 
-/// The ten partners of the cut-off test: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5
-/// and 0 thousand in one month.
+/// The ten partners of the cut-off test in one month.
 fn ten() -> Portfolio {
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (i, amount) in [50_000, 30_000, 10_000, 5_000, 2_000, 1_000, 1_000, 500, 500, 0].iter().enumerate() {
-        let id = PartnerId::new(&format!("P{i}")).unwrap();
-        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(*amount))).unwrap();
-    }
+    let ledger = numbered(&TEN);
     assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap()
 }
 
@@ -560,11 +569,7 @@ fn the_lorenz_curve_plots_the_portfolios_points() {
 
 #[test]
 fn partners_without_positive_turnover_give_no_curve() {
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (id, amount) in [("zero", 0), ("minus", -500)] {
-        let id = PartnerId::new(id).unwrap();
-        ledger.add_monthly(MonthlyFigures::new(id, Month::new(2025, 6).unwrap(), rub(amount))).unwrap();
-    }
+    let ledger = ledger_of(&[("zero", 0), ("minus", -500)], 6..=6);
     let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
     assert_eq!(p.assessments().len(), 2);
     for svg in [pareto_svg(&p, Language::En), lorenz_svg(&p, Language::En)] {
@@ -577,13 +582,7 @@ fn partners_without_positive_turnover_give_no_curve() {
 fn the_tier_bars_are_proportional_and_labelled_with_counts_and_shares() {
     // Monthly averages over the 12-month window: 900 000 (Gold), 150 000 and
     // 120 000 (Silver), 30 000 (Bronze); no Beginner.
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (id, monthly) in [("g", 900_000), ("s1", 150_000), ("s2", 120_000), ("b", 30_000)] {
-        let id = PartnerId::new(id).unwrap();
-        for m in 1..=12 {
-            ledger.add_monthly(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(monthly))).unwrap();
-        }
-    }
+    let ledger = ledger_of(&[("g", 900_000), ("s1", 150_000), ("s2", 120_000), ("b", 30_000)], 1..=12);
     let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
     let svg = tier_svg(&p, Language::En);
     let elements = parse(&svg).unwrap();
@@ -947,13 +946,7 @@ fn the_page_lists_ten_moves_each_way_and_counts_the_rest() {
 
 #[test]
 fn a_tiny_tier_still_shows_a_one_pixel_bar_in_its_row() {
-    let mut ledger = Ledger::new(Currency::RUB);
-    for (id, monthly) in [("gold", 900_000), ("tiny", 100)] {
-        let id = PartnerId::new(id).unwrap();
-        for m in 1..=12 {
-            ledger.add_monthly(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(monthly))).unwrap();
-        }
-    }
+    let ledger = ledger_of(&[("gold", 900_000), ("tiny", 100)], 1..=12);
     let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
     let elements = parse(&tier_svg(&p, Language::En)).unwrap();
     let bars: Vec<(&str, &str, &str)> = elements
