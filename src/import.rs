@@ -90,12 +90,57 @@ impl Default for CsvImport {
     }
 }
 
-/// The partners one thread of a parallel read takes: those whose id hashes
-/// to `this` modulo `of`.
-#[derive(Clone, Copy)]
-struct Share {
-    of: u64,
-    this: u64,
+/// Where a thread of a parallel read stopped.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    /// At the end of the file.
+    End,
+    /// Exactly where the next range starts, with the reader's line there.
+    Boundary { line: u64 },
+    /// Past where the next range starts (a record spanned the boundary) or
+    /// at the end of the file before it.
+    Overshot,
+}
+
+/// One thread's part of a parallel read.
+struct RangeRead {
+    batch: Batch,
+    stop: Stop,
+}
+
+/// Where each of `parts` ranges of a file starts: the first at 0, the others
+/// just after the first line break at or after an equal share of the body
+/// (which starts at byte `body`), without repeats.
+fn range_starts(path: &Path, body: u64, parts: usize) -> Result<Vec<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let size = std::fs::metadata(path)?.len();
+    let mut file = std::fs::File::open(path)?;
+    let mut starts = vec![0u64];
+    let mut buf = vec![0u8; 1 << 16];
+    let span = size.saturating_sub(body);
+    for k in 1..parts as u64 {
+        let mut at = body + span / parts as u64 * k;
+        if at <= starts.last().copied().unwrap_or(0) {
+            continue;
+        }
+        file.seek(SeekFrom::Start(at))?;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                return Ok(starts);
+            }
+            if let Some(i) = buf.get(..n).and_then(|b| b.iter().position(|&c| c == b'\n')) {
+                at += i as u64 + 1;
+                break;
+            }
+            at += n as u64;
+        }
+        if at >= size {
+            break;
+        }
+        starts.push(at);
+    }
+    Ok(starts)
 }
 
 /// Column positions of an invoice-lines file.
@@ -175,8 +220,8 @@ impl CsvImport {
     /// Reads invoice lines from a file into a new ledger.
     ///
     /// Large files (from 32 MiB) are read by one thread per core (scoped
-    /// threads), each taking its share of the partners; the result, and the
-    /// error for a bad line, are the same as reading them in one pass.
+    /// threads), each parsing its own range of the file; the result, and
+    /// the error for a bad line, are the same as reading them in one pass.
     ///
     /// # Errors
     ///
@@ -199,80 +244,131 @@ impl CsvImport {
         self.read_parallel(path, parts)
     }
 
-    /// Reads a file with `parts` threads. Each thread reads the whole file
-    /// (parsing is cheap) but takes only the lines of its own share of the
-    /// partners (by a hash of the partner id), so the threads build ledgers
-    /// of disjoint partners with the file's own line numbers, and combining
-    /// them is a concatenation. The result and the first error are those of
-    /// a single pass.
+    /// Reads a file with `parts` threads, each parsing its own range of
+    /// bytes into a batch of its own; the batches are then aggregated
+    /// together, as one batch of the whole file.
+    ///
+    /// A range starts after a line break. That is a record boundary unless
+    /// the break is inside a quoted field; so each thread but the last
+    /// checks that its last record ends exactly where the next range
+    /// starts. If one does not, the file is read again in one pass. Line
+    /// numbers in a range count from its start and are shifted once the
+    /// ranges before it are read. The result and the first error are those
+    /// of a single pass.
     fn read_parallel(&self, path: &Path, parts: usize) -> Result<Ledger> {
-        let shares: Vec<Result<Ledger>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..parts)
-                .map(|k| {
-                    scope.spawn(move || -> Result<Ledger> {
-                        let mut rdr = self.reader(std::fs::File::open(path)?);
-                        let cols = self.sale_columns(&mut rdr)?;
-                        let target = Ledger::new(self.currency);
-                        self.check_currency_column(&cols, &target)?;
-                        let mut batch = Batch::new(target.currency(), target.scale());
-                        let share = Share { of: parts as u64, this: k as u64 };
-                        self.read_part(&mut rdr, &cols, &mut batch, &target, Some(share))?;
-                        finish(batch)
-                    })
+        let target = Ledger::new(self.currency);
+        let (cols, body) = {
+            let mut rdr = self.reader(std::fs::File::open(path)?);
+            let cols = self.sale_columns(&mut rdr)?;
+            (cols, rdr.position().byte())
+        };
+        self.check_currency_column(&cols, &target)?;
+        let starts = range_starts(path, body, parts)?;
+        let ends: Vec<Option<u64>> = starts.iter().skip(1).map(|&s| Some(s)).chain([None]).collect();
+        let reads: Vec<Result<RangeRead>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = starts
+                .iter()
+                .zip(&ends)
+                .enumerate()
+                .map(|(k, (&start, &end))| {
+                    let cols = &cols;
+                    let target = &target;
+                    scope.spawn(move || self.read_range(path, cols, target, k == 0, start, end))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a reader thread")))).collect()
         });
-        // The first error of the file is the earliest of the threads' first errors.
-        let mut ledgers = Vec::with_capacity(shares.len());
-        let mut first_error: Option<Error> = None;
-        for share in shares {
-            match share {
-                Ok(l) => ledgers.push(l),
+        // In file order: the first range with an error has the file's first
+        // error (its start was checked by the range before it); a range that
+        // does not end where the next starts means a quoted line break.
+        let mut batches = Vec::with_capacity(reads.len());
+        let mut line_at_start: u64 = 1;
+        for read in reads {
+            let shift = line_at_start - 1;
+            match read {
                 Err(e) => {
-                    let earlier = match &first_error {
-                        None => true,
-                        Some(f) => e.line().unwrap_or(u64::MAX) < f.line().unwrap_or(u64::MAX),
+                    let e = match e.line() {
+                        Some(line) => e.at_line(line.saturating_add(shift)),
+                        None => e,
                     };
-                    if earlier {
-                        first_error = Some(e);
+                    return Err(crate::ledger::first_error_of(batches, e));
+                }
+                Ok(mut r) => {
+                    r.batch.set_line_offset(shift);
+                    batches.push(r.batch);
+                    match r.stop {
+                        Stop::End => {}
+                        Stop::Boundary { line } => line_at_start = line.saturating_add(shift),
+                        Stop::Overshot => {
+                            drop(batches);
+                            let mut ledger = Ledger::new(self.currency);
+                            self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
+                            return Ok(ledger);
+                        }
                     }
                 }
             }
         }
-        if let Some(e) = first_error {
-            return Err(e);
-        }
-        let mut ledger = Ledger::new(self.currency);
-        for share in ledgers {
-            if ledger.invoice_set().overlaps(share.invoice_set()) {
-                // An invoice with lines for partners in two shares: read in
-                // one pass, so the error names its line.
-                let mut ledger = Ledger::new(self.currency);
-                self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
-                return Ok(ledger);
-            }
-            ledger.merge(share)?;
-        }
-        Ok(ledger)
+        crate::ledger::finish_all(batches).map_err(invoice_column)
     }
 
-    /// Reads records into `batch` (only the partners of `share`, if given).
-    /// Returns the number of records taken.
+    /// Reads the records from byte `start` (the first range: from the
+    /// file's start, header included) to byte `end` into a batch.
+    fn read_range(
+        &self,
+        path: &Path,
+        cols: &SaleColumns,
+        target: &Ledger,
+        first: bool,
+        start: u64,
+        end: Option<u64>,
+    ) -> Result<RangeRead> {
+        let mut file = std::fs::File::open(path)?;
+        let mut rdr = if first {
+            let mut rdr = self.reader(file);
+            self.sale_columns(&mut rdr)?;
+            rdr
+        } else {
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(start))?;
+            let mut builder = csv::ReaderBuilder::new();
+            builder.delimiter(self.delimiter).has_headers(false).flexible(false).buffer_capacity(1 << 16);
+            builder.from_reader(file)
+        };
+        let base = if first { 0 } else { start };
+        let mut batch = Batch::new(target.currency(), target.scale());
+        let stop = match self.read_part(&mut rdr, cols, &mut batch, target, end.map(|e| e - base)) {
+            Ok((_, stop)) => stop,
+            Err(e) => return Err(batch.first_error(e)),
+        };
+        Ok(RangeRead { batch, stop })
+    }
+
+    /// Reads records into `batch` until the reader reaches byte `stop_at`
+    /// (relative to where it started), or to the end. Returns the number of
+    /// records taken and where it stopped.
     fn read_part<R: Read>(
         &self,
         rdr: &mut csv::Reader<R>,
         cols: &SaleColumns,
         batch: &mut Batch,
         ledger: &Ledger,
-        share: Option<Share>,
-    ) -> Result<usize> {
+        stop_at: Option<u64>,
+    ) -> Result<(usize, Stop)> {
         let mut record = csv::ByteRecord::new();
         let mut count = 0usize;
         loop {
+            if let Some(stop_at) = stop_at {
+                let pos = rdr.position();
+                if pos.byte() == stop_at {
+                    return Ok((count, Stop::Boundary { line: pos.line() }));
+                }
+                if pos.byte() > stop_at {
+                    return Ok((count, Stop::Overshot));
+                }
+            }
             match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
-                Ok(false) => return Ok(count),
+                Ok(false) => return Ok((count, if stop_at.is_some() { Stop::Overshot } else { Stop::End })),
                 Err(e) => return Err(csv_error(e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
@@ -281,12 +377,6 @@ impl CsvImport {
                     message: format!("the line has {} fields, the header has {}", record.len(), cols.width),
                 })
                 .at_line(line));
-            }
-            if let Some(share) = share {
-                let partner = record.get(cols.partner).unwrap_or_default();
-                if xxhash_rust::xxh3::xxh3_64(partner) % share.of != share.this {
-                    continue;
-                }
             }
             self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
             count += 1;
@@ -331,8 +421,11 @@ impl CsvImport {
         let cols = self.sale_columns(&mut rdr)?;
         self.check_currency_column(&cols, ledger)?;
         let mut batch = Batch::new(ledger.currency(), ledger.scale());
-        let count = self.read_part(&mut rdr, &cols, &mut batch, ledger, None)?;
-        let delta = finish(batch)?;
+        let count = match self.read_part(&mut rdr, &cols, &mut batch, ledger, None) {
+            Ok((count, _)) => count,
+            Err(e) => return Err(batch.first_error(e)),
+        };
+        let delta = batch.finish().map_err(invoice_column)?;
         ledger.merge(delta)?;
         Ok(count)
     }
@@ -662,13 +755,12 @@ fn set_fact(f: &mut RiskFacts, column: &str, value: &str, decimal_comma: bool) -
     Ok(())
 }
 
-/// Finishes a batch; an invoice with lines for two partners is an
-/// `invoice_id` problem.
-fn finish(batch: Batch) -> Result<Ledger> {
-    batch.finish().map_err(|e| match e.kind() {
+/// An invoice with lines for two partners is an `invoice_id` problem.
+fn invoice_column(e: Error) -> Error {
+    match e.kind() {
         ErrorKind::InvoicePartnerConflict { .. } => e.at_column("invoice_id"),
         _ => e,
-    })
+    }
 }
 
 pub(crate) fn csv_error(err: csv::Error) -> Error {
@@ -1055,6 +1147,33 @@ mod tests {
             let _ = std::fs::remove_file(&path);
         }
         lines.clear();
+    }
+
+    #[test]
+    fn an_invoice_with_lines_in_two_ranges_is_one_document() {
+        let imp = CsvImport::new();
+        for last_partner in ["P1", "P2"] {
+            let mut text = String::from("partner_id,date,amount,invoice_id\n");
+            text.push_str("P1,2025-03-01,100,INV-X\n");
+            for i in 0..3000 {
+                text.push_str(&format!("P{},2025-03-{:02},{}.00,I{i}\n", i % 50, 1 + i % 28, i + 1));
+            }
+            text.push_str(&format!("{last_partner},2025-04-02,-30,INV-X\n"));
+            let path = temp_file(&format!("split-doc-{last_partner}"), &text);
+            let one = imp.read_sales(text.as_bytes());
+            for parts in [2, 3, 5] {
+                let split = imp.read_path_in_parts(&path, 0, parts);
+                match (&one, &split) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{parts} parts"),
+                    (Err(a), Err(b)) => {
+                        assert_eq!((a.line(), a.to_string()), (b.line(), b.to_string()), "{parts} parts");
+                        assert_eq!(a.line(), Some(3003));
+                    }
+                    _ => panic!("{parts} parts: {one:?} against {split:?}"),
+                }
+            }
+            let _ = std::fs::remove_file(&path);
+        }
     }
 
     #[test]

@@ -9,10 +9,68 @@ use rust_decimal::Decimal;
 use crate::error::{Error, ErrorKind, Result};
 use crate::invoices::InvoiceSet;
 use crate::money::{Currency, Money};
-use crate::partner::{PartnerId, check_id};
+use crate::partner::PartnerId;
 use crate::period::{Month, Window};
 
+mod batch;
+pub(crate) use batch::Batch;
+#[cfg(feature = "csv")]
+pub(crate) use batch::{finish_all, first_error_of};
+
 pub(crate) type Hasher = foldhash::fast::RandomState;
+
+/// A partner id as the key of a ledger's index: ids of up to 22 bytes (all
+/// the usual ones) are held inline, so that a lookup among a million
+/// partners compares the bytes in the table itself instead of following a
+/// pointer to each candidate's heap allocation (that cache miss cost more
+/// than the rest of recording a line). Hashes and compares as its bytes, so
+/// the index is looked up with `&[u8]`.
+#[derive(Clone, Debug)]
+enum IdKey {
+    Short { len: u8, bytes: [u8; 22] },
+    Long(PartnerId),
+}
+
+impl IdKey {
+    fn new(id: &PartnerId) -> IdKey {
+        let src = id.as_str().as_bytes();
+        let mut bytes = [0u8; 22];
+        match (bytes.get_mut(..src.len()), u8::try_from(src.len())) {
+            (Some(dst), Ok(len)) => {
+                dst.copy_from_slice(src);
+                IdKey::Short { len, bytes }
+            }
+            _ => IdKey::Long(id.clone()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            IdKey::Short { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            IdKey::Long(id) => id.as_str().as_bytes(),
+        }
+    }
+}
+
+impl PartialEq for IdKey {
+    fn eq(&self, other: &IdKey) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for IdKey {}
+
+impl std::hash::Hash for IdKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for IdKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
 
 /// The earliest date a sale may carry (`0001-01-01`).
 pub const MIN_SALE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
@@ -503,7 +561,7 @@ fn fingerprint(invoice: &str) -> u128 {
 pub struct Ledger {
     currency: Currency,
     scale: u32,
-    index: HashMap<PartnerId, u32, Hasher>,
+    index: HashMap<IdKey, u32, Hasher>,
     rows: Vec<Row>,
     invoices: InvoiceSet,
     /// Invoices with unpaid lines, by fingerprint.
@@ -520,10 +578,13 @@ struct DocLine {
     hi: u64,
     lo: u64,
     amount: i64,
+    /// The partner's row within its partition of the batch.
     row: u32,
     month: i32,
     /// The line number, for errors.
     line: u32,
+    /// The partition of the batch.
+    part: u16,
 }
 
 impl DocLine {
@@ -677,7 +738,9 @@ impl Ledger {
         let mut count = 0usize;
         for (pos, sale) in sales.into_iter().enumerate() {
             let line = u64::try_from(pos).unwrap_or(u64::MAX).saturating_add(1);
-            batch.add(&sale, line, &self.invoices).map_err(|e| e.at_line(line).for_partner(&sale.partner))?;
+            if let Err(e) = batch.add(&sale, line, &self.invoices) {
+                return Err(batch.first_error(e.at_line(line).for_partner(&sale.partner)));
+            }
             count += 1;
         }
         let delta = batch.finish()?;
@@ -748,12 +811,12 @@ impl Ledger {
     }
 
     fn row_mut(&mut self, id: &PartnerId) -> Result<&mut Row> {
-        let pos = match self.index.get(id.as_str()) {
+        let pos = match self.index.get(id.as_str().as_bytes()) {
             Some(&pos) => pos as usize,
             None => {
                 let pos = self.rows.len();
                 let key = u32::try_from(pos).map_err(|_| Error::overflow("the number of partners"))?;
-                self.index.insert(id.clone(), key);
+                self.index.insert(IdKey::new(id), key);
                 self.rows.push(Row::new(id.clone()));
                 pos
             }
@@ -805,14 +868,14 @@ impl Ledger {
         self.invoices.absorb(other.invoices);
         self.open.extend(other.open);
         for row in other.rows {
-            match self.index.get(row.id.as_str()).copied() {
+            match self.index.get(row.id.as_str().as_bytes()).copied() {
                 Some(pos) => {
                     if let Some(mine) = self.rows.get_mut(pos as usize) {
                         mine.apply_merge(row);
                     }
                 }
                 None => {
-                    self.index.insert(row.id.clone(), self.rows.len() as u32);
+                    self.index.insert(IdKey::new(&row.id), self.rows.len() as u32);
                     self.rows.push(row);
                 }
             }
@@ -856,7 +919,7 @@ impl Ledger {
         let unknown =
             || Error::from(ErrorKind::UnknownInvoice { invoice: crate::error::shorten(invoice) }).for_invoice(invoice);
         let open = self.open.get(&fp).ok_or_else(unknown)?;
-        let pos = *self.index.get(open.partner.as_str()).ok_or_else(unknown)?;
+        let pos = *self.index.get(open.partner.as_str().as_bytes()).ok_or_else(unknown)?;
         let row = self.rows.get(pos as usize).ok_or_else(unknown)?;
         // Check on a copy, then apply.
         let mut payments = row.extra().payments.clone();
@@ -906,7 +969,7 @@ impl Ledger {
     }
 
     pub(crate) fn row(&self, partner: &str) -> Option<&Row> {
-        let pos = *self.index.get(partner)?;
+        let pos = *self.index.get(partner.as_bytes())?;
         self.rows.get(pos as usize)
     }
 
@@ -1059,210 +1122,6 @@ impl PartnerKey<'_> {
             PartnerKey::Id(id) => id.as_str(),
             PartnerKey::Str(text) => text,
         }
-    }
-}
-
-/// A batch of sales being aggregated into a fresh ledger.
-pub(crate) struct Batch {
-    ledger: Ledger,
-    docs: Vec<DocLine>,
-    open: HashMap<u128, OpenInvoice, Hasher>,
-}
-
-impl Batch {
-    pub(crate) fn new(currency: Currency, scale: u32) -> Batch {
-        let mut ledger = Ledger::new(currency);
-        ledger.scale = scale;
-        Batch { ledger, docs: Vec::new(), open: HashMap::default() }
-    }
-
-    /// Adds one line. On error the batch may hold part of the line and must
-    /// be discarded.
-    pub(crate) fn add(&mut self, sale: &Sale, line: u64, recorded: &InvoiceSet) -> Result<()> {
-        if sale.amount.currency() != self.ledger.currency {
-            return Err(
-                ErrorKind::CurrencyMismatch { expected: self.ledger.currency, found: sale.amount.currency() }.into()
-            );
-        }
-        let scale = self.ledger.scale;
-        let amount = to_minor(sale.amount.amount(), scale)?;
-        let margin = match sale.margin {
-            None => None,
-            Some(MarginInput::Margin(m)) => Some(to_minor(m, scale)?),
-            Some(MarginInput::Cost(c)) => Some(
-                amount
-                    .checked_sub(to_minor(c, scale)?)
-                    .ok_or_else(|| Error::overflow("the margin (amount minus cost)"))?,
-            ),
-        };
-        check_date(sale.date, "date")?;
-        if let Some(due) = sale.due_date {
-            check_date(due, "due_date")?;
-        }
-        if let Some(paid) = sale.paid_date {
-            check_date(paid, "paid_date")?;
-        }
-        let parsed = Line {
-            date: sale.date,
-            amount,
-            margin,
-            invoice: sale.invoice.as_deref(),
-            due_date: sale.due_date,
-            paid_date: sale.paid_date,
-        };
-        self.add_parsed(PartnerKey::Id(&sale.partner), &parsed, line, recorded)
-    }
-
-    /// Adds one line whose amounts are already minor units at the batch's
-    /// scale and whose dates are checked.
-    pub(crate) fn add_parsed(
-        &mut self,
-        partner: PartnerKey<'_>,
-        line: &Line<'_>,
-        line_no: u64,
-        recorded: &InvoiceSet,
-    ) -> Result<()> {
-        let month = Month::of(line.date).index();
-        let amount = line.amount;
-        let row_pos = match self.ledger.index.get(partner.as_str()) {
-            Some(&pos) => pos,
-            None => {
-                let id = match partner {
-                    PartnerKey::Id(id) => id.clone(),
-                    PartnerKey::Str(text) => PartnerId::new(text)?,
-                };
-                let pos =
-                    u32::try_from(self.ledger.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
-                self.ledger.index.insert(id.clone(), pos);
-                self.ledger.rows.push(Row::new(id));
-                pos
-            }
-        };
-        let with_invoice = |e: Error| match line.invoice {
-            Some(id) => e.for_invoice(id),
-            None => e,
-        };
-        // Document bookkeeping first: it may reject the line. Lines with an
-        // invoice id are put together into documents when the batch
-        // finishes; a resend of an invoice the ledger holds is refused here.
-        let in_document = match line.invoice {
-            Some(id) => {
-                check_id(id).map_err(|reason| {
-                    Error::from(ErrorKind::InvalidInvoiceId { id: crate::error::shorten(id), reason })
-                })?;
-                let fp = fingerprint(id);
-                if !recorded.is_empty() && recorded.contains(&fp) {
-                    return Err(Error::from(ErrorKind::DuplicateInvoice { invoice: id.to_owned() }).for_invoice(id));
-                }
-                self.docs.push(DocLine {
-                    hi: (fp >> 64) as u64,
-                    lo: fp as u64,
-                    amount,
-                    row: row_pos,
-                    month,
-                    line: u32::try_from(line_no).unwrap_or(u32::MAX),
-                });
-                true
-            }
-            None => false,
-        };
-        let Some(row) = self.ledger.rows.get_mut(row_pos as usize) else {
-            return Err(Error::overflow("the partner index"));
-        };
-        let overflow = || with_invoice(Error::overflow("a partner's monthly figures"));
-        let cell = slot_mut(&mut row.cells, month);
-        cell.turnover = cell.turnover.checked_add(amount).ok_or_else(overflow)?;
-        match line.margin {
-            Some(m) => cell.margin = cell.margin.checked_add(m).ok_or_else(overflow)?,
-            None => cell.margin_missing = cell.margin_missing.checked_add(1).ok_or_else(overflow)?,
-        }
-        if !in_document {
-            // A line without an invoice id is a document of its own.
-            if amount > 0 {
-                cell.deals = cell.deals.checked_add(1).ok_or_else(overflow)?;
-            } else if amount < 0 {
-                cell.credit_note_count = cell.credit_note_count.checked_add(1).ok_or_else(overflow)?;
-                cell.credit_notes = cell.credit_notes.checked_add(amount).ok_or_else(overflow)?;
-            }
-        }
-        if let (Some(due), true) = (line.due_date, amount > 0) {
-            let extra = row.extra_mut();
-            add_payment(&mut extra.payments, (month, due, line.paid_date), amount)
-                .ok_or_else(|| with_invoice(Error::overflow("a partner's payments")))?;
-            if let (Some(id), None) = (line.invoice, line.paid_date) {
-                let open = self
-                    .open
-                    .entry(fingerprint(id))
-                    .or_insert_with(|| OpenInvoice { partner: row.id.clone(), parts: Vec::new() });
-                add_open_part(&mut open.parts, month, due, amount).ok_or_else(overflow)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds another batch of the same input (built in parallel over another
-    /// part of it). Documents in both are combined.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    /// Turns the documents into deals and credit notes and returns the
-    /// batch's ledger.
-    pub(crate) fn finish(self) -> Result<Ledger> {
-        let Batch { mut ledger, mut docs, open } = self;
-        ledger.open = open;
-        // Put each document's lines together (in line order).
-        docs.sort_unstable_by_key(|d| (d.hi, d.lo, d.line));
-        let mut fps: Vec<u128> = Vec::with_capacity(docs.len());
-        // (row, month, total) of every document, to count in row order.
-        let mut counts: Vec<(u32, i32, i64)> = Vec::with_capacity(docs.len());
-        for group in docs.chunk_by(|a, b| a.hi == b.hi && a.lo == b.lo) {
-            let Some(first) = group.first() else { continue };
-            if let Some(other) = group.iter().find(|d| d.row != first.row) {
-                let id_of = |pos: u32| ledger.rows.get(pos as usize).map(|r| r.id.clone());
-                if let (Some(a), Some(b)) = (id_of(first.row), id_of(other.row)) {
-                    return Err(Error::from(ErrorKind::InvoicePartnerConflict {
-                        invoice: None,
-                        first: a,
-                        second: b.clone(),
-                    })
-                    .at_line(u64::from(other.line))
-                    .for_partner(&b));
-                }
-            }
-            let mut total: i64 = 0;
-            let mut month = first.month;
-            for d in group {
-                total = total
-                    .checked_add(d.amount)
-                    .ok_or_else(|| Error::overflow("an invoice total").at_line(u64::from(d.line)))?;
-                month = month.min(d.month);
-            }
-            fps.push(first.fp());
-            if total != 0 {
-                counts.push((first.row, month, total));
-            }
-        }
-        drop(docs);
-        // A document is a deal if its lines add up to more than zero, a
-        // credit note if less, in the month of its earliest line.
-        counts.sort_unstable_by_key(|&(row, month, _)| (row, month));
-        for &(row, month, total) in &counts {
-            let Some(r) = ledger.rows.get_mut(row as usize) else { continue };
-            if count_document(r, month, total, 1).is_none() {
-                let id = r.id.clone();
-                return Err(Error::overflow("a partner's monthly figures").for_partner(&id));
-            }
-        }
-        ledger.invoices = InvoiceSet::from_sorted(fps);
-        Ok(ledger)
-    }
-
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn scale(&self) -> u32 {
-        self.ledger.scale
-    }
-
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn currency(&self) -> Currency {
-        self.ledger.currency
     }
 }
 

@@ -1,0 +1,660 @@
+//! Many lines recorded at once: buffered by partition, then aggregated one
+//! partition at a time.
+//!
+//! Recording ten million lines for a million partners one line at a time
+//! costs a handful of cache misses per line (the partner's slot in the index,
+//! its row, its monthly cells), far more than parsing the line. A batch
+//! instead appends each checked line to the buffer of its partition (chosen
+//! by a hash of the partner id), a sequential write. When the batch
+//! finishes, each partition is aggregated on its own: its few thousand
+//! partners fit in the processor's cache, and partitions are independent, so
+//! they are shared among threads. Documents (lines with an invoice id) are
+//! then put together the same way, partitioned by their fingerprint.
+//!
+//! Every line is first counted as a document of its own (the usual case:
+//! one line, one invoice); the few documents with several lines are
+//! corrected when the documents are put together.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{
+    Cell, DocLine, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
+    add_open_part, add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::Currency;
+use crate::partner::{PartnerId, check_id};
+use crate::period::Month;
+
+/// Partitions of a large batch (2^10): about a thousand partners each at a
+/// million partners.
+const PART_BITS: u32 = 10;
+/// Lines a batch takes before it splits into partitions (smaller batches,
+/// such as a single recorded sale, stay in one).
+const SPLIT_AT: usize = 1 << 15;
+/// Lines from which a batch is aggregated by several threads.
+const PARALLEL_FROM: usize = 1 << 18;
+
+/// What a buffered line carries besides its amount and month.
+const INVOICE: u8 = 1;
+const MARGIN: u8 = 2;
+const DUE: u8 = 4;
+const PAID: u8 = 8;
+
+/// One buffered line. The partner id's bytes follow in the partition's
+/// `ids`, and the optional fields (flags) in its `extra`, in line order.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    amount: i64,
+    month: i32,
+    line: u32,
+    id_len: u16,
+    flags: u8,
+}
+
+/// The buffered lines of one partition.
+#[derive(Clone, Debug, Default)]
+struct Part {
+    lines: Vec<Pending>,
+    ids: Vec<u8>,
+    /// Per line, in order: the invoice fingerprint (two words), the margin,
+    /// the due and paid dates (one word), as its flags say.
+    extra: Vec<u64>,
+}
+
+impl Part {
+    fn push(&mut self, partner: &[u8], p: Pending, line: &Line<'_>, fp: u128) {
+        self.lines.push(p);
+        self.ids.extend_from_slice(partner);
+        if p.flags & INVOICE != 0 {
+            self.extra.push((fp >> 64) as u64);
+            self.extra.push(fp as u64);
+        }
+        if let Some(m) = line.margin {
+            self.extra.push(m as u64);
+        }
+        if let Some(due) = line.due_date {
+            self.extra.push(pack_dates(due, line.paid_date));
+        }
+    }
+
+    /// The lines with their partner ids and optional fields.
+    fn iter(&self) -> impl Iterator<Item = (Pending, &[u8], Extra)> + '_ {
+        let mut id_at = 0usize;
+        let mut extra_at = 0usize;
+        self.lines.iter().map(move |&p| {
+            let id = self.ids.get(id_at..id_at + usize::from(p.id_len)).unwrap_or_default();
+            id_at += usize::from(p.id_len);
+            let mut next = || {
+                let word = self.extra.get(extra_at).copied().unwrap_or_default();
+                extra_at += 1;
+                word
+            };
+            let fp = if p.flags & INVOICE != 0 { (u128::from(next()) << 64) | u128::from(next()) } else { 0 };
+            let margin = if p.flags & MARGIN != 0 { Some(next() as i64) } else { None };
+            let dates = if p.flags & DUE != 0 { Some(next()) } else { None };
+            (p, id, Extra { fp, margin, dates })
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+/// A buffered line's optional fields.
+#[derive(Clone, Copy, Debug)]
+struct Extra {
+    fp: u128,
+    margin: Option<i64>,
+    /// Due date, and paid date if `PAID` (see [`pack_dates`]).
+    dates: Option<u64>,
+}
+
+fn pack_dates(due: NaiveDate, paid: Option<NaiveDate>) -> u64 {
+    let days = |d: NaiveDate| u64::from(d.num_days_from_ce() as u32);
+    (days(due) << 32) | paid.map_or(0, days)
+}
+
+fn unpack_date(days: u64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days & 0xFFFF_FFFF).ok()?)
+}
+
+/// The partition of a partner id with `bits` partition bits.
+fn part_of(id: &[u8], bits: u32) -> usize {
+    if bits == 0 { 0 } else { (xxhash_rust::xxh3::xxh3_64(id) >> (64 - bits)) as usize }
+}
+
+/// The partition of a document (by its fingerprint's top bits).
+fn doc_part_of(hi: u64, bits: u32) -> usize {
+    if bits == 0 { 0 } else { (hi >> (64 - bits)) as usize }
+}
+
+/// A batch of sales being checked and buffered, to be aggregated into a
+/// fresh ledger by [`Batch::finish`].
+#[derive(Debug)]
+pub(crate) struct Batch {
+    currency: Currency,
+    scale: u32,
+    bits: u32,
+    parts: Vec<Part>,
+    lines: usize,
+    /// The sum of the lines' absolute amounts and margins: while it fits a
+    /// figure, no sum of the batch can overflow.
+    magnitude: u128,
+    /// Added to the line numbers of this batch's lines (a part of a file
+    /// read by another thread).
+    line_offset: u64,
+}
+
+impl Batch {
+    pub(crate) fn new(currency: Currency, scale: u32) -> Batch {
+        Batch { currency, scale, bits: 0, parts: vec![Part::default()], lines: 0, magnitude: 0, line_offset: 0 }
+    }
+
+    pub(crate) fn scale(&self) -> u32 {
+        self.scale
+    }
+
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Sets the number added to this batch's line numbers.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn set_line_offset(&mut self, offset: u64) {
+        self.line_offset = offset;
+    }
+
+    /// Checks one sale and buffers it.
+    pub(crate) fn add(&mut self, sale: &Sale, line: u64, recorded: &InvoiceSet) -> Result<()> {
+        if sale.amount.currency() != self.currency {
+            return Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: sale.amount.currency() }.into());
+        }
+        let scale = self.scale;
+        let amount = to_minor(sale.amount.amount(), scale)?;
+        let margin = match sale.margin {
+            None => None,
+            Some(MarginInput::Margin(m)) => Some(to_minor(m, scale)?),
+            Some(MarginInput::Cost(c)) => Some(
+                amount
+                    .checked_sub(to_minor(c, scale)?)
+                    .ok_or_else(|| Error::overflow("the margin (amount minus cost)"))?,
+            ),
+        };
+        check_date(sale.date, "date")?;
+        if let Some(due) = sale.due_date {
+            check_date(due, "due_date")?;
+        }
+        if let Some(paid) = sale.paid_date {
+            check_date(paid, "paid_date")?;
+        }
+        let parsed = Line {
+            date: sale.date,
+            amount,
+            margin,
+            invoice: sale.invoice.as_deref(),
+            due_date: sale.due_date,
+            paid_date: sale.paid_date,
+        };
+        self.add_parsed(PartnerKey::Id(&sale.partner), &parsed, line, recorded)
+    }
+
+    /// Checks one line whose amounts are already minor units at the batch's
+    /// scale and whose dates are checked, and buffers it.
+    pub(crate) fn add_parsed(
+        &mut self,
+        partner: PartnerKey<'_>,
+        line: &Line<'_>,
+        line_no: u64,
+        recorded: &InvoiceSet,
+    ) -> Result<()> {
+        let id = partner.as_str();
+        if let PartnerKey::Str(text) = partner {
+            check_id(text).map_err(|reason| {
+                Error::from(ErrorKind::InvalidPartnerId { id: crate::error::shorten(text), reason })
+            })?;
+        }
+        let mut flags = 0;
+        let mut fp = 0;
+        if let Some(invoice) = line.invoice {
+            check_id(invoice).map_err(|reason| {
+                Error::from(ErrorKind::InvalidInvoiceId { id: crate::error::shorten(invoice), reason })
+            })?;
+            fp = fingerprint(invoice);
+            if !recorded.is_empty() && recorded.contains(&fp) {
+                return Err(
+                    Error::from(ErrorKind::DuplicateInvoice { invoice: invoice.to_owned() }).for_invoice(invoice)
+                );
+            }
+            flags |= INVOICE;
+        }
+        if line.margin.is_some() {
+            flags |= MARGIN;
+        }
+        if line.due_date.is_some() {
+            flags |= DUE;
+            if line.paid_date.is_some() {
+                flags |= PAID;
+            }
+        }
+        if self.lines == SPLIT_AT && self.bits == 0 {
+            self.split();
+        }
+        let pending = Pending {
+            amount: line.amount,
+            month: Month::of(line.date).index(),
+            line: u32::try_from(line_no).unwrap_or(u32::MAX),
+            // Ids are at most MAX_ID_LEN (256) bytes.
+            id_len: u16::try_from(id.len()).map_err(|_| Error::overflow("a partner id's length"))?,
+            flags,
+        };
+        let p = part_of(id.as_bytes(), self.bits);
+        let Some(part) = self.parts.get_mut(p) else {
+            return Err(Error::overflow("the batch's partitions"));
+        };
+        part.push(id.as_bytes(), pending, line, fp);
+        self.lines += 1;
+        self.magnitude = self
+            .magnitude
+            .saturating_add(u128::from(line.amount.unsigned_abs()))
+            .saturating_add(u128::from(line.margin.map_or(0, i64::unsigned_abs)));
+        Ok(())
+    }
+
+    /// Splits the single partition of a growing batch into `2^PART_BITS`.
+    fn split(&mut self) {
+        let old = std::mem::take(&mut self.parts);
+        self.bits = PART_BITS;
+        self.parts = (0..1usize << PART_BITS).map(|_| Part::default()).collect();
+        for part in &old {
+            for (p, id, extra) in part.iter() {
+                if let Some(dst) = self.parts.get_mut(part_of(id, PART_BITS)) {
+                    dst.lines.push(p);
+                    dst.ids.extend_from_slice(id);
+                    if p.flags & INVOICE != 0 {
+                        dst.extra.push((extra.fp >> 64) as u64);
+                        dst.extra.push(extra.fp as u64);
+                    }
+                    if let Some(m) = extra.margin {
+                        dst.extra.push(m as u64);
+                    }
+                    if let Some(d) = extra.dates {
+                        dst.extra.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first error of the batch's lines: `err` (met while adding a
+    /// line), or an earlier line whose figures overflow when aggregated.
+    /// Aggregating is needed only if the lines' amounts could add up to more
+    /// than a figure holds.
+    pub(crate) fn first_error(self, err: Error) -> Error {
+        first_error_of(vec![self], err)
+    }
+
+    /// Aggregates the batch into a ledger.
+    ///
+    /// # Errors
+    ///
+    /// The first error by line: a figure that overflows; then, in
+    /// fingerprint order, an invoice with lines for two partners or whose
+    /// total overflows.
+    pub(crate) fn finish(self) -> Result<Ledger> {
+        finish_all(vec![self])
+    }
+}
+
+/// The first error of consecutive batches of one input whose reading
+/// failed with `err`: `err`, or an earlier line whose figures overflow when
+/// aggregated. Aggregating is needed only if the lines' amounts could add
+/// up to more than a figure holds.
+pub(crate) fn first_error_of(batches: Vec<Batch>, err: Error) -> Error {
+    let magnitude = batches.iter().fold(0u128, |sum, b| sum.saturating_add(b.magnitude));
+    let lines: usize = batches.iter().map(|b| b.lines).sum();
+    if batches.is_empty() || (magnitude <= i64::MAX as u128 && lines < u32::MAX as usize) {
+        return err;
+    }
+    match stage_two(batches, 1) {
+        Err(earlier) if earlier.line().unwrap_or(u64::MAX) < err.line().unwrap_or(u64::MAX) => earlier,
+        _ => err,
+    }
+}
+
+/// Aggregates batches built over consecutive parts of one input (in order,
+/// line offsets set) into one ledger, as if one batch had taken every line.
+pub(crate) fn finish_all(batches: Vec<Batch>) -> Result<Ledger> {
+    let lines: usize = batches.iter().map(|b| b.lines).sum();
+    let threads = if lines >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8)
+    } else {
+        1
+    };
+    aggregate_all(batches, threads)
+}
+
+/// What one thread of stage 2 produces.
+#[derive(Debug)]
+struct StageTwo {
+    /// The rows of each of its partitions, in order.
+    rows: Vec<Vec<Row>>,
+    /// Its documents, by document partition.
+    docs: Vec<Vec<DocLine>>,
+    /// Unpaid invoice lines.
+    open: Vec<OpenLine>,
+}
+
+/// An unpaid invoice line: fingerprint, (partition, row), month, due date,
+/// amount.
+type OpenLine = (u128, (u16, u32), i32, NaiveDate, i64);
+
+/// Splits `items` into at most `threads` contiguous runs.
+fn runs<T>(mut items: Vec<T>, threads: usize) -> Vec<Vec<T>> {
+    let per = items.len().div_ceil(threads.max(1)).max(1);
+    let mut out = Vec::with_capacity(threads);
+    while !items.is_empty() {
+        let tail = items.split_off(per.min(items.len()));
+        out.push(items);
+        items = tail;
+    }
+    out
+}
+
+/// Runs `f` on each run, on its own thread if there are several.
+fn on_threads<T: Send, R: Send>(runs: Vec<T>, f: impl Fn(T) -> R + Sync) -> Result<Vec<R>> {
+    if runs.len() <= 1 {
+        return Ok(runs.into_iter().map(f).collect());
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = runs.into_iter().map(|run| scope.spawn(move || f(run))).collect();
+        handles.into_iter().map(|h| h.join().map_err(|_| Error::overflow("an aggregating thread"))).collect()
+    })
+}
+
+/// Stage 2: the rows of every partition (in parallel, contiguous ranges of
+/// partitions per thread), with the documents and unpaid lines. Returns the
+/// first error by line.
+fn stage_two(mut batches: Vec<Batch>, threads: usize) -> Result<(Vec<StageTwo>, u32)> {
+    let bits = batches.iter().map(|b| b.bits).max().unwrap_or(0);
+    for b in &mut batches {
+        if b.bits != bits {
+            b.split();
+        }
+    }
+    let parts = 1usize << bits;
+    let line_offsets: Vec<u64> = batches.iter().map(|b| b.line_offset).collect();
+    // Column p holds partition p of every batch.
+    let mut columns: Vec<Vec<Part>> = (0..parts).map(|_| Vec::with_capacity(batches.len())).collect();
+    for b in batches {
+        for (p, part) in b.parts.into_iter().enumerate() {
+            if let Some(col) = columns.get_mut(p) {
+                col.push(part);
+            }
+        }
+    }
+    let numbered: Vec<(usize, Vec<Part>)> = columns.into_iter().enumerate().collect();
+    let results = on_threads(runs(numbered, threads), |cols| -> Result<StageTwo> {
+        let mut out = StageTwo {
+            rows: Vec::with_capacity(cols.len()),
+            docs: (0..parts).map(|_| Vec::new()).collect(),
+            open: Vec::new(),
+        };
+        let mut first_error: Option<Error> = None;
+        for (p, col) in cols {
+            match aggregate_part(p, col, &line_offsets, bits, &mut out) {
+                Ok(rows) => out.rows.push(rows),
+                Err(e) => keep_first(&mut first_error, e),
+            }
+        }
+        first_error.map_or(Ok(out), Err)
+    })?;
+    let mut outs = Vec::with_capacity(results.len());
+    let mut first_error: Option<Error> = None;
+    for r in results {
+        match r {
+            Ok(out) => outs.push(out),
+            Err(e) => keep_first(&mut first_error, e),
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok((outs, bits)),
+    }
+}
+
+/// Keeps the error of the earliest line.
+fn keep_first(first: &mut Option<Error>, e: Error) {
+    if first.as_ref().is_none_or(|f| e.line().unwrap_or(u64::MAX) < f.line().unwrap_or(u64::MAX)) {
+        *first = Some(e);
+    }
+}
+
+/// Stages 2 and 3: aggregates every partition, then puts documents together.
+fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
+    let Some(first) = batches.first() else {
+        return Err(Error::overflow("an empty list of batches"));
+    };
+    let (currency, scale) = (first.currency, first.scale);
+    let (outs, bits) = stage_two(batches, threads)?;
+
+    // Rows, partition after partition.
+    let mut offsets: Vec<u32> = Vec::with_capacity(1usize << bits);
+    let mut total: u32 = 0;
+    for rows in outs.iter().flat_map(|o| o.rows.iter()) {
+        offsets.push(total);
+        let n = u32::try_from(rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
+        total = total.checked_add(n).ok_or_else(|| Error::overflow("the number of partners"))?;
+    }
+    let mut ledger = Ledger::with_scale(currency, scale)?;
+    ledger.rows.reserve_exact(total as usize);
+    let doc_parts = 1usize << bits;
+    let mut docs: Vec<Vec<Vec<DocLine>>> = (0..doc_parts).map(|_| Vec::new()).collect();
+    let mut open_lines = Vec::new();
+    for out in outs {
+        for rows in out.rows {
+            ledger.rows.extend(rows);
+        }
+        for (d, v) in out.docs.into_iter().enumerate() {
+            if !v.is_empty()
+                && let Some(slot) = docs.get_mut(d)
+            {
+                slot.push(v);
+            }
+        }
+        open_lines.extend(out.open);
+    }
+    let mut index = HashMap::with_capacity_and_hasher(ledger.rows.len(), Hasher::default());
+    for (pos, row) in ledger.rows.iter().enumerate() {
+        index.insert(IdKey::new(&row.id), pos as u32);
+    }
+    ledger.index = index;
+
+    // Stage 3: documents, partition by partition (in fingerprint order).
+    let rows = &ledger.rows;
+    let offsets = &offsets;
+    let results = on_threads(runs(docs, threads), |cols| -> Vec<Result<DocOut>> {
+        cols.into_iter().map(|col| put_documents(col, rows, offsets)).collect()
+    })?;
+    let mut outs = Vec::with_capacity(doc_parts);
+    for r in results.into_iter().flatten() {
+        outs.push(r?);
+    }
+    let mut fps: Vec<u128> = Vec::with_capacity(outs.iter().map(|o| o.fps.len()).sum());
+    let mut corrections: Vec<Correction> = Vec::new();
+    for out in outs {
+        fps.extend(out.fps);
+        corrections.extend(out.corrections);
+    }
+    // Documents of several lines: each line was counted as a document of its
+    // own; count the document instead.
+    corrections.sort_unstable_by_key(|c| (c.row, c.month, c.times, c.total));
+    for c in &corrections {
+        let Some(r) = ledger.rows.get_mut(c.row as usize) else { continue };
+        if count_document(r, c.month, c.total, c.times).is_none() {
+            let id = r.id.clone();
+            return Err(Error::overflow("a partner's monthly figures").for_partner(&id));
+        }
+    }
+    ledger.invoices = InvoiceSet::from_sorted(fps);
+
+    // Unpaid invoice lines, to record their payment later.
+    for (fp, (part, row), month, due, amount) in open_lines {
+        let Some(r) = global_row(offsets, part, row).and_then(|pos| ledger.rows.get(pos as usize)) else { continue };
+        let open = ledger.open.entry(fp).or_insert_with(|| OpenInvoice { partner: r.id.clone(), parts: Vec::new() });
+        add_open_part(&mut open.parts, month, due, amount)
+            .ok_or_else(|| Error::overflow("an invoice's unpaid lines").for_partner(&r.id))?;
+    }
+    Ok(ledger)
+}
+
+/// A document line's row in the ledger: (partition, row within it).
+fn global_row(offsets: &[u32], part: u16, row: u32) -> Option<u32> {
+    offsets.get(usize::from(part))?.checked_add(row)
+}
+
+/// Stage 2 for partition `p`: the rows of its partners; its documents and
+/// unpaid invoice lines go to `out`. `col` holds the partition of each
+/// batch, in order.
+fn aggregate_part(p: usize, col: Vec<Part>, line_offsets: &[u64], bits: u32, out: &mut StageTwo) -> Result<Vec<Row>> {
+    let lines: usize = col.iter().map(Part::len).sum();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut index: HashMap<&[u8], u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
+    let part_no = u16::try_from(p).map_err(|_| Error::overflow("the batch's partitions"))?;
+    for (b, part) in col.iter().enumerate() {
+        let offset = line_offsets.get(b).copied().unwrap_or(0);
+        for (pending, id, extra) in part.iter() {
+            let line = u64::from(pending.line).saturating_add(offset);
+            let row_pos = match index.get(id) {
+                Some(&pos) => pos,
+                None => {
+                    let text = std::str::from_utf8(id).map_err(|_| Error::overflow("a partner id").at_line(line))?;
+                    let pid = PartnerId::new(text).map_err(|e| e.at_line(line))?;
+                    let pos = u32::try_from(rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
+                    index.insert(id, pos);
+                    rows.push(Row::new(pid));
+                    pos
+                }
+            };
+            let Some(row) = rows.get_mut(row_pos as usize) else {
+                return Err(Error::overflow("the partner index"));
+            };
+            add_line(row, pending, extra)
+                .ok_or_else(|| Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id))?;
+            if pending.flags & INVOICE != 0 {
+                let amount = pending.amount;
+                let hi = (extra.fp >> 64) as u64;
+                if let Some(v) = out.docs.get_mut(doc_part_of(hi, bits)) {
+                    v.push(DocLine {
+                        hi,
+                        lo: extra.fp as u64,
+                        amount,
+                        row: row_pos,
+                        part: part_no,
+                        month: pending.month,
+                        line: u32::try_from(line).unwrap_or(u32::MAX),
+                    });
+                }
+                if let (Some(dates), true, false) = (extra.dates, amount > 0, pending.flags & PAID != 0) {
+                    let due = unpack_date(dates >> 32).ok_or_else(|| Error::overflow("a due date"))?;
+                    out.open.push((extra.fp, (part_no, row_pos), pending.month, due, amount));
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Adds one line to its partner's row, as a document of its own.
+fn add_line(row: &mut Row, p: Pending, extra: Extra) -> Option<()> {
+    let cell: &mut Cell = slot_mut(&mut row.cells, p.month);
+    cell.turnover = cell.turnover.checked_add(p.amount)?;
+    match extra.margin {
+        Some(m) => cell.margin = cell.margin.checked_add(m)?,
+        None => cell.margin_missing = cell.margin_missing.checked_add(1)?,
+    }
+    if p.amount > 0 {
+        cell.deals = cell.deals.checked_add(1)?;
+    } else if p.amount < 0 {
+        cell.credit_note_count = cell.credit_note_count.checked_add(1)?;
+        cell.credit_notes = cell.credit_notes.checked_add(p.amount)?;
+    }
+    if let (Some(dates), true) = (extra.dates, p.amount > 0) {
+        let due = unpack_date(dates >> 32)?;
+        let paid = if p.flags & PAID != 0 { Some(unpack_date(dates)?) } else { None };
+        add_payment(&mut row.extra_mut().payments, (p.month, due, paid), p.amount)?;
+    }
+    Some(())
+}
+
+/// A document of several lines, in its partner's row: undo the count of
+/// each line as a document of its own (`times` = −1), count the document
+/// (`times` = 1).
+#[derive(Clone, Copy, Debug)]
+struct Correction {
+    row: u32,
+    month: i32,
+    total: i64,
+    times: i64,
+}
+
+#[derive(Debug, Default)]
+struct DocOut {
+    /// Sorted.
+    fps: Vec<u128>,
+    corrections: Vec<Correction>,
+}
+
+/// Stage 3 for one document partition: its documents' fingerprints in
+/// order, and the corrections for documents of several lines.
+fn put_documents(col: Vec<Vec<DocLine>>, rows: &[Row], offsets: &[u32]) -> Result<DocOut> {
+    let mut docs: Vec<DocLine> = if col.len() == 1 {
+        col.into_iter().next().unwrap_or_default()
+    } else {
+        let mut all = Vec::with_capacity(col.iter().map(Vec::len).sum());
+        for v in col {
+            all.extend(v);
+        }
+        all
+    };
+    docs.sort_unstable_by_key(|d| (d.hi, d.lo, d.line));
+    let mut out = DocOut { fps: Vec::with_capacity(docs.len()), corrections: Vec::new() };
+    let row_of = |d: &DocLine| global_row(offsets, d.part, d.row).ok_or_else(|| Error::overflow("the partner index"));
+    for group in docs.chunk_by(|a, b| a.hi == b.hi && a.lo == b.lo) {
+        let Some(first) = group.first() else { continue };
+        out.fps.push(first.fp());
+        if group.len() == 1 {
+            continue;
+        }
+        let row = row_of(first)?;
+        if let Some(other) = group.iter().find(|d| d.part != first.part || d.row != first.row) {
+            let id_of = |d: &DocLine| row_of(d).ok().and_then(|r| rows.get(r as usize)).map(|r| r.id.clone());
+            if let (Some(a), Some(b)) = (id_of(first), id_of(other)) {
+                return Err(Error::from(ErrorKind::InvoicePartnerConflict {
+                    invoice: None,
+                    first: a,
+                    second: b.clone(),
+                })
+                .at_line(u64::from(other.line))
+                .for_partner(&b));
+            }
+            return Err(Error::overflow("the partner index"));
+        }
+        let mut total: i64 = 0;
+        let mut month = first.month;
+        for d in group {
+            total = total
+                .checked_add(d.amount)
+                .ok_or_else(|| Error::overflow("an invoice total").at_line(u64::from(d.line)))?;
+            month = month.min(d.month);
+            out.corrections.push(Correction { row, month: d.month, total: d.amount, times: -1 });
+        }
+        out.corrections.push(Correction { row, month, total, times: 1 });
+    }
+    Ok(out)
+}

@@ -1,0 +1,166 @@
+//! Large batches are buffered by partition and aggregated on several
+//! threads; they must give exactly the ledger of the same documents recorded
+//! one at a time, and the same errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale, Window};
+use rust_decimal::Decimal;
+
+/// A small deterministic generator (64-bit LCG).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+fn day(offset: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(offset)
+}
+
+/// About `lines` lines in documents of one to three lines: most with an
+/// invoice id, some credit notes, zero totals, margins, due and paid dates.
+fn documents(lines: usize, partners: u64, seed: u64) -> Vec<Vec<Sale>> {
+    let mut rng = Lcg(seed);
+    let ids: Vec<PartnerId> = (0..partners).map(|p| PartnerId::new(&format!("Dealer-{p:05}")).unwrap()).collect();
+    let mut docs = Vec::new();
+    let mut count = 0;
+    let mut n = 0;
+    while count < lines {
+        n += 1;
+        let partner = &ids[rng.next(partners) as usize];
+        let size = 1 + rng.next(3) as usize;
+        let with_id = rng.next(10) != 0;
+        let size = if with_id { size } else { 1 };
+        let mut doc = Vec::with_capacity(size);
+        for _ in 0..size {
+            let offset = rng.next(700);
+            let kopecks = match rng.next(20) {
+                0 => -(rng.next(5_000_000) as i64),
+                1 => 0,
+                _ => rng.next(50_000_000) as i64,
+            };
+            let mut sale = Sale::new(partner.clone(), day(offset), Money::new(Decimal::new(kopecks, 2), Currency::RUB));
+            if rng.next(2) == 0 {
+                sale = sale.with_margin(Decimal::new(kopecks / 5, 2));
+            }
+            if rng.next(3) == 0 {
+                sale = sale.with_due_date(day(offset + rng.next(60)));
+                if rng.next(2) == 0 {
+                    sale = sale.with_paid_date(day(offset + rng.next(120)));
+                }
+            }
+            if with_id {
+                sale = sale.with_invoice(format!("INV-{n}"));
+            }
+            doc.push(sale);
+        }
+        count += doc.len();
+        docs.push(doc);
+    }
+    docs
+}
+
+fn one_by_one(docs: &[Vec<Sale>]) -> Ledger {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for doc in docs {
+        ledger.record_all(doc.clone()).unwrap();
+    }
+    ledger
+}
+
+#[test]
+fn a_large_batch_equals_its_documents_recorded_one_at_a_time() {
+    // Past the size from which a batch is partitioned and aggregated by
+    // several threads.
+    let docs = documents(300_000, 20_000, 7);
+    let lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let mut at_once = Ledger::new(Currency::RUB);
+    assert_eq!(at_once.record_all(lines.iter().cloned()).unwrap(), lines.len());
+    let mut separately = one_by_one(&docs);
+    assert_eq!(at_once, separately);
+    assert!(at_once.open_invoice_count() > 1000, "{}", at_once.open_invoice_count());
+    assert_eq!(at_once.open_invoice_count(), separately.open_invoice_count());
+    // Deals and credit notes per partner, document by document.
+    let window = Window::before(day(731), 24).unwrap();
+    for (a, b) in at_once.turnovers(window).iter().zip(separately.turnovers(window).iter()) {
+        assert_eq!((a.deals(), a.credit_note_count(), a.total()), (b.deals(), b.credit_note_count(), b.total()));
+    }
+    // Payments recorded later reach the same documents.
+    for doc in docs.iter().step_by(7) {
+        let Some(invoice) = doc[0].invoice() else { continue };
+        let paid = day(800);
+        assert_eq!(at_once.record_payment(invoice, paid).is_ok(), separately.record_payment(invoice, paid).is_ok());
+    }
+    assert_eq!(at_once, separately);
+    // A second large batch into the same ledger.
+    let more = documents(100_000, 30_000, 8);
+    let renamed: Vec<Sale> = more
+        .iter()
+        .flatten()
+        .map(|s| match s.invoice() {
+            Some(id) => s.clone().with_invoice(format!("B-{id}")),
+            None => s.clone(),
+        })
+        .collect();
+    at_once.record_all(renamed.iter().cloned()).unwrap();
+    for doc in renamed.chunk_by(|a, b| a.invoice().is_some() && a.invoice() == b.invoice()) {
+        separately.record_all(doc.to_vec()).unwrap();
+    }
+    assert_eq!(at_once, separately);
+}
+
+#[test]
+fn a_large_batch_is_recorded_the_same_in_any_order() {
+    let docs = documents(120_000, 5_000, 11);
+    let lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let mut forward = Ledger::new(Currency::RUB);
+    forward.record_all(lines.iter().cloned()).unwrap();
+    let mut backward = Ledger::new(Currency::RUB);
+    backward.record_all(lines.iter().rev().cloned()).unwrap();
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn an_invoice_with_two_partners_in_a_large_batch_names_the_second_line() {
+    let docs = documents(100_000, 5_000, 3);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let first = lines.iter().position(|s| s.invoice().is_some()).unwrap();
+    let invoice = lines[first].invoice().unwrap().to_owned();
+    let other = PartnerId::new("Someone-else").unwrap();
+    lines.push(Sale::new(other, day(3), Money::new(Decimal::ONE, Currency::RUB)).with_invoice(invoice));
+    let mut ledger = Ledger::new(Currency::RUB);
+    let err = ledger.record_all(lines.iter().cloned()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::InvoicePartnerConflict { .. }), "{err}");
+    assert_eq!(err.line(), Some(lines.len() as u64));
+    assert!(ledger.is_empty());
+}
+
+#[test]
+fn an_overflow_before_a_bad_line_is_the_error_reported() {
+    let docs = documents(50_000, 1_000, 5);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let p = PartnerId::new("Big").unwrap();
+    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    lines.push(Sale::new(p.clone(), day(1), huge));
+    lines.push(Sale::new(p.clone(), day(2), huge));
+    let overflow_at = lines.len() as u64;
+    for _ in 0..10 {
+        lines.push(Sale::new(p.clone(), day(3), Money::new(Decimal::ONE, Currency::RUB)));
+    }
+    lines.push(Sale::new(p, day(4), Money::new(Decimal::ONE, Currency::USD)));
+    let mut ledger = Ledger::new(Currency::RUB);
+    let err = ledger.record_all(lines.iter().cloned()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
+    assert_eq!(err.line(), Some(overflow_at));
+    // Without the bad line the overflow is still found, at the same line.
+    lines.pop();
+    let err = ledger.record_all(lines.iter().cloned()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
+    assert_eq!(err.line(), Some(overflow_at));
+    assert!(ledger.is_empty());
+}
