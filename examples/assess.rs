@@ -134,13 +134,24 @@ fn in_file<T, E: std::fmt::Display>(path: &std::path::Path, r: Result<T, E>) -> 
     r.map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Prints how long each phase took when `ASSESS_TIMINGS` is set.
+/// Prints how long each phase took when `ASSESS_TIMINGS` is set, with the
+/// peak memory so far where the system tells it (Linux).
 struct Timer(Option<std::time::Instant>);
 
 impl Timer {
     fn lap(&mut self, what: &str) {
         if let Some(start) = self.0.as_mut() {
-            eprintln!("{what:>12}: {:.3} s", start.elapsed().as_secs_f64());
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .map(|s| {
+                    let f = |k: &str| {
+                        s.lines().find(|l| l.starts_with(k)).map(|l| l[k.len()..].trim().to_owned()).unwrap_or_default()
+                    };
+                    format!("{} now {}", f("VmHWM:"), f("VmRSS:"))
+                })
+                .map(|kb| format!(", peak {kb}"))
+                .unwrap_or_default();
+            eprintln!("{what:>12}: {:.3} s{peak}", start.elapsed().as_secs_f64());
             *start = std::time::Instant::now();
         }
     }

@@ -783,11 +783,55 @@ pub struct Portfolio {
     by_id: IdIndex,
 }
 
-/// The order in which [`Portfolio::get`] searches the assessments, built on
-/// first use. A cache, not data: it takes no part in equality (a portfolio
-/// that was searched equals one that was not) and is not serialised.
+/// The hash table in which [`Portfolio::get`] finds an assessment, built on
+/// first use: open addressing with linear probing over a power-of-two
+/// number of slots (at least twice the assessments), each holding an
+/// assessment's position plus one, or zero when empty. Building it hashes
+/// each id once, where sorting a million ids compared strings behind
+/// pointers twenty million times. A cache, not data: it takes no part in
+/// equality (a portfolio that was searched equals one that was not) and is
+/// not serialised.
 #[derive(Clone, Debug, Default)]
 struct IdIndex(OnceLock<Vec<u32>>);
+
+impl IdIndex {
+    fn slot(id: &str, mask: usize) -> usize {
+        (xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as usize) & mask
+    }
+
+    fn build(assessments: &[Assessment]) -> Vec<u32> {
+        let size = (assessments.len() * 2).next_power_of_two().max(2);
+        let mask = size - 1;
+        let mut table = vec![0u32; size];
+        for (pos, a) in assessments.iter().enumerate() {
+            let Ok(value) = u32::try_from(pos + 1) else { break };
+            let mut at = IdIndex::slot(a.partner.as_str(), mask);
+            // The table is at most half full: a free slot is always found.
+            while let Some(slot) = table.get_mut(at) {
+                if *slot == 0 {
+                    *slot = value;
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        table
+    }
+
+    fn find<'a>(&self, assessments: &'a [Assessment], partner: &PartnerId) -> Option<&'a Assessment> {
+        let table = self.0.get_or_init(|| IdIndex::build(assessments));
+        let mask = table.len().checked_sub(1)?;
+        let mut at = IdIndex::slot(partner.as_str(), mask);
+        loop {
+            let value = *table.get(at)?;
+            let a = assessments.get(value.checked_sub(1)? as usize)?;
+            if a.partner == *partner {
+                return Some(a);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
 
 impl PartialEq for IdIndex {
     fn eq(&self, _: &Self) -> bool {
@@ -847,19 +891,7 @@ impl Portfolio {
     /// One partner's assessment.
     #[must_use]
     pub fn get(&self, partner: &PartnerId) -> Option<&Assessment> {
-        let order = self.by_id.0.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.assessments.len()).map(|i| i as u32).collect();
-            order.sort_unstable_by(|&a, &b| {
-                self.assessments[a as usize].partner.cmp(&self.assessments[b as usize].partner)
-            });
-            order
-        });
-        let pos = order
-            .binary_search_by(|&i| {
-                self.assessments.get(i as usize).map_or(std::cmp::Ordering::Less, |a| a.partner.cmp(partner))
-            })
-            .ok()?;
-        self.assessments.get(*order.get(pos)? as usize)
+        self.by_id.find(&self.assessments, partner)
     }
 
     /// The sum of positive turnovers (the Pareto base).
@@ -1160,10 +1192,10 @@ pub fn assess(
         1
     };
     let chunk = members.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<Option<Assessment>>> = if threads <= 1 {
+    let parts: Vec<Vec<Assessment>> = if threads <= 1 {
         vec![context.assess_all(&members, &segment_of)?]
     } else {
-        let parts: Vec<Result<Vec<Option<Assessment>>>> = std::thread::scope(|scope| {
+        let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = members
                 .chunks(chunk)
                 .zip(segment_of.chunks(chunk))
@@ -1179,7 +1211,8 @@ pub fn assess(
         });
         parts.into_iter().collect::<Result<Vec<_>>>()?
     };
-    let assessments = rank(parts, ledger.scale());
+    drop(segment_of);
+    let assessments = rank(concat(parts), ledger.scale());
 
     let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
@@ -1232,13 +1265,13 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn assess_all(&self, members: &[Member<'_>], segments: &[SegmentEvidence]) -> Result<Vec<Option<Assessment>>> {
+    fn assess_all(&self, members: &[Member<'_>], segments: &[SegmentEvidence]) -> Result<Vec<Assessment>> {
         let mut buf = WindowBuf::default();
         let mut series: Vec<i128> = Vec::with_capacity(self.window.len() as usize);
         members
             .iter()
             .zip(segments)
-            .map(|(m, s)| self.assess_one(m, *s, &mut buf, &mut series).map(Some).map_err(|e| e.for_partner(m.id)))
+            .map(|(m, s)| self.assess_one(m, *s, &mut buf, &mut series).map_err(|e| e.for_partner(m.id)))
             .collect()
     }
 
@@ -1338,44 +1371,58 @@ impl Context<'_> {
     }
 }
 
-/// Puts the assessments (in parts, as the workers made them) into priority
-/// order and numbers them: urgent first, then by score, turnover and
-/// partner id.
-fn rank(mut parts: Vec<Vec<Option<Assessment>>>, scale: u32) -> Vec<Assessment> {
-    // Sort small integer keys (scores have 4 decimal places, turnovers the
-    // ledger's scale), then move each assessment once.
+/// The threads' assessments in one vector, moving each part once (the
+/// first part's allocation grows in place where the allocator can).
+fn concat(parts: Vec<Vec<Assessment>>) -> Vec<Assessment> {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for mut part in parts {
+        all.append(&mut part);
+    }
+    all
+}
+
+/// Sorts the assessments into priority order and numbers them: urgent
+/// first, then by score, turnover and partner id, all descending but the id.
+/// Sorts small integer keys (scores have 4 decimal places, turnovers the
+/// ledger's scale), then moves each assessment into place by following the
+/// permutation's cycles: no second vector of assessments.
+fn rank(mut all: Vec<Assessment>, scale: u32) -> Vec<Assessment> {
     let int = |d: Decimal, dp: u32| {
         let mut d = d;
         d.rescale(dp);
         d.mantissa()
     };
-    let n: usize = parts.iter().map(Vec::len).sum();
-    let mut keys: Vec<(bool, i128, i128, u32, u32)> = Vec::with_capacity(n);
-    for (p, part) in parts.iter().enumerate() {
-        for (i, a) in part.iter().enumerate() {
-            if let Some(a) = a {
-                keys.push((a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), p as u32, i as u32));
-            }
-        }
-    }
-    fn id(parts: &[Vec<Option<Assessment>>], p: u32, i: u32) -> Option<&PartnerId> {
-        parts.get(p as usize).and_then(|part| part.get(i as usize)).and_then(|a| a.as_ref()).map(|a| &a.partner)
-    }
+    let mut keys: Vec<(bool, i128, i128, u32)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32))
+        .collect();
+    let id = |i: u32| all.get(i as usize).map(|a| &a.partner);
     keys.sort_unstable_by(|x, y| {
-        y.0.cmp(&x.0)
-            .then(y.1.cmp(&x.1))
-            .then(y.2.cmp(&x.2))
-            .then_with(|| id(&parts, x.3, x.4).cmp(&id(&parts, y.3, y.4)))
+        y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then_with(|| id(x.3).cmp(&id(y.3)))
     });
-    let mut out = Vec::with_capacity(n);
-    for (rank, (_, _, _, p, i)) in keys.into_iter().enumerate() {
-        if let Some(mut a) = parts.get_mut(p as usize).and_then(|part| part.get_mut(i as usize)).and_then(Option::take)
-        {
-            a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);
-            out.push(a);
+    // Position r takes the assessment at from[r]; DONE marks a position
+    // already filled.
+    const DONE: u32 = u32::MAX;
+    let mut from: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
+    for start in 0..from.len() {
+        let mut cur = start;
+        while let Some(slot) = from.get_mut(cur) {
+            let next = std::mem::replace(slot, DONE);
+            if next == DONE || next as usize == start {
+                break;
+            }
+            // Position `cur` takes the assessment at `next`; the one it held
+            // (the cycle's first) moves on to `next`.
+            all.swap(cur, next as usize);
+            cur = next as usize;
         }
     }
-    out
+    for (rank, a) in all.iter_mut().enumerate() {
+        a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);
+    }
+    all
 }
 
 /// Why a partner is urgent, if it is.
