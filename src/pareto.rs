@@ -675,12 +675,33 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             positive += 1;
         }
     }
-    // Sort small (value, position) pairs, then lay out the classes.
-    let mut order: Vec<(i128, u32)> =
-        values.iter().enumerate().map(|(i, &value)| (value, u32::try_from(i).unwrap_or(u32::MAX))).collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut ranked: Vec<Ranked> =
-        order.into_iter().map(|(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect();
+    // Sort by value, descending, then position; then lay out the classes.
+    let position = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut ranked: Vec<Ranked> = if values.iter().all(|&v| i64::try_from(v).is_ok()) {
+        // The usual case: one integer key per partner, the value (as an
+        // unsigned number in the same order, inverted for descending) above
+        // the position.
+        let mut keys: Vec<u128> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                let ordered = (v as i64 as u64) ^ (1 << 63);
+                (u128::from(!ordered) << 64) | u128::from(position(i))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|k| {
+                let idx = k as u32;
+                let value = values.get(idx as usize).copied().unwrap_or_default();
+                Ranked { value, idx, class: Class::UNSET }
+            })
+            .collect()
+    } else {
+        let mut order: Vec<(i128, u32)> = values.iter().enumerate().map(|(i, &value)| (value, position(i))).collect();
+        order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.into_iter().map(|(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect()
+    };
     let cuts = policy.cutoffs.map(Cut::new);
     let denominator = match policy.basis {
         ParetoBasis::Turnover => base,

@@ -1192,16 +1192,20 @@ pub fn assess(
         1
     };
     let chunk = members.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<Assessment>> = if threads <= 1 {
-        vec![context.assess_all(&members, &segment_of)?]
+    // One vector for every assessment, filled in place by the threads.
+    let mut slots: Vec<Option<Assessment>> = Vec::new();
+    slots.resize_with(members.len(), || None);
+    if threads <= 1 {
+        context.assess_into(&members, &segment_of, &mut slots)?;
     } else {
-        let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|scope| {
+        let done: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = members
                 .chunks(chunk)
                 .zip(segment_of.chunks(chunk))
-                .map(|(m, s)| {
+                .zip(slots.chunks_mut(chunk))
+                .map(|((m, s), out)| {
                     let context = &context;
-                    scope.spawn(move || context.assess_all(m, s))
+                    scope.spawn(move || context.assess_into(m, s, out))
                 })
                 .collect();
             handles
@@ -1209,10 +1213,10 @@ pub fn assess(
                 .map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a worker thread of the assessment"))))
                 .collect()
         });
-        parts.into_iter().collect::<Result<Vec<_>>>()?
-    };
+        done.into_iter().collect::<Result<()>>()?;
+    }
     drop(segment_of);
-    let assessments = rank(concat(parts), ledger.scale());
+    let assessments = rank(slots, ledger.scale());
 
     let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
@@ -1265,14 +1269,19 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn assess_all(&self, members: &[Member<'_>], segments: &[SegmentEvidence]) -> Result<Vec<Assessment>> {
+    /// Assesses `members` (with their segments) into `out`, one slot each.
+    fn assess_into(
+        &self,
+        members: &[Member<'_>],
+        segments: &[SegmentEvidence],
+        out: &mut [Option<Assessment>],
+    ) -> Result<()> {
         let mut buf = WindowBuf::default();
         let mut series: Vec<i128> = Vec::with_capacity(self.window.len() as usize);
-        members
-            .iter()
-            .zip(segments)
-            .map(|(m, s)| self.assess_one(m, *s, &mut buf, &mut series).map_err(|e| e.for_partner(m.id)))
-            .collect()
+        for ((m, s), slot) in members.iter().zip(segments).zip(out) {
+            *slot = Some(self.assess_one(m, *s, &mut buf, &mut series).map_err(|e| e.for_partner(m.id))?);
+        }
+        Ok(())
     }
 
     fn assess_one(
@@ -1371,23 +1380,13 @@ impl Context<'_> {
     }
 }
 
-/// The threads' assessments in one vector, moving each part once (the
-/// first part's allocation grows in place where the allocator can).
-fn concat(parts: Vec<Vec<Assessment>>) -> Vec<Assessment> {
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for mut part in parts {
-        all.append(&mut part);
-    }
-    all
-}
-
 /// Sorts the assessments into priority order and numbers them: urgent
 /// first, then by score, turnover and partner id, all descending but the id.
 /// Sorts small integer keys (scores have 4 decimal places, turnovers the
 /// ledger's scale), then moves each assessment into place by following the
-/// permutation's cycles: no second vector of assessments.
-fn rank(mut all: Vec<Assessment>, scale: u32) -> Vec<Assessment> {
+/// permutation's cycles: no second vector of assessments. Empty slots
+/// (none after a successful assessment) are dropped.
+fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
     let int = |d: Decimal, dp: u32| {
         let mut d = d;
         d.rescale(dp);
@@ -1396,12 +1395,17 @@ fn rank(mut all: Vec<Assessment>, scale: u32) -> Vec<Assessment> {
     let mut keys: Vec<(bool, i128, i128, u32)> = all
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32))
+        .filter_map(|(i, a)| a.as_ref().map(|a| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32)))
         .collect();
-    let id = |i: u32| all.get(i as usize).map(|a| &a.partner);
-    keys.sort_unstable_by(|x, y| {
-        y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then_with(|| id(x.3).cmp(&id(y.3)))
-    });
+    let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
+    // By the integer keys first; only partners tied on all of them are
+    // then ordered by id (which reads each id's text).
+    keys.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
+    for run in keys.chunk_by_mut(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|x, y| id(x.3).cmp(&id(y.3)));
+        }
+    }
     // Position r takes the assessment at from[r]; DONE marks a position
     // already filled.
     const DONE: u32 = u32::MAX;
@@ -1419,6 +1423,8 @@ fn rank(mut all: Vec<Assessment>, scale: u32) -> Vec<Assessment> {
             cur = next as usize;
         }
     }
+    // In place: an option of an assessment is the size of an assessment.
+    let mut all: Vec<Assessment> = all.into_iter().filter_map(|a| a).collect();
     for (rank, a) in all.iter_mut().enumerate() {
         a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);
     }
