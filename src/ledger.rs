@@ -568,31 +568,6 @@ pub struct Ledger {
     open: HashMap<u128, OpenInvoice, Hasher>,
 }
 
-/// One line of a document (a line with an invoice id) in a batch. Documents
-/// are put together when the batch finishes, by sorting: far cheaper than a
-/// hash table probe per line at ten million lines.
-#[derive(Clone, Copy, Debug)]
-struct DocLine {
-    /// The invoice fingerprint, high and low halves (8-byte alignment keeps
-    /// the line at 40 bytes).
-    hi: u64,
-    lo: u64,
-    amount: i64,
-    /// The partner's row within its partition of the batch.
-    row: u32,
-    month: i32,
-    /// The line number, for errors.
-    line: u32,
-    /// The partition of the batch.
-    part: u16,
-}
-
-impl DocLine {
-    fn fp(&self) -> u128 {
-        (u128::from(self.hi) << 64) | u128::from(self.lo)
-    }
-}
-
 /// Adds (`times` = 1) or removes (`times` = −1) a document's deal or credit
 /// note in `row`'s month.
 fn count_document(row: &mut Row, month: i32, total: i64, times: i64) -> Option<()> {

@@ -15,12 +15,12 @@
 //! one line, one invoice); the few documents with several lines are
 //! corrected when the documents are put together.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Cell, DocLine, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
+    Cell, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
     add_open_part, add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
 };
 use crate::error::{Error, ErrorKind, Result};
@@ -140,6 +140,9 @@ pub(crate) struct Batch {
     scale: u32,
     bits: u32,
     parts: Vec<Part>,
+    /// The fingerprints of lines with an invoice id, by document partition
+    /// (the fingerprint's top bits).
+    docs: Vec<Vec<u128>>,
     lines: usize,
     /// The sum of the lines' absolute amounts and margins: while it fits a
     /// figure, no sum of the batch can overflow.
@@ -151,7 +154,16 @@ pub(crate) struct Batch {
 
 impl Batch {
     pub(crate) fn new(currency: Currency, scale: u32) -> Batch {
-        Batch { currency, scale, bits: 0, parts: vec![Part::default()], lines: 0, magnitude: 0, line_offset: 0 }
+        Batch {
+            currency,
+            scale,
+            bits: 0,
+            parts: vec![Part::default()],
+            docs: vec![Vec::new()],
+            lines: 0,
+            magnitude: 0,
+            line_offset: 0,
+        }
     }
 
     pub(crate) fn scale(&self) -> u32 {
@@ -257,6 +269,11 @@ impl Batch {
             return Err(Error::overflow("the batch's partitions"));
         };
         part.push(id.as_bytes(), pending, line, fp);
+        if flags & INVOICE != 0
+            && let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, self.bits))
+        {
+            docs.push(fp);
+        }
         self.lines += 1;
         self.magnitude = self
             .magnitude
@@ -270,6 +287,13 @@ impl Batch {
         let old = std::mem::take(&mut self.parts);
         self.bits = PART_BITS;
         self.parts = (0..1usize << PART_BITS).map(|_| Part::default()).collect();
+        let old_docs = std::mem::take(&mut self.docs);
+        self.docs = (0..1usize << PART_BITS).map(|_| Vec::new()).collect();
+        for fp in old_docs.into_iter().flatten() {
+            if let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, PART_BITS)) {
+                docs.push(fp);
+            }
+        }
         for part in &old {
             for (p, id, extra) in part.iter() {
                 if let Some(dst) = self.parts.get_mut(part_of(id, PART_BITS)) {
@@ -320,7 +344,7 @@ pub(crate) fn first_error_of(batches: Vec<Batch>, err: Error) -> Error {
     if batches.is_empty() || (magnitude <= i64::MAX as u128 && lines < u32::MAX as usize) {
         return err;
     }
-    match stage_two(batches, 1) {
+    match stage_two(batches, 1, &HashSet::default()) {
         Err(earlier) if earlier.line().unwrap_or(u64::MAX) < err.line().unwrap_or(u64::MAX) => earlier,
         _ => err,
     }
@@ -339,14 +363,25 @@ pub(crate) fn finish_all(batches: Vec<Batch>) -> Result<Ledger> {
 }
 
 /// What one thread of stage 2 produces.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct StageTwo {
     /// The rows of each of its partitions, in order.
     rows: Vec<Vec<Row>>,
-    /// Its documents, by document partition.
-    docs: Vec<Vec<DocLine>>,
+    /// The lines of documents with several lines.
+    multi: Vec<MultiLine>,
     /// Unpaid invoice lines.
     open: Vec<OpenLine>,
+}
+
+/// A line of a document with several lines.
+#[derive(Clone, Copy, Debug)]
+struct MultiLine {
+    fp: u128,
+    /// (partition, row within it).
+    row: (u16, u32),
+    month: i32,
+    amount: i64,
+    line: u32,
 }
 
 /// An unpaid invoice line: fingerprint, (partition, row), month, due date,
@@ -377,16 +412,70 @@ fn on_threads<T: Send, R: Send>(runs: Vec<T>, f: impl Fn(T) -> R + Sync) -> Resu
     })
 }
 
-/// Stage 2: the rows of every partition (in parallel, contiguous ranges of
-/// partitions per thread), with the documents and unpaid lines. Returns the
-/// first error by line.
-fn stage_two(mut batches: Vec<Batch>, threads: usize) -> Result<(Vec<StageTwo>, u32)> {
+/// Partitions every batch alike; returns the partition bits.
+fn align(batches: &mut [Batch]) -> u32 {
     let bits = batches.iter().map(|b| b.bits).max().unwrap_or(0);
-    for b in &mut batches {
+    for b in batches {
         if b.bits != bits {
             b.split();
         }
     }
+    bits
+}
+
+/// The invoices of the batches: every fingerprint once, sorted, and the
+/// fingerprints of documents with several lines. Sorted partition by
+/// partition (each a few hundred kilobytes), in parallel.
+fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSet<u128, Hasher>)> {
+    let parts = batches.iter().map(|b| b.docs.len()).max().unwrap_or(0);
+    let mut columns: Vec<Vec<Vec<u128>>> = (0..parts).map(|_| Vec::with_capacity(batches.len())).collect();
+    for b in batches.iter_mut() {
+        for (d, docs) in std::mem::take(&mut b.docs).into_iter().enumerate() {
+            if let Some(col) = columns.get_mut(d) {
+                col.push(docs);
+            }
+        }
+    }
+    let sorted = on_threads(runs(columns, threads), |cols| -> Vec<(Vec<u128>, Vec<u128>)> {
+        cols.into_iter()
+            .map(|col| {
+                let mut fps = concat(col);
+                fps.sort_unstable();
+                let mut several = Vec::new();
+                for group in fps.chunk_by(|a, b| a == b) {
+                    if let (Some(&fp), true) = (group.first(), group.len() > 1) {
+                        several.push(fp);
+                    }
+                }
+                fps.dedup();
+                (fps, several)
+            })
+            .collect()
+    })?;
+    let mut all = Vec::with_capacity(sorted.iter().flatten().map(|(fps, _)| fps.len()).sum());
+    let mut multi = HashSet::default();
+    for (fps, several) in sorted.into_iter().flatten() {
+        all.extend(fps);
+        multi.extend(several);
+    }
+    Ok((all, multi))
+}
+
+/// One vector of the parts, in order.
+fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for mut part in parts {
+        all.append(&mut part);
+    }
+    all
+}
+
+/// Stage 2: the rows of every partition (in parallel, contiguous ranges of
+/// partitions per thread), with the lines of documents in `multi` and the
+/// unpaid lines. Returns the first error by line.
+fn stage_two(mut batches: Vec<Batch>, threads: usize, multi: &HashSet<u128, Hasher>) -> Result<Vec<StageTwo>> {
+    let bits = align(&mut batches);
     let parts = 1usize << bits;
     let line_offsets: Vec<u64> = batches.iter().map(|b| b.line_offset).collect();
     // Column p holds partition p of every batch.
@@ -400,14 +489,10 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize) -> Result<(Vec<StageTwo>, 
     }
     let numbered: Vec<(usize, Vec<Part>)> = columns.into_iter().enumerate().collect();
     let results = on_threads(runs(numbered, threads), |cols| -> Result<StageTwo> {
-        let mut out = StageTwo {
-            rows: Vec::with_capacity(cols.len()),
-            docs: (0..parts).map(|_| Vec::new()).collect(),
-            open: Vec::new(),
-        };
+        let mut out = StageTwo { rows: Vec::with_capacity(cols.len()), ..StageTwo::default() };
         let mut first_error: Option<Error> = None;
         for (p, col) in cols {
-            match aggregate_part(p, col, &line_offsets, bits, &mut out) {
+            match aggregate_part(p, col, &line_offsets, multi, &mut out) {
                 Ok(rows) => out.rows.push(rows),
                 Err(e) => keep_first(&mut first_error, e),
             }
@@ -424,7 +509,7 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize) -> Result<(Vec<StageTwo>, 
     }
     match first_error {
         Some(e) => Err(e),
-        None => Ok((outs, bits)),
+        None => Ok(outs),
     }
 }
 
@@ -435,16 +520,20 @@ fn keep_first(first: &mut Option<Error>, e: Error) {
     }
 }
 
-/// Stages 2 and 3: aggregates every partition, then puts documents together.
-fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
+/// Aggregates every partition, then corrects the documents with several
+/// lines.
+fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     let Some(first) = batches.first() else {
         return Err(Error::overflow("an empty list of batches"));
     };
     let (currency, scale) = (first.currency, first.scale);
-    let (outs, bits) = stage_two(batches, threads)?;
+    align(&mut batches);
+    let (fps, multi) = documents(&mut batches, threads)?;
+    let outs = stage_two(batches, threads, &multi)?;
+    drop(multi);
 
     // Rows, partition after partition.
-    let mut offsets: Vec<u32> = Vec::with_capacity(1usize << bits);
+    let mut offsets: Vec<u32> = Vec::new();
     let mut total: u32 = 0;
     for rows in outs.iter().flat_map(|o| o.rows.iter()) {
         offsets.push(total);
@@ -453,20 +542,13 @@ fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     }
     let mut ledger = Ledger::with_scale(currency, scale)?;
     ledger.rows.reserve_exact(total as usize);
-    let doc_parts = 1usize << bits;
-    let mut docs: Vec<Vec<Vec<DocLine>>> = (0..doc_parts).map(|_| Vec::new()).collect();
+    let mut multi_lines = Vec::new();
     let mut open_lines = Vec::new();
     for out in outs {
         for rows in out.rows {
             ledger.rows.extend(rows);
         }
-        for (d, v) in out.docs.into_iter().enumerate() {
-            if !v.is_empty()
-                && let Some(slot) = docs.get_mut(d)
-            {
-                slot.push(v);
-            }
-        }
+        multi_lines.extend(out.multi);
         open_lines.extend(out.open);
     }
     let mut index = HashMap::with_capacity_and_hasher(ledger.rows.len(), Hasher::default());
@@ -475,24 +557,39 @@ fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     }
     ledger.index = index;
 
-    // Stage 3: documents, partition by partition (in fingerprint order).
-    let rows = &ledger.rows;
-    let offsets = &offsets;
-    let results = on_threads(runs(docs, threads), |cols| -> Vec<Result<DocOut>> {
-        cols.into_iter().map(|col| put_documents(col, rows, offsets)).collect()
-    })?;
-    let mut outs = Vec::with_capacity(doc_parts);
-    for r in results.into_iter().flatten() {
-        outs.push(r?);
-    }
-    let mut fps: Vec<u128> = Vec::with_capacity(outs.iter().map(|o| o.fps.len()).sum());
+    // Documents of several lines, in fingerprint order: each line was
+    // counted as a document of its own; count the document instead.
+    multi_lines.sort_unstable_by_key(|m| (m.fp, m.line));
+    let row_of = |m: &MultiLine| global_row(&offsets, m.row).ok_or_else(|| Error::overflow("the partner index"));
     let mut corrections: Vec<Correction> = Vec::new();
-    for out in outs {
-        fps.extend(out.fps);
-        corrections.extend(out.corrections);
+    for group in multi_lines.chunk_by(|a, b| a.fp == b.fp) {
+        let Some(first) = group.first() else { continue };
+        let row = row_of(first)?;
+        if let Some(other) = group.iter().find(|m| m.row != first.row) {
+            let id_of = |m: &MultiLine| row_of(m).ok().and_then(|r| ledger.rows.get(r as usize)).map(|r| r.id.clone());
+            if let (Some(a), Some(b)) = (id_of(first), id_of(other)) {
+                return Err(Error::from(ErrorKind::InvoicePartnerConflict {
+                    invoice: None,
+                    first: a,
+                    second: b.clone(),
+                })
+                .at_line(u64::from(other.line))
+                .for_partner(&b));
+            }
+            return Err(Error::overflow("the partner index"));
+        }
+        let mut total: i64 = 0;
+        let mut month = first.month;
+        for m in group {
+            total = total
+                .checked_add(m.amount)
+                .ok_or_else(|| Error::overflow("an invoice total").at_line(u64::from(m.line)))?;
+            month = month.min(m.month);
+            corrections.push(Correction { row, month: m.month, total: m.amount, times: -1 });
+        }
+        corrections.push(Correction { row, month, total, times: 1 });
     }
-    // Documents of several lines: each line was counted as a document of its
-    // own; count the document instead.
+    drop(multi_lines);
     corrections.sort_unstable_by_key(|c| (c.row, c.month, c.times, c.total));
     for c in &corrections {
         let Some(r) = ledger.rows.get_mut(c.row as usize) else { continue };
@@ -504,8 +601,8 @@ fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     ledger.invoices = InvoiceSet::from_sorted(fps);
 
     // Unpaid invoice lines, to record their payment later.
-    for (fp, (part, row), month, due, amount) in open_lines {
-        let Some(r) = global_row(offsets, part, row).and_then(|pos| ledger.rows.get(pos as usize)) else { continue };
+    for (fp, row, month, due, amount) in open_lines {
+        let Some(r) = global_row(&offsets, row).and_then(|pos| ledger.rows.get(pos as usize)) else { continue };
         let open = ledger.open.entry(fp).or_insert_with(|| OpenInvoice { partner: r.id.clone(), parts: Vec::new() });
         add_open_part(&mut open.parts, month, due, amount)
             .ok_or_else(|| Error::overflow("an invoice's unpaid lines").for_partner(&r.id))?;
@@ -513,15 +610,21 @@ fn aggregate_all(batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     Ok(ledger)
 }
 
-/// A document line's row in the ledger: (partition, row within it).
-fn global_row(offsets: &[u32], part: u16, row: u32) -> Option<u32> {
+/// A row's position in the ledger from (partition, row within it).
+fn global_row(offsets: &[u32], (part, row): (u16, u32)) -> Option<u32> {
     offsets.get(usize::from(part))?.checked_add(row)
 }
 
-/// Stage 2 for partition `p`: the rows of its partners; its documents and
-/// unpaid invoice lines go to `out`. `col` holds the partition of each
-/// batch, in order.
-fn aggregate_part(p: usize, col: Vec<Part>, line_offsets: &[u64], bits: u32, out: &mut StageTwo) -> Result<Vec<Row>> {
+/// Stage 2 for partition `p`: the rows of its partners; the lines of its
+/// documents in `multi` and its unpaid invoice lines go to `out`. `col`
+/// holds the partition of each batch, in order.
+fn aggregate_part(
+    p: usize,
+    col: Vec<Part>,
+    line_offsets: &[u64],
+    multi: &HashSet<u128, Hasher>,
+    out: &mut StageTwo,
+) -> Result<Vec<Row>> {
     let lines: usize = col.iter().map(Part::len).sum();
     let mut rows: Vec<Row> = Vec::new();
     let mut index: HashMap<&[u8], u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
@@ -544,19 +647,17 @@ fn aggregate_part(p: usize, col: Vec<Part>, line_offsets: &[u64], bits: u32, out
             let Some(row) = rows.get_mut(row_pos as usize) else {
                 return Err(Error::overflow("the partner index"));
             };
-            add_line(row, pending, extra)
-                .ok_or_else(|| Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id))?;
+            add_line(row, pending, extra).ok_or_else(|| {
+                Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id)
+            })?;
             if pending.flags & INVOICE != 0 {
                 let amount = pending.amount;
-                let hi = (extra.fp >> 64) as u64;
-                if let Some(v) = out.docs.get_mut(doc_part_of(hi, bits)) {
-                    v.push(DocLine {
-                        hi,
-                        lo: extra.fp as u64,
-                        amount,
-                        row: row_pos,
-                        part: part_no,
+                if !multi.is_empty() && multi.contains(&extra.fp) {
+                    out.multi.push(MultiLine {
+                        fp: extra.fp,
+                        row: (part_no, row_pos),
                         month: pending.month,
+                        amount,
                         line: u32::try_from(line).unwrap_or(u32::MAX),
                     });
                 }
@@ -601,60 +702,4 @@ struct Correction {
     month: i32,
     total: i64,
     times: i64,
-}
-
-#[derive(Debug, Default)]
-struct DocOut {
-    /// Sorted.
-    fps: Vec<u128>,
-    corrections: Vec<Correction>,
-}
-
-/// Stage 3 for one document partition: its documents' fingerprints in
-/// order, and the corrections for documents of several lines.
-fn put_documents(col: Vec<Vec<DocLine>>, rows: &[Row], offsets: &[u32]) -> Result<DocOut> {
-    let mut docs: Vec<DocLine> = if col.len() == 1 {
-        col.into_iter().next().unwrap_or_default()
-    } else {
-        let mut all = Vec::with_capacity(col.iter().map(Vec::len).sum());
-        for v in col {
-            all.extend(v);
-        }
-        all
-    };
-    docs.sort_unstable_by_key(|d| (d.hi, d.lo, d.line));
-    let mut out = DocOut { fps: Vec::with_capacity(docs.len()), corrections: Vec::new() };
-    let row_of = |d: &DocLine| global_row(offsets, d.part, d.row).ok_or_else(|| Error::overflow("the partner index"));
-    for group in docs.chunk_by(|a, b| a.hi == b.hi && a.lo == b.lo) {
-        let Some(first) = group.first() else { continue };
-        out.fps.push(first.fp());
-        if group.len() == 1 {
-            continue;
-        }
-        let row = row_of(first)?;
-        if let Some(other) = group.iter().find(|d| d.part != first.part || d.row != first.row) {
-            let id_of = |d: &DocLine| row_of(d).ok().and_then(|r| rows.get(r as usize)).map(|r| r.id.clone());
-            if let (Some(a), Some(b)) = (id_of(first), id_of(other)) {
-                return Err(Error::from(ErrorKind::InvoicePartnerConflict {
-                    invoice: None,
-                    first: a,
-                    second: b.clone(),
-                })
-                .at_line(u64::from(other.line))
-                .for_partner(&b));
-            }
-            return Err(Error::overflow("the partner index"));
-        }
-        let mut total: i64 = 0;
-        let mut month = first.month;
-        for d in group {
-            total = total
-                .checked_add(d.amount)
-                .ok_or_else(|| Error::overflow("an invoice total").at_line(u64::from(d.line)))?;
-            month = month.min(d.month);
-            out.corrections.push(Correction { row, month: d.month, total: d.amount, times: -1 });
-        }
-        out.corrections.push(Correction { row, month, total, times: 1 });
-    }
-    Ok(out)
 }
