@@ -1,6 +1,9 @@
 //! The issue-7 benchmarks at full scale: 10M invoice lines for 1M partners.
 //!
-//! - `ledger/record_all 10M sales, 1M partners`: in-memory ingest;
+//! - `ledger/record_all 10M sales, 1M partners`: in-memory ingest of owned
+//!   sales (the ledger drops them);
+//! - `ledger/record_all 10M borrowed sales, 1M partners`: the same from a
+//!   slice the caller keeps;
 //! - `ledger/csv import 10M lines, 1M partners`: the same lines from a CSV
 //!   file (written once to the temp directory);
 //! - `assess/1M partners`: the full assessment of a prebuilt ledger.
@@ -68,6 +71,13 @@ fn ledger(c: &mut Criterion) {
             },
             BatchSize::PerIteration,
         )
+    });
+    group.bench_function("record_all 10M borrowed sales, 1M partners", |b| {
+        b.iter_with_large_drop(|| {
+            let mut ledger = Ledger::new(Currency::RUB);
+            ledger.record_all(&data).unwrap();
+            ledger
+        })
     });
     drop(data);
     let path = csv_file();

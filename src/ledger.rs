@@ -16,6 +16,7 @@ mod batch;
 pub(crate) use batch::Batch;
 #[cfg(feature = "csv")]
 pub(crate) use batch::{finish_all, first_error_of};
+use std::borrow::Borrow;
 
 pub(crate) type Hasher = foldhash::fast::RandomState;
 
@@ -708,19 +709,112 @@ impl Ledger {
     /// - [`ErrorKind::DuplicateInvoice`]: the invoice was recorded before;
     /// - [`ErrorKind::InvoicePartnerConflict`]: one invoice, two partners;
     /// - [`ErrorKind::Overflow`]: a figure out of range.
-    pub fn record_all<I: IntoIterator<Item = Sale>>(&mut self, sales: I) -> Result<usize> {
-        let mut batch = Batch::new(self.currency, self.scale);
-        let mut count = 0usize;
-        for (pos, sale) in sales.into_iter().enumerate() {
-            let line = u64::try_from(pos).unwrap_or(u64::MAX).saturating_add(1);
-            if let Err(e) = batch.add(&sale, line, &self.invoices) {
-                return Err(batch.first_error(e.at_line(line).for_partner(&sale.partner)));
+    pub fn record_all<I>(&mut self, sales: I) -> Result<usize>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Sale> + Send,
+    {
+        let mut sales = sales.into_iter();
+        let first: Vec<I::Item> = sales.by_ref().take(batch::CHUNK).collect();
+        let batches = if first.len() < batch::CHUNK {
+            match self.fill_batch(first, 0, false) {
+                (batch, None) => vec![batch],
+                (batch, Some(e)) => return Err(batch.first_error(e)),
             }
-            count += 1;
-        }
-        let delta = batch.finish()?;
+        } else {
+            self.fill_batches(first, sales)?
+        };
+        let count = batches.iter().map(Batch::len).sum();
+        let delta = batch::finish_all(batches)?;
         self.merge(delta)?;
         Ok(count)
+    }
+
+    /// Checks and buffers `items`, the lines after the first `skipped`, in
+    /// a batch; with the error of the first bad line, if any.
+    fn fill_batch<T: Borrow<Sale>>(&self, items: Vec<T>, skipped: u64, partitioned: bool) -> (Batch, Option<Error>) {
+        let mut batch = Batch::new(self.currency, self.scale);
+        if partitioned {
+            batch.partition();
+        }
+        let mut line = skipped;
+        for group in items.chunks(16) {
+            // Read the partner ids of several lines at once: each id's text is
+            // somewhere else on the heap, and waiting for them one at a time
+            // is most of what recording a line costs.
+            let first_bytes =
+                group.iter().fold(0u8, |acc, item| acc ^ item.borrow().partner.as_str().bytes().next().unwrap_or(0));
+            std::hint::black_box(first_bytes);
+            for item in group {
+                let sale = item.borrow();
+                line = line.saturating_add(1);
+                if let Err(e) = batch.add(sale, line, &self.invoices) {
+                    return (batch, Some(e.at_line(line).for_partner(&sale.partner)));
+                }
+            }
+        }
+        (batch, None)
+    }
+
+    /// The batches of a large input, one per chunk of lines, checked and
+    /// buffered by one thread per core while this one reads the input.
+    /// Chunks are contiguous, so the batches in order hold the lines in
+    /// order. After a bad line no further chunk is read.
+    fn fill_batches<T, I>(&self, first: Vec<T>, mut rest: I) -> Result<Vec<Batch>>
+    where
+        T: Borrow<Sale> + Send,
+        I: Iterator<Item = T>,
+    {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::mpsc;
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 8);
+        let (work, jobs) = mpsc::sync_channel::<(usize, Vec<T>)>(threads);
+        let jobs = std::sync::Mutex::new(jobs);
+        let (done, results) = mpsc::channel::<(usize, Batch, Option<Error>)>();
+        let failed = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let (done, jobs, failed) = (done.clone(), &jobs, &failed);
+                scope.spawn(move || {
+                    loop {
+                        let job = match jobs.lock() {
+                            Ok(jobs) => jobs.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((k, items)) = job else { break };
+                        let (batch, err) = self.fill_batch(items, (k * batch::CHUNK) as u64, true);
+                        if err.is_some() {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        if done.send((k, batch, err)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done);
+            let mut chunk = first;
+            let mut k = 0;
+            while !chunk.is_empty() && !failed.load(Ordering::Relaxed) && work.send((k, chunk)).is_ok() {
+                k += 1;
+                chunk = rest.by_ref().take(batch::CHUNK).collect();
+            }
+            drop(work);
+        });
+        let mut filled: Vec<(usize, Batch, Option<Error>)> = results.into_iter().collect();
+        filled.sort_unstable_by_key(|f| f.0);
+        let mut batches = Vec::with_capacity(filled.len());
+        for (k, (at, batch, err)) in filled.into_iter().enumerate() {
+            if at != k {
+                return Err(Error::overflow("a thread buffering lines"));
+            }
+            batches.push(batch);
+            if let Some(e) = err {
+                // The chunks before are whole and good.
+                return Err(batch::first_error_of(batches, e));
+            }
+        }
+        Ok(batches)
     }
 
     /// Adds pre-aggregated monthly figures.

@@ -1395,7 +1395,9 @@ fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
     let mut keys: Vec<(bool, i128, i128, u32)> = all
         .iter()
         .enumerate()
-        .filter_map(|(i, a)| a.as_ref().map(|a| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32)))
+        .filter_map(|(i, a)| {
+            a.as_ref().map(|a| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32))
+        })
         .collect();
     let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
     // By the integer keys first; only partners tied on all of them are
@@ -1423,7 +1425,9 @@ fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
             cur = next as usize;
         }
     }
-    // In place: an option of an assessment is the size of an assessment.
+    // In place: an option of an assessment is the size of an assessment,
+    // and `filter_map` (unlike `flatten`) collects into the same allocation.
+    #[allow(clippy::filter_map_identity)]
     let mut all: Vec<Assessment> = all.into_iter().filter_map(|a| a).collect();
     for (rank, a) in all.iter_mut().enumerate() {
         a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);

@@ -6,22 +6,25 @@
 //! its row, its monthly cells), far more than parsing the line. A batch
 //! instead appends each checked line to the buffer of its partition (chosen
 //! by a hash of the partner id), a sequential write. When the batch
-//! finishes, each partition is aggregated on its own: its few thousand
+//! finishes, each partition is aggregated on its own: its thousand or so
 //! partners fit in the processor's cache, and partitions are independent, so
-//! they are shared among threads. Documents (lines with an invoice id) are
-//! then put together the same way, partitioned by their fingerprint.
+//! they are shared among threads.
 //!
-//! Every line is first counted as a document of its own (the usual case:
-//! one line, one invoice); the few documents with several lines are
-//! corrected when the documents are put together.
+//! Documents (lines with an invoice id) are found the same way: each line's
+//! invoice fingerprint goes to a partition by its top bits; sorted partition
+//! by partition, the fingerprints become the ledger's invoice set, and a
+//! fingerprint seen more than once is a document of several lines. Every
+//! line is counted as a document of its own (the usual case: one line, one
+//! invoice); only the lines of documents with several lines are kept aside
+//! while the partitions are aggregated, to correct their counts after.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Cell, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
-    add_open_part, add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
+    Cell, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale, add_open_part,
+    add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
@@ -36,6 +39,9 @@ const PART_BITS: u32 = 10;
 const SPLIT_AT: usize = 1 << 15;
 /// Lines from which a batch is aggregated by several threads.
 const PARALLEL_FROM: usize = 1 << 18;
+/// Lines of a large input taken by one thread at a time
+/// ([`Ledger::record_all`]).
+pub(super) const CHUNK: usize = 1 << 18;
 
 /// What a buffered line carries besides its amount and month.
 const INVOICE: u8 = 1;
@@ -65,18 +71,18 @@ struct Part {
 }
 
 impl Part {
-    fn push(&mut self, partner: &[u8], p: Pending, line: &Line<'_>, fp: u128) {
+    fn push(&mut self, partner: &[u8], p: Pending, extra: Extra) {
         self.lines.push(p);
         self.ids.extend_from_slice(partner);
         if p.flags & INVOICE != 0 {
-            self.extra.push((fp >> 64) as u64);
-            self.extra.push(fp as u64);
+            self.extra.push((extra.fp >> 64) as u64);
+            self.extra.push(extra.fp as u64);
         }
-        if let Some(m) = line.margin {
+        if let Some(m) = extra.margin {
             self.extra.push(m as u64);
         }
-        if let Some(due) = line.due_date {
-            self.extra.push(pack_dates(due, line.paid_date));
+        if let Some(dates) = extra.dates {
+            self.extra.push(dates);
         }
     }
 
@@ -168,6 +174,18 @@ impl Batch {
 
     pub(crate) fn scale(&self) -> u32 {
         self.scale
+    }
+
+    /// The number of lines taken.
+    pub(crate) fn len(&self) -> usize {
+        self.lines
+    }
+
+    /// Partitions the batch now (a batch known to grow large).
+    pub(crate) fn partition(&mut self) {
+        if self.bits == 0 {
+            self.split();
+        }
     }
 
     #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
@@ -268,7 +286,8 @@ impl Batch {
         let Some(part) = self.parts.get_mut(p) else {
             return Err(Error::overflow("the batch's partitions"));
         };
-        part.push(id.as_bytes(), pending, line, fp);
+        let dates = line.due_date.map(|due| pack_dates(due, line.paid_date));
+        part.push(id.as_bytes(), pending, Extra { fp, margin: line.margin, dates });
         if flags & INVOICE != 0
             && let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, self.bits))
         {
@@ -297,18 +316,7 @@ impl Batch {
         for part in &old {
             for (p, id, extra) in part.iter() {
                 if let Some(dst) = self.parts.get_mut(part_of(id, PART_BITS)) {
-                    dst.lines.push(p);
-                    dst.ids.extend_from_slice(id);
-                    if p.flags & INVOICE != 0 {
-                        dst.extra.push((extra.fp >> 64) as u64);
-                        dst.extra.push(extra.fp as u64);
-                    }
-                    if let Some(m) = extra.margin {
-                        dst.extra.push(m as u64);
-                    }
-                    if let Some(d) = extra.dates {
-                        dst.extra.push(d);
-                    }
+                    dst.push(id, p, extra);
                 }
             }
         }
@@ -647,9 +655,8 @@ fn aggregate_part(
             let Some(row) = rows.get_mut(row_pos as usize) else {
                 return Err(Error::overflow("the partner index"));
             };
-            add_line(row, pending, extra).ok_or_else(|| {
-                Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id)
-            })?;
+            add_line(row, pending, extra)
+                .ok_or_else(|| Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id))?;
             if pending.flags & INVOICE != 0 {
                 let amount = pending.amount;
                 if !multi.is_empty() && multi.contains(&extra.fp) {
