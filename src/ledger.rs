@@ -73,6 +73,38 @@ impl std::borrow::Borrow<[u8]> for IdKey {
     }
 }
 
+/// A ledger's index from partner id to row: one hash map per shard, the
+/// shard chosen by the top bits of the id's XXH3 hash (the same hash whose
+/// top bits choose a batch's partition, so that a finished batch builds its
+/// shards in parallel, one thread per range of partitions).
+#[derive(Clone, Debug)]
+struct Index {
+    shards: Vec<HashMap<IdKey, u32, Hasher>>,
+}
+
+impl Index {
+    /// Shards: 2^6.
+    const BITS: u32 = 6;
+
+    fn new() -> Index {
+        Index { shards: (0..1usize << Index::BITS).map(|_| HashMap::default()).collect() }
+    }
+
+    fn shard_of(id: &[u8]) -> usize {
+        (xxhash_rust::xxh3::xxh3_64(id) >> (64 - Index::BITS)) as usize
+    }
+
+    fn get(&self, id: &[u8]) -> Option<u32> {
+        self.shards.get(Index::shard_of(id))?.get(id).copied()
+    }
+
+    fn insert(&mut self, id: &PartnerId, row: u32) {
+        if let Some(shard) = self.shards.get_mut(Index::shard_of(id.as_str().as_bytes())) {
+            shard.insert(IdKey::new(id), row);
+        }
+    }
+}
+
 /// The earliest date a sale may carry (`0001-01-01`).
 pub const MIN_SALE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
     Some(d) => d,
@@ -562,7 +594,7 @@ fn fingerprint(invoice: &str) -> u128 {
 pub struct Ledger {
     currency: Currency,
     scale: u32,
-    index: HashMap<IdKey, u32, Hasher>,
+    index: Index,
     rows: Vec<Row>,
     invoices: InvoiceSet,
     /// Invoices with unpaid lines, by fingerprint.
@@ -598,7 +630,7 @@ impl Ledger {
         Ledger {
             currency,
             scale: currency.minor_units(),
-            index: HashMap::default(),
+            index: Index::new(),
             rows: Vec::new(),
             invoices: InvoiceSet::default(),
             open: HashMap::default(),
@@ -881,11 +913,11 @@ impl Ledger {
 
     fn row_mut(&mut self, id: &PartnerId) -> Result<&mut Row> {
         let pos = match self.index.get(id.as_str().as_bytes()) {
-            Some(&pos) => pos as usize,
+            Some(pos) => pos as usize,
             None => {
                 let pos = self.rows.len();
                 let key = u32::try_from(pos).map_err(|_| Error::overflow("the number of partners"))?;
-                self.index.insert(IdKey::new(id), key);
+                self.index.insert(id, key);
                 self.rows.push(Row::new(id.clone()));
                 pos
             }
@@ -937,14 +969,14 @@ impl Ledger {
         self.invoices.absorb(other.invoices);
         self.open.extend(other.open);
         for row in other.rows {
-            match self.index.get(row.id.as_str().as_bytes()).copied() {
+            match self.index.get(row.id.as_str().as_bytes()) {
                 Some(pos) => {
                     if let Some(mine) = self.rows.get_mut(pos as usize) {
                         mine.apply_merge(row);
                     }
                 }
                 None => {
-                    self.index.insert(IdKey::new(&row.id), self.rows.len() as u32);
+                    self.index.insert(&row.id, self.rows.len() as u32);
                     self.rows.push(row);
                 }
             }
@@ -988,7 +1020,7 @@ impl Ledger {
         let unknown =
             || Error::from(ErrorKind::UnknownInvoice { invoice: crate::error::shorten(invoice) }).for_invoice(invoice);
         let open = self.open.get(&fp).ok_or_else(unknown)?;
-        let pos = *self.index.get(open.partner.as_str().as_bytes()).ok_or_else(unknown)?;
+        let pos = self.index.get(open.partner.as_str().as_bytes()).ok_or_else(unknown)?;
         let row = self.rows.get(pos as usize).ok_or_else(unknown)?;
         // Check on a copy, then apply.
         let mut payments = row.extra().payments.clone();
@@ -1038,7 +1070,7 @@ impl Ledger {
     }
 
     pub(crate) fn row(&self, partner: &str) -> Option<&Row> {
-        let pos = *self.index.get(partner.as_bytes())?;
+        let pos = self.index.get(partner.as_bytes())?;
         self.rows.get(pos as usize)
     }
 

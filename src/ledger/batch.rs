@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Cell, Hasher, IdKey, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale, add_open_part,
-    add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
+    Cell, Hasher, IdKey, Index, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
+    add_open_part, add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
@@ -535,7 +535,7 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
         return Err(Error::overflow("an empty list of batches"));
     };
     let (currency, scale) = (first.currency, first.scale);
-    align(&mut batches);
+    let bits = align(&mut batches);
     let (fps, multi) = documents(&mut batches, threads)?;
     let outs = stage_two(batches, threads, &multi)?;
     drop(multi);
@@ -559,11 +559,7 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
         multi_lines.extend(out.multi);
         open_lines.extend(out.open);
     }
-    let mut index = HashMap::with_capacity_and_hasher(ledger.rows.len(), Hasher::default());
-    for (pos, row) in ledger.rows.iter().enumerate() {
-        index.insert(IdKey::new(&row.id), pos as u32);
-    }
-    ledger.index = index;
+    ledger.index = build_index(&ledger.rows, &offsets, bits, threads)?;
 
     // Documents of several lines, in fingerprint order: each line was
     // counted as a document of its own; count the document instead.
@@ -616,6 +612,36 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
             .ok_or_else(|| Error::overflow("an invoice's unpaid lines").for_partner(&r.id))?;
     }
     Ok(ledger)
+}
+
+/// The index of rows laid out partition after partition (`offsets` holds
+/// where each partition's rows start): each shard of the index takes the
+/// rows of a range of partitions, so shards are built in parallel.
+fn build_index(rows: &[Row], offsets: &[u32], bits: u32, threads: usize) -> Result<Index> {
+    let shards = 1usize << Index::BITS;
+    if bits < Index::BITS {
+        let mut index = Index::new();
+        for (pos, row) in rows.iter().enumerate() {
+            index.insert(&row.id, u32::try_from(pos).map_err(|_| Error::overflow("the number of partners"))?);
+        }
+        return Ok(index);
+    }
+    // Shard s holds partitions [s << shift, (s + 1) << shift).
+    let shift = bits - Index::BITS;
+    let start_of = |shard: usize| offsets.get(shard << shift).map_or(rows.len(), |&start| start as usize);
+    let built = on_threads(runs((0..shards).collect(), threads), |run: Vec<usize>| {
+        run.into_iter()
+            .map(|s| {
+                let (from, to) = (start_of(s), start_of(s + 1));
+                let mut shard = HashMap::with_capacity_and_hasher(to.saturating_sub(from), Hasher::default());
+                for (pos, row) in rows.iter().enumerate().take(to).skip(from) {
+                    shard.insert(IdKey::new(&row.id), pos as u32);
+                }
+                shard
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(Index { shards: built.into_iter().flatten().collect() })
 }
 
 /// A row's position in the ledger from (partition, row within it).
