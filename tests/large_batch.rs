@@ -141,6 +141,43 @@ fn an_invoice_with_two_partners_in_a_large_batch_names_the_second_line() {
 }
 
 #[test]
+fn a_bad_line_far_into_a_large_batch_is_reported_with_its_position() {
+    // Several chunks of lines, buffered by several threads.
+    let docs = documents(600_000, 20_000, 13);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let at = 555_555;
+    let bad = lines[at].clone();
+    lines[at] = Sale::new(bad.partner().clone(), bad.date(), Money::new(Decimal::ONE, Currency::USD));
+    let mut ledger = Ledger::new(Currency::RUB);
+    let err = ledger.record_all(&lines).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::CurrencyMismatch { .. }), "{err}");
+    assert_eq!(err.line(), Some(at as u64 + 1));
+    assert_eq!(err.partner(), Some(bad.partner()));
+    assert!(ledger.is_empty());
+    // The same lines, owned or borrowed, up to the bad one.
+    lines.truncate(at);
+    let (mut owned, mut borrowed) = (Ledger::new(Currency::RUB), Ledger::new(Currency::RUB));
+    owned.record_all(lines.clone()).unwrap();
+    borrowed.record_all(&lines).unwrap();
+    assert_eq!(owned, borrowed);
+}
+
+#[test]
+fn an_overflow_in_an_early_chunk_comes_before_a_bad_line_in_a_later_one() {
+    let docs = documents(400_000, 20_000, 17);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let p = PartnerId::new("Big").unwrap();
+    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    lines.insert(1_000, Sale::new(p.clone(), day(1), huge));
+    lines.insert(2_000, Sale::new(p.clone(), day(2), huge));
+    lines.push(Sale::new(p, day(4), Money::new(Decimal::ONE, Currency::USD)));
+    let mut ledger = Ledger::new(Currency::RUB);
+    let err = ledger.record_all(&lines).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
+    assert_eq!(err.line(), Some(2_001));
+}
+
+#[test]
 fn an_overflow_before_a_bad_line_is_the_error_reported() {
     let docs = documents(50_000, 1_000, 5);
     let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
