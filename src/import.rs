@@ -336,7 +336,11 @@ impl CsvImport {
         };
         let base = if first { 0 } else { start };
         let mut batch = Batch::new(target.currency(), target.scale());
-        let stop = match self.read_part(&mut rdr, cols, &mut batch, target, end.map(|e| e - base)) {
+        let size = match end {
+            Some(end) => end - base,
+            None => std::fs::metadata(path)?.len().saturating_sub(base),
+        };
+        let stop = match self.read_part(&mut rdr, cols, &mut batch, target, end.map(|e| e - base), Some(size)) {
             Ok((_, stop)) => stop,
             Err(e) => return Err(batch.first_error(e)),
         };
@@ -344,8 +348,9 @@ impl CsvImport {
     }
 
     /// Reads records into `batch` until the reader reaches byte `stop_at`
-    /// (relative to where it started), or to the end. Returns the number of
-    /// records taken and where it stopped.
+    /// (relative to where it started), or to the end. `size` is how many
+    /// bytes there are to read, if known. Returns the number of records
+    /// taken and where it stopped.
     fn read_part<R: Read>(
         &self,
         rdr: &mut csv::Reader<R>,
@@ -353,6 +358,7 @@ impl CsvImport {
         batch: &mut Batch,
         ledger: &Ledger,
         stop_at: Option<u64>,
+        size: Option<u64>,
     ) -> Result<(usize, Stop)> {
         let mut record = csv::ByteRecord::new();
         let mut count = 0usize;
@@ -380,6 +386,14 @@ impl CsvImport {
             }
             self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
             count += 1;
+            if count == 1000
+                && let (Some(size), read) = (size, rdr.position().byte())
+                && read > 0
+            {
+                // Lines to come, from the bytes a line took so far.
+                let lines = size.saturating_mul(count as u64) / read;
+                batch.expect(usize::try_from(lines).unwrap_or(usize::MAX));
+            }
         }
     }
 
@@ -421,7 +435,7 @@ impl CsvImport {
         let cols = self.sale_columns(&mut rdr)?;
         self.check_currency_column(&cols, ledger)?;
         let mut batch = Batch::new(ledger.currency(), ledger.scale());
-        let count = match self.read_part(&mut rdr, &cols, &mut batch, ledger, None) {
+        let count = match self.read_part(&mut rdr, &cols, &mut batch, ledger, None, None) {
             Ok((count, _)) => count,
             Err(e) => return Err(batch.first_error(e)),
         };

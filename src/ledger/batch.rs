@@ -156,6 +156,9 @@ pub(crate) struct Batch {
     /// Added to the line numbers of this batch's lines (a part of a file
     /// read by another thread).
     line_offset: u64,
+    /// How many lines the batch is expected to take, if known: partitions
+    /// are then sized once instead of growing by copying.
+    expected: usize,
 }
 
 impl Batch {
@@ -169,6 +172,7 @@ impl Batch {
             lines: 0,
             magnitude: 0,
             line_offset: 0,
+            expected: 0,
         }
     }
 
@@ -179,6 +183,12 @@ impl Batch {
     /// The number of lines taken.
     pub(crate) fn len(&self) -> usize {
         self.lines
+    }
+
+    /// Tells the batch how many lines it will probably take in all.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn expect(&mut self, lines: usize) {
+        self.expected = lines;
     }
 
     /// Partitions the batch now (a batch known to grow large).
@@ -305,9 +315,25 @@ impl Batch {
     fn split(&mut self) {
         let old = std::mem::take(&mut self.parts);
         self.bits = PART_BITS;
-        self.parts = (0..1usize << PART_BITS).map(|_| Part::default()).collect();
+        let parts = 1usize << PART_BITS;
+        // With an expected size, room for a partition's share of it (and a
+        // tenth more), in the proportions seen so far.
+        let seen = old.iter().map(Part::len).sum::<usize>().max(1);
+        let per_line = |n: usize| n.div_ceil(seen);
+        let (ids, extra) =
+            (per_line(old.iter().map(|p| p.ids.len()).sum()), per_line(old.iter().map(|p| p.extra.len()).sum()));
+        let share = if self.expected > seen { self.expected / parts + self.expected / parts / 10 } else { 0 };
+        self.parts = (0..parts)
+            .map(|_| Part {
+                lines: Vec::with_capacity(share),
+                ids: Vec::with_capacity(share * ids),
+                extra: Vec::with_capacity(share * extra),
+            })
+            .collect();
         let old_docs = std::mem::take(&mut self.docs);
-        self.docs = (0..1usize << PART_BITS).map(|_| Vec::new()).collect();
+        let docs = old_docs.iter().map(Vec::len).sum::<usize>();
+        let doc_share = if docs > 0 { share } else { 0 };
+        self.docs = (0..parts).map(|_| Vec::with_capacity(doc_share)).collect();
         for fp in old_docs.into_iter().flatten() {
             if let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, PART_BITS)) {
                 docs.push(fp);
