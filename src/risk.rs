@@ -1442,11 +1442,11 @@ impl RiskPolicy {
     }
 
     fn overall_level(&self, profile: &RiskProfile) -> Option<RiskLevel> {
-        let levels: Vec<RiskLevel> = RiskCategory::ALL.iter().filter_map(|c| profile.category(*c).level).collect();
-        let worst = levels.iter().copied().max()?;
+        let levels = || RiskCategory::ALL.iter().filter_map(|c| profile.category(*c).level);
+        let worst = levels().max()?;
         Some(match self.overall {
             OverallRule::Worst => worst,
-            OverallRule::Escalating if levels.iter().filter(|l| **l >= RiskLevel::High).count() >= 2 => worst.raised(),
+            OverallRule::Escalating if levels().filter(|l| *l >= RiskLevel::High).count() >= 2 => worst.raised(),
             OverallRule::Escalating => worst,
         })
     }
