@@ -719,7 +719,13 @@ impl Ledger {
     }
 
     /// Records a batch of lines, all or nothing, and returns how many lines
-    /// were recorded.
+    /// were recorded. Takes sales by value or by reference (`&Sale`, so a
+    /// caller that keeps its lines need not clone them).
+    ///
+    /// From 262 144 lines, the lines are checked and buffered by one thread
+    /// per core (scoped threads), chunk by chunk, and aggregated partition
+    /// by partition; the result is the same as recording them one by one in
+    /// order.
     ///
     /// Lines that share an invoice id are the lines of one document: they
     /// must all be in this batch and belong to one partner. The document is a
@@ -741,6 +747,33 @@ impl Ledger {
     /// - [`ErrorKind::DuplicateInvoice`]: the invoice was recorded before;
     /// - [`ErrorKind::InvoicePartnerConflict`]: one invoice, two partners;
     /// - [`ErrorKind::Overflow`]: a figure out of range.
+    ///
+    /// A large input may have been read a few chunks past the bad line
+    /// before the threads stop.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+    /// let rub = |a: i64| Money::new(Decimal::new(a, 0), Currency::RUB);
+    /// let p = PartnerId::new("D-1")?;
+    /// let lines = vec![
+    ///     Sale::new(p.clone(), day, rub(700)).with_invoice("I-1"),
+    ///     Sale::new(p.clone(), day, rub(300)).with_invoice("I-1"),
+    /// ];
+    /// let mut ledger = Ledger::new(Currency::RUB);
+    /// assert_eq!(ledger.record_all(&lines)?, 2); // borrowed: `lines` stays
+    /// // A bad line: nothing of the batch is recorded.
+    /// let bad = [Sale::new(p.clone(), day, rub(5)), Sale::new(p, day, Money::new(Decimal::ONE, Currency::USD))];
+    /// let err = ledger.record_all(bad).unwrap_err();
+    /// assert_eq!(err.line(), Some(2));
+    /// assert_eq!(ledger.partner_count(), 1);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
     pub fn record_all<I>(&mut self, sales: I) -> Result<usize>
     where
         I: IntoIterator,
