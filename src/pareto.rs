@@ -710,6 +710,7 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
     let mut above_value: i128 = 0; // Σ turnover strictly above the group
     let mut above_count: i128 = 0; // partners strictly above the group
     let mut start = 0usize;
+    let mut first_class = 0usize;
     while start < ranked.len() {
         let v = ranked[start].value;
         let size = ranked[start..].iter().take_while(|r| r.value == v).count();
@@ -724,10 +725,13 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             };
             let den = denominator.unsigned_abs();
             let (b, a) = (before.unsigned_abs(), after.unsigned_abs());
-            let k = (0..3).find(|&k| match policy.boundary {
+            // Groups come in falling turnover, so `before` and `after` only
+            // grow and the class only goes down: start from the last one.
+            let k = (first_class..3).find(|&k| match policy.boundary {
                 Boundary::Upper => cuts[k].above(b, den),
                 Boundary::Lower => cuts[k].at_or_above(a, den),
             });
+            first_class = k.unwrap_or(3);
             let turnover_before = above_value;
             above_value += group_value;
             above_count += size;

@@ -1380,6 +1380,53 @@ impl Context<'_> {
     }
 }
 
+/// The positions of `keys` (urgent, score, turnover, position) in priority
+/// order: urgent first, then by score and turnover, descending, then by
+/// partner id (`id` of a position), ascending. The integer keys are sorted
+/// first; ids are read only within runs of equal keys.
+fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Option<&'a PartnerId>) -> Vec<u32> {
+    let fits = keys.iter().all(|k| i32::try_from(k.1).is_ok() && i64::try_from(k.2).is_ok());
+    let mut order: Vec<(u128, u32)> = if fits {
+        // The usual case: one integer key, ascending = the order wanted.
+        // Bits: not urgent (1), score (32), turnover (64); score and
+        // turnover as unsigned numbers in the same order, inverted.
+        keys.iter()
+            .map(|&(urgent, score, turnover, pos)| {
+                let score = !((score as i32 as u32) ^ (1 << 31));
+                let turnover = !((turnover as i64 as u64) ^ (1 << 63));
+                let key = (u128::from(!urgent) << 96) | (u128::from(score) << 64) | u128::from(turnover);
+                (key, pos)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if fits {
+        order.sort_unstable();
+    } else {
+        let mut keys = keys;
+        keys.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3)));
+        order = keys
+            .iter()
+            .scan((0u128, None), |state, k| {
+                // Number the distinct (urgent, score, turnover) keys.
+                let this = (k.0, k.1, k.2);
+                if state.1 != Some(this) {
+                    state.0 += 1;
+                    state.1 = Some(this);
+                }
+                Some((state.0, k.3))
+            })
+            .collect();
+    }
+    for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|x, y| id(x.1).cmp(&id(y.1)));
+        }
+    }
+    order.into_iter().map(|(_, pos)| pos).collect()
+}
+
 /// Sorts the assessments into priority order and numbers them: urgent
 /// first, then by score, turnover and partner id, all descending but the id.
 /// Sorts small integer keys (scores have 4 decimal places, turnovers the
@@ -1392,7 +1439,7 @@ fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
         d.rescale(dp);
         d.mantissa()
     };
-    let mut keys: Vec<(bool, i128, i128, u32)> = all
+    let keys: Vec<(bool, i128, i128, u32)> = all
         .iter()
         .enumerate()
         .filter_map(|(i, a)| {
@@ -1400,18 +1447,11 @@ fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
         })
         .collect();
     let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
-    // By the integer keys first; only partners tied on all of them are
-    // then ordered by id (which reads each id's text).
-    keys.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
-    for run in keys.chunk_by_mut(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
-        if run.len() > 1 {
-            run.sort_unstable_by(|x, y| id(x.3).cmp(&id(y.3)));
-        }
-    }
+    let from = priority_order(keys, id);
     // Position r takes the assessment at from[r]; DONE marks a position
     // already filled.
     const DONE: u32 = u32::MAX;
-    let mut from: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
+    let mut from = from;
     for start in 0..from.len() {
         let mut cur = start;
         while let Some(slot) = from.get_mut(cur) {
