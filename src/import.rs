@@ -119,7 +119,8 @@ fn range_starts(path: &Path, body: u64, parts: usize) -> Result<Vec<u64>> {
     let mut buf = vec![0u8; 1 << 16];
     let span = size.saturating_sub(body);
     for k in 1..parts as u64 {
-        let mut at = body + span / parts as u64 * k;
+        // span × k / parts, in 128 bits: exact shares, no overflow.
+        let mut at = body + (u128::from(span) * u128::from(k) / parts as u128) as u64;
         if at <= starts.last().copied().unwrap_or(0) {
             continue;
         }
@@ -241,7 +242,15 @@ impl CsvImport {
             self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
             return Ok(ledger);
         }
-        self.read_parallel(path, parts)
+        match self.read_parallel(path, parts)? {
+            Some(ledger) => Ok(ledger),
+            // A record spans two ranges (a line break inside quotes).
+            None => {
+                let mut ledger = Ledger::new(self.currency);
+                self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
+                Ok(ledger)
+            }
+        }
     }
 
     /// Reads a file with `parts` threads, each parsing its own range of
@@ -254,8 +263,9 @@ impl CsvImport {
     /// starts. If one does not, the file is read again in one pass. Line
     /// numbers in a range count from its start and are shifted once the
     /// ranges before it are read. The result and the first error are those
-    /// of a single pass.
-    fn read_parallel(&self, path: &Path, parts: usize) -> Result<Ledger> {
+    /// of a single pass; `None` if a range did not end where the next starts
+    /// (the file is then to be read in one pass).
+    fn read_parallel(&self, path: &Path, parts: usize) -> Result<Option<Ledger>> {
         let target = Ledger::new(self.currency);
         let (cols, body) = {
             let mut rdr = self.reader(std::fs::File::open(path)?);
@@ -299,17 +309,12 @@ impl CsvImport {
                     match r.stop {
                         Stop::End => {}
                         Stop::Boundary { line } => line_at_start = line.saturating_add(shift),
-                        Stop::Overshot => {
-                            drop(batches);
-                            let mut ledger = Ledger::new(self.currency);
-                            self.read_sales_into(&mut ledger, std::fs::File::open(path)?)?;
-                            return Ok(ledger);
-                        }
+                        Stop::Overshot => return Ok(None),
                     }
                 }
             }
         }
-        crate::ledger::finish_all(batches).map_err(invoice_column)
+        crate::ledger::finish_all(batches).map(Some).map_err(invoice_column)
     }
 
     /// Reads the records from byte `start` (the first range: from the
@@ -1161,6 +1166,53 @@ mod tests {
             let _ = std::fs::remove_file(&path);
         }
         lines.clear();
+    }
+
+    #[test]
+    fn ranges_start_after_the_first_line_break_past_an_equal_share() {
+        // A 16-byte header, then 100 lines of 10 bytes.
+        let mut text = String::from("partner_id,date\n");
+        for i in 0..100 {
+            text.push_str(&format!("P{i:02},12345\n"));
+        }
+        let path = temp_file("ranges", &text);
+        let body = 16;
+        assert_eq!(range_starts(&path, body, 1).unwrap(), [0]);
+        // Shares of 250 bytes: bytes 266, 516 and 766 open lines; each range
+        // starts after the first line break from there, at the next line.
+        assert_eq!(range_starts(&path, body, 4).unwrap(), [0, 276, 526, 776]);
+        assert_eq!(range_starts(&path, body, 2).unwrap(), [0, 526]);
+        // Shares of 333 bytes: 349 and 682 are inside lines (346, 676).
+        assert_eq!(range_starts(&path, body, 3).unwrap(), [0, 356, 686]);
+        // More parts than lines: one range per line at most, no repeats.
+        let many = range_starts(&path, body, 400).unwrap();
+        assert_eq!(many.len(), 100);
+        assert!(many.windows(2).all(|w| w[0] < w[1]) && many.iter().skip(1).all(|&s| (s - body) % 10 == 0));
+        // A line break only at the end: one range.
+        let path2 = temp_file("one-line", &format!("partner_id,date\nP1,{}\n", "x".repeat(5000)));
+        assert_eq!(range_starts(&path2, body, 3).unwrap(), [0]);
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&path2);
+    }
+
+    #[test]
+    fn a_file_is_read_in_ranges_unless_a_quoted_line_break_spans_one() {
+        let imp = CsvImport::new().ignore_unknown_columns(true);
+        let plain = messy_csv(3000, false);
+        let path = temp_file("plain-ranges", &plain);
+        let one = imp.read_sales(plain.as_bytes()).unwrap();
+        for parts in [2, 3, 7] {
+            // Read in ranges, not in one pass after all.
+            assert_eq!(imp.read_parallel(&path, parts).unwrap(), Some(one.clone()), "{parts} parts");
+        }
+        // A note with line breaks across every range boundary.
+        let mut quoted = String::from("partner_id,date,amount,notes\n");
+        quoted.push_str(&format!("P1,2025-03-01,1.00,\"{}\"\n", "line\n".repeat(2000)));
+        let path2 = temp_file("quoted-ranges", &quoted);
+        assert_eq!(imp.read_parallel(&path2, 2).unwrap(), None);
+        assert_eq!(imp.read_path_in_parts(&path2, 0, 2).unwrap(), imp.read_sales(quoted.as_bytes()).unwrap());
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&path2);
     }
 
     #[test]
