@@ -102,39 +102,37 @@ enum Stop {
     Overshot,
 }
 
-/// One thread's part of a parallel read.
+/// One thread's part of a parallel read: its batch, where it stopped, and
+/// the error of its first bad line, if any (the batch then holds the lines
+/// before it).
 struct RangeRead {
     batch: Batch,
     stop: Stop,
+    error: Option<Error>,
 }
 
 /// Where each of `parts` ranges of a file starts: the first at 0, the others
 /// just after the first line break at or after an equal share of the body
 /// (which starts at byte `body`), without repeats.
 fn range_starts(path: &Path, body: u64, parts: usize) -> Result<Vec<u64>> {
-    use std::io::{Seek, SeekFrom};
     let size = std::fs::metadata(path)?.len();
     let mut file = std::fs::File::open(path)?;
     let mut starts = vec![0u64];
-    let mut buf = vec![0u8; 1 << 16];
     let span = size.saturating_sub(body);
     for k in 1..parts as u64 {
         // span × k / parts, in 128 bits: exact shares, no overflow.
-        let mut at = body + (u128::from(span) * u128::from(k) / parts as u128) as u64;
+        let at = body + (u128::from(span) * u128::from(k) / parts as u128) as u64;
         if at <= starts.last().copied().unwrap_or(0) {
             continue;
         }
-        file.seek(SeekFrom::Start(at))?;
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                return Ok(starts);
+        let Some(mut at) = next_line(&mut file, at)? else { break };
+        // A line that starts with a byte order mark would lose it to the
+        // reader of a range (readers drop one at their start).
+        while at < size && starts_with_bom(&mut file, at)? {
+            match next_line(&mut file, at)? {
+                Some(next) => at = next,
+                None => return Ok(starts),
             }
-            if let Some(i) = buf.get(..n).and_then(|b| b.iter().position(|&c| c == b'\n')) {
-                at += i as u64 + 1;
-                break;
-            }
-            at += n as u64;
         }
         if at >= size {
             break;
@@ -142,6 +140,38 @@ fn range_starts(path: &Path, body: u64, parts: usize) -> Result<Vec<u64>> {
         starts.push(at);
     }
     Ok(starts)
+}
+
+/// The byte just after the first line break at or after `at`, if any.
+fn next_line(file: &mut std::fs::File, mut at: u64) -> Result<Option<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let mut buf = vec![0u8; 1 << 16];
+    file.seek(SeekFrom::Start(at))?;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if let Some(i) = buf.get(..n).and_then(|b| b.iter().position(|&c| c == b'\n')) {
+            return Ok(Some(at + i as u64 + 1));
+        }
+        at += n as u64;
+    }
+}
+
+/// True if the bytes at `at` are a UTF-8 byte order mark.
+fn starts_with_bom(file: &mut std::fs::File, at: u64) -> Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    let mut head = [0u8; 3];
+    file.seek(SeekFrom::Start(at))?;
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(head.get_mut(got..).unwrap_or_default())? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got == 3 && head == [0xEF, 0xBB, 0xBF])
 }
 
 /// Column positions of an invoice-lines file.
@@ -295,23 +325,22 @@ impl CsvImport {
         let mut line_at_start: u64 = 1;
         for read in reads {
             let shift = line_at_start - 1;
-            match read {
-                Err(e) => {
-                    let e = match e.line() {
-                        Some(line) => e.at_line(line.saturating_add(shift)),
-                        None => e,
-                    };
-                    return Err(crate::ledger::first_error_of(batches, e));
-                }
-                Ok(mut r) => {
-                    r.batch.set_line_offset(shift);
-                    batches.push(r.batch);
-                    match r.stop {
-                        Stop::End => {}
-                        Stop::Boundary { line } => line_at_start = line.saturating_add(shift),
-                        Stop::Overshot => return Ok(None),
-                    }
-                }
+            let mut r = read?;
+            r.batch.set_line_offset(shift);
+            batches.push(r.batch);
+            if let Some(e) = r.error {
+                let e = match e.line() {
+                    Some(line) => e.at_line(line.saturating_add(shift)),
+                    None => e,
+                };
+                // Or an earlier line whose figures overflow, in this range
+                // or before.
+                return Err(crate::ledger::first_error_of(batches, e));
+            }
+            match r.stop {
+                Stop::End => {}
+                Stop::Boundary { line } => line_at_start = line.saturating_add(shift),
+                Stop::Overshot => return Ok(None),
             }
         }
         crate::ledger::finish_all(batches).map(Some).map_err(invoice_column)
@@ -345,11 +374,10 @@ impl CsvImport {
             Some(end) => end - base,
             None => std::fs::metadata(path)?.len().saturating_sub(base),
         };
-        let stop = match self.read_part(&mut rdr, cols, &mut batch, target, end.map(|e| e - base), Some(size)) {
-            Ok((_, stop)) => stop,
-            Err(e) => return Err(batch.first_error(e)),
-        };
-        Ok(RangeRead { batch, stop })
+        Ok(match self.read_part(&mut rdr, cols, &mut batch, target, end.map(|e| e - base), Some(size)) {
+            Ok((_, stop)) => RangeRead { batch, stop, error: None },
+            Err(e) => RangeRead { batch, stop: Stop::End, error: Some(e) },
+        })
     }
 
     /// Reads records into `batch` until the reader reaches byte `stop_at`
@@ -372,6 +400,12 @@ impl CsvImport {
                 let pos = rdr.position();
                 if pos.byte() == stop_at {
                     return Ok((count, Stop::Boundary { line: pos.line() }));
+                }
+                // After a record ended by CR LF the reader stands on the LF,
+                // the last byte before the next range (ranges start after
+                // a line break).
+                if pos.byte().checked_add(1) == Some(stop_at) {
+                    return Ok((count, Stop::Boundary { line: pos.line().saturating_add(1) }));
                 }
                 if pos.byte() > stop_at {
                     return Ok((count, Stop::Overshot));
@@ -1213,6 +1247,69 @@ mod tests {
         assert_eq!(imp.read_path_in_parts(&path2, 0, 2).unwrap(), imp.read_sales(quoted.as_bytes()).unwrap());
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(&path2);
+    }
+
+    #[test]
+    fn crlf_files_are_read_in_ranges() {
+        let imp = CsvImport::new().ignore_unknown_columns(true);
+        let text = messy_csv(3000, false).replace('\n', "\r\n");
+        let path = temp_file("crlf-ranges", &text);
+        let one = imp.read_sales(text.as_bytes()).unwrap();
+        for parts in [2, 3, 7] {
+            assert_eq!(imp.read_parallel(&path, parts).unwrap(), Some(one.clone()), "{parts} parts");
+        }
+        // Errors keep their file line.
+        let bad = text.replacen(",2025-", ",20x5-", 2000);
+        let path2 = temp_file("crlf-bad", &bad);
+        let one = imp.read_sales(bad.as_bytes()).unwrap_err();
+        let split = imp.read_path_in_parts(&path2, 0, 3).unwrap_err();
+        assert_eq!((split.line(), split.to_string()), (one.line(), one.to_string()));
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&path2);
+    }
+
+    #[test]
+    fn a_range_does_not_start_on_a_line_with_a_byte_order_mark() {
+        let mut text = String::from("partner_id,date,amount\n"); // 23 bytes
+        for i in 0..40 {
+            // 20 bytes a line; the line at byte 223, where the first of four
+            // ranges would start, begins with a byte order mark (19 bytes).
+            let id = if i == 10 { "\u{FEFF}Q" } else { "P0000" };
+            text.push_str(&format!("{id},2025-03-01,{:02}\n", i % 100));
+        }
+        let path = temp_file("bom-ranges", &text);
+        let body = 23;
+        let starts = range_starts(&path, body, 4).unwrap();
+        assert!(!starts.contains(&223), "{starts:?}");
+        assert_eq!(starts.get(1), Some(&242), "{starts:?}");
+        let imp = CsvImport::new();
+        let one = imp.read_sales(text.as_bytes()).unwrap();
+        assert!(one.partners().iter().any(|p| p.as_str() == "\u{FEFF}Q"));
+        assert_eq!(imp.read_path_in_parts(&path, 0, 4).unwrap(), one);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn an_overflow_across_ranges_comes_before_a_later_bad_line() {
+        // P's figures for March overflow at the line of the second big
+        // amount, in the second range; a bad date comes after it.
+        let mut text = String::from("partner_id,date,amount\n");
+        text.push_str("P,2025-03-01,90000000000000000.00\n");
+        for i in 0..2000 {
+            text.push_str(&format!("Q{},2025-03-02,1.00\n", i % 50));
+        }
+        text.push_str("P,2025-03-03,10000000000000000.00\n");
+        text.push_str("Q1,2025-13-01,1.00\n");
+        let path = temp_file("overflow-ranges", &text);
+        let imp = CsvImport::new();
+        let one = imp.read_sales(text.as_bytes()).unwrap_err();
+        assert!(one.is_overflow(), "{one}");
+        assert_eq!(one.line(), Some(2003));
+        for parts in [2, 3] {
+            let split = imp.read_path_in_parts(&path, 0, parts).unwrap_err();
+            assert_eq!((split.line(), split.to_string()), (one.line(), one.to_string()), "{parts} parts");
+        }
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

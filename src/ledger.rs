@@ -723,9 +723,9 @@ impl Ledger {
     /// caller that keeps its lines need not clone them).
     ///
     /// From 262 144 lines, the lines are checked and buffered by one thread
-    /// per core (scoped threads), chunk by chunk, and aggregated partition
-    /// by partition; the result is the same as recording them one by one in
-    /// order.
+    /// per core (scoped threads, at most 8), chunk by chunk, and aggregated
+    /// partition by partition; the result and the error are the same as in
+    /// one thread.
     ///
     /// Lines that share an invoice id are the lines of one document: they
     /// must all be in this batch and belong to one partner. The document is a
@@ -736,8 +736,9 @@ impl Ledger {
     /// # Errors
     ///
     /// On the first bad line (its 1-based position in the batch is the
-    /// error's [`line`](Error::line); the error names its partner and
-    /// invoice), nothing of the batch is recorded:
+    /// error's [`line`](Error::line); the error names its partner, and its
+    /// invoice when the invoice is what is wrong), nothing of the batch is
+    /// recorded:
     ///
     /// - [`ErrorKind::CurrencyMismatch`]: the line is not in the ledger's currency;
     /// - [`ErrorKind::InexactAmount`]: the amount or margin has more decimal
@@ -802,7 +803,10 @@ impl Ledger {
         if partitioned {
             batch.partition();
         }
-        let mut line = skipped;
+        // Lines are numbered within the chunk, the offset added when the
+        // batch is aggregated (and to errors here).
+        batch.set_line_offset(skipped);
+        let mut line = 0u64;
         for group in items.chunks(16) {
             // Read the partner ids of several lines at once: each id's text is
             // somewhere else on the heap, and waiting for them one at a time
@@ -814,7 +818,7 @@ impl Ledger {
                 let sale = item.borrow();
                 line = line.saturating_add(1);
                 if let Err(e) = batch.add(sale, line, &self.invoices) {
-                    return (batch, Some(e.at_line(line).for_partner(&sale.partner)));
+                    return (batch, Some(e.at_line(skipped.saturating_add(line)).for_partner(&sale.partner)));
                 }
             }
         }
@@ -834,12 +838,14 @@ impl Ledger {
         use std::sync::mpsc;
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 8);
         let (work, jobs) = mpsc::sync_channel::<(usize, Vec<T>)>(threads);
-        let jobs = std::sync::Mutex::new(jobs);
+        // Only the workers hold the receiving end: should they all stop (a
+        // panic in a caller's `Borrow`), sending fails instead of blocking.
+        let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
         let (done, results) = mpsc::channel::<(usize, Batch, Option<Error>)>();
         let failed = AtomicBool::new(false);
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                let (done, jobs, failed) = (done.clone(), &jobs, &failed);
+                let (done, jobs, failed) = (done.clone(), std::sync::Arc::clone(&jobs), &failed);
                 scope.spawn(move || {
                     loop {
                         let job = match jobs.lock() {
@@ -847,7 +853,8 @@ impl Ledger {
                             Err(_) => break,
                         };
                         let Ok((k, items)) = job else { break };
-                        let (batch, err) = self.fill_batch(items, (k * batch::CHUNK) as u64, true);
+                        let skipped = (k as u64).saturating_mul(batch::CHUNK as u64);
+                        let (batch, err) = self.fill_batch(items, skipped, true);
                         if err.is_some() {
                             failed.store(true, Ordering::Relaxed);
                         }
@@ -857,7 +864,7 @@ impl Ledger {
                     }
                 });
             }
-            drop(done);
+            drop((done, jobs));
             let mut chunk = first;
             let mut k = 0;
             while !chunk.is_empty() && !failed.load(Ordering::Relaxed) && work.send((k, chunk)).is_ok() {

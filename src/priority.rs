@@ -1432,8 +1432,11 @@ fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Op
 /// Sorts small integer keys (scores have 4 decimal places, turnovers the
 /// ledger's scale), then moves each assessment into place by following the
 /// permutation's cycles: no second vector of assessments. Empty slots
-/// (none after a successful assessment) are dropped.
+/// (none after a successful assessment) are dropped first.
 fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
+    if all.iter().any(Option::is_none) {
+        all.retain(Option::is_some);
+    }
     let int = |d: Decimal, dp: u32| {
         let mut d = d;
         d.rescale(dp);

@@ -201,3 +201,57 @@ fn an_overflow_before_a_bad_line_is_the_error_reported() {
     assert_eq!(err.line(), Some(overflow_at));
     assert!(ledger.is_empty());
 }
+
+#[test]
+fn the_lines_of_a_document_count_only_with_their_document() {
+    // Recorded document by document, the credit notes reach −5·10¹⁸ kopecks,
+    // which fits: the lines of I-1 (total zero) are no credit note.
+    let p = PartnerId::new("P").unwrap();
+    let big = 50_000_000_000_000_000i64; // rubles: 5·10¹⁸ kopecks
+    let sale = |rubles: i64, invoice: &str| {
+        Sale::new(p.clone(), day(3), Money::new(Decimal::new(rubles, 0), Currency::RUB)).with_invoice(invoice)
+    };
+    let mut lines = vec![sale(big, "I-1"), sale(-big, "I-1"), sale(-big, "CN-2")];
+    let mut separately = Ledger::new(Currency::RUB);
+    separately.record_all(lines[..2].to_vec()).unwrap();
+    separately.record_all(lines[2..].to_vec()).unwrap();
+    let mut at_once = Ledger::new(Currency::RUB);
+    at_once.record_all(&lines).unwrap();
+    assert_eq!(at_once, separately);
+    let t = at_once.turnover(&p, Window::before(day(40), 1).unwrap()).unwrap();
+    assert_eq!((t.credit_note_count(), t.deals()), (1, 0));
+    // With a bad line after them, the bad line is the error (not an
+    // overflow of the lines counted one by one).
+    lines.push(Sale::new(p.clone(), day(4), Money::new(Decimal::ONE, Currency::USD)));
+    let err = Ledger::new(Currency::RUB).record_all(&lines).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::CurrencyMismatch { .. }), "{err}");
+    assert_eq!(err.line(), Some(4));
+}
+
+/// A line whose borrowing panics past its first use (a caller's type gone
+/// wrong).
+struct Panicking(Sale, std::sync::atomic::AtomicBool);
+
+impl std::borrow::Borrow<Sale> for Panicking {
+    #[allow(clippy::panic)]
+    fn borrow(&self) -> &Sale {
+        if self.1.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            panic!("a caller's Borrow panicked");
+        }
+        &self.0
+    }
+}
+
+#[test]
+fn a_panic_in_every_worker_ends_the_call_instead_of_hanging() {
+    // More chunks than the workers take plus the queue holds.
+    let docs = documents(1_400_000, 1_000, 19);
+    // Each line is borrowed twice (its partner id is read ahead): the
+    // second borrow panics.
+    let lines: Vec<Panicking> =
+        docs.into_iter().flatten().map(|s| Panicking(s, std::sync::atomic::AtomicBool::new(false))).collect();
+    let mut ledger = Ledger::new(Currency::RUB);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ledger.record_all(lines)));
+    assert!(outcome.is_err());
+    assert!(ledger.is_empty());
+}

@@ -14,9 +14,10 @@
 //! invoice fingerprint goes to a partition by its top bits; sorted partition
 //! by partition, the fingerprints become the ledger's invoice set, and a
 //! fingerprint seen more than once is a document of several lines. Every
-//! line is counted as a document of its own (the usual case: one line, one
-//! invoice); only the lines of documents with several lines are kept aside
-//! while the partitions are aggregated, to correct their counts after.
+//! other line is counted as a document of its own while the partitions are
+//! aggregated (the usual case: one line, one invoice); the lines of
+//! documents with several lines are kept aside and each such document is
+//! counted once, after.
 
 use std::collections::{HashMap, HashSet};
 
@@ -378,7 +379,10 @@ pub(crate) fn first_error_of(batches: Vec<Batch>, err: Error) -> Error {
     if batches.is_empty() || (magnitude <= i64::MAX as u128 && lines < u32::MAX as usize) {
         return err;
     }
-    match stage_two(batches, 1, &HashSet::default()) {
+    let mut batches = batches;
+    align(&mut batches);
+    let Ok((_, multi)) = documents(&mut batches, 1) else { return err };
+    match stage_two(batches, 1, &multi) {
         Err(earlier) if earlier.line().unwrap_or(u64::MAX) < err.line().unwrap_or(u64::MAX) => earlier,
         _ => err,
     }
@@ -415,7 +419,7 @@ struct MultiLine {
     row: (u16, u32),
     month: i32,
     amount: i64,
-    line: u32,
+    line: u64,
 }
 
 /// An unpaid invoice line: fingerprint, (partition, row), month, due date,
@@ -587,11 +591,11 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     }
     ledger.index = build_index(&ledger.rows, &offsets, bits, threads)?;
 
-    // Documents of several lines, in fingerprint order: each line was
-    // counted as a document of its own; count the document instead.
+    // Documents of several lines, in fingerprint order: counted now, in the
+    // month of their earliest line.
     multi_lines.sort_unstable_by_key(|m| (m.fp, m.line));
     let row_of = |m: &MultiLine| global_row(&offsets, m.row).ok_or_else(|| Error::overflow("the partner index"));
-    let mut corrections: Vec<Correction> = Vec::new();
+    let mut documents: Vec<(u32, i32, i64)> = Vec::new();
     for group in multi_lines.chunk_by(|a, b| a.fp == b.fp) {
         let Some(first) = group.first() else { continue };
         let row = row_of(first)?;
@@ -603,7 +607,7 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
                     first: a,
                     second: b.clone(),
                 })
-                .at_line(u64::from(other.line))
+                .at_line(other.line)
                 .for_partner(&b));
             }
             return Err(Error::overflow("the partner index"));
@@ -611,19 +615,16 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
         let mut total: i64 = 0;
         let mut month = first.month;
         for m in group {
-            total = total
-                .checked_add(m.amount)
-                .ok_or_else(|| Error::overflow("an invoice total").at_line(u64::from(m.line)))?;
+            total = total.checked_add(m.amount).ok_or_else(|| Error::overflow("an invoice total").at_line(m.line))?;
             month = month.min(m.month);
-            corrections.push(Correction { row, month: m.month, total: m.amount, times: -1 });
         }
-        corrections.push(Correction { row, month, total, times: 1 });
+        documents.push((row, month, total));
     }
     drop(multi_lines);
-    corrections.sort_unstable_by_key(|c| (c.row, c.month, c.times, c.total));
-    for c in &corrections {
-        let Some(r) = ledger.rows.get_mut(c.row as usize) else { continue };
-        if count_document(r, c.month, c.total, c.times).is_none() {
+    documents.sort_unstable();
+    for &(row, month, total) in &documents {
+        let Some(r) = ledger.rows.get_mut(row as usize) else { continue };
+        if count_document(r, month, total, 1).is_none() {
             let id = r.id.clone();
             return Err(Error::overflow("a partner's monthly figures").for_partner(&id));
         }
@@ -707,17 +708,20 @@ fn aggregate_part(
             let Some(row) = rows.get_mut(row_pos as usize) else {
                 return Err(Error::overflow("the partner index"));
             };
-            add_line(row, pending, extra)
+            // A line of a document with several lines counts with its
+            // document, once they are all aggregated.
+            let several = pending.flags & INVOICE != 0 && !multi.is_empty() && multi.contains(&extra.fp);
+            add_line(row, pending, extra, !several)
                 .ok_or_else(|| Error::overflow("a partner's monthly figures").at_line(line).for_partner(&row.id))?;
             if pending.flags & INVOICE != 0 {
                 let amount = pending.amount;
-                if !multi.is_empty() && multi.contains(&extra.fp) {
+                if several {
                     out.multi.push(MultiLine {
                         fp: extra.fp,
                         row: (part_no, row_pos),
                         month: pending.month,
                         amount,
-                        line: u32::try_from(line).unwrap_or(u32::MAX),
+                        line,
                     });
                 }
                 if let (Some(dates), true, false) = (extra.dates, amount > 0, pending.flags & PAID != 0) {
@@ -730,17 +734,18 @@ fn aggregate_part(
     Ok(rows)
 }
 
-/// Adds one line to its partner's row, as a document of its own.
-fn add_line(row: &mut Row, p: Pending, extra: Extra) -> Option<()> {
+/// Adds one line to its partner's row; a line that is a document of its
+/// own (`whole`) also counts as a deal or a credit note.
+fn add_line(row: &mut Row, p: Pending, extra: Extra, whole: bool) -> Option<()> {
     let cell: &mut Cell = slot_mut(&mut row.cells, p.month);
     cell.turnover = cell.turnover.checked_add(p.amount)?;
     match extra.margin {
         Some(m) => cell.margin = cell.margin.checked_add(m)?,
         None => cell.margin_missing = cell.margin_missing.checked_add(1)?,
     }
-    if p.amount > 0 {
+    if whole && p.amount > 0 {
         cell.deals = cell.deals.checked_add(1)?;
-    } else if p.amount < 0 {
+    } else if whole && p.amount < 0 {
         cell.credit_note_count = cell.credit_note_count.checked_add(1)?;
         cell.credit_notes = cell.credit_notes.checked_add(p.amount)?;
     }
@@ -750,15 +755,4 @@ fn add_line(row: &mut Row, p: Pending, extra: Extra) -> Option<()> {
         add_payment(&mut row.extra_mut().payments, (p.month, due, paid), p.amount)?;
     }
     Some(())
-}
-
-/// A document of several lines, in its partner's row: undo the count of
-/// each line as a document of its own (`times` = −1), count the document
-/// (`times` = 1).
-#[derive(Clone, Copy, Debug)]
-struct Correction {
-    row: u32,
-    month: i32,
-    total: i64,
-    times: i64,
 }
