@@ -1509,6 +1509,55 @@ fn urgent_cause(
 mod tests {
     use super::*;
 
+    /// The priority order by its definition: urgent first, then score and
+    /// turnover descending, then id ascending.
+    fn reference_order(keys: &[(bool, i128, i128, u32)], ids: &[PartnerId]) -> Vec<u32> {
+        let mut sorted = keys.to_vec();
+        sorted.sort_by(|x, y| {
+            y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(ids[x.3 as usize].cmp(&ids[y.3 as usize]))
+        });
+        sorted.into_iter().map(|k| k.3).collect()
+    }
+
+    #[test]
+    fn the_priority_order_sorts_signs_extremes_and_ties_like_its_definition() {
+        let scores = [-1_000_000i128, -1, 0, 1, 999_999, i128::from(i32::MAX), i128::from(i32::MIN)];
+        let turnovers = [i128::from(i64::MIN), -5, 0, 7, 1_000, i128::from(i64::MAX)];
+        let mut keys = Vec::new();
+        let mut n = 0u32;
+        for urgent in [false, true] {
+            for &score in &scores {
+                for &turnover in &turnovers {
+                    // Two partners per key: ties broken by id.
+                    for _ in 0..2 {
+                        keys.push((urgent, score, turnover, n));
+                        n += 1;
+                    }
+                }
+            }
+        }
+        // Ids in the opposite order of the positions, so that the id, not
+        // the position, must break ties.
+        let ids: Vec<PartnerId> = (0..n).map(|i| PartnerId::new(&format!("P{:04}", n - i)).unwrap()).collect();
+        let mut shuffled = keys.clone();
+        shuffled.reverse();
+        shuffled.rotate_left(17);
+        let want = reference_order(&keys, &ids);
+        let id = |i: u32| ids.get(i as usize);
+        assert_eq!(priority_order(shuffled.clone(), id), want);
+        // A turnover beyond 64 bits or a score beyond 32 takes the general
+        // comparison, with the same result.
+        for extra in [(false, 5, i128::from(i64::MAX) + 1, n), (true, i128::from(i32::MAX) + 1, 3, n)] {
+            let mut keys = shuffled.clone();
+            keys.push(extra);
+            let mut ids = ids.clone();
+            ids.push(PartnerId::new("Extra").unwrap());
+            let want = reference_order(&keys, &ids);
+            let id = |i: u32| ids.get(i as usize);
+            assert_eq!(priority_order(keys, id), want);
+        }
+    }
+
     fn policy(value: i64, potential: i64, resilience: i64) -> PriorityPolicy {
         PriorityPolicy {
             weights: Weights {
