@@ -255,3 +255,39 @@ fn a_panic_in_every_worker_ends_the_call_instead_of_hanging() {
     assert!(outcome.is_err());
     assert!(ledger.is_empty());
 }
+
+#[test]
+fn of_two_overflows_in_different_partitions_the_earlier_line_is_reported() {
+    let docs = documents(60_000, 2_000, 23);
+    let base: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    // Whichever partner's partition is aggregated first, the earlier
+    // overflow must win.
+    for (first, second) in [("Big-1", "Big-2"), ("Big-2", "Big-1")] {
+        let (a, b) = (PartnerId::new(first).unwrap(), PartnerId::new(second).unwrap());
+        let mut lines = base.clone();
+        lines.insert(100, Sale::new(a.clone(), day(5), huge));
+        lines.insert(200, Sale::new(a.clone(), day(6), huge)); // line 201: overflow
+        lines.insert(300, Sale::new(b.clone(), day(5), huge));
+        lines.insert(400, Sale::new(b.clone(), day(6), huge)); // line 401: overflow
+        let err = Ledger::new(Currency::RUB).record_all(&lines).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
+        assert_eq!((err.line(), err.partner()), (Some(201), Some(&a)));
+    }
+}
+
+#[test]
+fn a_zero_line_with_a_due_date_opens_no_invoice() {
+    let p = PartnerId::new("P").unwrap();
+    let line = |rubles: i64, invoice: &str| {
+        Sale::new(p.clone(), day(3), Money::new(Decimal::new(rubles, 0), Currency::RUB))
+            .with_invoice(invoice)
+            .with_due_date(day(20))
+    };
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.record_all([line(0, "Z-1"), line(100, "I-2")]).unwrap();
+    assert_eq!(ledger.open_invoice_count(), 1);
+    assert!(ledger.record_payment("Z-1", day(25)).unwrap_err().to_string().contains("Z-1"));
+    ledger.record_payment("I-2", day(25)).unwrap();
+    assert_eq!(ledger.open_invoice_count(), 0);
+}
