@@ -1222,6 +1222,11 @@ mod tests {
         let many = range_starts(&path, body, 400).unwrap();
         assert_eq!(many.len(), 100);
         assert!(many.windows(2).all(|w| w[0] < w[1]) && many.iter().skip(1).all(|&s| (s - body) % 10 == 0));
+        // A line longer than the reader's 64 KiB buffer around the middle.
+        let long = format!("partner_id,date\nP1,{}\nP2,1\nP3,1\n", "x".repeat(150_000));
+        let path3 = temp_file("long-line", &long);
+        assert_eq!(range_starts(&path3, 16, 2).unwrap(), [0, 16 + 3 + 150_000 + 1]);
+        let _ = std::fs::remove_file(&path3);
         // A line break only at the end: one range.
         let path2 = temp_file("one-line", &format!("partner_id,date\nP1,{}\n", "x".repeat(5000)));
         assert_eq!(range_starts(&path2, body, 3).unwrap(), [0]);
