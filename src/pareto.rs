@@ -934,6 +934,21 @@ mod tests {
     }
 
     #[test]
+    fn partner_share_evidence_counts_partners_above_and_through_the_group() {
+        // 10 positive partners, a tie group of two at 70.
+        let values = [100, 90, 80, 70, 70, 50, 40, 30, 20, 10, 0];
+        let policy = ParetoPolicy::partner_share();
+        let r = segment(&input(&values), &policy).unwrap();
+        let shares = |f: fn(&SegmentEntry) -> Decimal| r.entries().iter().map(f).collect::<Vec<_>>();
+        let pct = |n: i64| Decimal::new(n, 1);
+        assert_eq!(shares(|e| e.before), [0, 1, 2, 3, 3, 5, 6, 7, 8, 9, 10].map(pct));
+        assert_eq!(shares(|e| e.after), [1, 2, 3, 5, 5, 6, 7, 8, 9, 10, 10].map(pct));
+        // Under the lower boundary the group is classed by `after`.
+        let lower = policy.with_boundary(Boundary::Lower);
+        assert_eq!(segments(&values, &lower), [A, A, B, B, B, C, C, C, C, D, D]);
+    }
+
+    #[test]
     fn the_table_adds_up() {
         let values = [50, 30, 10, 5, 5, 0, -2];
         let r = segment(&input(&values), &ParetoPolicy::default()).unwrap();
