@@ -177,6 +177,7 @@ impl Batch {
         }
     }
 
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn scale(&self) -> u32 {
         self.scale
     }
@@ -364,6 +365,7 @@ impl Batch {
     /// The first error by line: a figure that overflows; then, in
     /// fingerprint order, an invoice with lines for two partners or whose
     /// total overflows.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn finish(self) -> Result<Ledger> {
         finish_all(vec![self])
     }
