@@ -261,7 +261,10 @@ fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<()
     let share = rows.len().div_ceil(threads).max(1);
     let parts: Vec<Result<Vec<u8>, csv::Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = rows.chunks(share).map(|rows| scope.spawn(move || csv_rows(p, rows))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Ok(Vec::new()))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("a thread formatting rows stopped").into())))
+            .collect()
     });
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut w = csv::Writer::from_writer(&mut file);
