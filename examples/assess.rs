@@ -141,16 +141,12 @@ struct Timer(Option<std::time::Instant>);
 impl Timer {
     fn lap(&mut self, what: &str) {
         if let Some(start) = self.0.as_mut() {
-            let peak = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .map(|s| {
-                    let f = |k: &str| {
-                        s.lines().find(|l| l.starts_with(k)).map(|l| l[k.len()..].trim().to_owned()).unwrap_or_default()
-                    };
-                    format!("{} now {}", f("VmHWM:"), f("VmRSS:"))
-                })
-                .map(|kb| format!(", peak {kb}"))
-                .unwrap_or_default();
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |key: &str| status.lines().find_map(|l| l.strip_prefix(key)).map(str::trim);
+            let peak = match (field("VmHWM:"), field("VmRSS:")) {
+                (Some(peak), Some(now)) => format!(", peak {peak} now {now}"),
+                _ => String::new(),
+            };
             eprintln!("{what:>12}: {:.3} s{peak}", start.elapsed().as_secs_f64());
             *start = std::time::Instant::now();
         }

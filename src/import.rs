@@ -229,9 +229,15 @@ impl CsvImport {
     }
 
     fn reader<R: Read>(&self, reader: R) -> csv::Reader<R> {
+        self.reader_from(reader, true)
+    }
+
+    /// A reader with the import's settings; without headers for a range of
+    /// a file after its first.
+    fn reader_from<R: Read>(&self, reader: R, has_headers: bool) -> csv::Reader<R> {
         csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
-            .has_headers(true)
+            .has_headers(has_headers)
             .flexible(false)
             .buffer_capacity(1 << 16)
             .from_reader(reader)
@@ -364,9 +370,7 @@ impl CsvImport {
             rdr
         } else {
             std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(start))?;
-            let mut builder = csv::ReaderBuilder::new();
-            builder.delimiter(self.delimiter).has_headers(false).flexible(false).buffer_capacity(1 << 16);
-            builder.from_reader(file)
+            self.reader_from(file, false)
         };
         let base = if first { 0 } else { start };
         let mut batch = Batch::new(target.currency(), target.scale());
@@ -430,8 +434,7 @@ impl CsvImport {
                 && read > 0
             {
                 // Lines to come, from the bytes a line took so far.
-                let lines = size.saturating_mul(count as u64) / read;
-                batch.expect(usize::try_from(lines).unwrap_or(usize::MAX));
+                batch.expect(size.saturating_mul(count as u64) / read);
             }
         }
     }

@@ -65,6 +65,11 @@ fn documents(lines: usize, partners: u64, seed: u64) -> Vec<Vec<Sale>> {
     docs
 }
 
+/// 6·10¹⁸ kopecks: two in one partner's month overflow.
+fn huge() -> Money {
+    Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB)
+}
+
 fn one_by_one(docs: &[Vec<Sale>]) -> Ledger {
     let mut ledger = Ledger::new(Currency::RUB);
     for doc in docs {
@@ -167,7 +172,7 @@ fn an_overflow_in_an_early_chunk_comes_before_a_bad_line_in_a_later_one() {
     let docs = documents(400_000, 20_000, 17);
     let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
     let p = PartnerId::new("Big").unwrap();
-    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    let huge = huge();
     lines.insert(1_000, Sale::new(p.clone(), day(1), huge));
     lines.insert(2_000, Sale::new(p.clone(), day(2), huge));
     lines.push(Sale::new(p, day(4), Money::new(Decimal::ONE, Currency::USD)));
@@ -182,7 +187,7 @@ fn an_overflow_before_a_bad_line_is_the_error_reported() {
     let docs = documents(50_000, 1_000, 5);
     let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
     let p = PartnerId::new("Big").unwrap();
-    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    let huge = huge();
     lines.push(Sale::new(p.clone(), day(1), huge));
     lines.push(Sale::new(p.clone(), day(2), huge));
     let overflow_at = lines.len() as u64;
@@ -260,7 +265,7 @@ fn a_panic_in_every_worker_ends_the_call_instead_of_hanging() {
 fn of_two_overflows_in_different_partitions_the_earlier_line_is_reported() {
     let docs = documents(60_000, 2_000, 23);
     let base: Vec<Sale> = docs.iter().flatten().cloned().collect();
-    let huge = Money::new(Decimal::new(6_000_000_000_000_000_000, 2), Currency::RUB);
+    let huge = huge();
     // Whichever partner's partition is aggregated first, the earlier
     // overflow must win.
     for (first, second) in [("Big-1", "Big-2"), ("Big-2", "Big-1")] {

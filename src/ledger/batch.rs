@@ -129,6 +129,16 @@ fn unpack_date(days: u64) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(i32::try_from(days & 0xFFFF_FFFF).ok()?)
 }
 
+/// An empty vector with room for `n` items if the allocator grants it (an
+/// estimate too large for memory only means growing later).
+fn room<T>(n: u64) -> Vec<T> {
+    let mut v = Vec::new();
+    if let Ok(n) = usize::try_from(n) {
+        let _ = v.try_reserve_exact(n);
+    }
+    v
+}
+
 /// The partition of a partner id with `bits` partition bits.
 fn part_of(id: &[u8], bits: u32) -> usize {
     if bits == 0 { 0 } else { (xxhash_rust::xxh3::xxh3_64(id) >> (64 - bits)) as usize }
@@ -159,7 +169,7 @@ pub(crate) struct Batch {
     line_offset: u64,
     /// How many lines the batch is expected to take, if known: partitions
     /// are then sized once instead of growing by copying.
-    expected: usize,
+    expected: u64,
 }
 
 impl Batch {
@@ -189,7 +199,7 @@ impl Batch {
 
     /// Tells the batch how many lines it will probably take in all.
     #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn expect(&mut self, lines: usize) {
+    pub(crate) fn expect(&mut self, lines: u64) {
         self.expected = lines;
     }
 
@@ -324,18 +334,12 @@ impl Batch {
         let per_line = |n: usize| n.div_ceil(seen);
         let (ids, extra) =
             (per_line(old.iter().map(|p| p.ids.len()).sum()), per_line(old.iter().map(|p| p.extra.len()).sum()));
-        let share = if self.expected > seen { self.expected / parts + self.expected / parts / 10 } else { 0 };
-        self.parts = (0..parts)
-            .map(|_| Part {
-                lines: Vec::with_capacity(share),
-                ids: Vec::with_capacity(share * ids),
-                extra: Vec::with_capacity(share * extra),
-            })
-            .collect();
+        let share = if self.expected > seen as u64 { self.expected / parts as u64 * 11 / 10 } else { 0 };
+        let (ids, extra) = (share.saturating_mul(ids as u64), share.saturating_mul(extra as u64));
+        self.parts = (0..parts).map(|_| Part { lines: room(share), ids: room(ids), extra: room(extra) }).collect();
         let old_docs = std::mem::take(&mut self.docs);
-        let docs = old_docs.iter().map(Vec::len).sum::<usize>();
-        let doc_share = if docs > 0 { share } else { 0 };
-        self.docs = (0..parts).map(|_| Vec::with_capacity(doc_share)).collect();
+        let doc_share = if old_docs.iter().any(|d| !d.is_empty()) { share } else { 0 };
+        self.docs = (0..parts).map(|_| room(doc_share)).collect();
         for fp in old_docs.into_iter().flatten() {
             if let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, PART_BITS)) {
                 docs.push(fp);
