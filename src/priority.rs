@@ -12,7 +12,9 @@ use crate::exact::{Scaled, ratio, to_decimal};
 use crate::lang::Language;
 use crate::ledger::{Hasher, Ledger, Row, WindowBuf};
 use crate::money::{Currency, Money};
-use crate::pareto::{Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Segment, classify, concentration};
+use crate::pareto::{
+    Classes, Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Ranked, Segment, classify, concentration,
+};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, ReviewPeriod, Window};
 use crate::potential::{Potential, PotentialLevel, PotentialPolicy, PotentialReason, TierGap};
@@ -1151,40 +1153,6 @@ pub fn assess(
         }
     }
 
-    // Segments, from the window totals as integers at the ledger's scale.
-    let values: Vec<i128> = members.iter().map(|m| m.row.map_or(0, |r| Ledger::net_between(r, first, last))).collect();
-    let classes = classify(&values, &policy.pareto)?;
-    let unset = SegmentEvidence {
-        segment: Segment::D,
-        rank: 0,
-        share: Decimal::ZERO,
-        before: Decimal::ZERO,
-        after: Decimal::ZERO,
-        turnover_before: Decimal::ZERO,
-    };
-    let mut segment_of = vec![unset; members.len()];
-    let mut group = (i128::MIN, unset);
-    for (pos, r) in classes.ranked.iter().enumerate() {
-        if pos == 0 || group.0 != r.value {
-            let evidence = SegmentEvidence {
-                segment: r.class.segment,
-                rank: r.class.rank,
-                share: if r.value > 0 { ratio(r.value, classes.base) } else { Decimal::ZERO },
-                before: classes.share(r.class.before),
-                after: classes.share(r.class.after),
-                turnover_before: ratio(r.class.turnover_before, classes.base),
-            };
-            group = (r.value, evidence);
-        }
-        if let Some(slot) = segment_of.get_mut(r.idx as usize) {
-            *slot = group.1;
-        }
-    }
-    let previous_states: HashMap<&str, TierState, Hasher> = previous
-        .map(|p| p.assessments.iter().map(|a| (a.partner.as_str(), a.tier.state())).collect())
-        .unwrap_or_default();
-
-    let context = Context { ledger, policy, window, as_of, currency, facts: &facts_by, previous: &previous_states };
     // The per-partner work, over the available cores for large networks.
     let threads = if members.len() >= 20_000 {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8)
@@ -1192,20 +1160,63 @@ pub fn assess(
         1
     };
     let chunk = members.len().div_ceil(threads).max(1);
-    // One vector for every assessment, filled in place by the threads.
-    let mut slots: Vec<Option<Assessment>> = Vec::new();
+
+    // Segments, from the window totals as integers at the ledger's scale.
+    let values: Vec<i128> = on_chunks(&members, chunk, |part| {
+        part.iter().map(|m| m.row.map_or(0, |r| Ledger::net_between(r, first, last))).collect::<Vec<_>>()
+    })?
+    .concat();
+    let classes = classify(&values, &policy.pareto)?;
+    // Each member's place in the ranking; its segment evidence is worked
+    // out with the rest of its assessment.
+    let mut place = vec![u32::MAX; members.len()];
+    for (pos, r) in classes.ranked.iter().enumerate() {
+        if let Some(slot) = place.get_mut(r.idx as usize) {
+            *slot = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+    }
+    let previous_states: HashMap<&str, TierState, Hasher> = previous
+        .map(|p| p.assessments.iter().map(|a| (a.partner.as_str(), a.tier.state())).collect())
+        .unwrap_or_default();
+
+    let context = Context {
+        ledger,
+        policy,
+        window,
+        as_of,
+        currency,
+        facts: &facts_by,
+        previous: &previous_states,
+        classes: &classes,
+    };
+    // One vector for every assessment and one for their priority keys,
+    // filled in place by the threads.
+    let mut slots: Vec<Option<Assessment>> = Vec::with_capacity(members.len());
+    if threads > 1 {
+        // A fresh allocation this large costs most in its first writes (the
+        // system maps its pages then): make them on every core.
+        let spare = slots.spare_capacity_mut();
+        std::thread::scope(|scope| {
+            for part in spare.chunks_mut(chunk) {
+                scope.spawn(move || part.iter_mut().for_each(|s| *s = std::mem::MaybeUninit::new(None)));
+            }
+        });
+    }
     slots.resize_with(members.len(), || None);
+    let mut keys: Vec<RankKey> =
+        (0..members.len()).map(|i| (false, 0, 0, u32::try_from(i).unwrap_or(u32::MAX))).collect();
     if threads <= 1 {
-        context.assess_into(&members, &segment_of, &mut slots)?;
+        context.assess_into(&members, &place, &mut slots, &mut keys)?;
     } else {
         let done: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = members
                 .chunks(chunk)
-                .zip(segment_of.chunks(chunk))
+                .zip(place.chunks(chunk))
                 .zip(slots.chunks_mut(chunk))
-                .map(|((m, s), out)| {
+                .zip(keys.chunks_mut(chunk))
+                .map(|(((m, p), out), keys)| {
                     let context = &context;
-                    scope.spawn(move || context.assess_into(m, s, out))
+                    scope.spawn(move || context.assess_into(m, p, out, keys))
                 })
                 .collect();
             handles
@@ -1215,8 +1226,8 @@ pub fn assess(
         });
         done.into_iter().collect::<Result<()>>()?;
     }
-    drop(segment_of);
-    let assessments = rank(slots, ledger.scale());
+    drop(place);
+    let assessments = rank(slots, keys);
 
     let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
@@ -1266,20 +1277,63 @@ struct Context<'a> {
     currency: Currency,
     facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
     previous: &'a HashMap<&'a str, TierState, Hasher>,
+    /// The partners in rank order, with their segments.
+    classes: &'a Classes,
+}
+
+/// A partner's priority key: urgent, score (4 decimal places) and turnover
+/// (at the ledger's scale) as integers, and its position in the review.
+type RankKey = (bool, i128, i128, u32);
+
+/// `f` of each chunk of `items`, on one thread per chunk when there are
+/// several; the results in chunk order.
+fn on_chunks<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&[T]) -> R + Sync) -> Result<Vec<R>> {
+    if items.len() <= chunk {
+        return Ok(vec![f(items)]);
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items.chunks(chunk.max(1)).map(|part| scope.spawn(move || f(part))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| Error::overflow("a worker thread of the assessment")))
+            .collect()
+    })
+}
+
+/// The segment evidence of a partner at `ranked` (the same for every
+/// partner of its tie group).
+fn segment_evidence(classes: &Classes, ranked: &Ranked) -> SegmentEvidence {
+    let class = &ranked.class;
+    SegmentEvidence {
+        segment: class.segment,
+        rank: class.rank,
+        share: if ranked.value > 0 { ratio(ranked.value, classes.base) } else { Decimal::ZERO },
+        before: classes.share(class.before),
+        after: classes.share(class.after),
+        turnover_before: ratio(class.turnover_before, classes.base),
+    }
 }
 
 impl Context<'_> {
-    /// Assesses `members` (with their segments) into `out`, one slot each.
+    /// Assesses `members` (with their places in the ranking) into `out`,
+    /// one slot each, and sets the integer parts of their priority keys.
     fn assess_into(
         &self,
         members: &[Member<'_>],
-        segments: &[SegmentEvidence],
+        places: &[u32],
         out: &mut [Option<Assessment>],
+        keys: &mut [RankKey],
     ) -> Result<()> {
         let mut buf = WindowBuf::default();
         let mut series: Vec<i128> = Vec::with_capacity(self.window.len() as usize);
-        for ((m, s), slot) in members.iter().zip(segments).zip(out) {
-            *slot = Some(self.assess_one(m, *s, &mut buf, &mut series).map_err(|e| e.for_partner(m.id))?);
+        let scale = self.ledger.scale();
+        for (((m, &place), slot), key) in members.iter().zip(places).zip(out).zip(keys) {
+            let segment =
+                self.classes.ranked.get(place as usize).map_or(UNSET_EVIDENCE, |r| segment_evidence(self.classes, r));
+            let a = self.assess_one(m, segment, &mut buf, &mut series).map_err(|e| e.for_partner(m.id))?;
+            (key.0, key.1, key.2) = (a.urgent.is_some(), mantissa_at(a.score, 4), mantissa_at(a.turnover, scale));
+            *slot = Some(a);
         }
         Ok(())
     }
@@ -1427,55 +1481,71 @@ fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Op
     order.into_iter().map(|(_, pos)| pos).collect()
 }
 
+/// The mantissa of `d` at `dp` decimal places (an amount is never finer
+/// than its ledger's scale, a score never finer than 4 places).
+fn mantissa_at(mut d: Decimal, dp: u32) -> i128 {
+    d.rescale(dp);
+    d.mantissa()
+}
+
+/// The segment evidence of a partner missing from the ranking (none is).
+const UNSET_EVIDENCE: SegmentEvidence = SegmentEvidence {
+    segment: Segment::D,
+    rank: 0,
+    share: Decimal::ZERO,
+    before: Decimal::ZERO,
+    after: Decimal::ZERO,
+    turnover_before: Decimal::ZERO,
+};
+
 /// Sorts the assessments into priority order and numbers them: urgent
 /// first, then by score, turnover and partner id, all descending but the id.
-/// Sorts small integer keys (scores have 4 decimal places, turnovers the
-/// ledger's scale), then moves each assessment into place by following the
+/// `keys` holds each slot's integer key (see [`priority_order`]) and its
+/// position. Moves each assessment once, into place, by following the
 /// permutation's cycles: no second vector of assessments. Empty slots
-/// (none after a successful assessment) are dropped first.
-fn rank(mut all: Vec<Option<Assessment>>, scale: u32) -> Vec<Assessment> {
-    if all.iter().any(Option::is_none) {
-        all.retain(Option::is_some);
-    }
-    let int = |d: Decimal, dp: u32| {
-        let mut d = d;
-        d.rescale(dp);
-        d.mantissa()
-    };
-    let keys: Vec<(bool, i128, i128, u32)> = all
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            a.as_ref().map(|a| (a.urgent.is_some(), int(a.score, 4), int(a.turnover, scale), i as u32))
-        })
-        .collect();
+/// (none after a successful assessment) are dropped at the end.
+fn rank(mut all: Vec<Option<Assessment>>, keys: Vec<RankKey>) -> Vec<Assessment> {
     let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
-    let from = priority_order(keys, id);
+    let mut from = priority_order(keys, id);
     // Position r takes the assessment at from[r]; DONE marks a position
     // already filled.
     const DONE: u32 = u32::MAX;
-    let mut from = from;
     for start in 0..from.len() {
+        let Some(&first) = from.get(start) else { break };
+        if first == DONE {
+            continue;
+        }
+        // The cycle through `start`: lift its assessment out, pull each
+        // next one into the free position, put the lifted one in last.
+        let lifted = all.get_mut(start).and_then(Option::take);
         let mut cur = start;
-        while let Some(slot) = from.get_mut(cur) {
-            let next = std::mem::replace(slot, DONE);
-            if next == DONE || next as usize == start {
+        while let Some(next) = from.get_mut(cur).map(|slot| std::mem::replace(slot, DONE)) {
+            let next = next as usize;
+            if next == start || next == DONE as usize {
+                if let Some(slot) = all.get_mut(cur) {
+                    *slot = lifted;
+                }
                 break;
             }
-            // Position `cur` takes the assessment at `next`; the one it held
-            // (the cycle's first) moves on to `next`.
-            all.swap(cur, next as usize);
-            cur = next as usize;
+            let moved = all.get_mut(next).and_then(Option::take);
+            if let Some(slot) = all.get_mut(cur) {
+                *slot = moved;
+            }
+            cur = next;
         }
     }
     // In place: an option of an assessment is the size of an assessment,
-    // and `filter_map` (unlike `flatten`) collects into the same allocation.
+    // and `filter_map`, `enumerate` and `map` collect into the same
+    // allocation.
     #[allow(clippy::filter_map_identity)]
-    let mut all: Vec<Assessment> = all.into_iter().filter_map(|a| a).collect();
-    for (rank, a) in all.iter_mut().enumerate() {
-        a.rank = u32::try_from(rank + 1).unwrap_or(u32::MAX);
-    }
-    all
+    all.into_iter()
+        .filter_map(|a| a)
+        .enumerate()
+        .map(|(i, mut a)| {
+            a.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            a
+        })
+        .collect()
 }
 
 /// Why a partner is urgent, if it is.
