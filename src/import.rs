@@ -265,7 +265,7 @@ impl CsvImport {
     /// [`ErrorKind::Io`] if the file cannot be opened, and any error of
     /// [`read_sales_into`](CsvImport::read_sales_into).
     pub fn read_sales_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
+        let threads = crate::par::cores();
         self.read_path_in_parts(path.as_ref(), 32 << 20, threads)
     }
 

@@ -836,7 +836,7 @@ impl Ledger {
     {
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::mpsc;
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 8);
+        let threads = crate::par::cores();
         let (work, jobs) = mpsc::sync_channel::<(usize, Vec<T>)>(threads);
         // Only the workers hold the receiving end: should they all stop (a
         // panic in a caller's `Borrow`), sending fails instead of blocking.

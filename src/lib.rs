@@ -113,6 +113,7 @@ mod json;
 mod lang;
 mod ledger;
 mod money;
+mod par;
 mod pareto;
 mod partner;
 mod period;

@@ -681,7 +681,7 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
         // The usual case: one integer key per partner, the value (as an
         // unsigned number in the same order, inverted for descending) above
         // the position.
-        let mut keys: Vec<u128> = values
+        let keys: Vec<u128> = values
             .iter()
             .enumerate()
             .map(|(i, &v)| {
@@ -689,8 +689,8 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
                 (u128::from(!ordered) << 64) | u128::from(position(i))
             })
             .collect();
-        keys.sort_unstable();
-        keys.into_iter()
+        crate::par::sort_unstable(keys)
+            .into_iter()
             .map(|k| {
                 let idx = k as u32;
                 let value = values.get(idx as usize).copied().unwrap_or_default();

@@ -1154,19 +1154,28 @@ pub fn assess(
     }
 
     // The per-partner work, over the available cores for large networks.
-    let threads = if members.len() >= 20_000 {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8)
-    } else {
-        1
-    };
+    let threads = if members.len() >= 20_000 { crate::par::cores() } else { 1 };
     let chunk = members.len().div_ceil(threads).max(1);
 
     // Segments, from the window totals as integers at the ledger's scale.
-    let values: Vec<i128> = on_chunks(&members, chunk, |part| {
+    let values: Vec<i128> = crate::par::on_chunks(&members, chunk, |part| {
         part.iter().map(|m| m.row.map_or(0, |r| Ledger::net_between(r, first, last))).collect::<Vec<_>>()
     })?
     .concat();
-    let classes = classify(&values, &policy.pareto)?;
+    // The vector of every assessment, filled in place by the threads. A
+    // fresh allocation this large costs most in its first writes (the
+    // system maps its pages then): they are made on every core while the
+    // partners are classified.
+    let mut slots: Vec<Option<Assessment>> = Vec::with_capacity(members.len());
+    let classes = std::thread::scope(|scope| {
+        if threads > 1 {
+            for part in slots.spare_capacity_mut().chunks_mut(chunk) {
+                scope.spawn(move || part.iter_mut().for_each(|s| *s = std::mem::MaybeUninit::new(None)));
+            }
+        }
+        classify(&values, &policy.pareto)
+    })?;
+    slots.resize_with(members.len(), || None);
     // Each member's place in the ranking; its segment evidence is worked
     // out with the rest of its assessment.
     let mut place = vec![u32::MAX; members.len()];
@@ -1189,24 +1198,12 @@ pub fn assess(
         previous: &previous_states,
         classes: &classes,
     };
-    // One vector for every assessment and one for their priority keys,
-    // filled in place by the threads.
-    let mut slots: Vec<Option<Assessment>> = Vec::with_capacity(members.len());
-    if threads > 1 {
-        // A fresh allocation this large costs most in its first writes (the
-        // system maps its pages then): make them on every core.
-        let spare = slots.spare_capacity_mut();
-        std::thread::scope(|scope| {
-            for part in spare.chunks_mut(chunk) {
-                scope.spawn(move || part.iter_mut().for_each(|s| *s = std::mem::MaybeUninit::new(None)));
-            }
-        });
-    }
-    slots.resize_with(members.len(), || None);
+    // The priority keys, filled in by the threads with the assessments.
     let mut keys: Vec<RankKey> =
         (0..members.len()).map(|i| (false, 0, 0, u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    let mut heads = vec![0u128; members.len()];
     if threads <= 1 {
-        context.assess_into(&members, &place, &mut slots, &mut keys)?;
+        context.assess_into(&members, &place, &mut slots, &mut keys, &mut heads)?;
     } else {
         let done: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = members
@@ -1214,9 +1211,10 @@ pub fn assess(
                 .zip(place.chunks(chunk))
                 .zip(slots.chunks_mut(chunk))
                 .zip(keys.chunks_mut(chunk))
-                .map(|(((m, p), out), keys)| {
+                .zip(heads.chunks_mut(chunk))
+                .map(|((((m, p), out), keys), heads)| {
                     let context = &context;
-                    scope.spawn(move || context.assess_into(m, p, out, keys))
+                    scope.spawn(move || context.assess_into(m, p, out, keys, heads))
                 })
                 .collect();
             handles
@@ -1227,7 +1225,7 @@ pub fn assess(
         done.into_iter().collect::<Result<()>>()?;
     }
     drop(place);
-    let assessments = rank(slots, keys);
+    let assessments = rank(slots, keys, &heads);
 
     let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
@@ -1285,20 +1283,14 @@ struct Context<'a> {
 /// (at the ledger's scale) as integers, and its position in the review.
 type RankKey = (bool, i128, i128, u32);
 
-/// `f` of each chunk of `items`, on one thread per chunk when there are
-/// several; the results in chunk order.
-fn on_chunks<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&[T]) -> R + Sync) -> Result<Vec<R>> {
-    if items.len() <= chunk {
-        return Ok(vec![f(items)]);
+/// The first 16 bytes of a partner id as a number, zeros after a shorter
+/// id: ids in order have heads in order (equal heads decide nothing).
+fn id_head(id: &str) -> u128 {
+    let mut head = [0u8; 16];
+    for (h, b) in head.iter_mut().zip(id.as_bytes()) {
+        *h = *b;
     }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items.chunks(chunk.max(1)).map(|part| scope.spawn(move || f(part))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().map_err(|_| Error::overflow("a worker thread of the assessment")))
-            .collect()
-    })
+    u128::from_be_bytes(head)
 }
 
 /// The segment evidence of a partner at `ranked` (the same for every
@@ -1317,22 +1309,25 @@ fn segment_evidence(classes: &Classes, ranked: &Ranked) -> SegmentEvidence {
 
 impl Context<'_> {
     /// Assesses `members` (with their places in the ranking) into `out`,
-    /// one slot each, and sets the integer parts of their priority keys.
+    /// one slot each, and sets the integer parts of their priority keys and
+    /// the heads of their ids.
     fn assess_into(
         &self,
         members: &[Member<'_>],
         places: &[u32],
         out: &mut [Option<Assessment>],
         keys: &mut [RankKey],
+        heads: &mut [u128],
     ) -> Result<()> {
         let mut buf = WindowBuf::default();
         let mut series: Vec<i128> = Vec::with_capacity(self.window.len() as usize);
         let scale = self.ledger.scale();
-        for (((m, &place), slot), key) in members.iter().zip(places).zip(out).zip(keys) {
+        for ((((m, &place), slot), key), head) in members.iter().zip(places).zip(out).zip(keys).zip(heads) {
             let segment =
                 self.classes.ranked.get(place as usize).map_or(UNSET_EVIDENCE, |r| segment_evidence(self.classes, r));
             let a = self.assess_one(m, segment, &mut buf, &mut series).map_err(|e| e.for_partner(m.id))?;
             (key.0, key.1, key.2) = (a.urgent.is_some(), mantissa_at(a.score, 4), mantissa_at(a.turnover, scale));
+            *head = id_head(m.id.as_str());
             *slot = Some(a);
         }
         Ok(())
@@ -1437,8 +1432,13 @@ impl Context<'_> {
 /// The positions of `keys` (urgent, score, turnover, position) in priority
 /// order: urgent first, then by score and turnover, descending, then by
 /// partner id (`id` of a position), ascending. The integer keys are sorted
-/// first; ids are read only within runs of equal keys.
-fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Option<&'a PartnerId>) -> Vec<u32> {
+/// first; ids are read only within runs of equal keys, and only where their
+/// heads (`head` of a position, see [`id_head`]) are equal.
+fn priority_order<'a>(
+    keys: Vec<(bool, i128, i128, u32)>,
+    head: impl Fn(u32) -> u128,
+    id: impl Fn(u32) -> Option<&'a PartnerId>,
+) -> Vec<u32> {
     let fits = keys.iter().all(|k| i32::try_from(k.1).is_ok() && i64::try_from(k.2).is_ok());
     let mut order: Vec<(u128, u32)> = if fits {
         // The usual case: one integer key, ascending = the order wanted.
@@ -1456,7 +1456,8 @@ fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Op
         Vec::new()
     };
     if fits {
-        order.sort_unstable();
+        drop(keys);
+        order = crate::par::sort_unstable(order);
     } else {
         let mut keys = keys;
         keys.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3)));
@@ -1475,7 +1476,9 @@ fn priority_order<'a>(keys: Vec<(bool, i128, i128, u32)>, id: impl Fn(u32) -> Op
     }
     for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
         if run.len() > 1 {
-            run.sort_unstable_by(|x, y| id(x.1).cmp(&id(y.1)));
+            // The ids' first bytes (as numbers, in the same order) decide
+            // most ties without reading the ids themselves.
+            run.sort_unstable_by(|x, y| head(x.1).cmp(&head(y.1)).then_with(|| id(x.1).cmp(&id(y.1))));
         }
     }
     order.into_iter().map(|(_, pos)| pos).collect()
@@ -1501,12 +1504,13 @@ const UNSET_EVIDENCE: SegmentEvidence = SegmentEvidence {
 /// Sorts the assessments into priority order and numbers them: urgent
 /// first, then by score, turnover and partner id, all descending but the id.
 /// `keys` holds each slot's integer key (see [`priority_order`]) and its
-/// position. Moves each assessment once, into place, by following the
+/// position, `heads` the head of its partner id. Moves each assessment once, into place, by following the
 /// permutation's cycles: no second vector of assessments. Empty slots
 /// (none after a successful assessment) are dropped at the end.
-fn rank(mut all: Vec<Option<Assessment>>, keys: Vec<RankKey>) -> Vec<Assessment> {
+fn rank(mut all: Vec<Option<Assessment>>, keys: Vec<RankKey>, heads: &[u128]) -> Vec<Assessment> {
     let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
-    let mut from = priority_order(keys, id);
+    let head = |i: u32| heads.get(i as usize).copied().unwrap_or_default();
+    let mut from = priority_order(keys, head, id);
     // Position r takes the assessment at from[r]; DONE marks a position
     // already filled.
     const DONE: u32 = u32::MAX;
@@ -1614,7 +1618,8 @@ mod tests {
         shuffled.rotate_left(17);
         let want = reference_order(&keys, &ids);
         let id = |i: u32| ids.get(i as usize);
-        assert_eq!(priority_order(shuffled.clone(), id), want);
+        let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+        assert_eq!(priority_order(shuffled.clone(), head, id), want);
         // A turnover beyond 64 bits or a score beyond 32 takes the general
         // comparison, with the same result.
         for extra in [(false, 5, i128::from(i64::MAX) + 1, n), (true, i128::from(i32::MAX) + 1, 3, n)] {
@@ -1624,7 +1629,28 @@ mod tests {
             ids.push(PartnerId::new("Extra").unwrap());
             let want = reference_order(&keys, &ids);
             let id = |i: u32| ids.get(i as usize);
-            assert_eq!(priority_order(keys, id), want);
+            let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+            assert_eq!(priority_order(keys, head, id), want);
+        }
+    }
+
+    #[test]
+    fn ties_of_ids_alike_in_their_first_16_bytes_go_by_the_whole_id() {
+        let names = ["Partner-Long-Pre-B", "Partner-Long-Pre", "Partner-Long-Pre-A2", "Partner-Long-Pre-A", "Short"];
+        let ids: Vec<PartnerId> = names.iter().map(|n| PartnerId::new(n).unwrap()).collect();
+        let keys: Vec<(bool, i128, i128, u32)> = (0..ids.len() as u32).map(|i| (false, 7, 7, i)).collect();
+        let id = |i: u32| ids.get(i as usize);
+        let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+        // By id: "Partner-Long-Pre", "…-A", "…-A2", "…-B", "Short".
+        assert_eq!(priority_order(keys, head, id), vec![1, 3, 2, 0, 4]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn id_heads_never_order_ids_the_other_way(a in "[ab\\x00é]{0,20}", b in "[ab\\x00é]{0,20}") {
+            if a < b {
+                proptest::prop_assert!(id_head(&a) <= id_head(&b));
+            }
         }
     }
 

@@ -398,11 +398,7 @@ pub(crate) fn first_error_of(batches: Vec<Batch>, err: Error) -> Error {
 /// line offsets set) into one ledger, as if one batch had taken every line.
 pub(crate) fn finish_all(batches: Vec<Batch>) -> Result<Ledger> {
     let lines: usize = batches.iter().map(|b| b.lines).sum();
-    let threads = if lines >= PARALLEL_FROM {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8)
-    } else {
-        1
-    };
+    let threads = if lines >= PARALLEL_FROM { crate::par::cores() } else { 1 };
     aggregate_all(batches, threads)
 }
 
