@@ -796,18 +796,26 @@ impl Ledger {
         Ok(count)
     }
 
+    /// The lines a batch known to grow large takes before it is partitioned
+    /// (a multiple of 16).
+    const PARTITION_AFTER: u64 = 1024;
+
     /// Checks and buffers `items`, the lines after the first `skipped`, in
     /// a batch; with the error of the first bad line, if any.
     fn fill_batch<T: Borrow<Sale>>(&self, items: Vec<T>, skipped: u64, partitioned: bool) -> (Batch, Option<Error>) {
         let mut batch = Batch::new(self.currency, self.scale);
-        if partitioned {
-            batch.partition();
-        }
+        // The partitions get room for their share of the lines, in the
+        // proportions of the first lines: growing a thousand buffers by
+        // doubling costs more than filling them.
+        batch.expect(items.len() as u64);
         // Lines are numbered within the chunk, the offset added when the
         // batch is aggregated (and to errors here).
         batch.set_line_offset(skipped);
         let mut line = 0u64;
         for group in items.chunks(16) {
+            if partitioned && line == Self::PARTITION_AFTER {
+                batch.partition();
+            }
             // Read the partner ids of several lines at once: each id's text is
             // somewhere else on the heap, and waiting for them one at a time
             // is most of what recording a line costs.
