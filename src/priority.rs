@@ -1504,9 +1504,10 @@ const UNSET_EVIDENCE: SegmentEvidence = SegmentEvidence {
 /// Sorts the assessments into priority order and numbers them: urgent
 /// first, then by score, turnover and partner id, all descending but the id.
 /// `keys` holds each slot's integer key (see [`priority_order`]) and its
-/// position, `heads` the head of its partner id. Moves each assessment once, into place, by following the
-/// permutation's cycles: no second vector of assessments. Empty slots
-/// (none after a successful assessment) are dropped at the end.
+/// position, `heads` the head of its partner id. Moves each assessment
+/// once, into place, by following the permutation's cycles: no second
+/// vector of assessments. Empty slots (none after a successful assessment)
+/// are dropped at the end.
 fn rank(mut all: Vec<Option<Assessment>>, keys: Vec<RankKey>, heads: &[u128]) -> Vec<Assessment> {
     let id = |i: u32| all.get(i as usize).and_then(Option::as_ref).map(|a| &a.partner);
     let head = |i: u32| heads.get(i as usize).copied().unwrap_or_default();
