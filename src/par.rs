@@ -1,5 +1,7 @@
 //! Work split over the machine's cores with scoped threads.
 
+use crate::error::{Error, Result};
+
 /// The threads worth starting for parallel work: the available
 /// parallelism, at least 1 and at most 8.
 pub(crate) fn cores() -> usize {
@@ -8,21 +10,14 @@ pub(crate) fn cores() -> usize {
 
 /// `f` of each chunk of `items`, on one thread per chunk when there are
 /// several; the results in chunk order.
-pub(crate) fn on_chunks<T: Sync, R: Send>(
-    items: &[T],
-    chunk: usize,
-    f: impl Fn(&[T]) -> R + Sync,
-) -> crate::error::Result<Vec<R>> {
+pub(crate) fn on_chunks<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&[T]) -> R + Sync) -> Result<Vec<R>> {
     if items.len() <= chunk {
         return Ok(vec![f(items)]);
     }
     std::thread::scope(|scope| {
         let f = &f;
         let handles: Vec<_> = items.chunks(chunk.max(1)).map(|part| scope.spawn(move || f(part))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().map_err(|_| crate::error::Error::overflow("a worker thread of the assessment")))
-            .collect()
+        handles.into_iter().map(|h| h.join().map_err(|_| Error::overflow("a worker thread"))).collect()
     })
 }
 
@@ -75,6 +70,16 @@ fn merge<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn chunks_come_back_in_order_whether_one_or_several() {
+        let items: Vec<u32> = (0..10).collect();
+        let sums = |chunk| on_chunks(&items, chunk, |part: &[u32]| part.iter().sum::<u32>()).unwrap();
+        assert_eq!(sums(3), vec![3, 12, 21, 9]);
+        assert_eq!(sums(10), vec![45]);
+        assert_eq!(sums(100), vec![45]);
+        assert_eq!(on_chunks(&[] as &[u32], 1, <[u32]>::len).unwrap(), vec![0]);
+    }
 
     #[test]
     fn merging_interleaves_and_keeps_both_tails() {
