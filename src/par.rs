@@ -16,8 +16,18 @@ pub(crate) fn on_chunks<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(
     }
     std::thread::scope(|scope| {
         let f = &f;
-        let handles: Vec<_> = items.chunks(chunk.max(1)).map(|part| scope.spawn(move || f(part))).collect();
-        handles.into_iter().map(|h| h.join().map_err(|_| Error::overflow("a worker thread"))).collect()
+        // A chunk whose thread cannot be started is done on this one.
+        let pending: Vec<_> = items
+            .chunks(chunk.max(1))
+            .map(|part| std::thread::Builder::new().spawn_scoped(scope, move || f(part)).map_err(|_| part))
+            .collect();
+        pending
+            .into_iter()
+            .map(|p| match p {
+                Ok(thread) => thread.join().map_err(|_| Error::overflow("a worker thread")),
+                Err(part) => Ok(f(part)),
+            })
+            .collect()
     })
 }
 
@@ -35,12 +45,15 @@ pub(crate) fn sort_unstable<T: Ord + Copy + Send>(mut v: Vec<T>) -> Vec<T> {
     let mid = v.len() / 2;
     let (low, high) = v.split_at_mut(mid);
     let both = std::thread::scope(|scope| {
-        let other = scope.spawn(|| low.sort_unstable());
+        let Ok(other) = std::thread::Builder::new().spawn_scoped(scope, || low.sort_unstable()) else {
+            return false;
+        };
         high.sort_unstable();
         other.join().is_ok()
     });
     if !both {
-        // Sorting integers does not panic; should the thread have, sort here.
+        // No second thread (or, impossible for integers, a panic in it):
+        // sort here.
         v.sort_unstable();
         return v;
     }

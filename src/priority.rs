@@ -1170,7 +1170,10 @@ pub fn assess(
     let classes = std::thread::scope(|scope| {
         if threads > 1 {
             for part in slots.spare_capacity_mut().chunks_mut(chunk) {
-                scope.spawn(move || part.iter_mut().for_each(|s| *s = std::mem::MaybeUninit::new(None)));
+                // Only a head start: should no thread start, the pages are
+                // mapped when the slots are filled.
+                let _ = std::thread::Builder::new()
+                    .spawn_scoped(scope, move || part.iter_mut().for_each(|s| *s = std::mem::MaybeUninit::new(None)));
             }
         }
         classify(&values, &policy.pareto)
