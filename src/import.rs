@@ -434,7 +434,7 @@ impl CsvImport {
                 && read > 0
             {
                 // Lines to come, from the bytes a line took so far.
-                batch.expect(size.saturating_mul(count as u64) / read);
+                batch.expect_lines(size.saturating_mul(count as u64) / read);
             }
         }
     }

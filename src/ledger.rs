@@ -807,7 +807,7 @@ impl Ledger {
         // The partitions get room for their share of the lines, in the
         // proportions of the first lines: growing a thousand buffers by
         // doubling costs more than filling them.
-        batch.expect(items.len() as u64);
+        batch.expect_lines(items.len() as u64);
         // Lines are numbered within the chunk, the offset added when the
         // batch is aggregated (and to errors here).
         batch.set_line_offset(skipped);

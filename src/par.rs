@@ -8,27 +8,27 @@ pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 8)
 }
 
-/// `f` of each chunk of `items`, on one thread per chunk when there are
-/// several; the results in chunk order.
+/// `f` of each run, on its own thread if there are several; the results in
+/// run order. A thread that cannot be started or that panics is an error.
+pub(crate) fn on_each<T: Send, R: Send>(runs: Vec<T>, f: impl Fn(T) -> R + Sync) -> Result<Vec<R>> {
+    if runs.len() <= 1 {
+        return Ok(runs.into_iter().map(f).collect());
+    }
+    let failed = || Error::overflow("a worker thread");
+    std::thread::scope(|scope| {
+        let f = &f;
+        let threads: Vec<_> =
+            runs.into_iter().map(|run| std::thread::Builder::new().spawn_scoped(scope, move || f(run))).collect();
+        threads.into_iter().map(|t| t.map_err(|_| failed())?.join().map_err(|_| failed())).collect()
+    })
+}
+
+/// `f` of each chunk of `items` (see [`on_each`]).
 pub(crate) fn on_chunks<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&[T]) -> R + Sync) -> Result<Vec<R>> {
     if items.len() <= chunk {
         return Ok(vec![f(items)]);
     }
-    std::thread::scope(|scope| {
-        let f = &f;
-        // A chunk whose thread cannot be started is done on this one.
-        let pending: Vec<_> = items
-            .chunks(chunk.max(1))
-            .map(|part| std::thread::Builder::new().spawn_scoped(scope, move || f(part)).map_err(|_| part))
-            .collect();
-        pending
-            .into_iter()
-            .map(|p| match p {
-                Ok(thread) => thread.join().map_err(|_| Error::overflow("a worker thread")),
-                Err(part) => Ok(f(part)),
-            })
-            .collect()
-    })
+    on_each(items.chunks(chunk.max(1)).collect(), f)
 }
 
 /// From this length on, [`sort_unstable`] sorts on two threads.

@@ -198,8 +198,7 @@ impl Batch {
     }
 
     /// Tells the batch how many lines it will probably take in all.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
-    pub(crate) fn expect(&mut self, lines: u64) {
+    pub(crate) fn expect_lines(&mut self, lines: u64) {
         self.expected = lines;
     }
 
@@ -440,18 +439,6 @@ fn runs<T>(mut items: Vec<T>, threads: usize) -> Vec<Vec<T>> {
     out
 }
 
-/// Runs `f` on each run, on its own thread if there are several.
-fn on_threads<T: Send, R: Send>(runs: Vec<T>, f: impl Fn(T) -> R + Sync) -> Result<Vec<R>> {
-    if runs.len() <= 1 {
-        return Ok(runs.into_iter().map(f).collect());
-    }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = runs.into_iter().map(|run| scope.spawn(move || f(run))).collect();
-        handles.into_iter().map(|h| h.join().map_err(|_| Error::overflow("an aggregating thread"))).collect()
-    })
-}
-
 /// Partitions every batch alike; returns the partition bits.
 fn align(batches: &mut [Batch]) -> u32 {
     let bits = batches.iter().map(|b| b.bits).max().unwrap_or(0);
@@ -476,7 +463,7 @@ fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSe
             }
         }
     }
-    let sorted = on_threads(runs(columns, threads), |cols| -> Vec<(Vec<u128>, Vec<u128>)> {
+    let sorted = crate::par::on_each(runs(columns, threads), |cols| -> Vec<(Vec<u128>, Vec<u128>)> {
         cols.into_iter()
             .map(|col| {
                 let mut fps = concat(col);
@@ -528,7 +515,7 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize, multi: &HashSet<u128, Hash
         }
     }
     let numbered: Vec<(usize, Vec<Part>)> = columns.into_iter().enumerate().collect();
-    let results = on_threads(runs(numbered, threads), |cols| -> Result<StageTwo> {
+    let results = crate::par::on_each(runs(numbered, threads), |cols| -> Result<StageTwo> {
         let mut out = StageTwo { rows: Vec::with_capacity(cols.len()), ..StageTwo::default() };
         let mut first_error: Option<Error> = None;
         for (p, col) in cols {
@@ -658,7 +645,7 @@ fn build_index(rows: &[Row], offsets: &[u32], bits: u32, threads: usize) -> Resu
     // Shard s holds partitions [s << shift, (s + 1) << shift).
     let shift = bits - Index::BITS;
     let start_of = |shard: usize| offsets.get(shard << shift).map_or(rows.len(), |&start| start as usize);
-    let built = on_threads(runs((0..shards).collect(), threads), |run: Vec<usize>| {
+    let built = crate::par::on_each(runs((0..shards).collect(), threads), |run: Vec<usize>| {
         run.into_iter()
             .map(|s| {
                 let (from, to) = (start_of(s), start_of(s + 1));
