@@ -1205,28 +1205,17 @@ pub fn assess(
     let mut keys: Vec<RankKey> =
         (0..members.len()).map(|i| (false, 0, 0, u32::try_from(i).unwrap_or(u32::MAX))).collect();
     let mut heads = vec![0u128; members.len()];
-    if threads <= 1 {
-        context.assess_into(&members, &place, &mut slots, &mut keys, &mut heads)?;
-    } else {
-        let done: Vec<Result<()>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = members
-                .chunks(chunk)
-                .zip(place.chunks(chunk))
-                .zip(slots.chunks_mut(chunk))
-                .zip(keys.chunks_mut(chunk))
-                .zip(heads.chunks_mut(chunk))
-                .map(|((((m, p), out), keys), heads)| {
-                    let context = &context;
-                    scope.spawn(move || context.assess_into(m, p, out, keys, heads))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a worker thread of the assessment"))))
-                .collect()
-        });
-        done.into_iter().collect::<Result<()>>()?;
-    }
+    // One run of members per thread (a single run is done on this one).
+    let runs: Vec<_> = members
+        .chunks(chunk)
+        .zip(place.chunks(chunk))
+        .zip(slots.chunks_mut(chunk))
+        .zip(keys.chunks_mut(chunk))
+        .zip(heads.chunks_mut(chunk))
+        .collect();
+    crate::par::on_each(runs, |((((m, p), out), keys), heads)| context.assess_into(m, p, out, keys, heads))?
+        .into_iter()
+        .collect::<Result<()>>()?;
     drop(place);
     let assessments = rank(slots, keys, &heads);
 
