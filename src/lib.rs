@@ -107,7 +107,6 @@ mod error;
 mod exact;
 #[cfg(feature = "csv")]
 mod import;
-mod invoices;
 #[cfg(feature = "serde")]
 mod json;
 mod lang;

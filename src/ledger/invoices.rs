@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::ledger::Hasher;
+use super::store::Hasher;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct InvoiceSet {

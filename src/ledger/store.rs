@@ -1,0 +1,323 @@
+//! How a ledger keeps its figures: one row per partner with its monthly
+//! cells and payment records, and the index from partner id to row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::partner::PartnerId;
+use crate::period::Month;
+
+pub(crate) type Hasher = foldhash::fast::RandomState;
+
+/// A partner id as the key of a ledger's index: ids of up to 22 bytes (all
+/// the usual ones) are held inline, so that a lookup among a million
+/// partners compares the bytes in the table itself instead of following a
+/// pointer to each candidate's heap allocation (that cache miss cost more
+/// than the rest of recording a line). Hashes and compares as its bytes, so
+/// the index is looked up with `&[u8]`.
+#[derive(Clone, Debug)]
+pub(super) enum IdKey {
+    Short { len: u8, bytes: [u8; 22] },
+    Long(PartnerId),
+}
+
+impl IdKey {
+    pub(super) fn new(id: &PartnerId) -> IdKey {
+        let src = id.as_str().as_bytes();
+        let mut bytes = [0u8; 22];
+        match (bytes.get_mut(..src.len()), u8::try_from(src.len())) {
+            (Some(dst), Ok(len)) => {
+                dst.copy_from_slice(src);
+                IdKey::Short { len, bytes }
+            }
+            _ => IdKey::Long(id.clone()),
+        }
+    }
+
+    pub(super) fn as_bytes(&self) -> &[u8] {
+        match self {
+            IdKey::Short { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            IdKey::Long(id) => id.as_str().as_bytes(),
+        }
+    }
+}
+
+impl PartialEq for IdKey {
+    fn eq(&self, other: &IdKey) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for IdKey {}
+
+impl std::hash::Hash for IdKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for IdKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// A ledger's index from partner id to row: one hash map per shard, the
+/// shard chosen by the top bits of the id's XXH3 hash (the same hash whose
+/// top bits choose a batch's partition, so that a finished batch builds its
+/// shards in parallel, one thread per range of partitions).
+#[derive(Clone, Debug)]
+pub(super) struct Index {
+    pub(super) shards: Vec<HashMap<IdKey, u32, Hasher>>,
+}
+
+impl Index {
+    /// Shards: 2^6.
+    pub(super) const BITS: u32 = 6;
+
+    pub(super) fn new() -> Index {
+        Index { shards: (0..1usize << Index::BITS).map(|_| HashMap::default()).collect() }
+    }
+
+    pub(super) fn shard_of(id: &[u8]) -> usize {
+        (xxhash_rust::xxh3::xxh3_64(id) >> (64 - Index::BITS)) as usize
+    }
+
+    pub(super) fn get(&self, id: &[u8]) -> Option<u32> {
+        self.shards.get(Index::shard_of(id))?.get(id).copied()
+    }
+
+    pub(super) fn insert(&mut self, id: &PartnerId, row: u32) {
+        if let Some(shard) = self.shards.get_mut(Index::shard_of(id.as_str().as_bytes())) {
+            shard.insert(IdKey::new(id), row);
+        }
+    }
+}
+
+/// The figures of one partner in one month, as kept by the ledger: integers of
+/// the ledger's minor unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) month: i32,
+    pub(crate) deals: u32,
+    pub(crate) credit_note_count: u32,
+    /// Lines (or aggregates) recorded without a margin.
+    pub(crate) margin_missing: u32,
+    pub(crate) turnover: i64,
+    pub(crate) credit_notes: i64,
+    pub(crate) margin: i64,
+}
+
+/// Invoice lines with a due date (positive amounts), summed per month, due
+/// date and paid date. Kept apart from [`Cell`] because many ledgers have
+/// none, and per paid date because a review as of an earlier date must see
+/// later payments as not yet made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PayRecord {
+    pub(crate) month: i32,
+    pub(crate) due: NaiveDate,
+    /// `None` while unpaid.
+    pub(crate) paid: Option<NaiveDate>,
+    pub(crate) amount: i64,
+}
+
+impl PayRecord {
+    pub(super) fn key(&self) -> (i32, NaiveDate, Option<NaiveDate>) {
+        (self.month, self.due, self.paid)
+    }
+}
+
+/// Adds `amount` to the record with `key` (inserting it), keeping the vector
+/// sorted; removes a record that reaches zero.
+pub(super) fn add_payment(v: &mut Vec<PayRecord>, key: (i32, NaiveDate, Option<NaiveDate>), amount: i64) -> Option<()> {
+    match v.binary_search_by_key(&key, PayRecord::key) {
+        Ok(pos) => {
+            let r = v.get_mut(pos)?;
+            r.amount = r.amount.checked_add(amount)?;
+            if r.amount == 0 {
+                v.remove(pos);
+            }
+        }
+        Err(pos) => v.insert(pos, PayRecord { month: key.0, due: key.1, paid: key.2, amount }),
+    }
+    Some(())
+}
+
+/// Adds an unpaid part to an open invoice, keeping the parts sorted by
+/// (month, due date).
+pub(super) fn add_open_part(
+    parts: &mut Vec<(i32, NaiveDate, i64)>,
+    month: i32,
+    due: NaiveDate,
+    amount: i64,
+) -> Option<()> {
+    match parts.binary_search_by_key(&(month, due), |p| (p.0, p.1)) {
+        Ok(pos) => {
+            let part = parts.get_mut(pos)?;
+            part.2 = part.2.checked_add(amount)?;
+        }
+        Err(pos) => parts.insert(pos, (month, due, amount)),
+    }
+    Some(())
+}
+
+/// The unpaid lines of an invoice with an id, so that its payment can be
+/// recorded later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct OpenInvoice {
+    pub(crate) partner: PartnerId,
+    /// (month, due date, amount) of each unpaid part.
+    pub(crate) parts: Vec<(i32, NaiveDate, i64)>,
+}
+
+/// Something kept per month in a vector sorted by month.
+pub(super) trait MonthSlot: Copy {
+    fn month(&self) -> i32;
+    fn at(month: i32) -> Self;
+    fn checked_add(&self, other: &Self) -> Option<Self>;
+}
+
+impl MonthSlot for Cell {
+    fn month(&self) -> i32 {
+        self.month
+    }
+    fn at(month: i32) -> Self {
+        Cell { month, ..Cell::default() }
+    }
+    fn checked_add(&self, o: &Self) -> Option<Self> {
+        Some(Cell {
+            month: self.month,
+            deals: self.deals.checked_add(o.deals)?,
+            credit_note_count: self.credit_note_count.checked_add(o.credit_note_count)?,
+            margin_missing: self.margin_missing.checked_add(o.margin_missing)?,
+            turnover: self.turnover.checked_add(o.turnover)?,
+            credit_notes: self.credit_notes.checked_add(o.credit_notes)?,
+            margin: self.margin.checked_add(o.margin)?,
+        })
+    }
+}
+
+/// The slot of `month` in a month-sorted vector, inserted if missing.
+/// Sales usually arrive in date order, so the last slot is tried first.
+pub(super) fn slot_mut<T: MonthSlot>(v: &mut Vec<T>, month: i32) -> &mut T {
+    let pos = match v.last() {
+        Some(last) if last.month() == month => v.len() - 1,
+        Some(last) if last.month() < month => {
+            v.push(T::at(month));
+            v.len() - 1
+        }
+        None => {
+            v.push(T::at(month));
+            0
+        }
+        _ => match v.binary_search_by_key(&month, MonthSlot::month) {
+            Ok(pos) => pos,
+            Err(pos) => {
+                v.insert(pos, T::at(month));
+                pos
+            }
+        },
+    };
+    &mut v[pos]
+}
+
+pub(super) fn slot<T: MonthSlot>(v: &[T], month: i32) -> Option<&T> {
+    v.binary_search_by_key(&month, MonthSlot::month).ok().and_then(|pos| v.get(pos))
+}
+
+/// What only some partners have: payment records and the months with
+/// pre-aggregated figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Extra {
+    /// Sorted by (month, due, paid), one entry per key.
+    pub(crate) payments: Vec<PayRecord>,
+    /// Months with pre-aggregated figures, sorted.
+    pub(crate) aggregated: Vec<i32>,
+}
+
+/// One partner's figures.
+#[derive(Clone, Debug)]
+pub(crate) struct Row {
+    pub(crate) id: PartnerId,
+    /// Sorted by month, one cell per month with data.
+    pub(crate) cells: Vec<Cell>,
+    pub(crate) extra: Option<Box<Extra>>,
+}
+
+pub(super) const NO_EXTRA: &Extra = &Extra { payments: Vec::new(), aggregated: Vec::new() };
+
+impl Row {
+    pub(super) fn new(id: PartnerId) -> Row {
+        Row { id, cells: Vec::with_capacity(4), extra: None }
+    }
+
+    pub(crate) fn extra(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(NO_EXTRA)
+    }
+
+    pub(super) fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Checks that `other` can be added to this row; changes nothing.
+    pub(super) fn check_merge(&self, other: &Row) -> Result<()> {
+        let overflow = || Error::overflow("a partner's monthly figures").for_partner(&self.id);
+        for cell in &other.cells {
+            if let Some(mine) = slot(&self.cells, cell.month) {
+                mine.checked_add(cell).ok_or_else(overflow)?;
+            }
+        }
+        let (mine, theirs) = (self.extra(), other.extra());
+        for p in &theirs.payments {
+            if let Ok(pos) = mine.payments.binary_search_by_key(&p.key(), PayRecord::key) {
+                mine.payments.get(pos).and_then(|m| m.amount.checked_add(p.amount)).ok_or_else(overflow)?;
+            }
+        }
+        for month in &theirs.aggregated {
+            if mine.aggregated.binary_search(month).is_ok() {
+                let month = Month::from_index(*month).map(|m| m.to_string()).unwrap_or_default();
+                return Err(Error::from(ErrorKind::DuplicateMonthlyFigures { month }).for_partner(&self.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `other` to this row. Sums that overflow are left unchanged:
+    /// callers check with [`Row::check_merge`] first.
+    pub(super) fn apply_merge(&mut self, other: Row) {
+        for cell in &other.cells {
+            let slot = slot_mut(&mut self.cells, cell.month);
+            if let Some(sum) = slot.checked_add(cell) {
+                *slot = sum;
+            }
+        }
+        let Some(theirs) = other.extra else { return };
+        let mine = self.extra_mut();
+        for p in &theirs.payments {
+            let _ = add_payment(&mut mine.payments, p.key(), p.amount);
+        }
+        for month in theirs.aggregated {
+            if let Err(pos) = mine.aggregated.binary_search(&month) {
+                mine.aggregated.insert(pos, month);
+            }
+        }
+    }
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.id == other.id && self.cells == other.cells && self.extra() == other.extra()
+    }
+}
+
+impl Eq for Row {}
+
+/// The fingerprint of an invoice id: a 128-bit XXH3 hash. Two different ids
+/// share a fingerprint with a probability of about 10⁻²⁵ at 10 million
+/// invoices; the ledger would then reject the second as a duplicate (an
+/// error, never a silent loss).
+pub(super) fn fingerprint(invoice: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(invoice.as_bytes())
+}
