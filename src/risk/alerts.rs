@@ -3,13 +3,13 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::exact::ratio;
 use crate::lang::Language;
 use crate::partner::PartnerId;
 use crate::period::Month;
-use super::*;
 
 /// A step of a crisis action plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,7 +125,12 @@ pub struct CrisisAlert {
 }
 
 impl CrisisAlert {
-    pub(super) fn new(partner: &PartnerId, category: RiskCategory, severity: RiskLevel, kind: AlertKind) -> CrisisAlert {
+    pub(super) fn new(
+        partner: &PartnerId,
+        category: RiskCategory,
+        severity: RiskLevel,
+        kind: AlertKind,
+    ) -> CrisisAlert {
         CrisisAlert { partner: partner.clone(), category, severity, kind, actions: category.action_plan().to_vec() }
     }
 

@@ -3,10 +3,10 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::lang::Language;
-use super::*;
 
 /// The article's four kinds of partner risk.
 ///

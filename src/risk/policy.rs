@@ -2,10 +2,10 @@
 
 use rust_decimal::Decimal;
 
+use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
-use super::*;
 
 /// The levels an indicator reaches at its thresholds. A threshold left out
 /// means the indicator never reaches that level.

@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::exact::ratio;
 use crate::ledger::{Turnover, WindowBuf};
-use super::*;
 
 /// A partner's risk profile: the four categories, the overall level, and
 /// the payment discipline behind the financial one.

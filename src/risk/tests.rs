@@ -1,12 +1,12 @@
 use super::*;
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use crate::lang::Language;
 use crate::ledger::Turnover;
-use crate::partner::PartnerId;
 use crate::ledger::{Ledger, MonthlyFigures, Sale};
 use crate::money::{Currency, Money};
+use crate::partner::PartnerId;
 use crate::period::Window;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -90,10 +90,7 @@ fn a_fall_within_the_usual_swing_is_not_sharp() {
     // Months swing between 100 000 and 300 000; 90 000 is a 55 % fall
     // from the mean of 200 000 but only 1.1 standard deviations.
     let t = ledger(
-        &[
-            100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000,
-            90_000,
-        ],
+        &[100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 300_000, 100_000, 90_000],
         &[0],
     );
     assert!(RiskPolicy::default().assess(&t, None, as_of()).unwrap().alerts.is_empty());
@@ -109,11 +106,7 @@ fn an_empty_month_of_an_irregular_buyer_is_not_a_crisis() {
     let t = ledger(&[200_000, 0, 150_000, 0, 220_000, 0, 180_000, 0, 210_000, 0, 190_000, 0], &[0]);
     assert!(RiskPolicy::default().assess(&t, None, as_of()).unwrap().alerts.is_empty());
     let lenient = RiskPolicy {
-        crisis: CrisisPolicy {
-            drop_needs_regular_buyer: false,
-            drop_sigmas: Decimal::ZERO,
-            ..CrisisPolicy::default()
-        },
+        crisis: CrisisPolicy { drop_needs_regular_buyer: false, drop_sigmas: Decimal::ZERO, ..CrisisPolicy::default() },
         ..RiskPolicy::default()
     };
     assert_eq!(lenient.assess(&t, None, as_of()).unwrap().alerts.len(), 1);
@@ -282,8 +275,7 @@ fn every_indicator_reads_as_words_in_both_languages() {
 }
 #[test]
 fn categories_levels_and_grades_have_names() {
-    let categories: Vec<String> =
-        RiskCategory::ALL.iter().map(|c| format!("{c}/{}", c.name(Language::Ru))).collect();
+    let categories: Vec<String> = RiskCategory::ALL.iter().map(|c| format!("{c}/{}", c.name(Language::Ru))).collect();
     assert_eq!(
         categories,
         ["financial/финансовый", "reputational/репутационный", "operational/операционный", "legal/юридический"]
@@ -328,25 +320,14 @@ fn fact_bounds_are_inclusive_where_the_docs_say() {
 #[test]
 fn thresholds_are_reached_at_their_value() {
     let more_is_worse = Thresholds::new(Some(10), Some(20), Some(30));
-    let levels: Vec<RiskLevel> =
-        [9, 10, 19, 20, 30].iter().map(|v| more_is_worse.level(Decimal::from(*v))).collect();
-    assert_eq!(
-        levels,
-        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical]
-    );
+    let levels: Vec<RiskLevel> = [9, 10, 19, 20, 30].iter().map(|v| more_is_worse.level(Decimal::from(*v))).collect();
+    assert_eq!(levels, [RiskLevel::Low, RiskLevel::Medium, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical]);
     let less_is_worse = Thresholds::new(Some(95), Some(90), Some(80));
     let levels: Vec<RiskLevel> =
         [95, 94, 90, 89, 80, 79].iter().map(|v| less_is_worse.level_below(Decimal::from(*v))).collect();
     assert_eq!(
         levels,
-        [
-            RiskLevel::Low,
-            RiskLevel::Medium,
-            RiskLevel::Medium,
-            RiskLevel::High,
-            RiskLevel::High,
-            RiskLevel::Critical
-        ]
+        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::Medium, RiskLevel::High, RiskLevel::High, RiskLevel::Critical]
     );
 }
 
@@ -446,11 +427,8 @@ fn the_baseline_starts_at_the_first_active_month_and_needs_two() {
     }
     let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();
     assert!(drops(&t, &no_sigma).is_empty());
-    let lenient = crisis(CrisisPolicy {
-        drop_sigmas: Decimal::ZERO,
-        drop_needs_regular_buyer: false,
-        ..CrisisPolicy::default()
-    });
+    let lenient =
+        crisis(CrisisPolicy { drop_sigmas: Decimal::ZERO, drop_needs_regular_buyer: false, ..CrisisPolicy::default() });
     // From month 9: (0 + 100 000 + 100 000) / 3 → 10 000 is an 85 % fall.
     assert_eq!(drops(&t, &lenient), [(RiskLevel::Critical, Decimal::from(85))]);
 }
@@ -523,8 +501,7 @@ fn payment_standing_at_the_review_date() {
     let as_of = as_of();
     let one = |due: NaiveDate, paid: Option<NaiveDate>| {
         let mut l = Ledger::new(Currency::RUB);
-        let mut sale =
-            Sale::new(p(), d(2025, 11, 1), Money::new(Decimal::from(100), Currency::RUB)).with_due_date(due);
+        let mut sale = Sale::new(p(), d(2025, 11, 1), Money::new(Decimal::from(100), Currency::RUB)).with_due_date(due);
         if let Some(paid) = paid {
             sale = sale.with_paid_date(paid);
         }
@@ -593,10 +570,8 @@ fn the_windows_invoices_are_assessed_and_older_unpaid_ones_count_as_overdue() {
     let mut l = Ledger::new(Currency::RUB);
     let rub = |v: i64| Money::new(Decimal::from(v), Currency::RUB);
     // December, the window's last month: paid 5 days late.
-    l.record(
-        Sale::new(p(), d(2025, 12, 1), rub(300)).with_due_date(d(2025, 12, 20)).with_paid_date(d(2025, 12, 25)),
-    )
-    .unwrap();
+    l.record(Sale::new(p(), d(2025, 12, 1), rub(300)).with_due_date(d(2025, 12, 20)).with_paid_date(d(2025, 12, 25)))
+        .unwrap();
     // December of the year before, before the window, never paid.
     l.record(Sale::new(p(), d(2024, 12, 1), rub(100)).with_due_date(d(2024, 12, 20))).unwrap();
     let t = l.turnover(&p(), Window::before(as_of(), 12).unwrap()).unwrap();

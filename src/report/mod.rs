@@ -1,0 +1,332 @@
+//! The review as one self-contained HTML page, and its charts as inline SVG.
+//!
+//! Everything here is plain string building: no plotting crate, no script,
+//! no external font, image or style sheet. The page is well-formed XML
+//! (every element closed, attributes quoted, text escaped) so that it can be
+//! checked with an XML parser, and each `<svg>` stands on its own.
+//!
+//! Drawing coordinates are integers in tenths of a pixel, computed from the
+//! portfolio's exact `Decimal` shares; amounts are never converted to floats.
+
+use crate::lang::Language;
+use crate::pareto::Segment;
+use crate::priority::Portfolio;
+use crate::review::Review;
+use crate::tier::Tier;
+
+mod charts;
+mod page;
+mod svg;
+
+use charts::*;
+use page::*;
+
+/// Options of [`html_report`].
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::ReportOptions;
+///
+/// let options = ReportOptions::default().with_top(10).with_title("Dealer network, Q4");
+/// assert_eq!(options.top, 10);
+/// assert_eq!(ReportOptions::default().top, 20);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReportOptions {
+    /// How many partners the "top partners" table lists, in priority order.
+    /// The default is 20.
+    pub top: usize,
+    /// The page title. `None` (the default) gives "Partner network review"
+    /// or "Обзор партнёрской сети".
+    pub title: Option<String>,
+    /// At most this many crisis alerts are listed one by one, most severe
+    /// first; the rest are only counted (the counts by severity and
+    /// category always cover every alert). `None` lists every alert. The
+    /// default is 500, which keeps the page of a million partners small.
+    pub max_alerts: Option<usize>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> ReportOptions {
+        ReportOptions { top: 20, title: None, max_alerts: Some(500) }
+    }
+}
+
+impl ReportOptions {
+    /// The number of top partners to list.
+    #[must_use]
+    pub fn with_top(mut self, top: usize) -> ReportOptions {
+        self.top = top;
+        self
+    }
+
+    /// The page title.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> ReportOptions {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The most alerts listed one by one (`None`: every alert).
+    #[must_use]
+    pub fn with_max_alerts(mut self, max_alerts: Option<usize>) -> ReportOptions {
+        self.max_alerts = max_alerts;
+        self
+    }
+}
+
+/// Renders a review as one self-contained HTML page in `lang`.
+///
+/// The page holds the headline figures (review date, window, partners,
+/// network turnover, Gini coefficient, the top 20 %'s share, concentration
+/// risk, crisis alerts), the Pareto curve with the policy's cut-offs and the
+/// segments in colour ([`pareto_svg`]), the Lorenz curve ([`lorenz_svg`]),
+/// the tiers ([`tier_svg`]), the migrations since the previous review
+/// ([`tier_migration_svg`], [`segment_migration_svg`]) if the portfolio
+/// has one, the top partners by priority with their strategy goal and the
+/// reasons, and the crisis alerts with their action plans.
+///
+/// It needs nothing but a browser: no script, no external font, image or
+/// style sheet, no network request. Every text from the data (partner names,
+/// ids, playbook texts) is escaped, and the page is well-formed XML. Amounts
+/// are formatted for the language ([`Language::format_money`]). The Pareto
+/// curve is drawn with at most a few hundred points whatever the number of
+/// partners, so the page of a million partners stays small (well under
+/// 1 MB with the default options) and is built in a fraction of a second.
+///
+/// Writing to a string cannot fail, and neither can this function: a
+/// portfolio without partners or without positive turnover gives a page
+/// that says so.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partner_priority::{
+///     assess, html_report, Currency, Language, Ledger, Money, PartnerId, Policy, ReportOptions, Sale,
+/// };
+/// use rust_decimal::Decimal;
+///
+/// let mut ledger = Ledger::new(Currency::RUB);
+/// let date = NaiveDate::from_ymd_opt(2025, 6, 15).unwrap();
+/// for (dealer, amount) in [("D-1", 7_000_000), ("D-2", 1_500_000), ("D-3", 90_000)] {
+///     ledger.record(Sale::new(PartnerId::new(dealer)?, date, Money::new(Decimal::from(amount), Currency::RUB)))?;
+/// }
+/// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let portfolio = assess(&ledger, &[], &[], as_of, None, &Policy::default())?;
+///
+/// let html = html_report(&portfolio, Language::Ru, &ReportOptions::default());
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// assert!(html.contains("8\u{202f}590\u{202f}000,00 ₽")); // the network turnover
+/// assert!(!html.contains("<script"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[must_use]
+pub fn html_report(portfolio: &Portfolio, lang: Language, options: &ReportOptions) -> String {
+    let mut out = String::with_capacity(96 * 1024);
+    // Writing to a `String` never fails.
+    let _ = Page { p: portfolio, lang, options }.write(&mut out);
+    out
+}
+
+/// The Pareto curve as a standalone SVG image (720 × 430): partners sorted
+/// by turnover, largest first, on the x axis as a share of all partners;
+/// the cumulative share of turnover on the y axis. The curve and the area
+/// under it are coloured by segment, the policy's cut-offs are dashed lines
+/// (horizontal under [`ParetoBasis::Turnover`], vertical under
+/// [`ParetoBasis::Partners`]), and a legend gives each segment's partners
+/// and share of turnover.
+///
+/// The curve is built from each assessment's [`SegmentEvidence`]
+/// (`rank` and `turnover_before`) and thinned to the points that move it by
+/// at least two pixels: a few hundred points for any number of partners.
+///
+/// [`SegmentEvidence`]: crate::SegmentEvidence
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partner_priority::{assess, pareto_svg, Currency, Language, Ledger, Money, PartnerId, Policy, Sale};
+/// use rust_decimal::Decimal;
+///
+/// let mut ledger = Ledger::new(Currency::RUB);
+/// let date = NaiveDate::from_ymd_opt(2025, 6, 15).unwrap();
+/// for (dealer, amount) in [("D-1", 800), ("D-2", 150), ("D-3", 50)] {
+///     ledger.record(Sale::new(PartnerId::new(dealer)?, date, Money::new(Decimal::from(amount), Currency::RUB)))?;
+/// }
+/// let portfolio = assess(&ledger, &[], &[], NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), None, &Policy::default())?;
+/// let svg = pareto_svg(&portfolio, Language::En);
+/// assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+/// assert!(svg.ends_with("</svg>"));
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[must_use]
+pub fn pareto_svg(portfolio: &Portfolio, lang: Language) -> String {
+    let mut out = String::with_capacity(24 * 1024);
+    let _ = write_pareto(&mut out, portfolio, lang);
+    out
+}
+
+/// The Lorenz curve as a standalone SVG image (440 × 430): partners from
+/// the smallest up on the x axis, their cumulative share of turnover on the
+/// y axis, the line of equality, and the Gini coefficient.
+#[must_use]
+pub fn lorenz_svg(portfolio: &Portfolio, lang: Language) -> String {
+    let mut out = String::with_capacity(8 * 1024);
+    let _ = write_lorenz(&mut out, portfolio, lang);
+    out
+}
+
+/// The tiers as a standalone SVG bar chart (740 × 216): partners and
+/// turnover per tier, Gold first, each with its share.
+#[must_use]
+pub fn tier_svg(portfolio: &Portfolio, lang: Language) -> String {
+    let mut out = String::with_capacity(4 * 1024);
+    let _ = write_tiers(&mut out, portfolio, lang);
+    out
+}
+
+/// The tier migration matrix of a review as a standalone SVG heat map
+/// (532 × 222): rows are the tiers at the previous review, columns the
+/// tiers now (Gold first); moves up are green, moves down red, partners
+/// that stayed grey.
+#[must_use]
+pub fn tier_migration_svg(review: &Review, lang: Language) -> String {
+    let labels = Tier::ALL.map(|t| t.name(lang));
+    let mut out = String::with_capacity(6 * 1024);
+    let title = lang.pick("Tier migrations since the previous review", "Миграции между категориями");
+    let _ = write_matrix(&mut out, &review.tiers.matrix, labels, labels, title, lang);
+    out
+}
+
+/// The segment migration matrix of a review as a standalone SVG heat map
+/// (532 × 222): rows are the segments at the previous review, columns the
+/// segments now (A first); moves up are green, moves down red, partners
+/// that stayed grey.
+#[must_use]
+pub fn segment_migration_svg(review: &Review, lang: Language) -> String {
+    let rows = Segment::ALL.map(|s| s.name(lang));
+    let columns = ["A", "B", "C", "D"];
+    let names: Vec<String> = Segment::ALL.iter().zip(rows).map(|(s, name)| format!("{s} {name}")).collect();
+    let rows: [&str; 4] = std::array::from_fn(|i| names.get(i).map_or("", String::as_str));
+    let mut out = String::with_capacity(6 * 1024);
+    let title = lang.pick("Segment migrations since the previous review", "Миграции между сегментами");
+    let _ = write_matrix(&mut out, &review.segments.matrix, rows, columns, title, lang);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::svg::*;
+    use super::*;
+    use crate::money::Currency;
+    use crate::pareto::Segment;
+    use crate::risk::RiskLevel;
+    use crate::tier::Tier;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn escapes_markup_quotes_and_forbidden_characters() {
+        let text = Esc("a<b> & \"c\" 'd' \u{1}\u{fffe}\tok").to_string();
+        assert_eq!(text, "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; \u{fffd}\u{fffd}\tok");
+        assert_eq!(Esc("Рога и копыта").to_string(), "Рога и копыта");
+    }
+
+    #[test]
+    fn pixels_print_with_one_decimal() {
+        assert_eq!(Px(1234).to_string(), "123.4");
+        assert_eq!(Px(1230).to_string(), "123");
+        assert_eq!(Px(-5).to_string(), "-0.5");
+    }
+
+    #[test]
+    fn labels_are_spread_apart_within_bounds() {
+        let mut ys = vec![100, 105, 300];
+        spread(&mut ys, 20, 0, 1000);
+        assert_eq!(ys, [100, 120, 300]);
+        let mut ys = vec![980, 990, 995];
+        spread(&mut ys, 20, 0, 1000);
+        assert_eq!(ys, [960, 980, 1000]);
+        // Crowding both edges: only the outer labels move in.
+        let mut xs = vec![696, 3440, 6240];
+        spread(&mut xs, 560, 920, 5960);
+        assert_eq!(xs, [920, 3440, 5960]);
+        // No room for all: the upper edge wins.
+        let mut xs = vec![0, 10, 20];
+        spread(&mut xs, 40, 0, 50);
+        assert_eq!(xs, [-30, 10, 50]);
+    }
+
+    #[test]
+    fn compact_amounts_per_language() {
+        let rub = Currency::RUB;
+        assert_eq!(compact(Language::En, Decimal::from(82_345_678), &rub), "82.3 M RUB");
+        assert_eq!(compact(Language::Ru, Decimal::from(82_345_678), &rub), "82,3 млн ₽");
+        assert_eq!(compact(Language::En, Decimal::from(950), &rub), "950 RUB");
+    }
+    #[test]
+    fn compact_amounts_switch_unit_at_exactly_a_thousand_of_the_smaller() {
+        let rub = Currency::RUB;
+        let en = |v: i64| compact(Language::En, Decimal::from(v), &rub);
+        assert_eq!(en(999), "999 RUB");
+        assert_eq!(en(1_000), "1.0 k RUB");
+        assert_eq!(en(999_999), "1,000.0 k RUB");
+        assert_eq!(en(1_000_000), "1.0 M RUB");
+        assert_eq!(en(1_000_000_000), "1.0 bn RUB");
+        assert_eq!(en(2_500_000_000_000), "2.5 T RUB");
+        assert_eq!(en(-1_500_000), "-1.5 M RUB");
+        assert_eq!(compact(Language::Ru, Decimal::from(3_000_000_000i64), &rub), "3,0 млрд ₽");
+        assert_eq!(compact(Language::Ru, Decimal::from(4_000_000_000_000i64), &rub), "4,0 трлн ₽");
+        assert_eq!(compact(Language::Ru, Decimal::from(5_000), &rub), "5,0 тыс. ₽");
+    }
+
+    #[test]
+    fn every_control_character_xml_forbids_is_replaced() {
+        for ch in ['\u{0}', '\u{8}', '\u{b}', '\u{1f}', '\u{7f}', '\u{9f}', '\u{ffff}'] {
+            assert_eq!(Esc(&format!("a{ch}b")).to_string(), "a\u{fffd}b", "{:?}", ch);
+        }
+        for ch in ['\t', '\n', '\r', ' ', '\u{a0}', '\u{fffd}'] {
+            assert_eq!(Esc(&format!("a{ch}b")).to_string(), format!("a{ch}b"), "{:?}", ch);
+        }
+        assert_eq!(Esc("&&").to_string(), "&amp;&amp;");
+        assert_eq!(Esc("").to_string(), "");
+    }
+
+    #[test]
+    fn pixels_keep_the_sign_and_drop_a_zero_tenth() {
+        assert_eq!(Px(0).to_string(), "0");
+        assert_eq!(Px(-10).to_string(), "-1");
+        assert_eq!(Px(-1234).to_string(), "-123.4");
+        assert_eq!(Px(9).to_string(), "0.9");
+    }
+
+    #[test]
+    fn a_share_of_a_length_is_clamped_and_rounded() {
+        assert_eq!(part(Decimal::new(333, 3), 100), 33);
+        assert_eq!(part(Decimal::new(337, 3), 100), 34);
+        assert_eq!(part(Decimal::new(-1, 0), 100), 0);
+        assert_eq!(part(Decimal::new(2, 0), 100), 100);
+        assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), Decimal::ZERO);
+        assert_eq!(ratio(Decimal::ONE, Decimal::from(-4)), Decimal::ZERO);
+        assert_eq!(ratio(Decimal::ONE, Decimal::from(4)), Decimal::new(25, 2));
+        assert_eq!(capitalise("critical"), "Critical");
+        assert_eq!(capitalise("ёж"), "Ёж");
+        assert_eq!(capitalise(""), "");
+        assert_eq!(cutoff_text(Language::En, Decimal::new(995, 1)), "99.5\u{a0}%");
+        assert_eq!(cutoff_text(Language::En, Decimal::from(80)), "80\u{a0}%");
+    }
+
+    #[test]
+    fn colours_and_classes_differ_per_value() {
+        let segments: std::collections::HashSet<&str> = Segment::ALL.iter().map(|s| segment_colour(*s)).collect();
+        let tiers: std::collections::HashSet<&str> = Tier::ALL.iter().map(|t| tier_colour(*t)).collect();
+        let levels =
+            [None, Some(RiskLevel::Low), Some(RiskLevel::Medium), Some(RiskLevel::High), Some(RiskLevel::Critical)];
+        let classes: Vec<&str> = levels.iter().map(|l| level_class(*l)).collect();
+        assert_eq!((segments.len(), tiers.len()), (4, 4));
+        assert_eq!(classes, ["lvl lvl-unknown", "lvl lvl-low", "lvl lvl-medium", "lvl lvl-high", "lvl lvl-critical"]);
+    }
+}
