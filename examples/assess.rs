@@ -25,12 +25,14 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{Months, NaiveDate};
-use partner_priority::{
-    Assessment, CsvImport, Language, Partner, PlaybookChoice, Policy, Portfolio, ReportOptions, RiskFacts, Segment,
-    Tier, Window, assess, html_report,
-};
-use rust_decimal::Decimal;
+use partner_priority::chrono::{Months, NaiveDate};
+use partner_priority::import::CsvImport;
+use partner_priority::period::Window;
+use partner_priority::report::{ReportOptions, html_report};
+use partner_priority::review::{Assessment, PlaybookChoice};
+use partner_priority::risk::RiskFacts;
+use partner_priority::rust_decimal::Decimal;
+use partner_priority::{Language, Partner, Policy, Portfolio, Review, Segment, Tier};
 
 const USAGE: &str = "\
 usage: assess [OPTIONS]
@@ -191,10 +193,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let previous_as_of = as_of.checked_sub_months(back).ok_or("the previous review date is out of range")?;
     let previous_window = Window::before(previous_as_of, policy.window_months())?;
     let covered = ledger.span().is_some_and(|(first, _)| first <= previous_window.first());
-    let previous =
-        if covered { Some(assess(&ledger, &partners, &facts, previous_as_of, None, &policy)?) } else { None };
+    let review = Review::new(&ledger, as_of).partners(&partners).facts(&facts);
+    let previous = if covered {
+        Some(Review::new(&ledger, previous_as_of).partners(&partners).facts(&facts).run(&policy)?)
+    } else {
+        None
+    };
     timer.lap("previous");
-    let portfolio = assess(&ledger, &partners, &facts, as_of, previous.as_ref(), &policy)?;
+    let portfolio = review.previous(previous.as_ref()).run(&policy)?;
     timer.lap("assess");
 
     let report = Report { p: &portfolio, lang: args.lang };
@@ -252,7 +258,7 @@ fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<()
         "potential",
         "strategy_goal",
     ];
-    let rows = p.assessments();
+    let rows: Vec<&Assessment> = p.assessments().collect();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let share = rows.len().div_ceil(threads).max(1);
     let parts: Vec<Result<Vec<u8>, csv::Error>> = std::thread::scope(|scope| {
@@ -276,7 +282,7 @@ fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<()
 }
 
 /// The CSV rows of `rows`, without a header.
-fn csv_rows(p: &Portfolio, rows: &[Assessment]) -> Result<Vec<u8>, csv::Error> {
+fn csv_rows(p: &Portfolio, rows: &[&Assessment]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 100));
     let mut number = String::new();
     let mut field = |w: &mut csv::Writer<Vec<u8>>, value: &dyn std::fmt::Display| {
@@ -286,16 +292,16 @@ fn csv_rows(p: &Portfolio, rows: &[Assessment]) -> Result<Vec<u8>, csv::Error> {
     };
     let playbook = p.playbook();
     for a in rows {
-        w.write_field(a.partner.as_str())?;
-        field(&mut w, &a.segment.segment)?;
-        w.write_field(a.tier.tier.name(Language::En))?;
-        field(&mut w, &a.tier.monthly.round_dp(2))?;
-        field(&mut w, &a.rank)?;
-        field(&mut w, &a.score)?;
-        w.write_field(a.risk.overall.map_or("unknown", |l| l.name(Language::En)))?;
-        w.write_field(a.potential.level.name(Language::En))?;
+        w.write_field(a.id().as_str())?;
+        field(&mut w, &a.segment())?;
+        w.write_field(a.tier().name(Language::En))?;
+        field(&mut w, &a.monthly_turnover().round_dp(2))?;
+        field(&mut w, &a.rank())?;
+        field(&mut w, &a.score())?;
+        w.write_field(a.risk_level().map_or("unknown", |l| l.name(Language::En)))?;
+        w.write_field(a.potential_level().name(Language::En))?;
         // The goal is the tier's (what `Portfolio::strategy` puts first).
-        w.write_field(&*playbook.tier(a.tier.tier).goal)?;
+        w.write_field(&*playbook.tier(a.tier()).goal)?;
         w.write_record(None::<&[u8]>)?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
@@ -330,7 +336,7 @@ impl Report<'_> {
             p.window(),
             p.window().len(),
             self.t("months", "мес."),
-            p.assessments().len(),
+            p.len(),
             self.t("partners", "партнёров"),
             invoices,
             self.t("invoices", "документов"),
@@ -338,9 +344,9 @@ impl Report<'_> {
     }
 
     fn turnover(&self, out: &mut String, all: bool) {
-        let mut rows: Vec<&Assessment> = self.p.assessments().iter().collect();
+        let mut rows: Vec<&Assessment> = self.p.assessments().collect();
         let by_turnover =
-            |a: &&Assessment, b: &&Assessment| b.turnover.cmp(&a.turnover).then_with(|| a.partner.cmp(&b.partner));
+            |a: &&Assessment, b: &&Assessment| b.turnover().cmp(&a.turnover()).then_with(|| a.id().cmp(b.id()));
         let shown = if all { rows.len() } else { 10.min(rows.len()) };
         if shown < rows.len() && shown > 0 {
             rows.select_nth_unstable_by(shown - 1, by_turnover);
@@ -372,17 +378,18 @@ impl Report<'_> {
             let _ = writeln!(
                 out,
                 "{:<8} {:<26} {:>14} {:>12} {:>6} {:>12}",
-                a.partner.as_str(),
+                a.id().as_str(),
                 truncate(a.display_name(), 26),
-                self.amount(a.turnover),
-                self.amount(a.margin),
-                a.deals,
-                a.average_deal.map_or("—".to_owned(), |d| self.amount(d)),
+                self.amount(a.turnover()),
+                self.amount(a.margin()),
+                a.deals(),
+                a.average_deal().map_or("—".to_owned(), |d| self.amount(d)),
             );
         }
-        let margin: Decimal = rows.iter().map(|a| a.margin).sum();
-        let deals: u64 = rows.iter().map(|a| a.deals).sum();
-        let invoiced: Decimal = rows.iter().filter_map(|a| a.average_deal.map(|d| d * Decimal::from(a.deals))).sum();
+        let margin: Decimal = rows.iter().map(|a| a.margin()).sum();
+        let deals: u64 = rows.iter().map(|a| a.deals()).sum();
+        let invoiced: Decimal =
+            rows.iter().filter_map(|a| a.average_deal().map(|d| d * Decimal::from(a.deals()))).sum();
         let invoiced = invoiced.round_dp(2);
         let avg = if deals == 0 { "—".to_owned() } else { self.amount(invoiced / Decimal::from(deals)) };
         let _ = writeln!(
@@ -472,20 +479,20 @@ impl Report<'_> {
             self.t("TOP", "ТОП"),
             self.t("PARTNERS BY PRIORITY", "ПАРТНЁРОВ ПО ПРИОРИТЕТУ")
         );
-        for a in self.p.assessments().iter().take(n) {
-            let risk = a.risk.overall.map_or(self.t("unknown", "неизвестен"), |l| l.name(self.lang));
+        for a in self.p.top(n) {
+            let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| l.name(self.lang));
             let _ = writeln!(
                 out,
                 "{:>3}. {:<8} {:<26} {} {:<10} {} {:>7} · {} {} · {} {}{}",
-                a.rank,
-                a.partner.as_str(),
+                a.rank(),
+                a.id().as_str(),
                 truncate(a.display_name(), 26),
-                a.segment.segment,
-                a.tier.tier.name(self.lang),
+                a.segment(),
+                a.tier().name(self.lang),
                 self.t("score", "балл"),
-                self.lang.format_amount(a.score, 1),
+                self.lang.format_amount(a.score(), 1),
                 self.t("potential", "потенциал"),
-                a.potential.level.name(self.lang),
+                a.potential_level().name(self.lang),
                 self.t("risk", "риск"),
                 risk,
                 if a.is_urgent() { self.t(" · URGENT", " · СРОЧНО") } else { "" },
@@ -521,13 +528,13 @@ impl Report<'_> {
                 name,
                 alert.text(self.lang)
             );
-            let plan: Vec<&str> = alert.actions.iter().map(|a| a.text(self.lang)).collect();
+            let plan: Vec<&str> = self.p.crisis_plan(alert).iter().map(|a| &**a).collect();
             let _ = writeln!(out, "       {}: {}", self.t("plan", "план"), plan.join("; "));
         }
     }
 
     fn migrations(&self, out: &mut String, previous: &Portfolio) {
-        let Some(r) = self.p.review() else { return };
+        let Some(r) = self.p.migrations() else { return };
         let _ = writeln!(
             out,
             "\n{} {} → {}",

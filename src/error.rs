@@ -4,9 +4,6 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::money::Currency;
-use crate::partner::PartnerId;
-
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -56,8 +53,8 @@ pub struct Location {
     pub line: Option<u64>,
     /// The column (CSV header name) that held the bad value.
     pub column: Option<String>,
-    /// The partner the bad data belongs to.
-    pub partner: Option<PartnerId>,
+    /// The partner the bad data belongs to (its id).
+    pub partner: Option<String>,
     /// The invoice (document number) the bad data belongs to.
     pub invoice: Option<String>,
 }
@@ -85,10 +82,10 @@ pub enum ErrorKind {
     /// Two amounts in different currencies met without an exchange rate.
     #[error("currency mismatch: expected {expected}, found {found}")]
     CurrencyMismatch {
-        /// The currency the operation works in.
-        expected: Currency,
+        /// The currency the operation works in (its ISO 4217 code).
+        expected: String,
         /// The currency that was given.
-        found: Currency,
+        found: String,
     },
     /// A sum, product or count does not fit the range of the number type.
     #[error("arithmetic overflow: {what} is out of range")]
@@ -169,9 +166,9 @@ pub enum ErrorKind {
         /// fingerprint and names the line instead).
         invoice: Option<String>,
         /// The partner of the invoice's first line.
-        first: PartnerId,
+        first: String,
         /// The other partner.
-        second: PartnerId,
+        second: String,
     },
     /// Pre-aggregated monthly figures for a partner and month that already
     /// has pre-aggregated figures (a resent warehouse extract).
@@ -184,7 +181,7 @@ pub enum ErrorKind {
     #[error("partner `{partner}` is listed twice{}", first_line.map(|l| format!(" (first on line {l})")).unwrap_or_default())]
     DuplicatePartner {
         /// The partner id.
-        partner: PartnerId,
+        partner: String,
         /// Where it was listed first, when the list came from a file.
         first_line: Option<u64>,
     },
@@ -246,6 +243,12 @@ pub enum ErrorKind {
         /// Why it was rejected.
         reason: String,
     },
+    /// The threads of the crate's pool could not start (feature `parallel`).
+    #[error("the thread pool could not start: {reason}")]
+    ThreadPool {
+        /// Why, as the system said.
+        reason: String,
+    },
     /// A JSON document that does not deserialise; `path` is the field path
     /// where it failed.
     #[error("invalid JSON at `{path}`: {message}")]
@@ -291,8 +294,8 @@ impl Error {
 
     /// The partner the bad data belongs to, if known.
     #[must_use]
-    pub fn partner(&self) -> Option<&PartnerId> {
-        self.inner.location.partner.as_ref()
+    pub fn partner(&self) -> Option<&str> {
+        self.inner.location.partner.as_deref()
     }
 
     /// The invoice the bad data belongs to, if known.
@@ -350,11 +353,20 @@ impl Error {
         self
     }
 
-    pub(crate) fn for_partner(mut self, partner: &PartnerId) -> Self {
+    pub(crate) fn for_partner(mut self, partner: &(impl AsRef<str> + ?Sized)) -> Self {
         if self.inner.location.partner.is_none() {
-            self.inner.location.partner = Some(partner.clone());
+            self.inner.location.partner = Some(partner.as_ref().to_owned());
         }
         self
+    }
+
+    pub(crate) fn currency_mismatch(expected: impl fmt::Display, found: impl fmt::Display) -> Self {
+        ErrorKind::CurrencyMismatch { expected: expected.to_string(), found: found.to_string() }.into()
+    }
+
+    pub(crate) fn duplicate_partner(partner: &(impl AsRef<str> + ?Sized), first_line: Option<u64>) -> Self {
+        let partner = partner.as_ref();
+        Error::from(ErrorKind::DuplicatePartner { partner: partner.to_owned(), first_line }).for_partner(partner)
     }
 
     pub(crate) fn for_invoice(mut self, invoice: &str) -> Self {
@@ -423,7 +435,7 @@ impl fmt::Display for Error {
                 parts.push(format!("column `{column}`"));
             }
             if let Some(partner) = &loc.partner {
-                parts.push(format!("partner `{}`", shorten(partner.as_str())));
+                parts.push(format!("partner `{}`", shorten(partner)));
             }
             if let Some(invoice) = &loc.invoice {
                 parts.push(format!("invoice `{}`", shorten(invoice)));
@@ -446,18 +458,16 @@ mod tests {
 
     #[test]
     fn display_puts_the_location_first() {
-        let partner = PartnerId::new("P-1").unwrap();
-        let err = Error::value("amount", "12,5x", "not a decimal number")
-            .at_line(7)
-            .at_column("amount")
-            .for_partner(&partner);
+        let partner = "P-1";
+        let err =
+            Error::value("amount", "12,5x", "not a decimal number").at_line(7).at_column("amount").for_partner(partner);
         assert_eq!(
             err.to_string(),
             "line 7, column `amount`, partner `P-1`: invalid amount `12,5x`: not a decimal number"
         );
         assert_eq!(err.line(), Some(7));
         assert_eq!(err.column(), Some("amount"));
-        assert_eq!(err.partner(), Some(&partner));
+        assert_eq!(err.partner(), Some(partner));
     }
 
     #[test]
@@ -492,12 +502,9 @@ mod tests {
             ("config", Error::policy("tiers", "bad")),
             ("config", Error::playbook("tiers", "bad")),
             ("duplicate", ErrorKind::DuplicateInvoice { invoice: "A".into() }.into()),
-            (
-                "duplicate",
-                ErrorKind::DuplicatePartner { partner: PartnerId::new("P").unwrap(), first_line: None }.into(),
-            ),
+            ("duplicate", ErrorKind::DuplicatePartner { partner: "P".into(), first_line: None }.into()),
             ("overflow", Error::overflow("turnover")),
-            ("currency", ErrorKind::CurrencyMismatch { expected: Currency::RUB, found: Currency::USD }.into()),
+            ("currency", Error::currency_mismatch("RUB", "USD")),
             ("io", std::io::Error::other("disk").into()),
             ("none", Error::value("amount", "x", "not a number")),
         ];
@@ -510,10 +517,10 @@ mod tests {
 
     #[test]
     fn location_debug_and_source() {
-        let partner = PartnerId::new("P-1").unwrap();
+        let partner = "P-1";
         let err = Error::overflow("turnover").at_line(4).for_partner(&partner);
         assert_eq!(err.location().line, Some(4));
-        assert_eq!(err.location().partner.as_ref(), Some(&partner));
+        assert_eq!(err.location().partner.as_deref(), Some(partner));
         let debug = format!("{err:?}");
         assert!(debug.contains("Overflow") && debug.contains("line: Some(4)"), "{debug}");
         let io: Error = std::io::Error::other("disk full").into();
@@ -531,9 +538,9 @@ mod tests {
             kind().at_column("amount").to_string(),
             "column `amount`: arithmetic overflow: turnover is out of range"
         );
-        let partner = PartnerId::new("P-1").unwrap();
+        let partner = "P-1";
         assert_eq!(
-            kind().for_partner(&partner).to_string(),
+            kind().for_partner(partner).to_string(),
             "partner `P-1`: arithmetic overflow: turnover is out of range"
         );
         assert_eq!(
@@ -541,11 +548,7 @@ mod tests {
             "invoice `A-1`: arithmetic overflow: turnover is out of range"
         );
         // The first location given wins.
-        let err = kind()
-            .for_invoice("A-1")
-            .for_invoice("A-2")
-            .for_partner(&partner)
-            .for_partner(&PartnerId::new("Q").unwrap());
-        assert_eq!((err.invoice(), err.partner()), (Some("A-1"), Some(&partner)));
+        let err = kind().for_invoice("A-1").for_invoice("A-2").for_partner(partner).for_partner("Q");
+        assert_eq!((err.invoice(), err.partner()), (Some("A-1"), Some(partner)));
     }
 }

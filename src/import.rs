@@ -256,16 +256,17 @@ impl CsvImport {
 
     /// Reads invoice lines from a file into a new ledger.
     ///
-    /// Large files (from 32 MiB) are read by one thread per core (scoped
-    /// threads), each parsing its own range of the file; the result, and
-    /// the error for a bad line, are the same as reading them in one pass.
+    /// Large files (from 32 MiB) are read in one range of the file per
+    /// thread of the pool (feature `parallel`); the result, and the error
+    /// for a bad line, are the same as reading them in one pass.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`] if the file cannot be opened, and any error of
-    /// [`read_sales_into`](CsvImport::read_sales_into).
+    /// [`ErrorKind::Io`] if the file cannot be opened,
+    /// [`ErrorKind::ThreadPool`] if the threads cannot start, and any error
+    /// of [`read_sales_into`](CsvImport::read_sales_into).
     pub fn read_sales_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
-        let threads = crate::par::cores();
+        let threads = crate::util::par::threads()?;
         self.read_path_in_parts(path.as_ref(), 32 << 20, threads)
     }
 
@@ -311,19 +312,11 @@ impl CsvImport {
         self.check_currency_column(&cols, &target)?;
         let starts = range_starts(path, body, parts)?;
         let ends: Vec<Option<u64>> = starts.iter().skip(1).map(|&s| Some(s)).chain([None]).collect();
-        let reads: Vec<Result<RangeRead>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = starts
-                .iter()
-                .zip(&ends)
-                .enumerate()
-                .map(|(k, (&start, &end))| {
-                    let cols = &cols;
-                    let target = &target;
-                    scope.spawn(move || self.read_range(path, cols, target, k == 0, start, end))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::overflow("a reader thread")))).collect()
-        });
+        let ranges: Vec<(usize, u64, Option<u64>)> =
+            starts.iter().zip(&ends).enumerate().map(|(k, (&start, &end))| (k, start, end)).collect();
+        let reads: Vec<Result<RangeRead>> = crate::util::par::map_owned(ranges, |(k, start, end)| {
+            self.read_range(path, &cols, &target, k == 0, start, end)
+        })?;
         // In file order: the first range with an error has the file's first
         // error (its start was checked by the range before it); a range that
         // does not end where the next starts means a quoted line break.
@@ -443,7 +436,7 @@ impl CsvImport {
     /// must be the ledger's.
     fn check_currency_column(&self, cols: &SaleColumns, ledger: &Ledger) -> Result<()> {
         if cols.currency.is_none() && self.currency != ledger.currency() {
-            return Err(ErrorKind::CurrencyMismatch { expected: ledger.currency(), found: self.currency }.into());
+            return Err(Error::currency_mismatch(ledger.currency(), self.currency));
         }
         Ok(())
     }
@@ -548,10 +541,7 @@ impl CsvImport {
             let code = text(raw, "currency")?;
             let currency = Currency::new(code).map_err(|e| with_partner(e.at_column("currency")))?;
             if currency != batch.currency() {
-                return Err(with_partner(
-                    Error::from(ErrorKind::CurrencyMismatch { expected: batch.currency(), found: currency })
-                        .at_column("currency"),
-                ));
+                return Err(with_partner(Error::currency_mismatch(batch.currency(), currency).at_column("currency")));
             }
         }
         let amount = parse_amount(field(cols.amount), scale, self.decimal_comma, "amount")
@@ -639,9 +629,7 @@ impl CsvImport {
             let raw_id = record.get(id_col).unwrap_or_default();
             let id = text(raw_id, "partner_id").and_then(PartnerId::new).map_err(|e| at(e, "partner_id"))?;
             if let Some(&first) = seen.get(&id) {
-                return Err(Error::from(ErrorKind::DuplicatePartner { partner: id.clone(), first_line: Some(first) })
-                    .at_line(line)
-                    .for_partner(&id));
+                return Err(Error::duplicate_partner(&id, Some(first)).at_line(line));
             }
             seen.insert(id.clone(), line);
             let mut partner = Partner::new(id.clone());
@@ -740,9 +728,7 @@ impl CsvImport {
                 .and_then(PartnerId::new)
                 .map_err(|e| e.at_line(line).at_column("partner_id"))?;
             if let Some(&first) = seen.get(&id) {
-                return Err(Error::from(ErrorKind::DuplicatePartner { partner: id.clone(), first_line: Some(first) })
-                    .at_line(line)
-                    .for_partner(&id));
+                return Err(Error::duplicate_partner(&id, Some(first)).at_line(line));
             }
             seen.insert(id.clone(), line);
             let mut facts = RiskFacts::new(id.clone());

@@ -1,55 +1,11 @@
 //! Report languages and the formatting of amounts and shares.
 
-use std::fmt;
-
 use rust_decimal::{Decimal, RoundingStrategy};
 
+pub use crate::language::Language;
 use crate::money::{Currency, Money};
 
-/// The language of texts: strategies, reasons, alert plans and reports.
-///
-/// The built-in texts come from the article (Russian) and its English
-/// rendering.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
-#[non_exhaustive]
-pub enum Language {
-    /// English. This is the default.
-    #[default]
-    En,
-    /// Russian, the article's language.
-    Ru,
-}
-
 impl Language {
-    /// Parses `en` or `ru` (case-insensitive).
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Language> {
-        match code.to_ascii_lowercase().as_str() {
-            "en" => Some(Language::En),
-            "ru" => Some(Language::Ru),
-            _ => None,
-        }
-    }
-
-    /// The two-letter code, `en` or `ru`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Ru => "ru",
-        }
-    }
-
-    /// Picks the text for this language.
-    pub(crate) fn pick<'a>(&self, en: &'a str, ru: &'a str) -> &'a str {
-        match self {
-            Language::Ru => ru,
-            _ => en,
-        }
-    }
-
     /// An amount rounded half away from zero to `dp` decimal places, with
     /// grouped thousands: `1,234,567.89` in English, `1 234 567,89` in
     /// Russian (a narrow no-break space, U+202F, groups the digits, and the
@@ -118,12 +74,6 @@ impl Language {
     pub fn format_percent(&self, share: Decimal, dp: u32) -> String {
         let pct = share.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(share);
         format!("{}\u{a0}%", self.format_amount(pct, dp))
-    }
-}
-
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 

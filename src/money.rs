@@ -184,7 +184,7 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: other.currency }.into())
+            Err(Error::currency_mismatch(self.currency, other.currency))
         }
     }
 

@@ -7,10 +7,10 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::exact::{Cut, Scaled, mul_wide, ratio};
-use crate::lang::Language;
+use crate::error::{Error, Result};
+use crate::language::Language;
 use crate::partner::PartnerId;
+use crate::util::exact::{Cut, Scaled, mul_wide, ratio};
 
 /// The article's ABC(D) segments by turnover.
 ///
@@ -21,13 +21,12 @@ use crate::partner::PartnerId;
 /// | `C` | ≈ 40 % of partners, 5 % of turnover | promising partners: new or developing, small turnover, high potential; active support, training, motivation, preferential terms, help with the sales strategy |
 /// | `D` | ≈ 10 % of partners, < 1 % of turnover | passive partners: almost no turnover; analyse why, revise the terms or end the partnership |
 ///
-/// Segments order from `A` (highest) to `D`: `Segment::A < Segment::D`
-/// in `Ord`, as in the alphabet, so sort descending by value with
-/// [`Segment::rank_value`] rather than by `Ord`.
+/// Segments order by value, as tiers do: `Segment::A > Segment::D`, as
+/// `Tier::Gold > Tier::Beginner`, so "moved up" is `now > before` for both.
 ///
 /// The enum is exhaustive: ABC(D) has exactly four classes, and callers
 /// `match` on them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Segment {
     /// Key partners.
@@ -70,17 +69,6 @@ impl Segment {
         }
     }
 
-    /// 3 for `A` down to 0 for `D`: higher is more valuable.
-    #[must_use]
-    pub fn rank_value(&self) -> u8 {
-        match self {
-            Segment::A => 3,
-            Segment::B => 2,
-            Segment::C => 1,
-            Segment::D => 0,
-        }
-    }
-
     /// The article's expected share of partners and of turnover.
     #[must_use]
     pub fn expected(&self) -> ExpectedProfile {
@@ -97,7 +85,8 @@ impl Segment {
         }
     }
 
-    fn index(self) -> usize {
+    /// 0 for `A` … 3 for `D` (rows of tables and matrices).
+    pub(crate) fn index(self) -> usize {
         match self {
             Segment::A => 0,
             Segment::B => 1,
@@ -113,6 +102,19 @@ impl Segment {
             2 => Segment::C,
             _ => Segment::D,
         }
+    }
+}
+
+impl PartialOrd for Segment {
+    fn partial_cmp(&self, other: &Segment) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Segment {
+    /// By value: `A > B > C > D`.
+    fn cmp(&self, other: &Segment) -> Ordering {
+        other.index().cmp(&self.index())
     }
 }
 
@@ -334,16 +336,17 @@ impl ParetoPolicy {
     }
 }
 
-/// One partner's segment and the evidence for it.
+/// One partner's segment and the evidence for it: where its turnover puts
+/// it on the Pareto curve.
 ///
 /// Shares are fractions of the base (the sum of positive turnovers; 0.8 =
-/// 80 %), exact to Decimal's 28 significant digits. `before` is the share of
+/// 80 %), exact to 18 decimal places (truncated). `before` is the share of
 /// the partners strictly above the partner's tie group, `after` includes the
 /// whole tie group: the segment follows from them and the cut-offs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
-pub struct SegmentEntry {
+pub struct SegmentEvidence {
     /// The partner.
     pub partner: PartnerId,
     /// The turnover that was segmented.
@@ -359,6 +362,9 @@ pub struct SegmentEntry {
     pub before: Decimal,
     /// The cumulative share up to and including the tie group.
     pub after: Decimal,
+    /// The share of turnover held by the partners above the tie group (the
+    /// same as `before` under [`ParetoBasis::Turnover`]).
+    pub turnover_before: Decimal,
 }
 
 /// One row of the Pareto table.
@@ -420,7 +426,7 @@ pub struct Segmentation {
     policy: ParetoPolicy,
     base: Decimal,
     total: Decimal,
-    entries: Vec<SegmentEntry>,
+    entries: Vec<SegmentEvidence>,
     table: Vec<ParetoRow>,
     concentration: Option<Concentration>,
     lorenz: Vec<LorenzPoint>,
@@ -452,7 +458,7 @@ impl Segmentation {
     /// Every partner, ordered by rank (highest turnover first), ties by
     /// partner id.
     #[must_use]
-    pub fn entries(&self) -> &[SegmentEntry] {
+    pub fn entries(&self) -> &[SegmentEvidence] {
         &self.entries
     }
 
@@ -526,9 +532,7 @@ pub fn segment(turnovers: &[(PartnerId, Decimal)], policy: &ParetoPolicy) -> Res
         HashSet::with_capacity_and_hasher(turnovers.len(), Default::default());
     for (id, _) in turnovers {
         if !seen.insert(id.as_str()) {
-            return Err(
-                Error::from(ErrorKind::DuplicatePartner { partner: id.clone(), first_line: None }).for_partner(id)
-            );
+            return Err(Error::duplicate_partner(&id, None));
         }
     }
     drop(seen);
@@ -564,11 +568,11 @@ pub fn segment(turnovers: &[(PartnerId, Decimal)], policy: &ParetoPolicy) -> Res
     }
     // Cloning ids is an atomic increment, which stalls on a cache miss: clone
     // them in input order, then sort the entries into rank order.
-    let mut placed: Vec<(u32, SegmentEntry)> = turnovers
+    let mut placed: Vec<(u32, SegmentEvidence)> = turnovers
         .iter()
         .zip(by_input.into_iter().zip(&values))
         .map(|((id, turnover), ((pos, class, before, after), &value))| {
-            let entry = SegmentEntry {
+            let entry = SegmentEvidence {
                 partner: id.clone(),
                 turnover: *turnover,
                 segment: class.segment,
@@ -576,12 +580,13 @@ pub fn segment(turnovers: &[(PartnerId, Decimal)], policy: &ParetoPolicy) -> Res
                 share: if value > 0 { ratio(value, classes.base) } else { Decimal::ZERO },
                 before,
                 after,
+                turnover_before: ratio(class.turnover_before, classes.base),
             };
             (pos, entry)
         })
         .collect();
     placed.sort_unstable_by_key(|(pos, _)| *pos);
-    let entries: Vec<SegmentEntry> = placed.into_iter().map(|(_, e)| e).collect();
+    let entries: Vec<SegmentEvidence> = placed.into_iter().map(|(_, e)| e).collect();
     let table = classes.table(&scaled)?;
     let (concentration, lorenz) = concentration(&classes)?;
     let total =
@@ -689,14 +694,18 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
                 (u128::from(!ordered) << 64) | u128::from(position(i))
             })
             .collect();
-        crate::par::sort_unstable(keys)
-            .into_iter()
-            .map(|k| {
-                let idx = k as u32;
-                let value = values.get(idx as usize).copied().unwrap_or_default();
-                Ranked { value, idx, class: Class::UNSET }
-            })
-            .collect()
+        {
+            let mut keys = keys;
+            crate::util::par::sort_unstable(&mut keys)?;
+            keys
+        }
+        .into_iter()
+        .map(|k| {
+            let idx = k as u32;
+            let value = values.get(idx as usize).copied().unwrap_or_default();
+            Ranked { value, idx, class: Class::UNSET }
+        })
+        .collect()
     } else {
         let mut order: Vec<(i128, u32)> = values.iter().enumerate().map(|(i, &value)| (value, position(i))).collect();
         order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -782,7 +791,8 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
         sum_sq = (sum_sq.0.checked_add(hi).and_then(|h| h.checked_add(u128::from(carry))).ok_or_else(overflow)?, lo);
     }
     let base_sq = mul_wide(base.unsigned_abs(), base.unsigned_abs());
-    let hhi = crate::exact::ratio_u256(sum_sq, base_sq).checked_mul(Decimal::from(10_000)).unwrap_or(Decimal::MAX);
+    let hhi =
+        crate::util::exact::ratio_u256(sum_sq, base_sq).checked_mul(Decimal::from(10_000)).unwrap_or(Decimal::MAX);
     // Lorenz points at k % of partners.
     let points = Segmentation::LORENZ_POINTS - 1;
     let mut lorenz = Vec::with_capacity(points + 1);
@@ -808,13 +818,13 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
     ))
 }
 
-impl PartialOrd for SegmentEntry {
+impl PartialOrd for SegmentEvidence {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for SegmentEntry {
+impl Ord for SegmentEvidence {
     /// Rank order: higher turnover first, ties by partner id.
     fn cmp(&self, other: &Self) -> Ordering {
         other.turnover.cmp(&self.turnover).then_with(|| self.partner.cmp(&other.partner))

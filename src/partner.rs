@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The maximum length of an id ([`PartnerId`], invoice ids) in bytes.
-pub const MAX_ID_LEN: usize = 256;
+pub(crate) const MAX_ID_LEN: usize = 256;
 
 /// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no leading or
 /// trailing whitespace, no control characters. Any other Unicode is fine.

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use rust_decimal::MathematicalOps;
 
 use crate::error::{Error, Result};
-use crate::exact::{Cut, Scaled, mul_wide, ratio};
-use crate::lang::Language;
+use crate::language::Language;
+use crate::util::exact::{Cut, Scaled, mul_wide, ratio};
 
 /// Stability of monthly turnover by its coefficient of variation (CV = the
 /// standard deviation over the mean), after the usual XYZ analysis.
@@ -400,7 +400,7 @@ impl PotentialPolicy {
                 } else {
                     Stability::Z
                 });
-                p.cv_squared = Some(crate::exact::ratio_u256((0, spread), ss));
+                p.cv_squared = Some(crate::util::exact::ratio_u256((0, spread), ss));
             }
         } else {
             // Nothing sold: no trend, no stability, and no sign of potential.
@@ -683,6 +683,36 @@ pub struct SignalPoints {
 }
 
 impl Potential {
+    /// A potential from its parts (an assessment keeps them compactly).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        level: PotentialLevel,
+        score: i32,
+        trend: Option<Decimal>,
+        year_on_year: Option<Decimal>,
+        cv_squared: Option<Decimal>,
+        stability: Option<Stability>,
+        history_months: u32,
+        tenure_months: Option<u32>,
+        gap_to_next: Option<TierGap>,
+        points: SignalPoints,
+        min_history_months: u32,
+    ) -> Potential {
+        Potential {
+            level,
+            score,
+            trend,
+            year_on_year,
+            cv_squared,
+            stability,
+            history_months,
+            tenure_months,
+            gap_to_next,
+            points,
+            min_history_months,
+        }
+    }
+
     /// The coefficient of variation in %: the square root (rust_decimal's
     /// Newton iteration, about 28 significant digits) of [`cv_squared`],
     /// rounded to 6 decimal places. Computed on each call; the stability

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::lang::Language;
+use crate::language::Language;
 use crate::pareto::Segment;
 use crate::risk::{RiskCategory, RiskLevel, RiskProfile};
 use crate::tier::Tier;
@@ -106,8 +106,26 @@ pub struct RiskPlays {
     pub legal: Mitigations,
 }
 
+/// The action plan for a crisis in each risk category (the article: "have an
+/// action plan for a crisis").
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct CrisisPlans {
+    /// A financial crisis: a sharp fall of turnover, growing payment
+    /// delays, a Critical financial risk.
+    pub financial: Texts,
+    /// A reputational crisis.
+    pub reputational: Texts,
+    /// An operational crisis.
+    pub operational: Texts,
+    /// A legal crisis.
+    pub legal: Texts,
+}
+
 /// A playbook: for every tier a goal and actions, for every segment an
-/// emphasis and actions, for every risk category the mitigations per level.
+/// emphasis and actions, for every risk category the mitigations per level
+/// and the action plan for a crisis.
 ///
 /// Complete by construction: the built-in playbooks ([`Playbook::english`],
 /// [`Playbook::russian`]) follow the article, and a custom playbook is
@@ -131,8 +149,11 @@ pub struct Playbook {
     tiers: TierPlays,
     segments: SegmentPlays,
     risks: RiskPlays,
+    crisis: CrisisPlans,
 }
 
+/// The serde form of [`Playbook`]: `crisis` may be left out, for the
+/// built-in plans in the playbook's language.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,20 +162,29 @@ struct RawPlaybook {
     tiers: TierPlays,
     segments: SegmentPlays,
     risks: RiskPlays,
+    #[serde(default)]
+    crisis: Option<CrisisPlans>,
 }
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawPlaybook> for Playbook {
     type Error = Error;
     fn try_from(r: RawPlaybook) -> Result<Playbook> {
-        Playbook::new(r.language, r.tiers, r.segments, r.risks)
+        let crisis = r.crisis.unwrap_or_else(|| Playbook::builtin(r.language).crisis);
+        Playbook::new(r.language, r.tiers, r.segments, r.risks)?.with_crisis_plans(crisis)
     }
 }
 
 #[cfg(feature = "serde")]
 impl From<Playbook> for RawPlaybook {
     fn from(p: Playbook) -> RawPlaybook {
-        RawPlaybook { language: p.language, tiers: p.tiers, segments: p.segments, risks: p.risks }
+        RawPlaybook {
+            language: p.language,
+            tiers: p.tiers,
+            segments: p.segments,
+            risks: p.risks,
+            crisis: Some(p.crisis),
+        }
     }
 }
 
@@ -210,7 +240,8 @@ fn mit(medium: &[&str], high: &[&str], critical: &[&str]) -> Mitigations {
 }
 
 impl Playbook {
-    /// A checked playbook.
+    /// A checked playbook, with the built-in crisis plans in `language`
+    /// (see [`Playbook::with_crisis_plans`]).
     ///
     /// # Errors
     ///
@@ -255,7 +286,46 @@ impl Playbook {
             check_list(format!("risks.{name}.high"), &m.high, false)?;
             check_list(format!("risks.{name}.critical"), &m.critical, false)?;
         }
-        Ok(Playbook { language, tiers, segments, risks })
+        let crisis = Playbook::builtin(language).crisis;
+        Ok(Playbook { language, tiers, segments, risks, crisis })
+    }
+
+    /// The same playbook with other crisis plans.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidPlaybook`] naming the plan
+    /// (`crisis.legal`, `crisis.financial[1]`…) if a category has no step or
+    /// a step is empty.
+    pub fn with_crisis_plans(mut self, crisis: CrisisPlans) -> Result<Playbook> {
+        for (name, plan) in [
+            ("financial", &crisis.financial),
+            ("reputational", &crisis.reputational),
+            ("operational", &crisis.operational),
+            ("legal", &crisis.legal),
+        ] {
+            if plan.is_empty() {
+                return Err(Error::playbook(format!("crisis.{name}"), "needs at least one step"));
+            }
+            for (i, step) in plan.iter().enumerate() {
+                if step.trim().is_empty() {
+                    return Err(Error::playbook(format!("crisis.{name}[{i}]"), "is empty"));
+                }
+            }
+        }
+        self.crisis = crisis;
+        Ok(self)
+    }
+
+    /// The action plan for a crisis in `category`.
+    #[must_use]
+    pub fn crisis_plan(&self, category: RiskCategory) -> &[Text] {
+        match category {
+            RiskCategory::Financial => &self.crisis.financial,
+            RiskCategory::Reputational => &self.crisis.reputational,
+            RiskCategory::Operational => &self.crisis.operational,
+            RiskCategory::Legal => &self.crisis.legal,
+        }
     }
 
     /// The built-in playbook in `language`.
@@ -339,6 +409,25 @@ impl Playbook {
                     &["consult lawyers", "document breaches and claims"],
                     &["involve lawyers now", "prepare to end the contract or go to court"],
                 ),
+            },
+            crisis: CrisisPlans {
+                financial: texts(&[
+                    "tighten credit terms",
+                    "switch to prepayment",
+                    "review the credit limit",
+                    "meet the partner's management to learn the cause",
+                ]),
+                reputational: texts(&[
+                    "check the partner's reputation",
+                    "monitor the partner's activity regularly",
+                    "prepare a communication plan for customers",
+                ]),
+                operational: texts(&[
+                    "tighten quality control",
+                    "require the delivery standards and deadlines",
+                    "audit the partner's logistics",
+                ]),
+                legal: texts(&["review the contract", "consult lawyers", "document breaches and claims"]),
             },
         }
     }
@@ -427,6 +516,29 @@ impl Playbook {
                     &["немедленно привлечь юристов", "подготовиться к расторжению договора или суду"],
                 ),
             },
+            crisis: CrisisPlans {
+                financial: texts(&[
+                    "ужесточить условия отсрочки платежа",
+                    "перейти на предоплату",
+                    "пересмотреть кредитный лимит",
+                    "встретиться с руководством партнёра и выяснить причины",
+                ]),
+                reputational: texts(&[
+                    "проверить репутацию партнёра",
+                    "регулярно мониторить деятельность партнёра",
+                    "подготовить план коммуникации с клиентами",
+                ]),
+                operational: texts(&[
+                    "усилить контроль качества",
+                    "потребовать соблюдения стандартов и сроков поставки",
+                    "проверить логистику партнёра",
+                ]),
+                legal: texts(&[
+                    "пересмотреть договор",
+                    "проконсультироваться с юристами",
+                    "фиксировать нарушения и претензии",
+                ]),
+            },
         }
     }
 
@@ -473,12 +585,22 @@ impl Playbook {
     /// complete by construction.
     #[must_use]
     pub fn strategy(&self, tier: Tier, segment: Segment, risk: &RiskProfile) -> Strategy {
+        self.strategy_for(tier, segment, |c| risk.category(c).level)
+    }
+
+    /// [`Playbook::strategy`] with each category's risk level from `level`.
+    pub(crate) fn strategy_for(
+        &self,
+        tier: Tier,
+        segment: Segment,
+        level: impl Fn(RiskCategory) -> Option<RiskLevel>,
+    ) -> Strategy {
         let t = self.tier(tier);
         let s = self.segment(segment);
         let mut mitigations: Vec<Mitigation> = RiskCategory::ALL
             .iter()
             .filter_map(|&c| {
-                let level = risk.category(c).level?;
+                let level = level(c)?;
                 let actions = self.risk(c).at(level)?;
                 (!actions.is_empty()).then(|| Mitigation { category: c, level, actions: actions.clone() })
             })
@@ -504,7 +626,7 @@ impl Playbook {
     /// or an empty entry.
     #[cfg(feature = "serde")]
     pub fn from_json(json: &str) -> Result<Playbook> {
-        crate::json::from_json(json, crate::json::Kind::Playbook)
+        crate::util::json::from_json(json, crate::util::json::Kind::Playbook)
     }
 
     /// The playbook as pretty-printed JSON.
@@ -515,7 +637,7 @@ impl Playbook {
     /// a valid playbook).
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
-        crate::json::to_json(self)
+        crate::util::json::to_json(self)
     }
 }
 
@@ -527,7 +649,10 @@ mod tests {
     #[test]
     fn builtin_playbooks_are_complete_and_valid() {
         for p in [Playbook::english(), Playbook::russian()] {
-            let checked = Playbook::new(p.language, p.tiers.clone(), p.segments.clone(), p.risks.clone()).unwrap();
+            let checked = Playbook::new(p.language, p.tiers.clone(), p.segments.clone(), p.risks.clone())
+                .unwrap()
+                .with_crisis_plans(p.crisis.clone())
+                .unwrap();
             assert_eq!(checked, p);
         }
     }

@@ -5,8 +5,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::lang::Language;
+use crate::error::{Error, Result};
+use crate::language::Language;
 use crate::money::{Currency, Money};
 use crate::period::{Month, Window};
 
@@ -382,11 +382,7 @@ impl TierPolicy {
     }
 
     fn check_currency(&self, currency: Currency) -> Result<()> {
-        if currency == self.currency {
-            Ok(())
-        } else {
-            Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: currency }.into())
-        }
+        if currency == self.currency { Ok(()) } else { Err(Error::currency_mismatch(self.currency, currency)) }
     }
 
     fn plain_tier(&self, total: Decimal, months: u32) -> Result<Tier> {
@@ -465,7 +461,6 @@ impl TierPolicy {
     pub fn assign(&self, total: Money, months: u32, previous: Option<TierState>) -> Result<TierAssignment> {
         self.check_currency(total.currency())?;
         let total = total.amount();
-        let overflow = || Error::overflow("the distance to a tier floor");
         let plain = self.plain_tier(total, months)?;
         let (tier, below_reviews) = match previous {
             None => (plain, 0),
@@ -483,11 +478,31 @@ impl TierPolicy {
                 }
             }
         };
-        let monthly = if months == 0 {
+        self.try_assignment(total, months, tier, plain, below_reviews)
+    }
+
+    /// The monthly figure of `total` over `months` months (0 for no months),
+    /// exact to Decimal's 28 significant digits.
+    pub(crate) fn monthly(total: Decimal, months: u32) -> Decimal {
+        if months == 0 {
             Decimal::ZERO
         } else {
             total.checked_div(Decimal::from(months)).unwrap_or(Decimal::ZERO).normalize()
-        };
+        }
+    }
+
+    /// The assignment of a partner already placed in `tier` (`plain` by its
+    /// figure alone), with the figures behind it.
+    fn try_assignment(
+        &self,
+        total: Decimal,
+        months: u32,
+        tier: Tier,
+        plain: Tier,
+        below_reviews: u32,
+    ) -> Result<TierAssignment> {
+        let overflow = || Error::overflow("the distance to a tier floor");
+        let monthly = TierPolicy::monthly(total, months);
         let held = tier > plain;
         let progress = Progress {
             next: tier.next(),
@@ -502,6 +517,27 @@ impl TierPolicy {
             drops_at_next_review: held && below_reviews.saturating_add(1) >= self.demote_after,
         };
         Ok(TierAssignment { tier, plain, monthly, months, below_reviews, progress })
+    }
+
+    /// [`TierPolicy::try_assignment`] for a placement that was assigned
+    /// before (the same figures, so the same result); a distance out of
+    /// Decimal's range, which assigning it would have refused, is left out.
+    pub(crate) fn assignment(
+        &self,
+        total: Decimal,
+        months: u32,
+        tier: Tier,
+        plain: Tier,
+        below: u32,
+    ) -> TierAssignment {
+        self.try_assignment(total, months, tier, plain, below).unwrap_or_else(|_| TierAssignment {
+            tier,
+            plain,
+            monthly: TierPolicy::monthly(total, months),
+            months,
+            below_reviews: below,
+            progress: Progress { next: tier.next(), to_next: None, headroom: None, drops_at_next_review: false },
+        })
     }
 }
 

@@ -141,7 +141,7 @@ fn room<T>(n: u64) -> Vec<T> {
 
 /// The partition of a partner id with `bits` partition bits.
 fn part_of(id: &[u8], bits: u32) -> usize {
-    if bits == 0 { 0 } else { (xxhash_rust::xxh3::xxh3_64(id) >> (64 - bits)) as usize }
+    if bits == 0 { 0 } else { (crate::util::hash::hash64(id) >> (64 - bits)) as usize }
 }
 
 /// The partition of a document (by its fingerprint's top bits).
@@ -223,7 +223,7 @@ impl Batch {
     /// Checks one sale and buffers it.
     pub(crate) fn add(&mut self, sale: &Sale, line: u64, recorded: &InvoiceSet) -> Result<()> {
         if sale.amount.currency() != self.currency {
-            return Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: sale.amount.currency() }.into());
+            return Err(Error::currency_mismatch(self.currency, sale.amount.currency()));
         }
         let scale = self.scale;
         let amount = to_minor(sale.amount.amount(), scale)?;
@@ -397,7 +397,7 @@ pub(crate) fn first_error_of(batches: Vec<Batch>, err: Error) -> Error {
 /// line offsets set) into one ledger, as if one batch had taken every line.
 pub(crate) fn finish_all(batches: Vec<Batch>) -> Result<Ledger> {
     let lines: usize = batches.iter().map(|b| b.lines).sum();
-    let threads = if lines >= PARALLEL_FROM { crate::par::cores() } else { 1 };
+    let threads = if lines >= PARALLEL_FROM { crate::util::par::threads()? } else { 1 };
     aggregate_all(batches, threads)
 }
 
@@ -463,7 +463,7 @@ fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSe
             }
         }
     }
-    let sorted = crate::par::on_each(runs(columns, threads), |cols| -> Vec<(Vec<u128>, Vec<u128>)> {
+    let sorted = crate::util::par::map_owned(runs(columns, threads), |cols| -> Vec<(Vec<u128>, Vec<u128>)> {
         cols.into_iter()
             .map(|col| {
                 let mut fps = concat(col);
@@ -515,7 +515,7 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize, multi: &HashSet<u128, Hash
         }
     }
     let numbered: Vec<(usize, Vec<Part>)> = columns.into_iter().enumerate().collect();
-    let results = crate::par::on_each(runs(numbered, threads), |cols| -> Result<StageTwo> {
+    let results = crate::util::par::map_owned(runs(numbered, threads), |cols| -> Result<StageTwo> {
         let mut out = StageTwo { rows: Vec::with_capacity(cols.len()), ..StageTwo::default() };
         let mut first_error: Option<Error> = None;
         for (p, col) in cols {
@@ -593,8 +593,8 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
             if let (Some(a), Some(b)) = (id_of(first), id_of(other)) {
                 return Err(Error::from(ErrorKind::InvoicePartnerConflict {
                     invoice: None,
-                    first: a,
-                    second: b.clone(),
+                    first: a.to_string(),
+                    second: b.to_string(),
                 })
                 .at_line(other.line)
                 .for_partner(&b));
@@ -645,7 +645,7 @@ fn build_index(rows: &[Row], offsets: &[u32], bits: u32, threads: usize) -> Resu
     // Shard s holds partitions [s << shift, (s + 1) << shift).
     let shift = bits - Index::BITS;
     let start_of = |shard: usize| offsets.get(shard << shift).map_or(rows.len(), |&start| start as usize);
-    let built = crate::par::on_each(runs((0..shards).collect(), threads), |run: Vec<usize>| {
+    let built = crate::util::par::map_owned(runs((0..shards).collect(), threads), |run: Vec<usize>| {
         run.into_iter()
             .map(|s| {
                 let (from, to) = (start_of(s), start_of(s + 1));

@@ -210,10 +210,10 @@ impl Ledger {
     /// were recorded. Takes sales by value or by reference (`&Sale`, so a
     /// caller that keeps its lines need not clone them).
     ///
-    /// From 262 144 lines, the lines are checked and buffered by one thread
-    /// per core (scoped threads, at most 8), chunk by chunk, and aggregated
-    /// partition by partition; the result and the error are the same as in
-    /// one thread.
+    /// From 262 144 lines, the lines are checked and buffered chunk by chunk
+    /// on the threads of the pool (feature `parallel`) while this thread
+    /// reads the input, and aggregated partition by partition; the result
+    /// and the error are the same as in one thread.
     ///
     /// Lines that share an invoice id are the lines of one document: they
     /// must all be in this batch and belong to one partner. The document is a
@@ -322,7 +322,7 @@ impl Ledger {
     }
 
     /// The batches of a large input, one per chunk of lines, checked and
-    /// buffered by one thread per core while this one reads the input.
+    /// buffered on the pool's threads while this one reads the input.
     /// Chunks are contiguous, so the batches in order hold the lines in
     /// order. After a bad line no further chunk is read.
     fn fill_batches<T, I>(&self, first: Vec<T>, mut rest: I) -> Result<Vec<Batch>>
@@ -330,52 +330,19 @@ impl Ledger {
         T: Borrow<Sale> + Send,
         I: Iterator<Item = T>,
     {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::sync::mpsc;
-        let threads = crate::par::cores();
-        let (work, jobs) = mpsc::sync_channel::<(usize, Vec<T>)>(threads);
-        // Only the workers hold the receiving end: should they all stop (a
-        // panic in a caller's `Borrow`), sending fails instead of blocking.
-        let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
-        let (done, results) = mpsc::channel::<(usize, Batch, Option<Error>)>();
-        let failed = AtomicBool::new(false);
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                let (done, jobs, failed) = (done.clone(), std::sync::Arc::clone(&jobs), &failed);
-                scope.spawn(move || {
-                    loop {
-                        let job = match jobs.lock() {
-                            Ok(jobs) => jobs.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok((k, items)) = job else { break };
-                        let skipped = (k as u64).saturating_mul(batch::CHUNK as u64);
-                        let (batch, err) = self.fill_batch(items, skipped, true);
-                        if err.is_some() {
-                            failed.store(true, Ordering::Relaxed);
-                        }
-                        if done.send((k, batch, err)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop((done, jobs));
-            let mut chunk = first;
-            let mut k = 0;
-            while !chunk.is_empty() && !failed.load(Ordering::Relaxed) && work.send((k, chunk)).is_ok() {
-                k += 1;
-                chunk = rest.by_ref().take(batch::CHUNK).collect();
-            }
-            drop(work);
-        });
-        let mut filled: Vec<(usize, Batch, Option<Error>)> = results.into_iter().collect();
-        filled.sort_unstable_by_key(|f| f.0);
+        let threads = crate::util::par::threads()?;
+        let mut first = Some(first);
+        let next = || {
+            let chunk: Vec<T> = first.take().unwrap_or_else(|| rest.by_ref().take(batch::CHUNK).collect());
+            (!chunk.is_empty()).then_some(chunk)
+        };
+        let fill = |k: usize, items: Vec<T>| {
+            let skipped = (k as u64).saturating_mul(batch::CHUNK as u64);
+            self.fill_batch(items, skipped, true)
+        };
+        let filled = crate::util::par::pipeline(next, threads + 1, fill, |(_, err)| err.is_some())?;
         let mut batches = Vec::with_capacity(filled.len());
-        for (k, (at, batch, err)) in filled.into_iter().enumerate() {
-            if at != k {
-                return Err(Error::overflow("a thread buffering lines"));
-            }
+        for (batch, err) in filled {
             batches.push(batch);
             if let Some(e) = err {
                 // The chunks before are whole and good.
@@ -417,7 +384,7 @@ impl Ledger {
 
     fn add_one_monthly(&mut self, f: &MonthlyFigures) -> Result<()> {
         if f.turnover.currency() != self.currency {
-            return Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: f.turnover.currency() }.into());
+            return Err(Error::currency_mismatch(self.currency, f.turnover.currency()));
         }
         let scale = self.scale;
         let cell = Cell {
@@ -475,7 +442,7 @@ impl Ledger {
     /// sum is out of range. This ledger is unchanged on error.
     pub fn merge(&mut self, other: Ledger) -> Result<()> {
         if other.currency != self.currency {
-            return Err(ErrorKind::CurrencyMismatch { expected: self.currency, found: other.currency }.into());
+            return Err(Error::currency_mismatch(self.currency, other.currency));
         }
         if other.scale != self.scale {
             return Err(Error::value(

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::partner::PartnerId;
 use crate::period::Month;
 
-pub(crate) type Hasher = foldhash::fast::RandomState;
+pub(crate) use crate::util::hash::Hasher;
 
 /// A partner id as the key of a ledger's index: ids of up to 22 bytes (all
 /// the usual ones) are held inline, so that a lookup among a million
@@ -82,7 +82,7 @@ impl Index {
     }
 
     pub(super) fn shard_of(id: &[u8]) -> usize {
-        (xxhash_rust::xxh3::xxh3_64(id) >> (64 - Index::BITS)) as usize
+        (crate::util::hash::hash64(id) >> (64 - Index::BITS)) as usize
     }
 
     pub(super) fn get(&self, id: &[u8]) -> Option<u32> {
@@ -319,5 +319,5 @@ impl Eq for Row {}
 /// invoices; the ledger would then reject the second as a duplicate (an
 /// error, never a silent loss).
 pub(super) fn fingerprint(invoice: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(invoice.as_bytes())
+    crate::util::hash::fingerprint(invoice)
 }

@@ -152,7 +152,7 @@ impl Turnover {
             .collect();
         // At most 1200 months of i64 minor units: the sums fit an i128 and a Decimal.
         let sum = |f: fn(&Cell) -> i64| buf.months.iter().map(|m| i128::from(f(m))).sum::<i128>();
-        let dec = |v: i128| crate::exact::to_decimal(v, scale);
+        let dec = |v: i128| crate::util::exact::to_decimal(v, scale);
         Turnover {
             margin_complete: buf.months.iter().all(|m| m.margin_missing == 0),
             deals: buf.months.iter().map(|m| u64::from(m.deals)).sum(),

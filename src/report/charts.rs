@@ -5,9 +5,9 @@ use std::fmt::{self, Write as _};
 use rust_decimal::Decimal;
 
 use super::svg::*;
-use crate::lang::Language;
+use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
-use crate::priority::Portfolio;
+use crate::review::Portfolio;
 use crate::tier::Tier;
 
 /// The least distance, in tenths of a pixel, between two points of the
@@ -24,15 +24,15 @@ pub(super) struct Curve {
 /// first partner is a vertex: x = (rank − 1) / n, y = the share of
 /// turnover strictly above the group; the curve ends at (1, 1).
 pub(super) fn pareto_curves(p: &Portfolio, f: &Frame) -> Vec<Curve> {
-    let list = p.assessments();
-    let n = list.len();
+    let n = p.len();
     // The first partner of each tie group, by rank (ranks are 1 ..= n; a
-    // tie group shares the rank of its first position).
+    // tie group shares the rank of its first position). The assessments are
+    // read in the order they are kept: the result does not depend on it.
     let mut groups: Vec<Option<(Decimal, Segment)>> = vec![None; n];
-    for a in list {
-        let slot = (a.segment.rank as usize).checked_sub(1).and_then(|i| groups.get_mut(i));
+    for a in p.kept() {
+        let slot = (a.segment_rank() as usize).checked_sub(1).and_then(|i| groups.get_mut(i));
         if let Some(slot @ None) = slot {
-            *slot = Some((a.segment.turnover_before, a.segment.segment));
+            *slot = Some((a.turnover_before(), a.segment()));
         }
     }
     let n_wide = i128::try_from(n.max(1)).unwrap_or(i128::MAX);
@@ -175,8 +175,8 @@ pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, lang: Language
         }
         ParetoBasis::Partners => {
             // Cut-offs are shares of the partners with positive turnover.
-            let n = Decimal::from(p.assessments().len());
-            let positive = Decimal::from(p.assessments().iter().filter(|a| a.turnover > Decimal::ZERO).count());
+            let n = Decimal::from(p.len());
+            let positive = Decimal::from(p.kept().iter().filter(|a| a.turnover() > Decimal::ZERO).count());
             let of_all = ratio(positive, n);
             let xs: Vec<i64> = cuts
                 .iter()

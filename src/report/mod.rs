@@ -8,10 +8,10 @@
 //! Drawing coordinates are integers in tenths of a pixel, computed from the
 //! portfolio's exact `Decimal` shares; amounts are never converted to floats.
 
-use crate::lang::Language;
+use crate::language::Language;
+use crate::migrations::Migrations;
 use crate::pareto::Segment;
-use crate::priority::Portfolio;
-use crate::review::Review;
+use crate::review::Portfolio;
 use crate::tier::Tier;
 
 mod charts;
@@ -194,11 +194,11 @@ pub fn tier_svg(portfolio: &Portfolio, lang: Language) -> String {
 /// tiers now (Gold first); moves up are green, moves down red, partners
 /// that stayed grey.
 #[must_use]
-pub fn tier_migration_svg(review: &Review, lang: Language) -> String {
+pub fn tier_migration_svg(migrations: &Migrations, lang: Language) -> String {
     let labels = Tier::ALL.map(|t| t.name(lang));
     let mut out = String::with_capacity(6 * 1024);
     let title = lang.pick("Tier migrations since the previous review", "Миграции между категориями");
-    let _ = write_matrix(&mut out, &review.tiers.matrix, labels, labels, title, lang);
+    let _ = write_matrix(&mut out, &migrations.tiers.matrix, labels, labels, title, lang);
     out
 }
 
@@ -207,14 +207,14 @@ pub fn tier_migration_svg(review: &Review, lang: Language) -> String {
 /// segments now (A first); moves up are green, moves down red, partners
 /// that stayed grey.
 #[must_use]
-pub fn segment_migration_svg(review: &Review, lang: Language) -> String {
+pub fn segment_migration_svg(migrations: &Migrations, lang: Language) -> String {
     let rows = Segment::ALL.map(|s| s.name(lang));
     let columns = ["A", "B", "C", "D"];
     let names: Vec<String> = Segment::ALL.iter().zip(rows).map(|(s, name)| format!("{s} {name}")).collect();
     let rows: [&str; 4] = std::array::from_fn(|i| names.get(i).map_or("", String::as_str));
     let mut out = String::with_capacity(6 * 1024);
     let title = lang.pick("Segment migrations since the previous review", "Миграции между сегментами");
-    let _ = write_matrix(&mut out, &review.segments.matrix, rows, columns, title, lang);
+    let _ = write_matrix(&mut out, &migrations.segments.matrix, rows, columns, title, lang);
     out
 }
 

@@ -6,9 +6,9 @@ use rust_decimal::Decimal;
 
 use super::svg::*;
 use super::{ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg};
-use crate::lang::Language;
+use crate::language::Language;
 use crate::pareto::ParetoBasis;
-use crate::priority::{Assessment, Portfolio};
+use crate::review::{Assessment, Portfolio};
 use crate::risk::{CrisisAlert, RiskLevel};
 
 pub(super) const STYLE: &str = "\
@@ -129,8 +129,8 @@ impl Page<'_> {
 
     pub(super) fn headline(&self, out: &mut String) -> fmt::Result {
         let (p, lang) = (self.p, self.lang);
-        let n = p.assessments().len() as u64;
-        let positive = p.assessments().iter().filter(|a| a.turnover > Decimal::ZERO).count() as u64;
+        let n = p.len() as u64;
+        let positive = p.kept().iter().filter(|a| a.turnover() > Decimal::ZERO).count() as u64;
         let alerts = p.alerts();
         let critical = alerts.iter().filter(|a| a.severity == RiskLevel::Critical).count() as u64;
         out.push_str("<section class=\"kpis\">");
@@ -339,7 +339,7 @@ impl Page<'_> {
             "<section id=\"migrations\"><h2>{}</h2>",
             self.t("Migrations since the previous review", "Миграции с прошлого пересмотра")
         )?;
-        let Some(r) = p.review() else {
+        let Some(r) = p.migrations() else {
             return write!(
                 out,
                 "<p class=\"lead\">{}</p></section>",
@@ -455,7 +455,7 @@ impl Page<'_> {
             self.t("Risk", "Риск"),
             self.t("Goal and reasons", "Цель и причины"),
         )?;
-        for a in p.assessments().iter().take(shown) {
+        for a in p.top(shown) {
             self.partner_row(out, a)?;
         }
         out.write_str("</tbody></table></section>")
@@ -468,29 +468,29 @@ impl Page<'_> {
         } else {
             String::new()
         };
-        let mut id_line = Esc(a.partner.as_str()).to_string();
-        if let Some(region) = &a.region {
+        let mut id_line = Esc(a.id().as_str()).to_string();
+        if let Some(region) = a.region() {
             write!(id_line, " · {}", Esc(region))?;
         }
-        let risk = a.risk.overall.map_or(self.t("unknown", "неизвестен"), |l| l.name(lang));
+        let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| l.name(lang));
         write!(
             out,
             "<tr class=\"partner\" data-partner=\"{}\"><td class=\"num\">{}</td><td><div class=\"name\">{}{urgent}</div><div class=\"id\">{id_line}</div></td>\
              <td><span class=\"badge seg-{s}\">{s}</span></td><td class=\"tier\"><span class=\"dot\" \
              style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>\
              <td><span class=\"{}\">{}</span></td><td><div class=\"goal\">{}</div><ul class=\"reasons\">",
-            Esc(a.partner.as_str()),
-            a.rank,
+            Esc(a.id().as_str()),
+            a.rank(),
             Esc(a.display_name()),
-            tier_colour(a.tier.tier),
-            Esc(a.tier.tier.name(lang)),
-            Esc(&lang.format_amount(a.score, 1)),
-            Esc(&amount(lang, a.tier.monthly, &a.currency)),
-            Esc(a.potential.level.name(lang)),
-            level_class(a.risk.overall),
+            tier_colour(a.tier()),
+            Esc(a.tier().name(lang)),
+            Esc(&lang.format_amount(a.score(), 1)),
+            Esc(&amount(lang, a.monthly_turnover(), &a.currency())),
+            Esc(a.potential_level().name(lang)),
+            level_class(a.risk_level()),
             Esc(&capitalise(risk)),
             Esc(&capitalise(&self.p.strategy(a).goal)),
-            s = a.segment.segment,
+            s = a.segment(),
         )?;
         for reason in a.reasons() {
             write!(out, "<li>{}</li>", Esc(&reason.text(lang)))?;
@@ -570,7 +570,7 @@ impl Page<'_> {
     pub(super) fn alert_row(&self, out: &mut String, alert: &CrisisAlert) -> fmt::Result {
         let lang = self.lang;
         let name = self.p.get(&alert.partner).map_or(alert.partner.as_str(), Assessment::display_name);
-        let plan: Vec<&str> = alert.actions.iter().map(|a| a.text(lang)).collect();
+        let plan: Vec<&str> = self.p.crisis_plan(alert).iter().map(|a| &**a).collect();
         write!(
             out,
             "<tr class=\"alert\"><td><span class=\"{}\">{}</span></td><td class=\"who\"><div class=\"name\">{}</div><div class=\"id\">{}</div></td>\

@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::lang::Language;
+use crate::language::Language;
 use crate::money::Currency;
 use crate::pareto::Segment;
 use crate::risk::RiskLevel;

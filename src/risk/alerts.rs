@@ -6,76 +6,10 @@ use rust_decimal::Decimal;
 use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::exact::ratio;
-use crate::lang::Language;
+use crate::language::Language;
 use crate::partner::PartnerId;
 use crate::period::Month;
-
-/// A step of a crisis action plan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[non_exhaustive]
-pub enum Action {
-    /// Shorten payment terms and stop deliveries on credit beyond them.
-    TightenCreditTerms,
-    /// Ship against prepayment until payments are back on time.
-    RequirePrepayment,
-    /// Review (lower) the credit limit.
-    ReviewCreditLimit,
-    /// Talk to the partner's management to learn the cause.
-    ContactPartner,
-    /// Check the partner's reputation (reviews, registers, press).
-    CheckReputation,
-    /// Monitor the partner's activity regularly.
-    MonitorActivity,
-    /// Prepare a communication plan for customers.
-    PrepareCommunication,
-    /// Tighten quality control of the partner's work.
-    QualityControl,
-    /// Require the delivery standards and deadlines of the contract.
-    EnforceDeliveryStandards,
-    /// Audit the partner's logistics.
-    AuditLogistics,
-    /// Review the contract's terms and remedies.
-    ReviewContract,
-    /// Consult lawyers.
-    ConsultLawyers,
-    /// Document breaches and claims.
-    DocumentBreaches,
-}
-
-impl Action {
-    /// The step in plain words.
-    #[must_use]
-    pub fn text(&self, lang: Language) -> &'static str {
-        let (en, ru) = match self {
-            Action::TightenCreditTerms => ("tighten credit terms", "ужесточить условия отсрочки платежа"),
-            Action::RequirePrepayment => ("switch to prepayment", "перейти на предоплату"),
-            Action::ReviewCreditLimit => ("review the credit limit", "пересмотреть кредитный лимит"),
-            Action::ContactPartner => (
-                "meet the partner's management to learn the cause",
-                "встретиться с руководством партнёра и выяснить причины",
-            ),
-            Action::CheckReputation => ("check the partner's reputation", "проверить репутацию партнёра"),
-            Action::MonitorActivity => {
-                ("monitor the partner's activity regularly", "регулярно мониторить деятельность партнёра")
-            }
-            Action::PrepareCommunication => {
-                ("prepare a communication plan for customers", "подготовить план коммуникации с клиентами")
-            }
-            Action::QualityControl => ("tighten quality control", "усилить контроль качества"),
-            Action::EnforceDeliveryStandards => {
-                ("require the delivery standards and deadlines", "потребовать соблюдения стандартов и сроков поставки")
-            }
-            Action::AuditLogistics => ("audit the partner's logistics", "проверить логистику партнёра"),
-            Action::ReviewContract => ("review the contract", "пересмотреть договор"),
-            Action::ConsultLawyers => ("consult lawyers", "проконсультироваться с юристами"),
-            Action::DocumentBreaches => ("document breaches and claims", "фиксировать нарушения и претензии"),
-        };
-        lang.pick(en, ru)
-    }
-}
+use crate::util::exact::ratio;
 
 /// What raised a crisis alert.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,7 +41,8 @@ pub enum AlertKind {
     },
 }
 
-/// A crisis alert: what happened, how serious it is, and the action plan.
+/// A crisis alert: what happened and how serious it is. Its action plan
+/// comes from the playbook ([`Playbook::crisis_plan`](crate::strategy::Playbook::crisis_plan)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -120,8 +55,6 @@ pub struct CrisisAlert {
     pub severity: RiskLevel,
     /// What raised it, with the figures.
     pub kind: AlertKind,
-    /// The action plan for the category.
-    pub actions: Vec<Action>,
 }
 
 impl CrisisAlert {
@@ -131,7 +64,7 @@ impl CrisisAlert {
         severity: RiskLevel,
         kind: AlertKind,
     ) -> CrisisAlert {
-        CrisisAlert { partner: partner.clone(), category, severity, kind, actions: category.action_plan().to_vec() }
+        CrisisAlert { partner: partner.clone(), category, severity, kind }
     }
 
     /// What happened, in plain words.
@@ -262,8 +195,8 @@ impl RiskPolicy {
         if let (Some(spread), Some(gap_sq)) = (spread, gap.checked_mul(gap)) {
             let s = self.crisis.drop_sigmas.normalize();
             let (m, e) = (s.mantissa().unsigned_abs(), s.scale());
-            let left = crate::exact::mul_wide(gap_sq.unsigned_abs(), 10u128.pow(2 * e.min(18)));
-            let right = crate::exact::mul_wide(m.checked_mul(m)?, spread.max(0).unsigned_abs());
+            let left = crate::util::exact::mul_wide(gap_sq.unsigned_abs(), 10u128.pow(2 * e.min(18)));
+            let right = crate::util::exact::mul_wide(m.checked_mul(m)?, spread.max(0).unsigned_abs());
             if left <= right {
                 return None;
             }
@@ -277,7 +210,9 @@ impl RiskPolicy {
             AlertKind::TurnoverDrop {
                 month: data.window.last(),
                 turnover: Decimal::new(last.turnover, scale),
-                baseline: crate::exact::to_decimal(sum, scale).checked_div(Decimal::from(baseline.len()))?.round_dp(2),
+                baseline: crate::util::exact::to_decimal(sum, scale)
+                    .checked_div(Decimal::from(baseline.len()))?
+                    .round_dp(2),
                 fall_percent: fall.normalize(),
             },
         ))

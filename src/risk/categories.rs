@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::lang::Language;
+use crate::language::Language;
 
 /// The article's four kinds of partner risk.
 ///
@@ -43,27 +43,6 @@ impl RiskCategory {
             (RiskCategory::Reputational, _) => "reputational",
             (RiskCategory::Operational, _) => "operational",
             (RiskCategory::Legal, _) => "legal",
-        }
-    }
-
-    /// The action plan for a crisis in this category (the article: "have an
-    /// action plan for a crisis").
-    #[must_use]
-    pub fn action_plan(&self) -> &'static [Action] {
-        match self {
-            RiskCategory::Financial => &[
-                Action::TightenCreditTerms,
-                Action::RequirePrepayment,
-                Action::ReviewCreditLimit,
-                Action::ContactPartner,
-            ],
-            RiskCategory::Reputational => {
-                &[Action::CheckReputation, Action::MonitorActivity, Action::PrepareCommunication]
-            }
-            RiskCategory::Operational => {
-                &[Action::QualityControl, Action::EnforceDeliveryStandards, Action::AuditLogistics]
-            }
-            RiskCategory::Legal => &[Action::ReviewContract, Action::ConsultLawyers, Action::DocumentBreaches],
         }
     }
 }

@@ -194,7 +194,7 @@ impl RiskFacts {
     /// does not parse or fails [`RiskFacts::check`], or of an unknown field.
     #[cfg(feature = "serde")]
     pub fn list_from_json(json: &str) -> Result<Vec<RiskFacts>> {
-        crate::json::from_json(json, crate::json::Kind::Data)
+        crate::util::json::from_json(json, crate::util::json::Kind::Data)
     }
 
     /// Checks the values.

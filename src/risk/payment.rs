@@ -5,10 +5,10 @@ use rust_decimal::Decimal;
 
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::exact::ratio;
 use crate::ledger::WindowBuf;
 use crate::partner::PartnerId;
 use crate::period::Month;
+use crate::util::exact::ratio;
 
 /// Payment discipline from the ledger's due and paid dates, over the
 /// invoices of the review window, as of the review date.
@@ -104,10 +104,10 @@ pub(super) fn payment_discipline(data: &PartnerWindow<'_>, as_of: NaiveDate) -> 
     let invoiced: i128 = data.buf.months.iter().map(|m| i128::from(m.turnover) - i128::from(m.credit_notes)).sum();
     let months = i128::from(window.len());
     Some(PaymentDiscipline {
-        assessed: crate::exact::to_decimal(assessed, data.scale),
+        assessed: crate::util::exact::to_decimal(assessed, data.scale),
         average_days_late: ratio(days, assessed),
         late_share: ratio(late.checked_mul(100)?, assessed),
-        overdue: crate::exact::to_decimal(overdue_all, data.scale),
+        overdue: crate::util::exact::to_decimal(overdue_all, data.scale),
         overdue_of_monthly: (invoiced > 0)
             .then(|| Some(ratio(overdue_all.checked_mul(100)?.checked_mul(months)?, invoiced)))
             .flatten(),

@@ -7,11 +7,11 @@ use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
-use crate::exact::ratio;
 use crate::ledger::{Turnover, WindowBuf};
+use crate::util::exact::ratio;
 
-/// A partner's risk profile: the four categories, the overall level, and
-/// the payment discipline behind the financial one.
+/// A partner's risk profile: the four categories, the overall level, the
+/// payment discipline behind the financial one, and the crisis alerts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -28,6 +28,8 @@ pub struct RiskProfile {
     pub overall: Option<RiskLevel>,
     /// Payment discipline, when the ledger has due dates for the window.
     pub payment: Option<PaymentDiscipline>,
+    /// The crisis alerts, most severe first.
+    pub alerts: Vec<CrisisAlert>,
 }
 
 impl RiskProfile {
@@ -58,17 +60,6 @@ impl RiskProfile {
     }
 }
 
-/// A partner's risk profile and its crisis alerts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct RiskAssessment {
-    /// The profile.
-    pub profile: RiskProfile,
-    /// The crisis alerts, most severe first.
-    pub alerts: Vec<CrisisAlert>,
-}
-
 impl RiskPolicy {
     /// Assesses a partner's risk from its turnover over the review window
     /// (with the ledger's payment data) and the facts the business supplies,
@@ -80,7 +71,7 @@ impl RiskPolicy {
     /// [`RiskPolicy::check`] (its fields are public);
     /// [`ErrorKind::InvalidValue`] if `facts` is for another partner or fails
     /// [`RiskFacts::check`]; [`ErrorKind::Overflow`] for sums out of range.
-    pub fn assess(&self, turnover: &Turnover, facts: Option<&RiskFacts>, as_of: NaiveDate) -> Result<RiskAssessment> {
+    pub fn assess(&self, turnover: &Turnover, facts: Option<&RiskFacts>, as_of: NaiveDate) -> Result<RiskProfile> {
         self.check()?;
         let buf = WindowBuf::of_turnover(turnover);
         let data = PartnerWindow {
@@ -98,7 +89,7 @@ impl RiskPolicy {
         data: &PartnerWindow<'_>,
         facts: Option<&RiskFacts>,
         as_of: NaiveDate,
-    ) -> Result<RiskAssessment> {
+    ) -> Result<RiskProfile> {
         let partner = data.partner;
         if let Some(f) = facts {
             if &f.partner != partner {
@@ -191,10 +182,11 @@ impl RiskPolicy {
             legal: CategoryRisk::from_evidence(legal),
             overall: None,
             payment,
+            alerts: Vec::new(),
         };
         profile.overall = self.overall_level(&profile);
-        let alerts = self.alerts(data, &profile, as_of);
-        Ok(RiskAssessment { profile, alerts })
+        profile.alerts = self.alerts(data, &profile, as_of);
+        Ok(profile)
     }
 
     fn overall_level(&self, profile: &RiskProfile) -> Option<RiskLevel> {

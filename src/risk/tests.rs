@@ -1,5 +1,5 @@
 use super::*;
-use crate::lang::Language;
+use crate::language::Language;
 use crate::ledger::Turnover;
 use crate::ledger::{Ledger, MonthlyFigures, Sale};
 use crate::money::{Currency, Money};

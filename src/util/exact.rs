@@ -94,6 +94,26 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     if negative { -value } else { value }
 }
 
+/// The mantissa of `d` at `dp` decimal places (for a decimal known to have
+/// at most `dp` places, such as an amount at its ledger's scale or a score
+/// at 4 places).
+pub(crate) fn mantissa_at(mut d: Decimal, dp: u32) -> i128 {
+    d.rescale(dp);
+    d.mantissa()
+}
+
+/// A fraction from 0 to about 18 (a share, as [`ratio`] gives it at
+/// [`RATIO_DP`] places) as an integer of its 18 places; negative fractions
+/// are 0 and larger ones saturate.
+pub(crate) fn fraction(d: Decimal) -> u64 {
+    u64::try_from(mantissa_at(d, RATIO_DP).max(0)).unwrap_or(u64::MAX)
+}
+
+/// The fraction kept by [`fraction`], as the decimal [`ratio`] gave.
+pub(crate) fn from_fraction(f: u64) -> Decimal {
+    Decimal::from_i128_with_scale(i128::from(f), RATIO_DP).normalize()
+}
+
 /// `num / den` for 256-bit (high, low) values, exact to about 36
 /// significant digits before the 18-place truncation of [`ratio`]; a
 /// quotient beyond `Decimal`'s range saturates at `Decimal::MAX`.

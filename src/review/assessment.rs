@@ -1,0 +1,494 @@
+//! One partner's assessment, kept compact: what cannot be derived is kept,
+//! in integers where it can be; everything else is derived on access.
+//!
+//! A review of a million partners keeps a million assessments, so their size
+//! is the review's memory. An assessment keeps its figures (turnover,
+//! margin, credit notes, deals), its classes (segment, tier, potential,
+//! risk), the few ratios that need the partner's history (trend, year on
+//! year, variation), the evidence and alerts of its risks, and shares one
+//! [`Context`] with every other assessment of its review (currency, scale,
+//! the Pareto base, the tier floors). The monthly figure, the distance to the
+//! next tier, the partner's own share and the reasons are derived from them
+//! on each call.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::reason::Reason;
+use crate::migrations::Placement;
+use crate::money::Currency;
+use crate::pareto::{SegmentEvidence, Segment};
+use crate::partner::{Partner, PartnerId};
+use crate::potential::{Potential, PotentialLevel, PotentialReason, SignalPoints, Stability, TierGap};
+use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCategory, RiskLevel, RiskProfile};
+use crate::strategy::{Playbook, Strategy};
+use crate::tier::{Tier, TierAssignment, TierPolicy, TierState};
+use crate::util::exact::{fraction, from_fraction, mantissa_at, ratio};
+
+/// What every assessment of one review shares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Context {
+    /// The currency of every amount.
+    pub(crate) currency: Currency,
+    /// The ledger's scale: turnover is an integer at this scale.
+    pub(crate) scale: u32,
+    /// The Pareto base (the sum of positive turnovers) at `scale`.
+    pub(crate) base: i128,
+    /// The tier floors and demotion rule.
+    pub(crate) tiers: TierPolicy,
+    /// The months of history a potential judgement needs.
+    pub(crate) min_history_months: u32,
+}
+
+/// Presence bits of the optional figures.
+pub(super) const TREND: u8 = 1;
+pub(super) const YEAR_ON_YEAR: u8 = 2;
+pub(super) const CV_SQUARED: u8 = 4;
+pub(super) const TENURE: u8 = 8;
+
+/// One partner's assessment: where it stands, how much it matters, and what
+/// to do.
+///
+/// Built by a [`Review`](super::Review) and kept in a
+/// [`Portfolio`](super::Portfolio). The partner's record (name, region,
+/// specialisation…) is shared with the caller's list through one
+/// [`Arc<Partner>`]; the analyses' results are kept compactly (at most 256
+/// bytes an assessment) and the richer views ([`segment_evidence`],
+/// [`tier_assignment`], [`potential`], [`risk`], [`reasons`]) are built on
+/// each call.
+///
+/// [`segment_evidence`]: Assessment::segment_evidence
+/// [`tier_assignment`]: Assessment::tier_assignment
+/// [`potential`]: Assessment::potential
+/// [`risk`]: Assessment::risk
+/// [`reasons`]: Assessment::reasons
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    pub(super) id: PartnerId,
+    pub(super) partner: Option<Arc<Partner>>,
+    pub(super) context: Arc<Context>,
+    pub(super) turnover: Decimal,
+    pub(super) margin: Decimal,
+    pub(super) credit_notes: Decimal,
+    pub(super) trend: Decimal,
+    pub(super) year_on_year: Decimal,
+    pub(super) cv_squared: Decimal,
+    /// Every known indicator, by category in the article's order, the worst
+    /// first within a category.
+    pub(super) evidence: Box<[Evidence]>,
+    pub(super) alerts: Box<[CrisisAlert]>,
+    pub(super) payment: Option<Box<PaymentDiscipline>>,
+    pub(super) deals: u64,
+    /// `before`, `after` and `turnover_before` of the segment evidence, as
+    /// fractions at 18 decimal places.
+    pub(super) shares: [u64; 3],
+    /// The score at 4 decimal places.
+    pub(super) score: u32,
+    pub(super) rank: u32,
+    pub(super) segment_rank: u32,
+    pub(super) below_reviews: u32,
+    pub(super) tenure: u32,
+    pub(super) months: u16,
+    pub(super) history: u16,
+    pub(super) segment: Segment,
+    pub(super) tier: Tier,
+    pub(super) plain: Tier,
+    pub(super) potential: PotentialLevel,
+    pub(super) potential_score: i8,
+    pub(super) points: [i8; 4],
+    pub(super) stability: Option<Stability>,
+    pub(super) overall: Option<RiskLevel>,
+    pub(super) urgent: Option<(RiskCategory, RiskLevel)>,
+    pub(super) present: u8,
+}
+
+/// What [`Assessment::compact`] takes.
+pub(super) struct Parts {
+    pub(super) id: PartnerId,
+    pub(super) partner: Option<Arc<Partner>>,
+    pub(super) context: Arc<Context>,
+    pub(super) turnover: Decimal,
+    pub(super) margin: Decimal,
+    pub(super) credit_notes: Decimal,
+    pub(super) deals: u64,
+    pub(super) segment: SegmentEvidence,
+    pub(super) tier: TierAssignment,
+    pub(super) potential: Potential,
+    pub(super) risk: RiskProfile,
+    pub(super) score: Decimal,
+    pub(super) urgent: Option<(RiskCategory, RiskLevel)>,
+}
+
+impl Assessment {
+    /// Keeps what cannot be derived from the parts of an assessment.
+    pub(super) fn compact(parts: Parts) -> Assessment {
+        let Parts { id, partner, context, turnover, margin, credit_notes, deals, segment, tier, potential, risk, score, urgent } =
+            parts;
+        let mut present = 0u8;
+        let mut keep = |bit: u8, value: Option<Decimal>| match value {
+            Some(v) => {
+                present |= bit;
+                v
+            }
+            None => Decimal::ZERO,
+        };
+        let trend = keep(TREND, potential.trend);
+        let year_on_year = keep(YEAR_ON_YEAR, potential.year_on_year);
+        let cv_squared = keep(CV_SQUARED, potential.cv_squared);
+        if potential.tenure_months.is_some() {
+            present |= TENURE;
+        }
+        let RiskProfile { financial, reputational, operational, legal, overall, payment, alerts } = risk;
+        let count = financial.evidence.len() + reputational.evidence.len() + operational.evidence.len() + legal.evidence.len();
+        let mut evidence = Vec::with_capacity(count);
+        for c in [financial, reputational, operational, legal] {
+            evidence.extend(c.evidence);
+        }
+        let points = potential.points;
+        Assessment {
+            id,
+            partner,
+            context,
+            turnover,
+            margin,
+            credit_notes,
+            trend,
+            year_on_year,
+            cv_squared,
+            evidence: evidence.into_boxed_slice(),
+            alerts: alerts.into_boxed_slice(),
+            payment: payment.map(Box::new),
+            deals,
+            shares: [fraction(segment.before), fraction(segment.after), fraction(segment.turnover_before)],
+            score: u32::try_from(mantissa_at(score, 4)).unwrap_or(u32::MAX),
+            rank: 0,
+            segment_rank: segment.rank,
+            below_reviews: tier.below_reviews,
+            tenure: potential.tenure_months.unwrap_or(0),
+            months: u16::try_from(tier.months).unwrap_or(u16::MAX),
+            history: u16::try_from(potential.history_months).unwrap_or(u16::MAX),
+            segment: segment.segment,
+            tier: tier.tier,
+            plain: tier.plain,
+            potential: potential.level,
+            potential_score: i8::try_from(potential.score).unwrap_or(if potential.score < 0 { i8::MIN } else { i8::MAX }),
+            points: [points.trend, points.year_on_year, points.stability, points.near_next_tier],
+            stability: potential.stability,
+            overall,
+            urgent,
+            present,
+        }
+    }
+
+    /// The partner's id.
+    #[must_use]
+    pub fn id(&self) -> &PartnerId {
+        &self.id
+    }
+
+    /// The partner's record, if the partner was listed in the review (the
+    /// same `Arc` for every review that shares the list).
+    #[must_use]
+    pub fn partner(&self) -> Option<&Partner> {
+        self.partner.as_deref()
+    }
+
+    /// The partner's name, if known.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.partner.as_deref().and_then(|p| p.name.as_deref())
+    }
+
+    /// The display name: the name, or the id.
+    #[must_use]
+    pub fn display_name(&self) -> &str {
+        self.name().unwrap_or(self.id.as_str())
+    }
+
+    /// The partner's region, if known.
+    #[must_use]
+    pub fn region(&self) -> Option<&str> {
+        self.partner.as_deref().and_then(|p| p.region.as_deref())
+    }
+
+    /// The partner's specialisation, if known.
+    #[must_use]
+    pub fn specialisation(&self) -> Option<&str> {
+        self.partner.as_deref().and_then(|p| p.specialisation.as_deref())
+    }
+
+    /// The priority rank, 1 first.
+    #[must_use]
+    pub fn rank(&self) -> u32 {
+        self.rank
+    }
+
+    /// The priority score, 0 … 100 at 4 decimal places (see
+    /// [`PriorityPolicy`](super::PriorityPolicy)).
+    #[must_use]
+    pub fn score(&self) -> Decimal {
+        Decimal::new(i64::from(self.score), 4).normalize()
+    }
+
+    /// What put the partner first in line, if a crisis did (see
+    /// [`UrgentRule`](super::UrgentRule)).
+    #[must_use]
+    pub fn urgent(&self) -> Option<(RiskCategory, RiskLevel)> {
+        self.urgent
+    }
+
+    /// True when a crisis put the partner first in line.
+    #[must_use]
+    pub fn is_urgent(&self) -> bool {
+        self.urgent.is_some()
+    }
+
+    /// The currency of the amounts.
+    #[must_use]
+    pub fn currency(&self) -> Currency {
+        self.context.currency
+    }
+
+    /// Net turnover over the window.
+    #[must_use]
+    pub fn turnover(&self) -> Decimal {
+        self.turnover
+    }
+
+    /// Margin over the window (of the lines that carried one).
+    #[must_use]
+    pub fn margin(&self) -> Decimal {
+        self.margin
+    }
+
+    /// The credit-note total over the window (zero or negative), already
+    /// part of the turnover.
+    #[must_use]
+    pub fn credit_notes(&self) -> Decimal {
+        self.credit_notes
+    }
+
+    /// Deals over the window.
+    #[must_use]
+    pub fn deals(&self) -> u64 {
+        self.deals
+    }
+
+    /// The average deal: the invoiced amount (before credit notes) over the
+    /// deals; `None` without deals.
+    #[must_use]
+    pub fn average_deal(&self) -> Option<Decimal> {
+        if self.deals == 0 {
+            return None;
+        }
+        self.turnover.checked_sub(self.credit_notes)?.checked_div(Decimal::from(self.deals))
+    }
+
+    /// The ABC(D) segment.
+    #[must_use]
+    pub fn segment(&self) -> Segment {
+        self.segment
+    }
+
+    /// The segment rank: 1 for the largest turnover; equal turnovers share a
+    /// rank.
+    #[must_use]
+    pub fn segment_rank(&self) -> u32 {
+        self.segment_rank
+    }
+
+    /// The share of turnover held by the partners above the partner's tie
+    /// group.
+    pub(crate) fn turnover_before(&self) -> Decimal {
+        from_fraction(self.shares[2])
+    }
+
+    /// The segment and the evidence for it.
+    #[must_use]
+    pub fn segment_evidence(&self) -> SegmentEvidence {
+        let value = mantissa_at(self.turnover, self.context.scale);
+        SegmentEvidence {
+            partner: self.id.clone(),
+            turnover: self.turnover,
+            segment: self.segment,
+            rank: self.segment_rank,
+            share: if value > 0 { ratio(value, self.context.base) } else { Decimal::ZERO },
+            before: from_fraction(self.shares[0]),
+            after: from_fraction(self.shares[1]),
+            turnover_before: from_fraction(self.shares[2]),
+        }
+    }
+
+    /// The volume tier (after hysteresis).
+    #[must_use]
+    pub fn tier(&self) -> Tier {
+        self.tier
+    }
+
+    /// The monthly figure the tier is decided by: the turnover averaged over
+    /// the tier's months.
+    #[must_use]
+    pub fn monthly_turnover(&self) -> Decimal {
+        TierPolicy::monthly(self.turnover, u32::from(self.months))
+    }
+
+    /// The tier with the figures behind it: the monthly figure, the plain
+    /// tier, the distance to the next tier and the headroom above the floor.
+    #[must_use]
+    pub fn tier_assignment(&self) -> TierAssignment {
+        self.context.tiers.assignment(self.turnover, u32::from(self.months), self.tier, self.plain, self.below_reviews)
+    }
+
+    /// The state to pass to the next review (tier hysteresis).
+    #[must_use]
+    pub fn tier_state(&self) -> TierState {
+        TierState::new(self.tier, self.below_reviews)
+    }
+
+    /// The growth potential level.
+    #[must_use]
+    pub fn potential_level(&self) -> PotentialLevel {
+        self.potential
+    }
+
+    /// The growth potential with the figures behind it.
+    #[must_use]
+    pub fn potential(&self) -> Potential {
+        let has = |bit: u8| self.present & bit != 0;
+        let tier = self.tier_assignment();
+        let gap_to_next = match (tier.progress.next, tier.progress.to_next) {
+            (Some(next), Some(gap)) => self.context.tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount())),
+            _ => None,
+        };
+        let [trend, year_on_year, stability, near_next_tier] = self.points;
+        Potential::from_parts(
+            self.potential,
+            i32::from(self.potential_score),
+            has(TREND).then_some(self.trend),
+            has(YEAR_ON_YEAR).then_some(self.year_on_year),
+            has(CV_SQUARED).then_some(self.cv_squared),
+            self.stability,
+            u32::from(self.history),
+            has(TENURE).then_some(self.tenure),
+            gap_to_next,
+            SignalPoints { trend, year_on_year, stability, near_next_tier },
+            self.context.min_history_months,
+        )
+    }
+
+    /// The overall risk level (`None` when every category is unknown).
+    #[must_use]
+    pub fn risk_level(&self) -> Option<RiskLevel> {
+        self.overall
+    }
+
+    /// The level of one risk category (`None` when nothing is known).
+    #[must_use]
+    pub fn risk_category_level(&self, category: RiskCategory) -> Option<RiskLevel> {
+        self.evidence.iter().filter(|e| e.indicator.category() == category).map(|e| e.level).max()
+    }
+
+    /// The risk profile: the four categories with their evidence, the
+    /// overall level, the payment discipline and the crisis alerts.
+    #[must_use]
+    pub fn risk(&self) -> RiskProfile {
+        let category = |c: RiskCategory| {
+            let evidence: Vec<Evidence> = self.evidence.iter().filter(|e| e.indicator.category() == c).copied().collect();
+            CategoryRisk { level: evidence.iter().map(|e| e.level).max(), evidence }
+        };
+        RiskProfile {
+            financial: category(RiskCategory::Financial),
+            reputational: category(RiskCategory::Reputational),
+            operational: category(RiskCategory::Operational),
+            legal: category(RiskCategory::Legal),
+            overall: self.overall,
+            payment: self.payment.as_deref().copied(),
+            alerts: self.alerts.to_vec(),
+        }
+    }
+
+    /// The worst risk category and its level (the first of equals, in the
+    /// article's order), if any is known.
+    #[must_use]
+    pub fn worst_risk(&self) -> Option<(RiskCategory, RiskLevel)> {
+        let mut worst: Option<(RiskCategory, RiskLevel)> = None;
+        for c in RiskCategory::ALL {
+            if let Some(level) = self.risk_category_level(c) {
+                if worst.is_none_or(|(_, w)| level > w) {
+                    worst = Some((c, level));
+                }
+            }
+        }
+        worst
+    }
+
+    /// The payment discipline, when the ledger has due dates for the window.
+    #[must_use]
+    pub fn payment(&self) -> Option<&PaymentDiscipline> {
+        self.payment.as_deref()
+    }
+
+    /// Crisis alerts, most severe first.
+    #[must_use]
+    pub fn alerts(&self) -> &[CrisisAlert] {
+        &self.alerts
+    }
+
+    /// The partner's placement, for the migrations between two reviews.
+    #[must_use]
+    pub fn placement(&self) -> Placement {
+        Placement::new(self.id.clone(), self.segment, self.tier)
+    }
+
+    /// The partner's strategy from `playbook`: the tier's goal and actions,
+    /// the segment's emphasis, the mitigations for its risks. (The
+    /// portfolio's own playbook gives it through
+    /// [`Portfolio::strategy`](super::Portfolio::strategy).)
+    #[must_use]
+    pub fn strategy(&self, playbook: &Playbook) -> Strategy {
+        playbook.strategy_for(self.tier, self.segment, |c| self.risk_category_level(c))
+    }
+
+    /// Why the partner is where it is, in order: urgency, segment, tier,
+    /// potential, risk. Derived from the assessment's figures on each call
+    /// (a million partners' reasons are not kept in memory).
+    #[must_use]
+    pub fn reasons(&self) -> Vec<Reason> {
+        let mut out = Vec::with_capacity(5);
+        if let Some((category, severity)) = self.urgent {
+            out.push(Reason::Urgent { category, severity });
+        }
+        let s = self.segment_evidence();
+        out.push(Reason::Segment { segment: s.segment, rank: s.rank, before: s.turnover_before, share: s.share });
+        let t = self.tier_assignment();
+        out.push(Reason::Tier {
+            tier: t.tier,
+            monthly: t.monthly,
+            currency: self.context.currency,
+            headroom: t.progress.headroom,
+            to_next: t.progress.to_next,
+            held: t.tier > t.plain,
+            drops_at_next_review: t.progress.drops_at_next_review,
+        });
+        let potential = self.potential();
+        let signals = potential.reasons();
+        let signal = signals.iter().max_by_key(|r| match r {
+            PotentialReason::ShortHistory { .. } | PotentialReason::NoPositiveTurnover => 10,
+            PotentialReason::Trend { points, .. }
+            | PotentialReason::YearOnYear { points, .. }
+            | PotentialReason::Stability { points, .. }
+            | PotentialReason::NearNextTier { points, .. } => points.abs(),
+        });
+        out.push(Reason::Potential { level: potential.level, signal: signal.copied() });
+        match self.worst_risk() {
+            Some((category, level)) => out.push(Reason::Risk {
+                category,
+                level,
+                evidence: self.evidence.iter().find(|e| e.indicator.category() == category).copied(),
+            }),
+            None => out.push(Reason::RiskUnknown),
+        }
+        out
+    }
+}

@@ -1,0 +1,109 @@
+//! The priority order: urgent first, then by score and turnover, then by
+//! partner id.
+
+use super::assessment::Assessment;
+use crate::error::Result;
+use crate::partner::PartnerId;
+use crate::util::exact::mantissa_at;
+use crate::util::par;
+
+/// A partner's priority key: urgent, score (4 decimal places) and turnover
+/// (at the ledger's scale) as integers, and its position in the review.
+pub(super) type RankKey = (bool, i128, i128, u32);
+
+/// The first 16 bytes of a partner id as a number, zeros after a shorter
+/// id: ids in order have heads in order (equal heads decide nothing).
+pub(super) fn id_head(id: &str) -> u128 {
+    let mut head = [0u8; 16];
+    for (h, b) in head.iter_mut().zip(id.as_bytes()) {
+        *h = *b;
+    }
+    u128::from_be_bytes(head)
+}
+
+/// Ranks the assessments in place: each gets its rank (1 first), and the
+/// positions in rank order are returned. No assessment moves.
+pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32>> {
+    let keys: Vec<(RankKey, u128)> = par::map_init(
+        assessments,
+        || (),
+        |_, pos, a| {
+            let key = (
+                a.urgent.is_some(),
+                i128::from(a.score),
+                mantissa_at(a.turnover, scale),
+                u32::try_from(pos).unwrap_or(u32::MAX),
+            );
+            (key, id_head(a.id.as_str()))
+        },
+    )?;
+    let (keys, heads): (Vec<RankKey>, Vec<u128>) = keys.into_iter().unzip();
+    let order = {
+        let all: &[Assessment] = assessments;
+        let id = |i: u32| all.get(i as usize).map(|a| &a.id);
+        let head = |i: u32| heads.get(i as usize).copied().unwrap_or_default();
+        priority_order(keys, head, id)?
+    };
+    let mut rank_of = vec![0u32; order.len()];
+    for (r, &pos) in order.iter().enumerate() {
+        if let Some(slot) = rank_of.get_mut(pos as usize) {
+            *slot = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        }
+    }
+    par::for_each_mut(assessments, |i, a| a.rank = rank_of.get(i).copied().unwrap_or(u32::MAX))?;
+    Ok(order)
+}
+
+/// The positions of `keys` (urgent, score, turnover, position) in priority
+/// order: urgent first, then by score and turnover, descending, then by
+/// partner id (`id` of a position), ascending. The integer keys are sorted
+/// first; ids are read only within runs of equal keys, and only where their
+/// heads (`head` of a position, see [`id_head`]) are equal.
+pub(super) fn priority_order<'a>(
+    keys: Vec<RankKey>,
+    head: impl Fn(u32) -> u128 + Sync,
+    id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
+) -> Result<Vec<u32>> {
+    let fits = keys.iter().all(|k| i32::try_from(k.1).is_ok() && i64::try_from(k.2).is_ok());
+    let mut order: Vec<(u128, u32)> = if fits {
+        // The usual case: one integer key, ascending = the order wanted.
+        // Bits: not urgent (1), score (32), turnover (64); score and
+        // turnover as unsigned numbers in the same order, inverted.
+        let mut order: Vec<(u128, u32)> = keys
+            .iter()
+            .map(|&(urgent, score, turnover, pos)| {
+                let score = !((score as i32 as u32) ^ (1 << 31));
+                let turnover = !((turnover as i64 as u64) ^ (1 << 63));
+                let key = (u128::from(!urgent) << 96) | (u128::from(score) << 64) | u128::from(turnover);
+                (key, pos)
+            })
+            .collect();
+        drop(keys);
+        par::sort_unstable(&mut order)?;
+        order
+    } else {
+        let mut keys = keys;
+        par::sort_unstable_by(&mut keys, |x, y| {
+            y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3))
+        })?;
+        keys.iter()
+            .scan((0u128, None), |state, k| {
+                // Number the distinct (urgent, score, turnover) keys.
+                let this = (k.0, k.1, k.2);
+                if state.1 != Some(this) {
+                    state.0 += 1;
+                    state.1 = Some(this);
+                }
+                Some((state.0, k.3))
+            })
+            .collect()
+    };
+    for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
+        if run.len() > 1 {
+            // The ids' first bytes (as numbers, in the same order) decide
+            // most ties without reading the ids themselves.
+            run.sort_unstable_by(|x, y| head(x.1).cmp(&head(y.1)).then_with(|| id(x.1).cmp(&id(y.1))));
+        }
+    }
+    Ok(order.into_iter().map(|(_, pos)| pos).collect())
+}

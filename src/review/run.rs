@@ -1,0 +1,412 @@
+//! The review call: who is in the review, each partner's assessment, the
+//! ranking and the network's tables.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::assessment::{Assessment, Context, Parts};
+use super::policy::Policy;
+use super::portfolio::{IdIndex, Portfolio};
+use super::rank::rank;
+use super::score::urgent_cause;
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, Row, WindowBuf};
+use crate::migrations::Migrations;
+use crate::money::Money;
+use crate::pareto::{Classes, Ranked, Segment, SegmentEvidence, classify, concentration};
+use crate::partner::{Partner, PartnerId};
+use crate::period::{Month, Window};
+use crate::potential::TierGap;
+use crate::risk::{PartnerWindow, RiskFacts};
+use crate::tier::{TierState, tier_table};
+use crate::util::exact::{Scaled, ratio, to_decimal};
+use crate::util::hash::Hasher;
+use crate::util::par;
+
+/// A review of the partner network as of a date: the one call that gives
+/// every partner's segment, tier, potential, risk, priority and strategy.
+///
+/// Build it with the ledger and the review date, add what else is known
+/// (the partner list, risk facts, the previous review), and
+/// [`run`](Review::run) it with a [`Policy`]:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale, Segment, Tier};
+/// use rust_decimal::Decimal;
+///
+/// let mut ledger = Ledger::new(Currency::RUB);
+/// for (id, monthly) in [("big", 700_000), ("mid", 150_000), ("small", 5_000)] {
+///     for m in 1..=12 {
+///         let date = NaiveDate::from_ymd_opt(2025, m, 10).unwrap();
+///         let amount = Money::new(Decimal::from(monthly), Currency::RUB);
+///         ledger.record(Sale::new(PartnerId::new(id)?, date, amount))?;
+///     }
+/// }
+/// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let portfolio = Review::new(&ledger, as_of).run(&Policy::default())?;
+///
+/// let top = portfolio.by_rank(1).unwrap();
+/// assert_eq!(top.id().as_str(), "big");
+/// assert_eq!((top.segment(), top.tier()), (Segment::A, Tier::Gold));
+/// assert_eq!(&*portfolio.strategy(top).goal, "strengthen the long-term relationship and maximise profit");
+///
+/// // Next quarter: the previous review carries tier hysteresis and gives
+/// // the migrations.
+/// let next = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap())
+///     .previous(&portfolio)
+///     .run(&Policy::default())?;
+/// assert!(next.migrations().is_some());
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+///
+/// The names read as the sentence they make: *review* the ledger *as of* a
+/// date, with these *partners*, these *facts* and the *previous* review,
+/// and *run* it by this policy. Only the ledger and the date are needed;
+/// the rest is optional.
+#[derive(Clone, Copy, Debug)]
+#[must_use = "a review does nothing until it is run"]
+pub struct Review<'a> {
+    ledger: &'a Ledger,
+    as_of: NaiveDate,
+    partners: &'a [Partner],
+    facts: &'a [RiskFacts],
+    previous: Option<&'a Portfolio>,
+}
+
+impl<'a> Review<'a> {
+    /// A review of `ledger` as of `as_of` (the window is the policy's
+    /// number of full months before it).
+    pub fn new(ledger: &'a Ledger, as_of: NaiveDate) -> Review<'a> {
+        Review { ledger, as_of, partners: &[], facts: &[], previous: None }
+    }
+
+    /// The partner list: names, regions, specialisations, start dates. A
+    /// listed partner that started before the review date is assessed even
+    /// without turnover (as D and Beginner: passive). Each record is shared
+    /// by the partner's assessment through one `Arc`.
+    pub fn partners(mut self, partners: &'a [Partner]) -> Review<'a> {
+        self.partners = partners;
+        self
+    }
+
+    /// Risk facts beyond the ledger, at most one set per partner.
+    pub fn facts(mut self, facts: &'a [RiskFacts]) -> Review<'a> {
+        self.facts = facts;
+        self
+    }
+
+    /// The previous review: it carries tier hysteresis and gives the
+    /// migrations. Takes `&Portfolio` or `Option<&Portfolio>`.
+    pub fn previous(mut self, previous: impl Into<Option<&'a Portfolio>>) -> Review<'a> {
+        self.previous = previous.into();
+        self
+    }
+
+    /// Runs the review: every partner in the ledger with data up to the end
+    /// of the window, and every listed partner that started before the
+    /// review date, assessed, ranked and tabled.
+    ///
+    /// The result does not depend on the order of the partners or facts, or
+    /// on the order the ledger was built in. Large networks are assessed on
+    /// all cores (feature `parallel`), with the same result as on one.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::InvalidPolicy`] if the policy fails [`Policy::check`];
+    /// - [`ErrorKind::CurrencyMismatch`] if the ledger's currency is not the
+    ///   tier policy's or the previous portfolio's;
+    /// - [`ErrorKind::InvalidValue`] (field `previous`) if the previous
+    ///   review is not earlier than this one;
+    /// - [`ErrorKind::DuplicatePartner`] if a partner is listed twice or has
+    ///   two sets of facts;
+    /// - [`ErrorKind::InvalidValue`] for facts about a partner that is
+    ///   neither listed nor in the ledger (a typo would otherwise drop
+    ///   them), or that fail [`RiskFacts::check`];
+    /// - [`ErrorKind::DateOutOfRange`] / [`ErrorKind::InvalidWindow`] if the
+    ///   window cannot be built;
+    /// - [`ErrorKind::Overflow`] for sums out of range;
+    /// - [`ErrorKind::ThreadPool`] if the threads cannot start.
+    ///
+    /// [`ErrorKind::InvalidPolicy`]: crate::ErrorKind::InvalidPolicy
+    /// [`ErrorKind::CurrencyMismatch`]: crate::ErrorKind::CurrencyMismatch
+    /// [`ErrorKind::InvalidValue`]: crate::ErrorKind::InvalidValue
+    /// [`ErrorKind::DuplicatePartner`]: crate::ErrorKind::DuplicatePartner
+    /// [`ErrorKind::DateOutOfRange`]: crate::ErrorKind::DateOutOfRange
+    /// [`ErrorKind::InvalidWindow`]: crate::ErrorKind::InvalidWindow
+    /// [`ErrorKind::Overflow`]: crate::ErrorKind::Overflow
+    /// [`ErrorKind::ThreadPool`]: crate::ErrorKind::ThreadPool
+    pub fn run(&self, policy: &Policy) -> Result<Portfolio> {
+        run(self, policy)
+    }
+}
+
+/// A partner in the review.
+struct Member<'a> {
+    id: &'a PartnerId,
+    row: Option<&'a Row>,
+    partner: Option<Arc<Partner>>,
+}
+
+/// What every partner's assessment shares.
+struct Shared<'a> {
+    ledger: &'a Ledger,
+    policy: &'a Policy,
+    window: Window,
+    as_of: NaiveDate,
+    context: Arc<Context>,
+    facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
+    previous: &'a HashMap<&'a str, TierState, Hasher>,
+    /// The partners in rank order, with their segments.
+    classes: &'a Classes,
+}
+
+fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
+    let Review { ledger, as_of, partners, facts, previous } = *review;
+    policy.check()?;
+    let window = Window::before(as_of, policy.window_months())?;
+    let currency = ledger.currency();
+    if policy.tiers.currency() != currency {
+        return Err(Error::currency_mismatch(currency, policy.tiers.currency()));
+    }
+    if let Some(prev) = previous {
+        if prev.currency() != currency {
+            return Err(Error::currency_mismatch(currency, prev.currency()));
+        }
+        // Hysteresis counts reviews: the previous one must be earlier.
+        if prev.as_of() >= as_of {
+            return Err(Error::value(
+                "previous",
+                &prev.as_of().to_string(),
+                format!("the previous review must be earlier than this one ({as_of})"),
+            ));
+        }
+    }
+    let mut listed: HashMap<&str, &Partner, Hasher> =
+        HashMap::with_capacity_and_hasher(partners.len(), Hasher::default());
+    for p in partners {
+        if listed.insert(p.id.as_str(), p).is_some() {
+            return Err(Error::duplicate_partner(&p.id, None));
+        }
+    }
+    let mut facts_by: HashMap<&str, &RiskFacts, Hasher> =
+        HashMap::with_capacity_and_hasher(facts.len(), Hasher::default());
+    for f in facts {
+        if facts_by.insert(f.partner.as_str(), f).is_some() {
+            return Err(Error::duplicate_partner(&f.partner, None));
+        }
+        if !listed.contains_key(f.partner.as_str()) && ledger.row(f.partner.as_str()).is_none() {
+            return Err(Error::value(
+                "partner",
+                f.partner.as_str(),
+                "risk facts for a partner that is neither listed nor in the ledger",
+            )
+            .for_partner(&f.partner));
+        }
+    }
+
+    // Who is in the review: ledger partners with data up to the window's
+    // end, and listed partners that started before the review date. The
+    // order is the ledger's; nothing below depends on it.
+    let (first, last) = (window.first().index(), window.last().index());
+    let record = |p: &Partner| Arc::new(p.clone());
+    let mut members: Vec<Member<'_>> = Vec::with_capacity(ledger.partner_count() + partners.len());
+    for row in ledger.rows() {
+        if row.cells.first().is_some_and(|c| c.month <= last) {
+            members.push(Member { id: &row.id, row: Some(row), partner: listed.get(row.id.as_str()).map(|p| record(p)) });
+        }
+    }
+    for p in partners {
+        if ledger.row(p.id.as_str()).is_none() && p.start_date.is_none_or(|d| d < as_of) {
+            members.push(Member { id: &p.id, row: None, partner: Some(record(p)) });
+        }
+    }
+
+    // Segments, from the window totals as integers at the ledger's scale.
+    let values: Vec<i128> = par::map(&members, |m| m.row.map_or(0, |r| Ledger::net_between(r, first, last)))?;
+    let classes = classify(&values, &policy.pareto)?;
+    // Each member's place in the ranking.
+    let mut place = vec![u32::MAX; members.len()];
+    for (pos, r) in classes.ranked.iter().enumerate() {
+        if let Some(slot) = place.get_mut(r.idx as usize) {
+            *slot = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+    }
+    let previous_states: HashMap<&str, TierState, Hasher> =
+        previous.map(|p| p.assessments.iter().map(|a| (a.id().as_str(), a.tier_state())).collect()).unwrap_or_default();
+    let context = Arc::new(Context {
+        currency,
+        scale: ledger.scale(),
+        base: classes.base,
+        tiers: policy.tiers.clone(),
+        min_history_months: policy.potential.min_history_months(),
+    });
+    let shared = Shared {
+        ledger,
+        policy,
+        window,
+        as_of,
+        context: Arc::clone(&context),
+        facts: &facts_by,
+        previous: &previous_states,
+        classes: &classes,
+    };
+    let assessed: Vec<Result<Assessment>> = par::map_init(
+        &members,
+        || (WindowBuf::default(), Vec::with_capacity(window.len() as usize)),
+        |(buf, series), i, m| {
+            let place = place.get(i).copied().unwrap_or(u32::MAX);
+            shared.assess_one(m, place, buf, series).map_err(|e| e.for_partner(m.id))
+        },
+    )?;
+    drop(place);
+    let mut assessments = assessed.into_iter().collect::<Result<Vec<Assessment>>>()?;
+    let order = rank(&mut assessments, ledger.scale())?;
+
+    let (concentration_figures, lorenz) = concentration(&classes)?;
+    let concentration_risk =
+        concentration_figures.as_ref().map(|c| policy.risk.concentration_risk(c.top_partner_share, c.hhi));
+    let total = values
+        .iter()
+        .try_fold(0i128, |s, &v| s.checked_add(v))
+        .ok_or_else(|| Error::overflow("the network's turnover"))?;
+    let scaled = Scaled { scale: ledger.scale() };
+    let mut portfolio = Portfolio {
+        as_of,
+        window,
+        review_period: policy.review_period,
+        pareto_policy: policy.pareto,
+        context,
+        total: scaled.decimal(total),
+        pareto: classes.table(&scaled)?,
+        concentration: concentration_figures,
+        lorenz,
+        concentration_risk,
+        tiers: tier_table(assessments.iter().map(|a| (a.tier(), a.turnover())))?,
+        migrations: None,
+        playbook: policy.playbook.playbook(),
+        assessments,
+        order,
+        by_id: IdIndex::default(),
+    };
+    if let Some(prev) = previous {
+        portfolio.migrations = Some(Migrations::between(&prev.placements(), &portfolio.placements())?);
+    }
+    Ok(portfolio)
+}
+
+/// The segment evidence of a partner at `ranked` (the same for every
+/// partner of its tie group).
+fn segment_evidence(classes: &Classes, ranked: &Ranked, id: &PartnerId, turnover: Decimal) -> SegmentEvidence {
+    let class = &ranked.class;
+    SegmentEvidence {
+        partner: id.clone(),
+        turnover,
+        segment: class.segment,
+        rank: class.rank,
+        share: if ranked.value > 0 { ratio(ranked.value, classes.base) } else { Decimal::ZERO },
+        before: classes.share(class.before),
+        after: classes.share(class.after),
+        turnover_before: ratio(class.turnover_before, classes.base),
+    }
+}
+
+impl Shared<'_> {
+    fn assess_one(&self, m: &Member<'_>, place: u32, buf: &mut WindowBuf, series: &mut Vec<i128>) -> Result<Assessment> {
+        let (policy, window, ledger) = (self.policy, self.window, self.ledger);
+        let scale = ledger.scale();
+        let currency = self.context.currency;
+        ledger.fill(m.row, window, buf);
+        let mut total: i128 = 0;
+        let mut credit: i128 = 0;
+        let mut margin: i128 = 0;
+        let mut deals: u64 = 0;
+        for d in &buf.months {
+            total += i128::from(d.turnover);
+            credit += i128::from(d.credit_notes);
+            margin += i128::from(d.margin);
+            deals += u64::from(d.deals);
+        }
+        let turnover = to_decimal(total, scale);
+        let segment = match self.classes.ranked.get(place as usize) {
+            Some(r) => segment_evidence(self.classes, r, m.id, turnover),
+            // Every member is ranked; a missing one would be the tail.
+            None => SegmentEvidence {
+                partner: m.id.clone(),
+                turnover,
+                segment: Segment::D,
+                rank: 0,
+                share: Decimal::ZERO,
+                before: Decimal::ZERO,
+                after: Decimal::ZERO,
+                turnover_before: Decimal::ZERO,
+            },
+        };
+        // The partner's first activity in the ledger, at any time.
+        let first_active = m
+            .row
+            .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
+            .and_then(|c| Month::from_index(c.month));
+        let start_date = m.partner.as_deref().and_then(|p| p.start_date);
+        let began = match (start_date.map(Month::of), first_active) {
+            (Some(s), Some(f)) => Some(s.min(f)),
+            (s, f) => s.or(f),
+        };
+        // Tier.
+        let months = policy.tiers.months(window, start_date, first_active);
+        let tier =
+            policy.tiers.assign(Money::new(turnover, currency), months, self.previous.get(m.id.as_str()).copied())?;
+        // Potential: the history from the partner's beginning (or the window's
+        // start), whatever the tier averaging.
+        let history_start = match began {
+            Some(b) => b.months_since(window.first()).clamp(0, window.len() as i32) as usize,
+            None => window.len() as usize,
+        };
+        series.clear();
+        series.extend(buf.months.get(history_start..).unwrap_or_default().iter().map(|d| i128::from(d.turnover)));
+        let tenure = began.map(|b| window.last().months_since(b).max(0).unsigned_abs() + 1);
+        let year_end = Month::of(self.as_of).checked_add(-1)?;
+        let prior_first = year_end.checked_add(-23)?;
+        let years = match (m.row, began) {
+            (Some(row), Some(b)) if b <= prior_first => Some((
+                Ledger::net_between(row, year_end.index() - 11, year_end.index()),
+                Ledger::net_between(row, prior_first.index(), year_end.index() - 12),
+            )),
+            _ => None,
+        };
+        let gap = match (tier.progress.next, tier.progress.to_next) {
+            (Some(next), Some(gap)) => policy.tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount())),
+            _ => None,
+        };
+        let potential = policy.potential.assess_ints(series, years, tenure, gap)?;
+        // Risk.
+        let data = PartnerWindow { partner: m.id, window, scale, buf };
+        let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
+        let score = policy.priority.score(
+            segment.segment,
+            total,
+            segment.turnover_before,
+            potential.level,
+            risk.overall,
+        );
+        let urgent = urgent_cause(&policy.priority.urgent, segment.segment, &risk, &risk.alerts);
+        Ok(Assessment::compact(Parts {
+            id: m.id.clone(),
+            partner: m.partner.clone(),
+            context: Arc::clone(&self.context),
+            turnover,
+            margin: to_decimal(margin, scale),
+            credit_notes: to_decimal(credit, scale),
+            deals,
+            segment,
+            tier,
+            potential,
+            risk,
+            score,
+            urgent,
+        }))
+    }
+}

@@ -1,0 +1,266 @@
+//! The one way the crate uses threads: rayon, behind the `parallel`
+//! feature. Without the feature every helper runs on the caller's thread
+//! and gives the same result.
+//!
+//! Work runs in a pool of the crate's own, started on first use with
+//! rayon's defaults (one thread per core, or `RAYON_NUM_THREADS`), or in
+//! the rayon pool the caller already runs in. A pool that cannot start is
+//! [`ErrorKind::ThreadPool`](crate::ErrorKind::ThreadPool), not a panic.
+
+
+#[cfg(feature = "parallel")]
+mod imp {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+
+    use rayon::prelude::*;
+
+    use crate::error::{ErrorKind, Result};
+
+    static POOL: OnceLock<std::result::Result<rayon::ThreadPool, String>> = OnceLock::new();
+
+    /// The crate's pool, started on first use.
+    fn pool() -> Result<&'static rayon::ThreadPool> {
+        let pool = POOL.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("partner-priority-{i}"))
+                .build()
+                .map_err(|e| e.to_string())
+        });
+        pool.as_ref().map_err(|reason| ErrorKind::ThreadPool { reason: reason.clone() }.into())
+    }
+
+    /// Runs `f` in the crate's pool, or right here when this thread is
+    /// already one of a rayon pool's.
+    pub(crate) fn install<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R> {
+        if rayon::current_thread_index().is_some() {
+            return Ok(f());
+        }
+        Ok(pool()?.install(f))
+    }
+
+    /// The threads the work is spread over.
+    pub(crate) fn threads() -> Result<usize> {
+        install(rayon::current_num_threads)
+    }
+
+    pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Result<Vec<R>> {
+        if items.len() <= 1 {
+            return Ok(items.iter().map(f).collect());
+        }
+        install(|| items.par_iter().map(f).collect())
+    }
+
+    pub(crate) fn map_init<T: Sync, S, R: Send>(
+        items: &[T],
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, usize, &T) -> R + Sync + Send,
+    ) -> Result<Vec<R>> {
+        install(|| items.par_iter().enumerate().map_init(init, |s, (i, t)| f(s, i, t)).collect())
+    }
+
+    pub(crate) fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Result<Vec<R>> {
+        if items.len() <= 1 {
+            return Ok(items.into_iter().map(f).collect());
+        }
+        install(|| items.into_par_iter().map(f).collect())
+    }
+
+    /// `f` of each item `next` gives (with its position), the items read
+    /// on this thread while earlier ones are worked on by the pool, at most
+    /// `in_flight` at a time; the results in item order. After a result for
+    /// which `stop` is true no further item is read.
+    pub(crate) fn pipeline<T: Send, R: Send>(
+        mut next: impl FnMut() -> Option<T>,
+        in_flight: usize,
+        f: impl Fn(usize, T) -> R + Sync,
+        stop: impl Fn(&R) -> bool + Sync,
+    ) -> Result<Vec<R>> {
+        let (done, finished) = mpsc::channel::<(usize, R)>();
+        let stopped = AtomicBool::new(false);
+        let mut results: Vec<(usize, R)> = Vec::new();
+        let (f, stop): (&(dyn Fn(usize, T) -> R + Sync), &(dyn Fn(&R) -> bool + Sync)) = (&f, &stop);
+        let jobs = Jobs { next: &mut next, in_flight: in_flight.max(1), f, stop, stopped: &stopped };
+        if rayon::current_thread_index().is_some() {
+            rayon::in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
+        } else {
+            pool()?.in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
+        }
+        drop(done);
+        results.extend(finished.try_iter());
+        results.sort_unstable_by_key(|(k, _)| *k);
+        Ok(results.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// What [`pipeline`] hands out to the pool.
+    struct Jobs<'a, T, R> {
+        next: &'a mut dyn FnMut() -> Option<T>,
+        in_flight: usize,
+        f: &'a (dyn Fn(usize, T) -> R + Sync),
+        stop: &'a (dyn Fn(&R) -> bool + Sync),
+        stopped: &'a AtomicBool,
+    }
+
+    impl<'a, T: Send + 'a, R: Send + 'a> Jobs<'a, T, R> {
+        /// Reads items and spawns their work until the input ends or a
+        /// result stops it; the scope then waits for the work spawned.
+        fn feed(
+            self,
+            scope: &rayon::Scope<'a>,
+            done: &mpsc::Sender<(usize, R)>,
+            finished: &mpsc::Receiver<(usize, R)>,
+            results: &mut Vec<(usize, R)>,
+        ) {
+            let Jobs { next, in_flight, f, stop, stopped } = self;
+            let mut pending = 0usize;
+            let mut k = 0usize;
+            loop {
+                while let Ok(r) = finished.try_recv() {
+                    pending -= 1;
+                    results.push(r);
+                }
+                if stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                if pending >= in_flight {
+                    if let Some(r) = wait(finished) {
+                        pending -= 1;
+                        results.push(r);
+                    }
+                    continue;
+                }
+                let Some(item) = next() else { break };
+                let done = done.clone();
+                scope.spawn(move |_| {
+                    let r = f(k, item);
+                    if stop(&r) {
+                        stopped.store(true, Ordering::Relaxed);
+                    }
+                    // The receiver lives until the scope has ended.
+                    let _ = done.send((k, r));
+                });
+                pending += 1;
+                k += 1;
+            }
+        }
+    }
+
+    /// The next finished result: waiting on a thread outside the pool, or
+    /// helping with the pool's work on one of its threads (so that a
+    /// one-thread pool cannot wait for itself).
+    fn wait<R>(finished: &std::sync::mpsc::Receiver<R>) -> Option<R> {
+        if rayon::current_thread_index().is_none() {
+            return finished.recv().ok();
+        }
+        loop {
+            if let Ok(r) = finished.try_recv() {
+                return Some(r);
+            }
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync + Send) -> Result<()> {
+        install(|| items.par_iter_mut().enumerate().for_each(|(i, t)| f(i, t)))
+    }
+
+    pub(crate) fn sort_unstable<T: Ord + Send>(items: &mut [T]) -> Result<()> {
+        install(|| items.par_sort_unstable())
+    }
+
+    pub(crate) fn sort_unstable_by<T: Send>(
+        items: &mut [T],
+        compare: impl Fn(&T, &T) -> std::cmp::Ordering + Sync + Send,
+    ) -> Result<()> {
+        install(|| items.par_sort_unstable_by(compare))
+    }
+
+}
+
+#[cfg(not(feature = "parallel"))]
+mod imp {
+    use crate::error::Result;
+
+    pub(crate) fn threads() -> Result<usize> {
+        Ok(1)
+    }
+
+    pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Result<Vec<R>> {
+        Ok(items.iter().map(f).collect())
+    }
+
+    pub(crate) fn map_init<T: Sync, S, R: Send>(
+        items: &[T],
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, usize, &T) -> R + Sync + Send,
+    ) -> Result<Vec<R>> {
+        let mut state = init();
+        Ok(items.iter().enumerate().map(|(i, t)| f(&mut state, i, t)).collect())
+    }
+
+    pub(crate) fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Result<Vec<R>> {
+        Ok(items.into_iter().map(f).collect())
+    }
+
+    pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync + Send) -> Result<()> {
+        items.iter_mut().enumerate().for_each(|(i, t)| f(i, t));
+        Ok(())
+    }
+
+    pub(crate) fn sort_unstable<T: Ord + Send>(items: &mut [T]) -> Result<()> {
+        items.sort_unstable();
+        Ok(())
+    }
+
+    pub(crate) fn sort_unstable_by<T: Send>(
+        items: &mut [T],
+        compare: impl Fn(&T, &T) -> std::cmp::Ordering + Sync + Send,
+    ) -> Result<()> {
+        items.sort_unstable_by(compare);
+        Ok(())
+    }
+
+}
+
+pub(crate) use imp::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_keep_item_order() {
+        let items: Vec<u64> = (0..100_000).collect();
+        assert_eq!(map(&items, |x| x * 2).unwrap(), items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        let owned = map_owned(items.clone(), |x| x + 1).unwrap();
+        assert_eq!(owned.first(), Some(&1));
+        assert_eq!(owned.last(), Some(&100_000));
+        let indexed = map_init(
+            &items,
+            || 0u64,
+            |seen, i, x| {
+                *seen += 1;
+                (i as u64, *x)
+            },
+        )
+        .unwrap();
+        assert!(indexed.iter().all(|(i, x)| i == x));
+        let mut v: Vec<u64> = items.iter().rev().copied().collect();
+        sort_unstable(&mut v).unwrap();
+        assert_eq!(v, items);
+        let mut w = items.clone();
+        for_each_mut(&mut w, |i, x| *x += i as u64).unwrap();
+        assert_eq!(w[10], 20);
+        let mut source = 0..20u32;
+        let piped = pipeline(|| source.next(), 3, |k, x| (k, x * 10), |&(_, y)| y == 120).unwrap();
+        // In order, and nothing read after the result that stops.
+        assert_eq!(piped.first(), Some(&(0, 0)));
+        assert!(piped.iter().enumerate().all(|(i, &(k, y))| k == i && y == 10 * i as u32));
+        assert!(piped.iter().any(|&(_, y)| y == 120));
+        assert!(piped.len() <= 12 + 3);
+        assert!(threads().unwrap() >= 1);
+    }
+}
