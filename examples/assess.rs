@@ -27,6 +27,7 @@ use std::process::ExitCode;
 
 use partner_priority::chrono::{Months, NaiveDate};
 use partner_priority::import::CsvImport;
+use partner_priority::lang::Catalogue;
 use partner_priority::period::Window;
 use partner_priority::report::{ReportOptions, html_report};
 use partner_priority::review::{Assessment, PlaybookChoice};
@@ -294,12 +295,12 @@ fn csv_rows(p: &Portfolio, rows: &[&Assessment]) -> Result<Vec<u8>, csv::Error> 
     for a in rows {
         w.write_field(a.id().as_str())?;
         field(&mut w, &a.segment())?;
-        w.write_field(a.tier().name(Language::En))?;
+        w.write_field(Language::En.tier(a.tier()))?;
         field(&mut w, &a.monthly_turnover().round_dp(2))?;
         field(&mut w, &a.rank())?;
         field(&mut w, &a.score())?;
-        w.write_field(a.risk_level().map_or("unknown", |l| l.name(Language::En)))?;
-        w.write_field(a.potential_level().name(Language::En))?;
+        w.write_field(a.risk_level().map_or("unknown", |l| Language::En.risk_level(l)))?;
+        w.write_field(Language::En.potential_level(a.potential_level()))?;
         // The goal is the tier's (what `Portfolio::strategy` puts first).
         w.write_field(&*playbook.tier(a.tier()).goal)?;
         w.write_record(None::<&[u8]>)?;
@@ -421,7 +422,7 @@ impl Report<'_> {
             let _ = writeln!(
                 out,
                 "{:<18} {:>9} {:>8} {:>16} {:>8}   {} / {lt}{}",
-                format!("{} {}", row.segment, row.segment.name(self.lang)),
+                format!("{} {}", row.segment, self.lang.segment(row.segment)),
                 row.partners,
                 self.pct(row.partner_share),
                 self.amount(row.turnover),
@@ -444,7 +445,7 @@ impl Report<'_> {
             );
         }
         if let Some(r) = self.p.concentration_risk() {
-            let _ = writeln!(out, "{}", capitalise(&r.text(self.lang)));
+            let _ = writeln!(out, "{}", capitalise(&self.lang.concentration_risk(r)));
         }
     }
 
@@ -464,7 +465,7 @@ impl Report<'_> {
             let _ = writeln!(
                 out,
                 "{:<12} {:>9} {:>16} {:>8}",
-                row.tier.name(self.lang),
+                self.lang.tier(row.tier),
                 row.partners,
                 self.amount(row.turnover),
                 self.pct(share)
@@ -480,7 +481,7 @@ impl Report<'_> {
             self.t("PARTNERS BY PRIORITY", "ПАРТНЁРОВ ПО ПРИОРИТЕТУ")
         );
         for a in self.p.top(n) {
-            let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| l.name(self.lang));
+            let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| self.lang.risk_level(l));
             let _ = writeln!(
                 out,
                 "{:>3}. {:<8} {:<26} {} {:<10} {} {:>7} · {} {} · {} {}{}",
@@ -488,11 +489,11 @@ impl Report<'_> {
                 a.id().as_str(),
                 truncate(a.display_name(), 26),
                 a.segment(),
-                a.tier().name(self.lang),
+                self.lang.tier(a.tier()),
                 self.t("score", "балл"),
                 self.lang.format_amount(a.score(), 1),
                 self.t("potential", "потенциал"),
-                a.potential_level().name(self.lang),
+                self.lang.potential_level(a.potential_level()),
                 self.t("risk", "риск"),
                 risk,
                 if a.is_urgent() { self.t(" · URGENT", " · СРОЧНО") } else { "" },
@@ -505,12 +506,12 @@ impl Report<'_> {
                     out,
                     "       {} ({} {}): {}",
                     self.t("mitigate", "снизить риск"),
-                    m.category.name(self.lang),
-                    m.level.name(self.lang),
+                    self.lang.risk_category(m.category),
+                    self.lang.risk_level(m.level),
                     m.actions.join(", ")
                 );
             }
-            let reasons: Vec<String> = a.reasons().iter().map(|r| r.text(self.lang)).collect();
+            let reasons: Vec<String> = a.reasons().iter().map(|r| self.lang.reason(r)).collect();
             let _ = writeln!(out, "       {}: {}", self.t("why", "почему"), reasons.join("; "));
         }
     }
@@ -523,10 +524,10 @@ impl Report<'_> {
             let _ = writeln!(
                 out,
                 "[{}] {} {} — {}",
-                alert.severity.name(self.lang),
+                self.lang.risk_level(alert.severity),
                 alert.partner,
                 name,
-                alert.text(self.lang)
+                self.lang.alert(alert)
             );
             let plan: Vec<&str> = self.p.crisis_plan(alert).iter().map(|a| &**a).collect();
             let _ = writeln!(out, "       {}: {}", self.t("plan", "план"), plan.join("; "));
@@ -564,7 +565,7 @@ impl Report<'_> {
             r.tiers.down.len(),
             r.tiers.unchanged,
         );
-        let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.name(self.lang)).collect();
+        let tiers: Vec<&str> = Tier::ALL.iter().map(|t| self.lang.tier(*t)).collect();
         let _ = writeln!(
             out,
             "{:<14} {:>10} {:>10} {:>10} {:>10}",
@@ -589,8 +590,8 @@ impl Report<'_> {
                 "  ↓ {} {}: {} → {}",
                 m.partner,
                 self.name(&m.partner),
-                m.from.name(self.lang),
-                m.to.name(self.lang)
+                self.lang.tier(m.from),
+                self.lang.tier(m.to)
             );
         }
         for m in r.tiers.up.iter().take(10) {
@@ -599,8 +600,8 @@ impl Report<'_> {
                 "  ↑ {} {}: {} → {}",
                 m.partner,
                 self.name(&m.partner),
-                m.from.name(self.lang),
-                m.to.name(self.lang)
+                self.lang.tier(m.from),
+                self.lang.tier(m.to)
             );
         }
     }

@@ -8,7 +8,6 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::language::Language;
 use crate::partner::PartnerId;
 use crate::util::exact::{Cut, Scaled, mul_wide, ratio};
 
@@ -54,20 +53,6 @@ impl Segment {
         }
     }
 
-    /// The article's name of the segment.
-    #[must_use]
-    pub fn name(&self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (Segment::A, Language::Ru) => "ключевые",
-            (Segment::B, Language::Ru) => "важные",
-            (Segment::C, Language::Ru) => "перспективные",
-            (Segment::D, Language::Ru) => "пассивные",
-            (Segment::A, _) => "key",
-            (Segment::B, _) => "important",
-            (Segment::C, _) => "promising",
-            (Segment::D, _) => "passive",
-        }
-    }
 
     /// The article's expected share of partners and of turnover.
     #[must_use]
@@ -949,7 +934,7 @@ mod tests {
         let values = [100, 90, 80, 70, 70, 50, 40, 30, 20, 10, 0];
         let policy = ParetoPolicy::partner_share();
         let r = segment(&input(&values), &policy).unwrap();
-        let shares = |f: fn(&SegmentEntry) -> Decimal| r.entries().iter().map(f).collect::<Vec<_>>();
+        let shares = |f: fn(&SegmentEvidence) -> Decimal| r.entries().iter().map(f).collect::<Vec<_>>();
         let pct = |n: i64| Decimal::new(n, 1);
         assert_eq!(shares(|e| e.before), [0, 1, 2, 3, 3, 5, 6, 7, 8, 9, 10].map(pct));
         assert_eq!(shares(|e| e.after), [1, 2, 3, 5, 5, 6, 7, 8, 9, 10, 10].map(pct));

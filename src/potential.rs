@@ -7,7 +7,6 @@ use rust_decimal::Decimal;
 use rust_decimal::MathematicalOps;
 
 use crate::error::{Error, Result};
-use crate::language::Language;
 use crate::util::exact::{Cut, Scaled, mul_wide, ratio};
 
 /// Stability of monthly turnover by its coefficient of variation (CV = the
@@ -50,25 +49,18 @@ pub enum PotentialLevel {
 }
 
 impl PotentialLevel {
-    /// The level's name.
-    #[must_use]
-    pub fn name(&self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (PotentialLevel::New, Language::Ru) => "новый",
-            (PotentialLevel::Low, Language::Ru) => "низкий",
-            (PotentialLevel::Medium, Language::Ru) => "средний",
-            (PotentialLevel::High, Language::Ru) => "высокий",
-            (PotentialLevel::New, _) => "new",
-            (PotentialLevel::Low, _) => "low",
-            (PotentialLevel::Medium, _) => "medium",
-            (PotentialLevel::High, _) => "high",
-        }
-    }
 }
 
 impl fmt::Display for PotentialLevel {
+    /// The level in English, "high" (for the words of a language see
+    /// [`Catalogue::potential_level`](crate::lang::Catalogue::potential_level)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name(Language::En))
+        f.write_str(match self {
+            PotentialLevel::New => "new",
+            PotentialLevel::Low => "low",
+            PotentialLevel::Medium => "medium",
+            PotentialLevel::High => "high",
+        })
     }
 }
 
@@ -537,12 +529,12 @@ impl<'a> PotentialInput<'a> {
     }
 }
 
-/// Why a partner got its potential level.
+/// A signal that moved a potential score, or why there was no judgement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 #[non_exhaustive]
-pub enum PotentialReason {
+pub enum Signal {
     /// Fewer months of history than a judgement needs.
     ShortHistory {
         /// Months of history.
@@ -584,52 +576,6 @@ pub enum PotentialReason {
         /// Points added to the score.
         points: i32,
     },
-}
-
-impl PotentialReason {
-    /// The reason in plain words.
-    #[must_use]
-    pub fn text(&self, lang: Language) -> String {
-        let pct = |d: Decimal| lang.format_amount(d, 1);
-        match (*self, lang) {
-            (PotentialReason::ShortHistory { months, needed }, Language::Ru) => {
-                format!("новый партнёр: {months} мес. истории, для оценки нужно {needed}")
-            }
-            (PotentialReason::ShortHistory { months, needed }, _) => {
-                format!("new partner: {months} months of history, {needed} needed for a judgement")
-            }
-            (PotentialReason::NoPositiveTurnover, Language::Ru) => "нет положительного оборота".to_owned(),
-            (PotentialReason::NoPositiveTurnover, _) => "no positive turnover".to_owned(),
-            (PotentialReason::Trend { percent_per_month, .. }, Language::Ru) => {
-                format!("тренд {}{} % в месяц", sign(percent_per_month), pct(percent_per_month.abs()))
-            }
-            (PotentialReason::Trend { percent_per_month, .. }, _) => {
-                format!("trend {}{} % a month", sign(percent_per_month), pct(percent_per_month.abs()))
-            }
-            (PotentialReason::YearOnYear { percent, .. }, Language::Ru) => {
-                format!("к прошлому году {}{} %", sign(percent), pct(percent.abs()))
-            }
-            (PotentialReason::YearOnYear { percent, .. }, _) => {
-                format!("{}{} % year on year", sign(percent), pct(percent.abs()))
-            }
-            (PotentialReason::Stability { class, cv_percent, .. }, Language::Ru) => {
-                format!("стабильность {class}: вариация {} %", pct(cv_percent))
-            }
-            (PotentialReason::Stability { class, cv_percent, .. }, _) => {
-                format!("stability {class}: variation {} %", pct(cv_percent))
-            }
-            (PotentialReason::NearNextTier { gap, .. }, Language::Ru) => {
-                format!("до следующей категории {} в месяц", lang.format_amount(gap, 0))
-            }
-            (PotentialReason::NearNextTier { gap, .. }, _) => {
-                format!("{} a month short of the next tier", lang.format_amount(gap, 0))
-            }
-        }
-    }
-}
-
-fn sign(d: Decimal) -> &'static str {
-    if d.is_sign_negative() && !d.is_zero() { "−" } else { "+" }
 }
 
 /// A partner's growth potential with the figures and reasons behind it.
@@ -728,27 +674,27 @@ impl Potential {
     /// Why the partner got its level: every signal that moved the score, or
     /// why there was no judgement. Derived on each call.
     #[must_use]
-    pub fn reasons(&self) -> Vec<PotentialReason> {
+    pub fn signals(&self) -> Vec<Signal> {
         let mut out = Vec::new();
         if self.history_months < self.min_history_months {
-            out.push(PotentialReason::ShortHistory { months: self.history_months, needed: self.min_history_months });
+            out.push(Signal::ShortHistory { months: self.history_months, needed: self.min_history_months });
             return out;
         }
         if self.trend.is_none() {
-            out.push(PotentialReason::NoPositiveTurnover);
+            out.push(Signal::NoPositiveTurnover);
         }
         let pts = self.points;
         if let (Some(t), true) = (self.trend, pts.trend != 0) {
-            out.push(PotentialReason::Trend { percent_per_month: t, points: i32::from(pts.trend) });
+            out.push(Signal::Trend { percent_per_month: t, points: i32::from(pts.trend) });
         }
         if let (Some(y), true) = (self.year_on_year, pts.year_on_year != 0) {
-            out.push(PotentialReason::YearOnYear { percent: y, points: i32::from(pts.year_on_year) });
+            out.push(Signal::YearOnYear { percent: y, points: i32::from(pts.year_on_year) });
         }
         if let (Some(class), Some(cv), true) = (self.stability, self.cv(), pts.stability != 0) {
-            out.push(PotentialReason::Stability { class, cv_percent: cv, points: i32::from(pts.stability) });
+            out.push(Signal::Stability { class, cv_percent: cv, points: i32::from(pts.stability) });
         }
         if let (Some(gap), true) = (self.gap_to_next, pts.near_next_tier != 0) {
-            out.push(PotentialReason::NearNextTier {
+            out.push(Signal::NearNextTier {
                 gap: gap.amount,
                 share: gap.share,
                 points: i32::from(pts.near_next_tier),
@@ -788,7 +734,7 @@ mod tests {
         for s in [series(&[]), series(&[0]), series(&[100, 200])] {
             let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
             assert_eq!(p.level, PotentialLevel::New);
-            assert!(matches!(p.reasons()[0], PotentialReason::ShortHistory { needed: 3, .. }));
+            assert!(matches!(p.reasons()[0], Signal::ShortHistory { needed: 3, .. }));
             assert!(p.reasons()[0].text(Language::En).contains("new partner"));
         }
     }
@@ -837,7 +783,7 @@ mod tests {
         assert_eq!(p.trend, None);
         assert_eq!(p.stability, None);
         assert_eq!(p.level, PotentialLevel::Low);
-        assert_eq!(p.reasons(), [PotentialReason::NoPositiveTurnover]);
+        assert_eq!(p.reasons(), [Signal::NoPositiveTurnover]);
     }
 
     #[test]
@@ -924,24 +870,24 @@ mod tests {
         let s = series(&[100, 100, 100]);
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.level, PotentialLevel::Medium);
-        assert!(!p.reasons().iter().any(|r| matches!(r, PotentialReason::ShortHistory { .. })));
+        assert!(!p.reasons().iter().any(|r| matches!(r, Signal::ShortHistory { .. })));
     }
     #[test]
     fn reasons_read_with_their_sign_in_both_languages() {
-        let text = |r: PotentialReason| (r.text(Language::En), r.text(Language::Ru));
+        let text = |r: Signal| (r.text(Language::En), r.text(Language::Ru));
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(
-            text(PotentialReason::Trend { percent_per_month: d("2.54"), points: 1 }),
+            text(Signal::Trend { percent_per_month: d("2.54"), points: 1 }),
             ("trend +2.5 % a month".to_owned(), "тренд +2,5 % в месяц".to_owned())
         );
         assert_eq!(
-            text(PotentialReason::YearOnYear { percent: d("-27.08"), points: -1 }),
+            text(Signal::YearOnYear { percent: d("-27.08"), points: -1 }),
             ("−27.1 % year on year".to_owned(), "к прошлому году −27,1 %".to_owned())
         );
         // Zero, even a negative zero, reads as +0.
-        assert_eq!(text(PotentialReason::Trend { percent_per_month: d("-0.0"), points: 0 }).0, "trend +0.0 % a month");
+        assert_eq!(text(Signal::Trend { percent_per_month: d("-0.0"), points: 0 }).0, "trend +0.0 % a month");
         assert_eq!(
-            text(PotentialReason::ShortHistory { months: 2, needed: 3 }),
+            text(Signal::ShortHistory { months: 2, needed: 3 }),
             (
                 "new partner: 2 months of history, 3 needed for a judgement".to_owned(),
                 "новый партнёр: 2 мес. истории, для оценки нужно 3".to_owned()

@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::language::Language;
 use crate::money::{Currency, Money};
 use crate::period::{Month, Window};
 
@@ -66,20 +65,6 @@ impl Tier {
         }
     }
 
-    /// The tier's name.
-    #[must_use]
-    pub fn name(&self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (Tier::Gold, Language::Ru) => "Золотой",
-            (Tier::Silver, Language::Ru) => "Серебряный",
-            (Tier::Bronze, Language::Ru) => "Бронзовый",
-            (Tier::Beginner, Language::Ru) => "Начинающий",
-            (Tier::Gold, _) => "Gold",
-            (Tier::Silver, _) => "Silver",
-            (Tier::Bronze, _) => "Bronze",
-            (Tier::Beginner, _) => "Beginner",
-        }
-    }
 
     /// 0 for Gold … 3 for Beginner: the row in tables and matrices.
     #[must_use]
@@ -94,8 +79,15 @@ impl Tier {
 }
 
 impl fmt::Display for Tier {
+    /// The tier's English name, "Gold" (for the words of a language see
+    /// [`Catalogue::tier`](crate::lang::Catalogue::tier)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name(Language::En))
+        f.write_str(match self {
+            Tier::Gold => "Gold",
+            Tier::Silver => "Silver",
+            Tier::Bronze => "Bronze",
+            Tier::Beginner => "Beginner",
+        })
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt::{self, Write as _};
 use rust_decimal::Decimal;
 
 use super::svg::*;
+use crate::lang::Catalogue;
 use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
 use crate::review::Portfolio;
@@ -223,7 +224,7 @@ pub(super) fn pareto_legend(out: &mut String, p: &Portfolio, f: &Frame, lang: La
             let text = format!(
                 "{} {} — {} ({} {}), {} {}",
                 r.segment,
-                r.segment.name(lang),
+                lang.segment(r.segment),
                 count(lang, r.partners),
                 pct(lang, r.partner_share),
                 lang.pick("of partners", "партнёров"),
@@ -376,7 +377,7 @@ pub(super) fn write_tiers(out: &mut String, p: &Portfolio, lang: Language) -> fm
              font-weight=\"600\">{}</text>",
             Px(y + 200),
             Px(y + 245),
-            Esc(tier.name(lang))
+            Esc(lang.tier(*tier))
         )?;
         let bars = [
             (p_x, p_w, ratio(Decimal::from(partners), Decimal::from(max_partners)), {

@@ -8,6 +8,7 @@
 //! Drawing coordinates are integers in tenths of a pixel, computed from the
 //! portfolio's exact `Decimal` shares; amounts are never converted to floats.
 
+use crate::lang::Catalogue;
 use crate::language::Language;
 use crate::migrations::Migrations;
 use crate::pareto::Segment;
@@ -195,7 +196,7 @@ pub fn tier_svg(portfolio: &Portfolio, lang: Language) -> String {
 /// that stayed grey.
 #[must_use]
 pub fn tier_migration_svg(migrations: &Migrations, lang: Language) -> String {
-    let labels = Tier::ALL.map(|t| t.name(lang));
+    let labels = Tier::ALL.map(|t| lang.tier(t));
     let mut out = String::with_capacity(6 * 1024);
     let title = lang.pick("Tier migrations since the previous review", "Миграции между категориями");
     let _ = write_matrix(&mut out, &migrations.tiers.matrix, labels, labels, title, lang);
@@ -208,7 +209,7 @@ pub fn tier_migration_svg(migrations: &Migrations, lang: Language) -> String {
 /// that stayed grey.
 #[must_use]
 pub fn segment_migration_svg(migrations: &Migrations, lang: Language) -> String {
-    let rows = Segment::ALL.map(|s| s.name(lang));
+    let rows = Segment::ALL.map(|s| lang.segment(s));
     let columns = ["A", "B", "C", "D"];
     let names: Vec<String> = Segment::ALL.iter().zip(rows).map(|(s, name)| format!("{s} {name}")).collect();
     let rows: [&str; 4] = std::array::from_fn(|i| names.get(i).map_or("", String::as_str));

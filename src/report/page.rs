@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::svg::*;
 use super::{ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg};
+use crate::lang::Catalogue;
 use crate::language::Language;
 use crate::pareto::ParetoBasis;
 use crate::review::{Assessment, Portfolio};
@@ -168,7 +169,7 @@ impl Page<'_> {
         )?;
         let (risk, risk_note) = match p.concentration_risk() {
             Some(r) => (
-                capitalise(r.level.name(lang)),
+                capitalise(lang.risk_level(r.level)),
                 format!(
                     "{} {} %, HHI {}",
                     self.t("largest partner", "крупнейший партнёр"),
@@ -253,7 +254,7 @@ impl Page<'_> {
                 "<tr><td><span class=\"badge seg-{s}\">{s}</span> {}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num muted\">≈ {} / {}{}</td></tr>",
-                Esc(row.segment.name(lang)),
+                Esc(lang.segment(row.segment)),
                 count(lang, row.partners),
                 pct(lang, row.partner_share),
                 Esc(&amount(lang, row.turnover, &currency)),
@@ -285,7 +286,7 @@ impl Page<'_> {
                     "<tr><th>{}</th><td><span class=\"{}\">{}</span></td></tr>",
                     self.t("Concentration risk", "Риск концентрации"),
                     level_class(Some(r.level)),
-                    Esc(&capitalise(r.level.name(lang)))
+                    Esc(&capitalise(lang.risk_level(r.level)))
                 )?;
             }
             out.push_str("</tbody></table>");
@@ -322,7 +323,7 @@ impl Page<'_> {
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  </tr>",
                 tier_colour(row.tier),
-                Esc(row.tier.name(lang)),
+                Esc(lang.tier(row.tier)),
                 count(lang, row.partners),
                 pct(lang, ratio(Decimal::from(row.partners), n)),
                 Esc(&amount(lang, row.turnover, &currency)),
@@ -404,8 +405,8 @@ impl Page<'_> {
                     "<li>{} <span class=\"id\">{}</span>: {} → {}</li>",
                     Esc(name),
                     Esc(m.partner.as_str()),
-                    Esc(m.from.name(lang)),
-                    Esc(m.to.name(lang))
+                    Esc(lang.tier(m.from)),
+                    Esc(lang.tier(m.to))
                 )?;
             }
             if moves.len() > 10 {
@@ -472,7 +473,7 @@ impl Page<'_> {
         if let Some(region) = a.region() {
             write!(id_line, " · {}", Esc(region))?;
         }
-        let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| l.name(lang));
+        let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| lang.risk_level(l));
         write!(
             out,
             "<tr class=\"partner\" data-partner=\"{}\"><td class=\"num\">{}</td><td><div class=\"name\">{}{urgent}</div><div class=\"id\">{id_line}</div></td>\
@@ -483,17 +484,17 @@ impl Page<'_> {
             a.rank(),
             Esc(a.display_name()),
             tier_colour(a.tier()),
-            Esc(a.tier().name(lang)),
+            Esc(lang.tier(a.tier())),
             Esc(&lang.format_amount(a.score(), 1)),
             Esc(&amount(lang, a.monthly_turnover(), &a.currency())),
-            Esc(a.potential_level().name(lang)),
+            Esc(lang.potential_level(a.potential_level())),
             level_class(a.risk_level()),
             Esc(&capitalise(risk)),
             Esc(&capitalise(&self.p.strategy(a).goal)),
             s = a.segment(),
         )?;
         for reason in a.reasons() {
-            write!(out, "<li>{}</li>", Esc(&reason.text(lang)))?;
+            write!(out, "<li>{}</li>", Esc(&lang.reason(&reason)))?;
         }
         out.write_str("</ul></td></tr>")
     }
@@ -576,11 +577,11 @@ impl Page<'_> {
             "<tr class=\"alert\"><td><span class=\"{}\">{}</span></td><td class=\"who\"><div class=\"name\">{}</div><div class=\"id\">{}</div></td>\
              <td>{}</td><td>{}</td><td>{}</td></tr>",
             level_class(Some(alert.severity)),
-            Esc(&capitalise(alert.severity.name(lang))),
+            Esc(&capitalise(lang.risk_level(alert.severity))),
             Esc(name),
             Esc(alert.partner.as_str()),
-            Esc(alert.category.name(lang)),
-            Esc(&capitalise(&alert.text(lang))),
+            Esc(lang.risk_category(alert.category)),
+            Esc(&capitalise(&lang.alert(alert))),
             Esc(&capitalise(&plan.join("; "))),
         )
     }

@@ -20,7 +20,7 @@ use crate::migrations::Placement;
 use crate::money::Currency;
 use crate::pareto::{SegmentEvidence, Segment};
 use crate::partner::{Partner, PartnerId};
-use crate::potential::{Potential, PotentialLevel, PotentialReason, SignalPoints, Stability, TierGap};
+use crate::potential::{Potential, PotentialLevel, Signal, SignalPoints, Stability, TierGap};
 use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCategory, RiskLevel, RiskProfile};
 use crate::strategy::{Playbook, Strategy};
 use crate::tier::{Tier, TierAssignment, TierPolicy, TierState};
@@ -472,13 +472,13 @@ impl Assessment {
             drops_at_next_review: t.progress.drops_at_next_review,
         });
         let potential = self.potential();
-        let signals = potential.reasons();
+        let signals = potential.signals();
         let signal = signals.iter().max_by_key(|r| match r {
-            PotentialReason::ShortHistory { .. } | PotentialReason::NoPositiveTurnover => 10,
-            PotentialReason::Trend { points, .. }
-            | PotentialReason::YearOnYear { points, .. }
-            | PotentialReason::Stability { points, .. }
-            | PotentialReason::NearNextTier { points, .. } => points.abs(),
+            Signal::ShortHistory { .. } | Signal::NoPositiveTurnover => 10,
+            Signal::Trend { points, .. }
+            | Signal::YearOnYear { points, .. }
+            | Signal::Stability { points, .. }
+            | Signal::NearNextTier { points, .. } => points.abs(),
         });
         out.push(Reason::Potential { level: potential.level, signal: signal.copied() });
         match self.worst_risk() {

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::language::Language;
 use crate::partner::PartnerId;
 use crate::period::Month;
 use crate::util::exact::ratio;
@@ -67,40 +66,6 @@ impl CrisisAlert {
         CrisisAlert { partner: partner.clone(), category, severity, kind }
     }
 
-    /// What happened, in plain words.
-    #[must_use]
-    pub fn text(&self, lang: Language) -> String {
-        let ru = lang == Language::Ru;
-        match &self.kind {
-            AlertKind::TurnoverDrop { month, turnover, baseline, fall_percent } => {
-                let (t, b, f) = (
-                    lang.format_amount(*turnover, 0),
-                    lang.format_amount(*baseline, 0),
-                    lang.format_amount(*fall_percent, 0),
-                );
-                if ru {
-                    format!("оборот за {month} упал на {f} %: {t} против {b} в среднем за прошлые месяцы")
-                } else {
-                    format!("turnover in {month} fell {f} %: {t} against an average of {b}")
-                }
-            }
-            AlertKind::GrowingPaymentDelays { months } => {
-                let days: Vec<String> = months.iter().map(|(_, d)| lang.format_amount(*d, 0)).collect();
-                if ru {
-                    format!("задержки платежей растут: {} дн.", days.join(" → "))
-                } else {
-                    format!("payment delays are growing: {} days", days.join(" → "))
-                }
-            }
-            AlertKind::CriticalRisk { evidence } => {
-                if ru {
-                    format!("{} риск критический: {}", self.category.name(lang), evidence.text(lang))
-                } else {
-                    format!("{} risk is Critical: {}", self.category.name(lang), evidence.text(lang))
-                }
-            }
-        }
-    }
 }
 
 /// The concentration risk of the network: dependence on a few partners.
@@ -116,23 +81,6 @@ pub struct ConcentrationRisk {
     pub hhi: Decimal,
 }
 
-impl ConcentrationRisk {
-    /// The risk in plain words.
-    #[must_use]
-    pub fn text(&self, lang: Language) -> String {
-        let (share, hhi) = (lang.format_amount(self.top_partner_percent, 1), lang.format_amount(self.hhi, 0));
-        match lang {
-            Language::Ru => format!(
-                "риск концентрации {}: у крупнейшего партнёра {share} % оборота, HHI {hhi}",
-                self.level.name(lang)
-            ),
-            _ => format!(
-                "concentration risk {}: the largest partner holds {share} % of turnover, HHI {hhi}",
-                self.level.name(lang)
-            ),
-        }
-    }
-}
 
 impl RiskPolicy {
     pub(super) fn alerts(&self, data: &PartnerWindow<'_>, profile: &RiskProfile, as_of: NaiveDate) -> Vec<CrisisAlert> {

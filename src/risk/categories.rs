@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 use super::*;
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::language::Language;
 
 /// The article's four kinds of partner risk.
 ///
@@ -31,25 +30,18 @@ impl RiskCategory {
     pub const ALL: [RiskCategory; 4] =
         [RiskCategory::Financial, RiskCategory::Reputational, RiskCategory::Operational, RiskCategory::Legal];
 
-    /// The category's name.
-    #[must_use]
-    pub fn name(&self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (RiskCategory::Financial, Language::Ru) => "финансовый",
-            (RiskCategory::Reputational, Language::Ru) => "репутационный",
-            (RiskCategory::Operational, Language::Ru) => "операционный",
-            (RiskCategory::Legal, Language::Ru) => "юридический",
-            (RiskCategory::Financial, _) => "financial",
-            (RiskCategory::Reputational, _) => "reputational",
-            (RiskCategory::Operational, _) => "operational",
-            (RiskCategory::Legal, _) => "legal",
-        }
-    }
 }
 
 impl fmt::Display for RiskCategory {
+    /// The category in English, "financial" (for the words of a language see
+    /// [`Catalogue::risk_category`](crate::lang::Catalogue::risk_category)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name(Language::En))
+        f.write_str(match self {
+            RiskCategory::Financial => "financial",
+            RiskCategory::Reputational => "reputational",
+            RiskCategory::Operational => "operational",
+            RiskCategory::Legal => "legal",
+        })
     }
 }
 
@@ -70,20 +62,6 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
-    /// The level's name.
-    #[must_use]
-    pub fn name(&self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (RiskLevel::Low, Language::Ru) => "низкий",
-            (RiskLevel::Medium, Language::Ru) => "средний",
-            (RiskLevel::High, Language::Ru) => "высокий",
-            (RiskLevel::Critical, Language::Ru) => "критический",
-            (RiskLevel::Low, _) => "Low",
-            (RiskLevel::Medium, _) => "Medium",
-            (RiskLevel::High, _) => "High",
-            (RiskLevel::Critical, _) => "Critical",
-        }
-    }
 
     pub(super) fn raised(self) -> RiskLevel {
         match self {
@@ -95,8 +73,15 @@ impl RiskLevel {
 }
 
 impl fmt::Display for RiskLevel {
+    /// The level in English, "Critical" (for the words of a language see
+    /// [`Catalogue::risk_level`](crate::lang::Catalogue::risk_level)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name(Language::En))
+        f.write_str(match self {
+            RiskLevel::Low => "Low",
+            RiskLevel::Medium => "Medium",
+            RiskLevel::High => "High",
+            RiskLevel::Critical => "Critical",
+        })
     }
 }
 
@@ -184,69 +169,6 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// The evidence in plain words: "pays 12 days late on average".
-    #[must_use]
-    pub fn text(&self, lang: Language) -> String {
-        let num = |d: Decimal, dp: u32| lang.format_amount(d, dp);
-        let ru = lang == Language::Ru;
-        match (self.indicator, self.value) {
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) && ru => {
-                "платит в срок".to_owned()
-            }
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) => {
-                "pays on time".to_owned()
-            }
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if ru => {
-                format!("платит в среднем на {} дн. позже срока", num(d, 0))
-            }
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => {
-                format!("pays {} late on average", days_en(&num(d, 0)))
-            }
-            (Indicator::LateShare, EvidenceValue::Number(d)) if ru => {
-                format!("{} % суммы оплачено с опозданием", num(d, 0))
-            }
-            (Indicator::LateShare, EvidenceValue::Number(d)) => format!("{} % of the amount paid late", num(d, 0)),
-            (Indicator::Overdue, EvidenceValue::Number(d)) if ru => {
-                format!("просрочено {} % месячной отгрузки", num(d, 0))
-            }
-            (Indicator::Overdue, EvidenceValue::Number(d)) => format!("{} % of a month's invoicing overdue", num(d, 0)),
-            (Indicator::Insolvency, EvidenceValue::Flag(true)) if ru => "идёт процедура банкротства".to_owned(),
-            (Indicator::Insolvency, EvidenceValue::Flag(true)) => "insolvency proceedings are open".to_owned(),
-            (Indicator::Insolvency, _) if ru => "процедур банкротства нет".to_owned(),
-            (Indicator::Insolvency, _) => "no insolvency proceedings".to_owned(),
-            (Indicator::CreditRating, EvidenceValue::Rating(r)) if ru => format!("кредитный рейтинг {r}"),
-            (Indicator::CreditRating, EvidenceValue::Rating(r)) => format!("credit rating {r}"),
-            (Indicator::CreditUtilisation, EvidenceValue::Number(d)) if ru => {
-                format!("использовано {} % кредитного лимита", num(d, 0))
-            }
-            (Indicator::CreditUtilisation, EvidenceValue::Number(d)) => {
-                format!("{} % of the credit limit used", num(d, 0))
-            }
-            (Indicator::OnTimeDelivery, EvidenceValue::Number(d)) if ru => format!("{} % поставок в срок", num(d, 1)),
-            (Indicator::OnTimeDelivery, EvidenceValue::Number(d)) => format!("{} % of deliveries on time", num(d, 1)),
-            (Indicator::DefectRate, EvidenceValue::Number(d)) if ru => format!("брак {} %", num(d, 1)),
-            (Indicator::DefectRate, EvidenceValue::Number(d)) => format!("{} % defects", num(d, 1)),
-            (Indicator::ReturnRate, EvidenceValue::Number(d)) if ru => format!("возвраты {} % продаж", num(d, 1)),
-            (Indicator::ReturnRate, EvidenceValue::Number(d)) => format!("returns {} % of sales", num(d, 1)),
-            (Indicator::Complaints, EvidenceValue::Number(d)) if ru => format!("жалоб: {}", num(d, 0)),
-            (Indicator::Complaints, EvidenceValue::Number(d)) => format!("{} complaints", num(d, 0)),
-            (Indicator::NegativeReviews, EvidenceValue::Number(d)) if ru => {
-                format!("негативных отзывов: {}", num(d, 0))
-            }
-            (Indicator::NegativeReviews, EvidenceValue::Number(d)) => format!("{} negative reviews", num(d, 0)),
-            (Indicator::Violations, EvidenceValue::Number(d)) if ru => format!("нарушений: {}", num(d, 0)),
-            (Indicator::Violations, EvidenceValue::Number(d)) => format!("{} violations", num(d, 0)),
-            (Indicator::OpenDisputes, EvidenceValue::Number(d)) if ru => format!("открытых споров: {}", num(d, 0)),
-            (Indicator::OpenDisputes, EvidenceValue::Number(d)) => format!("{} open disputes", num(d, 0)),
-            (Indicator::ContractBreaches, EvidenceValue::Number(d)) if ru => {
-                format!("нарушений договора: {}", num(d, 0))
-            }
-            (Indicator::ContractBreaches, EvidenceValue::Number(d)) => format!("{} contract breaches", num(d, 0)),
-            (Indicator::CourtCases, EvidenceValue::Number(d)) if ru => format!("судебных дел: {}", num(d, 0)),
-            (Indicator::CourtCases, EvidenceValue::Number(d)) => format!("{} court cases", num(d, 0)),
-            (_, value) => format!("{value:?}"),
-        }
-    }
 }
 
 /// One category's level and the evidence behind it.
@@ -273,7 +195,3 @@ impl CategoryRisk {
     }
 }
 
-/// "1 day", "12 days".
-fn days_en(days: &str) -> String {
-    format!("{days} {}", if days == "1" { "day" } else { "days" })
-}

@@ -1,8 +1,8 @@
-//! Report languages and the formatting of amounts and shares.
+//! How amounts, money and shares are written in each language.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-pub use crate::language::Language;
+use crate::language::Language;
 use crate::money::{Currency, Money};
 
 impl Language {
