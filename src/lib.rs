@@ -124,12 +124,12 @@ pub mod strategy;
 // Layer 5: the review.
 pub mod review;
 // Layer 6: the words a person reads, and the report.
-pub mod lang;
-pub mod report;
 /// Recipes: custom thresholds, policies from JSON, a Russian report,
 /// warehouse figures, parallel ledgers, reviews across runs.
 #[cfg(all(doc, feature = "serde"))]
 pub mod cookbook;
+pub mod lang;
+pub mod report;
 
 pub use chrono;
 pub use rust_decimal;

@@ -82,7 +82,6 @@ pub struct Migrations {
     pub gone: Vec<PartnerId>,
 }
 
-
 fn index(list: &[Placement]) -> Result<HashMap<PartnerId, usize>> {
     let mut map = HashMap::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
@@ -174,7 +173,6 @@ impl Migrations {
         Ok(Migrations { segments, tiers, new, gone })
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -53,7 +53,6 @@ impl Segment {
         }
     }
 
-
     /// The article's expected share of partners and of turnover.
     #[must_use]
     pub fn expected(&self) -> ExpectedProfile {

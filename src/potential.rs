@@ -48,8 +48,7 @@ pub enum PotentialLevel {
     High,
 }
 
-impl PotentialLevel {
-}
+impl PotentialLevel {}
 
 impl fmt::Display for PotentialLevel {
     /// The level in English, "high" (for the words of a language see
@@ -694,11 +693,7 @@ impl Potential {
             out.push(Signal::Stability { class, cv_percent: cv, points: i32::from(pts.stability) });
         }
         if let (Some(gap), true) = (self.gap_to_next, pts.near_next_tier != 0) {
-            out.push(Signal::NearNextTier {
-                gap: gap.amount,
-                share: gap.share,
-                points: i32::from(pts.near_next_tier),
-            });
+            out.push(Signal::NearNextTier { gap: gap.amount, share: gap.share, points: i32::from(pts.near_next_tier) });
         }
         out
     }

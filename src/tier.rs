@@ -65,7 +65,6 @@ impl Tier {
         }
     }
 
-
     /// 0 for Gold … 3 for Beginner: the row in tables and matrices.
     #[must_use]
     pub fn index(&self) -> usize {

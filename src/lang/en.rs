@@ -7,7 +7,9 @@ use crate::language::Language;
 use crate::pareto::Segment;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
-use crate::risk::{AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel};
+use crate::risk::{
+    AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel,
+};
 use crate::tier::Tier;
 
 /// The English words of the article's concepts.
@@ -130,7 +132,9 @@ impl Catalogue for English {
                 format!("trend {}{} % a month", sign(percent_per_month), pct(percent_per_month.abs()))
             }
             Signal::YearOnYear { percent, .. } => format!("{}{} % year on year", sign(percent), pct(percent.abs())),
-            Signal::Stability { class, cv_percent, .. } => format!("stability {class}: variation {} %", pct(cv_percent)),
+            Signal::Stability { class, cv_percent, .. } => {
+                format!("stability {class}: variation {} %", pct(cv_percent))
+            }
             Signal::NearNextTier { gap, .. } => {
                 format!("{} a month short of the next tier", EN.format_amount(gap, 0))
             }
@@ -143,7 +147,9 @@ impl Catalogue for English {
             (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) => {
                 "pays on time".to_owned()
             }
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => format!("pays {} late on average", days(&num(d, 0))),
+            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => {
+                format!("pays {} late on average", days(&num(d, 0)))
+            }
             (Indicator::LateShare, EvidenceValue::Number(d)) => format!("{} % of the amount paid late", num(d, 0)),
             (Indicator::Overdue, EvidenceValue::Number(d)) => format!("{} % of a month's invoicing overdue", num(d, 0)),
             (Indicator::Insolvency, EvidenceValue::Flag(true)) => "insolvency proceedings are open".to_owned(),
@@ -168,8 +174,11 @@ impl Catalogue for English {
     fn alert(&self, alert: &CrisisAlert) -> String {
         match &alert.kind {
             AlertKind::TurnoverDrop { month, turnover, baseline, fall_percent } => {
-                let (t, b, f) =
-                    (EN.format_amount(*turnover, 0), EN.format_amount(*baseline, 0), EN.format_amount(*fall_percent, 0));
+                let (t, b, f) = (
+                    EN.format_amount(*turnover, 0),
+                    EN.format_amount(*baseline, 0),
+                    EN.format_amount(*fall_percent, 0),
+                );
                 format!("turnover in {month} fell {f} %: {t} against an average of {b}")
             }
             AlertKind::GrowingPaymentDelays { months } => {

@@ -7,7 +7,9 @@ use crate::language::Language;
 use crate::pareto::Segment;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
-use crate::risk::{AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel};
+use crate::risk::{
+    AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel,
+};
 use crate::tier::Tier;
 
 /// The article's Russian words.
@@ -80,7 +82,9 @@ impl Catalogue for Russian {
             Reason::Segment { segment, rank: 1, share, .. } => {
                 format!("{segment}: крупнейший партнёр, {} % оборота", pct(*share))
             }
-            Reason::Segment { segment, before, .. } => format!("{segment}: у партнёров выше — {} % оборота", pct(*before)),
+            Reason::Segment { segment, before, .. } => {
+                format!("{segment}: у партнёров выше — {} % оборота", pct(*before))
+            }
             Reason::Tier { tier, monthly, currency, headroom, to_next, held, drops_at_next_review } => {
                 let head = format!(
                     "{}{}: {} {} в месяц",
@@ -91,7 +95,11 @@ impl Catalogue for Russian {
                 );
                 let tail = match (headroom, to_next) {
                     (Some(h), _) if h.is_sign_negative() && !h.is_zero() => {
-                        let drop = if *drops_at_next_review { ", понизится на следующем пересмотре" } else { "" };
+                        let drop = if *drops_at_next_review {
+                            ", понизится на следующем пересмотре"
+                        } else {
+                            ""
+                        };
                         format!(", на {} ниже порога{drop}", amount(h.abs()))
                     }
                     (Some(h), _) => format!(", на {} выше порога", amount(*h)),
@@ -123,7 +131,9 @@ impl Catalogue for Russian {
                 format!("тренд {}{} % в месяц", sign(percent_per_month), pct(percent_per_month.abs()))
             }
             Signal::YearOnYear { percent, .. } => format!("к прошлому году {}{} %", sign(percent), pct(percent.abs())),
-            Signal::Stability { class, cv_percent, .. } => format!("стабильность {class}: вариация {} %", pct(cv_percent)),
+            Signal::Stability { class, cv_percent, .. } => {
+                format!("стабильность {class}: вариация {} %", pct(cv_percent))
+            }
             Signal::NearNextTier { gap, .. } => format!("до следующей категории {} в месяц", RU.format_amount(gap, 0)),
         }
     }
@@ -131,7 +141,9 @@ impl Catalogue for Russian {
     fn evidence(&self, evidence: &Evidence) -> String {
         let num = |d: Decimal, dp: u32| RU.format_amount(d, dp);
         match (evidence.indicator, evidence.value) {
-            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) => "платит в срок".to_owned(),
+            (Indicator::AverageDaysLate, EvidenceValue::Number(d)) if d < Decimal::new(5, 1) => {
+                "платит в срок".to_owned()
+            }
             (Indicator::AverageDaysLate, EvidenceValue::Number(d)) => {
                 format!("платит в среднем на {} дн. позже срока", num(d, 0))
             }
@@ -159,8 +171,11 @@ impl Catalogue for Russian {
     fn alert(&self, alert: &CrisisAlert) -> String {
         match &alert.kind {
             AlertKind::TurnoverDrop { month, turnover, baseline, fall_percent } => {
-                let (t, b, f) =
-                    (RU.format_amount(*turnover, 0), RU.format_amount(*baseline, 0), RU.format_amount(*fall_percent, 0));
+                let (t, b, f) = (
+                    RU.format_amount(*turnover, 0),
+                    RU.format_amount(*baseline, 0),
+                    RU.format_amount(*fall_percent, 0),
+                );
                 format!("оборот за {month} упал на {f} %: {t} против {b} в среднем за прошлые месяцы")
             }
             AlertKind::GrowingPaymentDelays { months } => {
@@ -175,6 +190,9 @@ impl Catalogue for Russian {
 
     fn concentration_risk(&self, risk: &ConcentrationRisk) -> String {
         let (share, hhi) = (RU.format_amount(risk.top_partner_percent, 1), RU.format_amount(risk.hhi, 0));
-        format!("риск концентрации {}: у крупнейшего партнёра {share} % оборота, HHI {hhi}", self.risk_level(risk.level))
+        format!(
+            "риск концентрации {}: у крупнейшего партнёра {share} % оборота, HHI {hhi}",
+            self.risk_level(risk.level)
+        )
     }
 }

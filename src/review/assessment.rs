@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use super::reason::Reason;
 use crate::migrations::Placement;
 use crate::money::Currency;
-use crate::pareto::{SegmentEvidence, Segment};
+use crate::pareto::{Segment, SegmentEvidence};
 use crate::partner::{Partner, PartnerId};
 use crate::potential::{Potential, PotentialLevel, Signal, SignalPoints, Stability, TierGap};
 use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCategory, RiskLevel, RiskProfile};
@@ -123,8 +123,21 @@ pub(super) struct Parts {
 impl Assessment {
     /// Keeps what cannot be derived from the parts of an assessment.
     pub(super) fn compact(parts: Parts) -> Assessment {
-        let Parts { id, partner, context, turnover, margin, credit_notes, deals, segment, tier, potential, risk, score, urgent } =
-            parts;
+        let Parts {
+            id,
+            partner,
+            context,
+            turnover,
+            margin,
+            credit_notes,
+            deals,
+            segment,
+            tier,
+            potential,
+            risk,
+            score,
+            urgent,
+        } = parts;
         let mut present = 0u8;
         let mut keep = |bit: u8, value: Option<Decimal>| match value {
             Some(v) => {
@@ -140,7 +153,8 @@ impl Assessment {
             present |= TENURE;
         }
         let RiskProfile { financial, reputational, operational, legal, overall, payment, alerts } = risk;
-        let count = financial.evidence.len() + reputational.evidence.len() + operational.evidence.len() + legal.evidence.len();
+        let count =
+            financial.evidence.len() + reputational.evidence.len() + operational.evidence.len() + legal.evidence.len();
         let mut evidence = Vec::with_capacity(count);
         for c in [financial, reputational, operational, legal] {
             evidence.extend(c.evidence);
@@ -172,7 +186,11 @@ impl Assessment {
             tier: tier.tier,
             plain: tier.plain,
             potential: potential.level,
-            potential_score: i8::try_from(potential.score).unwrap_or(if potential.score < 0 { i8::MIN } else { i8::MAX }),
+            potential_score: i8::try_from(potential.score).unwrap_or(if potential.score < 0 {
+                i8::MIN
+            } else {
+                i8::MAX
+            }),
             points: [points.trend, points.year_on_year, points.stability, points.near_next_tier],
             stability: potential.stability,
             overall,
@@ -394,7 +412,8 @@ impl Assessment {
     #[must_use]
     pub fn risk(&self) -> RiskProfile {
         let category = |c: RiskCategory| {
-            let evidence: Vec<Evidence> = self.evidence.iter().filter(|e| e.indicator.category() == c).copied().collect();
+            let evidence: Vec<Evidence> =
+                self.evidence.iter().filter(|e| e.indicator.category() == c).copied().collect();
             CategoryRisk { level: evidence.iter().map(|e| e.level).max(), evidence }
         };
         RiskProfile {

@@ -198,7 +198,6 @@ impl PriorityPolicy {
         }
         Ok(())
     }
-
 }
 
 /// Every policy of a review together. `Default` is the article's rules:
@@ -392,4 +391,3 @@ impl Policy {
         crate::util::json::to_json(self)
     }
 }
-

@@ -216,7 +216,11 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
     let mut members: Vec<Member<'_>> = Vec::with_capacity(ledger.partner_count() + partners.len());
     for row in ledger.rows() {
         if row.cells.first().is_some_and(|c| c.month <= last) {
-            members.push(Member { id: &row.id, row: Some(row), partner: listed.get(row.id.as_str()).map(|p| record(p)) });
+            members.push(Member {
+                id: &row.id,
+                row: Some(row),
+                partner: listed.get(row.id.as_str()).map(|p| record(p)),
+            });
         }
     }
     for p in partners {
@@ -315,7 +319,13 @@ fn segment_evidence(classes: &Classes, ranked: &Ranked, id: &PartnerId, turnover
 }
 
 impl Shared<'_> {
-    fn assess_one(&self, m: &Member<'_>, place: u32, buf: &mut WindowBuf, series: &mut Vec<i128>) -> Result<Assessment> {
+    fn assess_one(
+        &self,
+        m: &Member<'_>,
+        place: u32,
+        buf: &mut WindowBuf,
+        series: &mut Vec<i128>,
+    ) -> Result<Assessment> {
         let (policy, window, ledger) = (self.policy, self.window, self.ledger);
         let scale = ledger.scale();
         let currency = self.context.currency;
@@ -385,13 +395,8 @@ impl Shared<'_> {
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
-        let score = policy.priority.score(
-            segment.segment,
-            total,
-            segment.turnover_before,
-            potential.level,
-            risk.overall,
-        );
+        let score =
+            policy.priority.score(segment.segment, total, segment.turnover_before, potential.level, risk.overall);
         let urgent = urgent_cause(&policy.priority.urgent, segment.segment, &risk, &risk.alerts);
         Ok(Assessment::compact(Parts {
             id: m.id.clone(),

@@ -67,4 +67,3 @@ pub(super) fn urgent_cause(
         (a, r) => a.or(r),
     }
 }
-

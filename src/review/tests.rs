@@ -187,7 +187,6 @@ fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
             baseline: Decimal::ONE_HUNDRED,
             fall_percent: Decimal::ONE_HUNDRED,
         },
-
     };
     let mut critical_legal = RiskProfile::default();
     critical_legal.legal.level = Some(RiskLevel::Critical);
@@ -221,7 +220,6 @@ fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
     assert!(urgent_cause(&key, Segment::A, &critical_legal, &high_financial).is_some());
     assert_eq!(urgent_cause(&UrgentRule::Off, Segment::A, &critical_legal, &high_financial), None);
 }
-
 
 /// An assessment is kept compactly: a million of them fit a quarter of a
 /// gigabyte (the owner's target of 0.2, where it was 664 bytes).

@@ -65,7 +65,6 @@ impl CrisisAlert {
     ) -> CrisisAlert {
         CrisisAlert { partner: partner.clone(), category, severity, kind }
     }
-
 }
 
 /// The concentration risk of the network: dependence on a few partners.
@@ -80,7 +79,6 @@ pub struct ConcentrationRisk {
     /// The Herfindahl–Hirschman index.
     pub hhi: Decimal,
 }
-
 
 impl RiskPolicy {
     pub(super) fn alerts(&self, data: &PartnerWindow<'_>, profile: &RiskProfile, as_of: NaiveDate) -> Vec<CrisisAlert> {

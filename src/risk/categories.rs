@@ -29,7 +29,6 @@ impl RiskCategory {
     /// All four, in the article's order.
     pub const ALL: [RiskCategory; 4] =
         [RiskCategory::Financial, RiskCategory::Reputational, RiskCategory::Operational, RiskCategory::Legal];
-
 }
 
 impl fmt::Display for RiskCategory {
@@ -62,7 +61,6 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
-
     pub(super) fn raised(self) -> RiskLevel {
         match self {
             RiskLevel::Low => RiskLevel::Medium,
@@ -168,8 +166,7 @@ pub struct Evidence {
     pub level: RiskLevel,
 }
 
-impl Evidence {
-}
+impl Evidence {}
 
 /// One category's level and the evidence behind it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -194,4 +191,3 @@ impl CategoryRisk {
         self.evidence.first()
     }
 }
-

@@ -7,7 +7,6 @@
 //! the rayon pool the caller already runs in. A pool that cannot start is
 //! [`ErrorKind::ThreadPool`](crate::ErrorKind::ThreadPool), not a panic.
 
-
 #[cfg(feature = "parallel")]
 mod imp {
     use std::sync::OnceLock;
@@ -177,7 +176,6 @@ mod imp {
     ) -> Result<()> {
         install(|| items.par_sort_unstable_by(compare))
     }
-
 }
 
 #[cfg(not(feature = "parallel"))]
@@ -222,7 +220,6 @@ mod imp {
         items.sort_unstable_by(compare);
         Ok(())
     }
-
 }
 
 pub(crate) use imp::*;
