@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Batch, Ledger, Line, MAX_SALE_DATE, MIN_SALE_DATE, PartnerKey};
+use crate::ledger::{Batch, Ledger, Line, PartnerKey};
 use crate::money::Currency;
 use crate::partner::{Partner, PartnerId};
 use crate::risk::{CreditRating, RiskFacts};
@@ -851,7 +851,7 @@ pub(crate) fn parse_date(raw: &[u8]) -> Result<NaiveDate> {
     let day = digit(d1)? * 10 + digit(d2)?;
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)
         .ok_or_else(|| Error::value("date", &shown(), "no such day in the calendar"))?;
-    if !(MIN_SALE_DATE..=MAX_SALE_DATE).contains(&date) {
+    if !(Ledger::MIN_DATE..=Ledger::MAX_DATE).contains(&date) {
         return Err(Error::from(ErrorKind::DateOutOfRange {
             what: format!("{date} is outside 0001-01-01 … 9999-12-31"),
         }));

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::ErrorKind;
 use crate::pareto::Segment;
 use crate::partner::PartnerId;
 use crate::tier::Tier;

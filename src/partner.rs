@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The maximum length of an id ([`PartnerId`], invoice ids) in bytes.
-pub(crate) const MAX_ID_LEN: usize = 256;
+const MAX_ID_LEN: usize = PartnerId::MAX_LEN;
 
-/// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no leading or
+/// Checks an id: non-empty, at most [`PartnerId::MAX_LEN`] bytes, no leading or
 /// trailing whitespace, no control characters. Any other Unicode is fine.
 pub(crate) fn check_id(id: &str) -> std::result::Result<(), &'static str> {
     if id.is_empty() {
@@ -53,12 +53,15 @@ pub(crate) fn check_id(id: &str) -> std::result::Result<(), &'static str> {
 pub struct PartnerId(Arc<str>);
 
 impl PartnerId {
+    /// The longest id, in bytes (invoice and line ids have the same limit).
+    pub const MAX_LEN: usize = 256;
+
     /// Checks and wraps a partner id.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidPartnerId`] if the id is empty, longer than
-    /// [`MAX_ID_LEN`] bytes, starts or ends with whitespace or contains a
+    /// [`PartnerId::MAX_LEN`] bytes, starts or ends with whitespace or contains a
     /// control character.
     pub fn new(id: &str) -> Result<PartnerId> {
         check_id(id)

@@ -702,6 +702,7 @@ impl Potential {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Catalogue, Language};
 
     fn series(values: &[i64]) -> Vec<Decimal> {
         values.iter().map(|&v| Decimal::from(v)).collect()
@@ -729,8 +730,8 @@ mod tests {
         for s in [series(&[]), series(&[0]), series(&[100, 200])] {
             let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
             assert_eq!(p.level, PotentialLevel::New);
-            assert!(matches!(p.reasons()[0], Signal::ShortHistory { needed: 3, .. }));
-            assert!(p.reasons()[0].text(Language::En).contains("new partner"));
+            assert!(matches!(p.signals()[0], Signal::ShortHistory { needed: 3, .. }));
+            assert!(Language::En.signal(&p.signals()[0]).contains("new partner"));
         }
     }
 
@@ -768,7 +769,7 @@ mod tests {
         let p = PotentialPolicy::default().assess(&input).unwrap();
         assert_eq!(p.year_on_year.map(|y| y.round_dp(4)), Some(Decimal::new(371_429, 4)));
         assert_eq!(p.level, PotentialLevel::High); // X + YoY + near the next tier
-        assert_eq!(p.reasons().len(), 3);
+        assert_eq!(p.signals().len(), 3);
     }
 
     #[test]
@@ -778,7 +779,7 @@ mod tests {
         assert_eq!(p.trend, None);
         assert_eq!(p.stability, None);
         assert_eq!(p.level, PotentialLevel::Low);
-        assert_eq!(p.reasons(), [Signal::NoPositiveTurnover]);
+        assert_eq!(p.signals(), [Signal::NoPositiveTurnover]);
     }
 
     #[test]
@@ -794,7 +795,7 @@ mod tests {
         let names: Vec<String> =
             [PotentialLevel::New, PotentialLevel::Low, PotentialLevel::Medium, PotentialLevel::High]
                 .iter()
-                .map(|l| format!("{l}/{}", l.name(Language::Ru)))
+                .map(|l| format!("{l}/{}", Language::Ru.potential_level(*l)))
                 .collect();
         assert_eq!(names, ["new/новый", "low/низкий", "medium/средний", "high/высокий"]);
         assert_eq!(format!("{}{}{}", Stability::X, Stability::Y, Stability::Z), "XYZ");
@@ -865,11 +866,11 @@ mod tests {
         let s = series(&[100, 100, 100]);
         let p = PotentialPolicy::default().assess(&PotentialInput::new(&s)).unwrap();
         assert_eq!(p.level, PotentialLevel::Medium);
-        assert!(!p.reasons().iter().any(|r| matches!(r, Signal::ShortHistory { .. })));
+        assert!(!p.signals().iter().any(|r| matches!(r, Signal::ShortHistory { .. })));
     }
     #[test]
     fn reasons_read_with_their_sign_in_both_languages() {
-        let text = |r: Signal| (r.text(Language::En), r.text(Language::Ru));
+        let text = |r: Signal| (Language::En.signal(&r), Language::Ru.signal(&r));
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(
             text(Signal::Trend { percent_per_month: d("2.54"), points: 1 }),

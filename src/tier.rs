@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::ErrorKind;
 use crate::money::{Currency, Money};
 use crate::period::{Month, Window};
 
@@ -104,7 +106,7 @@ pub struct Floor {
 impl Floor {
     /// A floor that a partner reaches at exactly `amount` ("from").
     #[must_use]
-    pub fn from(amount: Decimal) -> Floor {
+    pub fn at_least(amount: Decimal) -> Floor {
         Floor { amount, inclusive: true }
     }
 
@@ -191,15 +193,15 @@ pub enum DemotionSteps {
 ///
 /// // Thresholds for a market in euros, with demotions held for two reviews.
 /// let policy = TierPolicy::builder(Currency::EUR)
-///     .bronze(Floor::from(Decimal::from(500)))
-///     .silver(Floor::from(Decimal::from(2_500)))
+///     .bronze(Floor::at_least(Decimal::from(500)))
+///     .silver(Floor::at_least(Decimal::from(2_500)))
 ///     .gold(Floor::above(Decimal::from(10_000)))
 ///     .demote_after(2)
 ///     .demotion_steps(DemotionSteps::One)
 ///     .build()?;
 /// assert_eq!(policy.demote_after(), 2);
 ///
-/// let bad = TierPolicy::builder(Currency::RUB).silver(Floor::from(Decimal::from(10_000))).build();
+/// let bad = TierPolicy::builder(Currency::RUB).silver(Floor::at_least(Decimal::from(10_000))).build();
 /// assert!(bad.unwrap_err().to_string().contains("silver"));
 /// # Ok::<(), partner_priority::Error>(())
 /// ```
@@ -220,8 +222,8 @@ impl Default for TierPolicy {
     fn default() -> TierPolicy {
         TierPolicy {
             currency: Currency::RUB,
-            bronze: Floor::from(Decimal::from(20_000)),
-            silver: Floor::from(Decimal::from(100_000)),
+            bronze: Floor::at_least(Decimal::from(20_000)),
+            silver: Floor::at_least(Decimal::from(100_000)),
             gold: Floor::above(Decimal::from(500_000)),
             averaging: Averaging::SinceStart,
             demote_after: 1,
@@ -285,25 +287,28 @@ impl TierPolicyBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidPolicy`] naming the field: a negative floor
-    /// (`bronze.amount`…), floors that do not increase strictly from Bronze
-    /// to Gold, or `demote_after` of 0.
+    /// [`ErrorKind::InvalidPolicy`] naming the field as the JSON form names
+    /// it (`bronze.from`, `gold.above`…): a negative floor, floors that do
+    /// not increase strictly from Bronze to Gold, or `demote_after` of 0
+    /// (`demotion.after_reviews`).
     pub fn build(self) -> Result<TierPolicy> {
         let p = self.policy;
+        // The JSON key of a floor: `from` (inclusive) or `above`.
+        let field = |name: &str, floor: Floor| format!("{name}.{}", if floor.inclusive { "from" } else { "above" });
         for (name, floor) in [("bronze", p.bronze), ("silver", p.silver), ("gold", p.gold)] {
             if floor.amount.is_sign_negative() && !floor.amount.is_zero() {
-                return Err(Error::policy(format!("{name}.amount"), format!("{} is negative", floor.amount)));
+                return Err(Error::policy(field(name, floor), format!("{} is negative", floor.amount)));
             }
         }
         if p.silver.amount <= p.bronze.amount {
             return Err(Error::policy(
-                "silver.amount",
+                field("silver", p.silver),
                 format!("the Silver floor {} must be above the Bronze floor {}", p.silver.amount, p.bronze.amount),
             ));
         }
         if p.gold.amount <= p.silver.amount {
             return Err(Error::policy(
-                "gold.amount",
+                field("gold", p.gold),
                 format!("the Gold floor {} must be above the Silver floor {}", p.gold.amount, p.silver.amount),
             ));
         }
@@ -679,7 +684,7 @@ fn default_demotion() -> RawDemotion {
 impl RawFloor {
     fn floor(&self, name: &str) -> Result<Floor> {
         match (self.from, self.above) {
-            (Some(a), None) => Ok(Floor::from(a)),
+            (Some(a), None) => Ok(Floor::at_least(a)),
             (None, Some(a)) => Ok(Floor::above(a)),
             _ => Err(Error::policy(name, "give exactly one of `from` (inclusive) or `above` (exclusive)")),
         }
@@ -816,18 +821,19 @@ mod tests {
         let d = |v: i64| Decimal::from(v);
         let err = |b: TierPolicyBuilder| b.build().unwrap_err().to_string();
         let base = || TierPolicy::builder(Currency::RUB);
-        assert!(err(base().bronze(Floor::from(d(-1)))).contains("bronze.amount"));
-        assert!(err(base().silver(Floor::from(d(20_000)))).contains("silver.amount"));
-        assert!(err(base().gold(Floor::above(d(100_000)))).contains("gold.amount"));
+        assert!(err(base().bronze(Floor::at_least(d(-1)))).contains("`bronze.from`"));
+        assert!(err(base().bronze(Floor::above(d(-1)))).contains("`bronze.above`"));
+        assert!(err(base().silver(Floor::at_least(d(20_000)))).contains("`silver.from`"));
+        assert!(err(base().gold(Floor::above(d(100_000)))).contains("`gold.above`"));
         assert!(err(base().demote_after(0)).contains("demotion.after_reviews"));
-        assert!(base().bronze(Floor::from(d(0))).build().is_ok());
+        assert!(base().bronze(Floor::at_least(d(0))).build().is_ok());
     }
     #[test]
     fn the_builder_keeps_every_setting_and_normalises_the_floors() {
         let p = TierPolicy::builder(Currency::USD)
             .bronze(Floor::above(Decimal::new(1_000_00, 2)))
-            .silver(Floor::from(Decimal::new(5_000_000, 3)))
-            .gold(Floor::from(Decimal::new(20_000_0, 1)))
+            .silver(Floor::at_least(Decimal::new(5_000_000, 3)))
+            .gold(Floor::at_least(Decimal::new(20_000_0, 1)))
             .averaging(Averaging::WholeWindow)
             .demote_after(3)
             .demotion_steps(DemotionSteps::One)

@@ -4,21 +4,11 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::Ledger;
 use crate::error::{Error, ErrorKind, Result};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
 use crate::period::Month;
-
-/// The earliest date a sale may carry (`0001-01-01`).
-pub const MIN_SALE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
-/// The latest date a sale may carry (`9999-12-31`).
-pub const MAX_SALE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
-    Some(d) => d,
-    None => NaiveDate::MAX,
-};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum MarginInput {
@@ -153,19 +143,22 @@ impl Sale {
     }
 }
 
-/// Pre-aggregated figures of one partner for one month, for users who
-/// aggregate invoice lines in their data warehouse.
+/// One partner's figures for one month: what a warehouse that aggregates
+/// invoice lines gives the ledger, and what the ledger gives back per month
+/// of a window ([`Turnover::months`](super::Turnover::months)).
 ///
-/// They add to the same per partner × month figures as recorded sales.
-/// Pre-aggregated figures carry no invoice ids, so the ledger cannot detect a
-/// resent extract line by line; instead it rejects a second set of
-/// pre-aggregated figures for the same partner and month.
+/// Added to a ledger ([`Ledger::add_monthly`](super::Ledger::add_monthly))
+/// they count like the invoice lines they summarise. They carry no invoice
+/// ids, so the ledger cannot detect a resent extract line by line; instead
+/// it rejects a second set of figures for the same partner and month.
 ///
 /// # Example
 ///
 /// ```
-/// use partner_priority::{Currency, Ledger, Money, Month, MonthlyFigures, PartnerId};
-/// use rust_decimal::Decimal;
+/// use partner_priority::ledger::MonthlyFigures;
+/// use partner_priority::period::Month;
+/// use partner_priority::rust_decimal::Decimal;
+/// use partner_priority::{Currency, Ledger, Money, PartnerId};
 ///
 /// let mut ledger = Ledger::new(Currency::RUB);
 /// let figures = MonthlyFigures::new(
@@ -181,27 +174,43 @@ impl Sale {
 /// # Ok::<(), partner_priority::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct MonthlyFigures {
-    pub(super) partner: PartnerId,
-    pub(super) month: Month,
-    pub(super) turnover: Money,
-    pub(super) credit_notes: Decimal,
-    pub(super) credit_note_count: u32,
-    pub(super) margin: Option<Decimal>,
-    pub(super) deals: u32,
+    /// The partner.
+    pub partner: PartnerId,
+    /// The month.
+    pub month: Month,
+    /// The currency of the amounts.
+    pub currency: Currency,
+    /// Net turnover: invoices plus credit notes.
+    pub turnover: Decimal,
+    /// The credit-note total (zero or negative), already part of `turnover`.
+    pub credit_notes: Decimal,
+    /// The number of credit notes.
+    pub credit_note_count: u32,
+    /// The margin of the lines that carried one.
+    pub margin: Decimal,
+    /// True if every line of the month carried a margin (or cost).
+    pub margin_complete: bool,
+    /// The number of deals (invoices).
+    pub deals: u32,
 }
 
 impl MonthlyFigures {
-    /// The net turnover (invoices plus credit notes) of `partner` in `month`.
+    /// The net turnover (invoices plus credit notes) of `partner` in `month`,
+    /// without deals, credit notes or margin yet.
     #[must_use]
     pub fn new(partner: PartnerId, month: Month, turnover: Money) -> MonthlyFigures {
         MonthlyFigures {
             partner,
             month,
-            turnover,
+            currency: turnover.currency(),
+            turnover: turnover.amount(),
             credit_notes: Decimal::ZERO,
             credit_note_count: 0,
-            margin: None,
+            margin: Decimal::ZERO,
+            margin_complete: false,
             deals: 0,
         }
     }
@@ -222,11 +231,25 @@ impl MonthlyFigures {
         self
     }
 
-    /// Sets the margin.
+    /// Sets the margin of the whole month (every line's).
     #[must_use]
     pub fn with_margin(mut self, margin: Decimal) -> MonthlyFigures {
-        self.margin = Some(margin);
+        self.margin = margin;
+        self.margin_complete = true;
         self
+    }
+
+    /// The turnover as [`Money`].
+    #[must_use]
+    pub fn turnover_money(&self) -> Money {
+        Money::new(self.turnover, self.currency)
+    }
+
+    /// The invoiced amount before credit notes (`turnover - credit_notes`;
+    /// saturating at Decimal's range for hand-built figures).
+    #[must_use]
+    pub fn invoiced(&self) -> Decimal {
+        self.turnover.checked_sub(self.credit_notes).unwrap_or(Decimal::MAX)
     }
 }
 
@@ -249,7 +272,7 @@ pub(crate) fn to_minor(amount: Decimal, scale: u32) -> Result<i64> {
 }
 
 pub(super) fn check_date(date: NaiveDate, field: &str) -> Result<()> {
-    if (MIN_SALE_DATE..=MAX_SALE_DATE).contains(&date) {
+    if (Ledger::MIN_DATE..=Ledger::MAX_DATE).contains(&date) {
         Ok(())
     } else {
         Err(ErrorKind::DateOutOfRange { what: format!("{field} {date} is outside 0001-01-01 … 9999-12-31") }.into())

@@ -27,13 +27,13 @@ pub(crate) use batch::Batch;
 #[cfg(feature = "csv")]
 pub(crate) use batch::{finish_all, first_error_of};
 pub(crate) use input::{Line, PartnerKey, to_minor};
-pub use input::{MAX_SALE_DATE, MIN_SALE_DATE, MonthlyFigures, Sale};
+pub use input::{MonthlyFigures, Sale};
 use input::{MarginInput, check_date};
 pub(crate) use invoices::InvoiceSet;
 pub(crate) use store::{Cell, Hasher, PayRecord, Row};
 use store::{IdKey, Index, MonthSlot, OpenInvoice, add_open_part, add_payment, fingerprint, slot_mut};
 pub(crate) use window::WindowBuf;
-pub use window::{MonthFigures, Payment, Turnover};
+pub use window::{Payment, Turnover};
 
 /// Per partner × month turnover figures, built incrementally from invoice
 /// lines, credit notes and pre-aggregated monthly figures, in one currency.
@@ -108,6 +108,18 @@ fn count_document(row: &mut Row, month: i32, total: i64, times: i64) -> Option<(
 }
 
 impl Ledger {
+    /// The earliest date a line may carry (`0001-01-01`).
+    pub const MIN_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+
+    /// The latest date a line may carry (`9999-12-31`).
+    pub const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(d) => d,
+        None => NaiveDate::MAX,
+    };
+
     /// The largest scale (decimal places) a ledger keeps.
     pub const MAX_SCALE: u32 = 8;
 
@@ -383,18 +395,18 @@ impl Ledger {
     }
 
     fn add_one_monthly(&mut self, f: &MonthlyFigures) -> Result<()> {
-        if f.turnover.currency() != self.currency {
-            return Err(Error::currency_mismatch(self.currency, f.turnover.currency()));
+        if f.currency != self.currency {
+            return Err(Error::currency_mismatch(self.currency, f.currency));
         }
         let scale = self.scale;
         let cell = Cell {
             month: f.month.index(),
             deals: f.deals,
             credit_note_count: f.credit_note_count,
-            margin_missing: u32::from(f.margin.is_none()),
-            turnover: to_minor(f.turnover.amount(), scale)?,
+            margin_missing: u32::from(!f.margin_complete),
+            turnover: to_minor(f.turnover, scale)?,
             credit_notes: to_minor(f.credit_notes, scale)?,
-            margin: f.margin.map(|m| to_minor(m, scale)).transpose()?.unwrap_or(0),
+            margin: to_minor(f.margin, scale)?,
         };
         if cell.credit_notes > 0 {
             return Err(Error::value(

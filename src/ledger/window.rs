@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::input::to_minor;
+use super::input::{MonthlyFigures, to_minor};
 use super::store::{Cell, PayRecord};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
@@ -52,46 +52,21 @@ impl WindowBuf {
     }
 }
 
-/// One partner's figures in one month.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub struct MonthFigures {
-    /// The month.
-    pub month: Month,
-    /// Net turnover: invoices plus credit notes.
-    pub turnover: Decimal,
-    /// The credit-note total (zero or negative), already part of `turnover`.
-    pub credit_notes: Decimal,
-    /// The margin of the lines that carried one.
-    pub margin: Decimal,
-    /// True if every line of the month carried a margin (or cost).
-    pub margin_complete: bool,
-    /// The number of deals (invoices).
-    pub deals: u32,
-    /// The number of credit notes.
-    pub credit_note_count: u32,
-}
-
-impl MonthFigures {
-    fn of(cell: &Cell, month: Month, scale: u32) -> MonthFigures {
+impl MonthlyFigures {
+    /// The figures the ledger keeps for `partner` in `month`.
+    fn of(partner: &PartnerId, cell: &Cell, month: Month, currency: Currency, scale: u32) -> MonthlyFigures {
         let d = |v: i64| Decimal::new(v, scale);
-        MonthFigures {
+        MonthlyFigures {
+            partner: partner.clone(),
             month,
+            currency,
             turnover: d(cell.turnover),
             credit_notes: d(cell.credit_notes),
+            credit_note_count: cell.credit_note_count,
             margin: d(cell.margin),
             margin_complete: cell.margin_missing == 0,
             deals: cell.deals,
-            credit_note_count: cell.credit_note_count,
         }
-    }
-
-    /// The invoiced amount before credit notes (`turnover - credit_notes`;
-    /// saturating at Decimal's range for hand-built figures).
-    #[must_use]
-    pub fn invoiced(&self) -> Decimal {
-        self.turnover.checked_sub(self.credit_notes).unwrap_or(Decimal::MAX)
     }
 }
 
@@ -114,7 +89,7 @@ pub struct Payment {
 /// One partner's turnover over a review window: the monthly series and the
 /// article's KPIs (turnover, margin, number of deals, average deal).
 ///
-/// Built by [`Ledger::turnover`] and [`Ledger::turnovers`]. Totals are exact
+/// Built by [`Ledger::turnover`](super::Ledger::turnover) and [`Ledger::turnovers`](super::Ledger::turnovers). Totals are exact
 /// sums; the monthly average and the average deal are divisions, exact to
 /// the 28 significant digits of [`Decimal`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +99,7 @@ pub struct Turnover {
     currency: Currency,
     scale: u32,
     window: Window,
-    months: Vec<MonthFigures>,
+    months: Vec<MonthlyFigures>,
     payments: Vec<Payment>,
     total: Decimal,
     credit_notes: Decimal,
@@ -136,8 +111,11 @@ pub struct Turnover {
 
 impl Turnover {
     pub(crate) fn new(partner: PartnerId, currency: Currency, scale: u32, window: Window, buf: &WindowBuf) -> Turnover {
-        let months: Vec<MonthFigures> =
-            window.months().zip(&buf.months).map(|(month, data)| MonthFigures::of(data, month, scale)).collect();
+        let months: Vec<MonthlyFigures> = window
+            .months()
+            .zip(&buf.months)
+            .map(|(month, data)| MonthlyFigures::of(&partner, data, month, currency, scale))
+            .collect();
         let payments = buf
             .payments
             .iter()
@@ -196,7 +174,7 @@ impl Turnover {
     /// One entry per month of the window, first to last (zeros where there
     /// was no data).
     #[must_use]
-    pub fn months(&self) -> &[MonthFigures] {
+    pub fn months(&self) -> &[MonthlyFigures] {
         &self.months
     }
 

@@ -108,7 +108,7 @@ pub enum UrgentRule {
     /// Critical overall risk rank before everyone else, ordered by score
     /// among themselves: the partners that matter most need action now. This
     /// is the default. Alerts of other partners still appear in
-    /// [`Portfolio::alerts`].
+    /// [`Portfolio::alerts`](super::Portfolio::alerts).
     #[default]
     KeyInCrisis,
     /// Every partner with a crisis alert or Critical risk ranks first.
@@ -379,8 +379,9 @@ impl Policy {
         crate::util::json::from_json(json, crate::util::json::Kind::Policy)
     }
 
-    /// The policy as pretty-printed JSON; [`Policy::from_json`] reads it
-    /// back unchanged.
+    /// The policy as pretty-printed JSON, amounts and percentages as JSON
+    /// numbers (a decimal that a JSON number cannot carry exactly stays a
+    /// string); [`Policy::from_json`] reads it back unchanged.
     ///
     /// # Errors
     ///
@@ -388,6 +389,6 @@ impl Policy {
     /// policy).
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
-        crate::util::json::to_json(self)
+        crate::util::json::config_to_json(self, &["playbook"])
     }
 }

@@ -111,7 +111,7 @@ impl fmt::Display for CreditRating {
 /// no payment data) is "unknown", never Low.
 ///
 /// Counts are over the review period. Rates are percentages (0 to 100).
-/// Readable from CSV ([`crate::CsvImport::read_risk_facts`]) and JSON (serde);
+/// Readable from CSV (`CsvImport::read_risk_facts` (module `import`)) and JSON (serde);
 /// checked on deserialisation.
 ///
 /// # Example

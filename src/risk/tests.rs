@@ -1,5 +1,5 @@
 use super::*;
-use crate::language::Language;
+use crate::lang::{Catalogue, Language};
 use crate::ledger::Turnover;
 use crate::ledger::{Ledger, MonthlyFigures, Sale};
 use crate::money::{Currency, Money};
@@ -54,7 +54,7 @@ fn paying_60_days_late_is_high_or_critical() {
     let level = r.financial.level.unwrap();
     assert!(level >= RiskLevel::High, "{level:?}");
     let e = r.financial.main_evidence().unwrap();
-    assert!(e.text(Language::En).contains("days late"), "{}", e.text(Language::En));
+    assert!(Language::En.evidence(&e).contains("days late"), "{}", Language::En.evidence(&e));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn a_sharp_drop_raises_an_alert_and_a_steady_series_does_not() {
     let drop = r.alerts.iter().find(|a| matches!(a.kind, AlertKind::TurnoverDrop { .. })).unwrap();
     assert_eq!(drop.severity, RiskLevel::Critical); // −85 %
 
-    assert!(drop.text(Language::En).contains("fell 85 %"), "{}", drop.text(Language::En));
+    assert!(Language::En.alert(&drop).contains("fell 85 %"), "{}", Language::En.alert(&drop));
     let steady = ledger(&[200_000; 12], &[0]);
     assert!(RiskPolicy::default().assess(&steady, None, as_of()).unwrap().alerts.is_empty());
 }
@@ -269,20 +269,20 @@ fn every_indicator_reads_as_words_in_both_languages() {
     ];
     for &(indicator, value, en, ru) in cases {
         let e = Evidence { indicator, value, level: RiskLevel::Low };
-        assert_eq!(e.text(Language::En), en, "{indicator:?} {value:?}");
-        assert_eq!(e.text(Language::Ru), ru, "{indicator:?} {value:?}");
+        assert_eq!(Language::En.evidence(&e), en, "{indicator:?} {value:?}");
+        assert_eq!(Language::Ru.evidence(&e), ru, "{indicator:?} {value:?}");
     }
 }
 #[test]
 fn categories_levels_and_grades_have_names() {
-    let categories: Vec<String> = RiskCategory::ALL.iter().map(|c| format!("{c}/{}", c.name(Language::Ru))).collect();
+    let categories: Vec<String> = RiskCategory::ALL.iter().map(|c| format!("{c}/{}", Language::Ru.risk_category(*c))).collect();
     assert_eq!(
         categories,
         ["financial/финансовый", "reputational/репутационный", "operational/операционный", "legal/юридический"]
     );
     let levels: Vec<String> = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical]
         .iter()
-        .map(|l| format!("{l}/{}", l.name(Language::Ru)))
+        .map(|l| format!("{l}/{}", Language::Ru.risk_level(*l)))
         .collect();
     assert_eq!(levels, ["Low/низкий", "Medium/средний", "High/высокий", "Critical/критический"]);
     let grades = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"];
@@ -369,11 +369,11 @@ fn concentration_risk_reads_as_words() {
         hhi: Decimal::new(18_004, 1),
     };
     assert_eq!(
-        r.text(Language::En),
+        Language::En.concentration_risk(&r),
         "concentration risk High: the largest partner holds 31.3 % of turnover, HHI 1,800"
     );
     assert_eq!(
-        r.text(Language::Ru),
+        Language::Ru.concentration_risk(&r),
         "риск концентрации высокий: у крупнейшего партнёра 31,3 % оборота, HHI 1\u{202f}800"
     );
 }

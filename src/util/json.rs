@@ -113,6 +113,51 @@ fn error(kind: Kind, path: &str, message: &str) -> Error {
     }
 }
 
+/// Serialises a configuration (a policy) as pretty-printed JSON with its
+/// decimals as JSON numbers, as a person writes them (`"above": 500000`).
+/// Decimals serialise as strings (so that nothing is lost through a
+/// float); here each one that a float carries exactly becomes a number
+/// again, and the rest stay strings, which [`from_json`] reads alike. The
+/// subtrees under `skip` (texts, such as a playbook's) are left as they are.
+pub(crate) fn config_to_json<T: Serialize>(value: &T, skip: &[&str]) -> Result<String> {
+    let fail = |e: serde_json::Error| Error::from(ErrorKind::Json { path: ".".to_owned(), message: e.to_string() });
+    let mut tree = serde_json::to_value(value).map_err(fail)?;
+    numbers(&mut tree, skip);
+    serde_json::to_string_pretty(&tree).map_err(fail)
+}
+
+/// Turns the decimal strings of `value` into numbers where exact (see
+/// [`config_to_json`]).
+fn numbers(value: &mut serde_json::Value, skip: &[&str]) {
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::ToPrimitive;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if !skip.contains(&key.as_str()) {
+                    numbers(v, &[]);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| numbers(v, &[])),
+        serde_json::Value::String(text) => {
+            let Ok(d) = Decimal::from_str_exact(text) else { return };
+            let number = if d.fract().is_zero() {
+                d.to_i64().map(serde_json::Number::from)
+            } else {
+                // A float whose shortest form reads back as the same decimal.
+                d.to_f64()
+                    .filter(|f| Decimal::from_str_exact(&f.to_string()).is_ok_and(|back| back == d))
+                    .and_then(serde_json::Number::from_f64)
+            };
+            if let Some(n) = number {
+                *value = serde_json::Value::Number(n);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Serialises `value` as pretty-printed JSON.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value)
@@ -134,6 +179,32 @@ mod tests {
         assert_eq!(quote_numbers("-0.5"), "\"-0.5\"");
         // Fifteen significant digits are exact in an f64: they stay numbers.
         assert_eq!(quote_numbers("[123456789012345, 1234567890123456]"), "[123456789012345, \"1234567890123456\"]");
+    }
+
+    #[test]
+    fn configuration_decimals_are_numbers_where_a_float_is_exact() {
+        #[derive(serde::Serialize)]
+        struct Config {
+            whole: rust_decimal::Decimal,
+            part: rust_decimal::Decimal,
+            fine: rust_decimal::Decimal,
+            name: &'static str,
+            texts: Vec<&'static str>,
+        }
+        let c = Config {
+            whole: rust_decimal::Decimal::from(500_000),
+            part: rust_decimal::Decimal::new(25, 2),
+            fine: "500000.0000000000001".parse().unwrap(),
+            name: "RUB",
+            texts: vec!["12"],
+        };
+        let json = config_to_json(&c, &["texts"]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["whole"], serde_json::json!(500000));
+        assert_eq!(v["part"], serde_json::json!(0.25));
+        assert_eq!(v["fine"], serde_json::json!("500000.0000000000001"));
+        assert_eq!(v["name"], serde_json::json!("RUB"));
+        assert_eq!(v["texts"], serde_json::json!(["12"]));
     }
 
     #[test]

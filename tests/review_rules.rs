@@ -1,0 +1,63 @@
+//! Rules of the review pinned through the public API with figures worked
+//! out by hand: the year on year of potential, and the position points of
+//! the priority score under the partner-share Pareto basis.
+
+#![allow(clippy::unwrap_used)]
+
+use partner_priority::chrono::NaiveDate;
+use partner_priority::pareto::ParetoPolicy;
+use partner_priority::rust_decimal::Decimal;
+use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale, Segment};
+
+fn sale(partner: &str, year: i32, month: u32, amount: i64) -> Sale {
+    let date = NaiveDate::from_ymd_opt(year, month, 15).unwrap();
+    Sale::new(PartnerId::new(partner).unwrap(), date, Money::new(Decimal::from(amount), Currency::RUB))
+}
+
+/// Year on year compares the 12 months before the review with the 12
+/// before those, exactly: a partner at 100 a month in 2024 and 150 a month
+/// in 2025 grew 50 %. (A "last year" of 13 months would count December
+/// 2024 in it and give 58.3 %.)
+#[test]
+fn year_on_year_compares_two_twelve_month_years() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for month in 1..=12 {
+        ledger.record(sale("P", 2024, month, 100)).unwrap();
+        ledger.record(sale("P", 2025, month, 150)).unwrap();
+    }
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let portfolio = Review::new(&ledger, as_of).run(&Policy::default()).unwrap();
+    let potential = portfolio.get("P").unwrap().potential();
+    assert_eq!(potential.year_on_year, Some(Decimal::from(50)));
+}
+
+/// Under the partner-share basis the segment follows the share of
+/// partners, but the score's position points still follow the share of
+/// turnover above the partner (as documented in `PriorityPolicy`): "B"
+/// below a partner with 90 % of turnover gets 100 × (1 − 0.9) = 10 points,
+/// not 100 × (1 − 1/3).
+#[test]
+fn the_score_follows_the_turnover_share_under_the_partner_basis() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for month in 1..=12 {
+        for (id, amount) in [("big", 900), ("b", 50), ("c", 50)] {
+            ledger.record(sale(id, 2025, month, amount)).unwrap();
+        }
+    }
+    let mut policy = Policy::default();
+    policy.pareto = ParetoPolicy::partner_share();
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let portfolio = Review::new(&ledger, as_of).run(&policy).unwrap();
+    let b = portfolio.get("b").unwrap();
+    let evidence = b.segment_evidence();
+    // The partners above it: one of three; their turnover: 90 %.
+    assert_eq!(b.segment(), Segment::B);
+    assert_eq!(evidence.before.round_dp(6), Decimal::new(333_333, 6));
+    assert_eq!(evidence.turnover_before, Decimal::new(9, 1));
+    // value = (B's 60 + position 10) / 2 = 35; potential Medium (a steady
+    // series: X, +1) = 50; risk Low (no returns) costs nothing, so
+    // resilience 100: (70 × 35 + 20 × 50 + 10 × 100) / 100 = 44.5.
+    assert_eq!(b.potential_level(), partner_priority::potential::PotentialLevel::Medium);
+    assert_eq!(b.risk_level(), Some(partner_priority::risk::RiskLevel::Low));
+    assert_eq!(b.score(), Decimal::new(445, 1));
+}
