@@ -7,13 +7,14 @@
 //! currency, and hold demotions for two reviews.
 //!
 //! ```
-//! use partner_priority::{Currency, DemotionSteps, Floor, Policy, TierPolicy};
-//! use rust_decimal::Decimal;
+//! use partner_priority::rust_decimal::Decimal;
+//! use partner_priority::tier::{DemotionSteps, Floor, TierPolicy};
+//! use partner_priority::{Currency, Policy};
 //!
 //! let mut policy = Policy::default();
 //! policy.tiers = TierPolicy::builder(Currency::RUB)
-//!     .bronze(Floor::from(Decimal::from(50_000)))
-//!     .silver(Floor::from(Decimal::from(250_000)))
+//!     .bronze(Floor::at_least(Decimal::from(50_000)))
+//!     .silver(Floor::at_least(Decimal::from(250_000)))
 //!     .gold(Floor::above(Decimal::from(1_000_000)))
 //!     .demote_after(2)
 //!     .demotion_steps(DemotionSteps::One)
@@ -24,7 +25,7 @@
 //! # Loading a policy from JSON
 //!
 //! Every field may be left out to keep its default; unknown fields and bad
-//! values are errors that name the field.
+//! values are errors that name the field as the JSON names it.
 //!
 //! ```
 //! use partner_priority::Policy;
@@ -44,21 +45,27 @@
 //!     "playbook": {"builtin": "ru"}
 //! }"#)?;
 //! assert_eq!(policy.tiers.demote_after(), 2);
+//! // Written back, amounts are JSON numbers.
+//! assert!(policy.to_json()?.contains("\"above\": 500000"));
 //!
-//! let err = Policy::from_json(r#"{"tiers": {"currency": "RUB", "gold": {"above": 1}}}"#).unwrap_err();
+//! let err = Policy::from_json(r#"{"tiers": {"currency": "RUB", "gold": {"above": 1}, "silver": {"from": 2}, "bronze": {"from": 0}}}"#)
+//!     .unwrap_err();
 //! assert!(err.is_invalid_config());
+//! assert!(err.to_string().contains("`tiers.gold.above`"));
 //! # Ok::<(), partner_priority::Error>(())
 //! ```
 //!
-//! # A report in Russian
+//! # A review in Russian
 //!
 //! Strategies come from the Russian playbook; reasons, levels and amounts
-//! render in Russian with thin-space thousands and the rouble sign.
+//! are worded by the Russian catalogue, with thin-space thousands and the
+//! rouble sign.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use partner_priority::{assess, Currency, Language, Ledger, Money, PartnerId, Policy, Sale};
-//! use rust_decimal::Decimal;
+//! use partner_priority::chrono::NaiveDate;
+//! use partner_priority::lang::Catalogue;
+//! use partner_priority::rust_decimal::Decimal;
+//! use partner_priority::{Currency, Language, Ledger, Money, PartnerId, Policy, Review, Sale};
 //!
 //! let mut ledger = Ledger::new(Currency::RUB);
 //! for m in 1..=12 {
@@ -66,13 +73,62 @@
 //!     ledger.record(Sale::new(PartnerId::new("Д-1")?, date, Money::new(Decimal::from(612_000), Currency::RUB)))?;
 //! }
 //! let policy = Policy::default().with_language(Language::Ru);
-//! let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-//! let portfolio = assess(&ledger, &[], &[], as_of, None, &policy)?;
-//! let a = &portfolio.assessments()[0];
+//! let portfolio = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).run(&policy)?;
+//! let a = portfolio.get("Д-1").unwrap();
 //! assert_eq!(&*portfolio.strategy(a).goal, "укрепление долгосрочных отношений и максимизация прибыли");
-//! let reasons: Vec<String> = a.reasons().iter().map(|r| r.text(Language::Ru)).collect();
+//! let ru = portfolio.language();
+//! let reasons: Vec<String> = a.reasons().iter().map(|r| ru.reason(r)).collect();
 //! assert!(reasons.contains(&"Золотой: 612\u{202f}000 ₽ в месяц, на 112\u{202f}000 выше порога".to_owned()));
-//! assert_eq!(Language::Ru.format_money(portfolio.total()), "7\u{202f}344\u{202f}000,00 ₽");
+//! assert_eq!(ru.money(portfolio.total()), "7\u{202f}344\u{202f}000,00 ₽");
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # The company's own words
+//!
+//! A catalogue of your own changes what it words differently and takes
+//! the rest from a built-in one; pass it wherever words are rendered.
+//!
+//! ```
+//! use partner_priority::lang::{Catalogue, English};
+//! use partner_priority::Tier;
+//!
+//! struct OurWords;
+//!
+//! impl Catalogue for OurWords {
+//!     fn base(&self) -> &dyn Catalogue {
+//!         &English
+//!     }
+//!     fn tier(&self, tier: Tier) -> &str {
+//!         match tier {
+//!             Tier::Gold => "Platinum",
+//!             other => self.base().tier(other),
+//!         }
+//!     }
+//! }
+//!
+//! assert_eq!(OurWords.tier(Tier::Gold), "Platinum");
+//! assert_eq!(OurWords.tier(Tier::Bronze), "Bronze");
+//! ```
+//!
+//! # Crisis plans of your own
+//!
+//! A playbook in JSON may give its own crisis plans; it is checked when it
+//! is loaded (a plan needs a step, and no step may be empty).
+//!
+//! ```
+//! use partner_priority::risk::RiskCategory;
+//! use partner_priority::strategy::{CrisisPlans, Playbook};
+//!
+//! let plans = CrisisPlans {
+//!     financial: ["call the partner's CFO within a day", "hold shipments on credit"].map(Into::into).into(),
+//!     reputational: ["brief the PR team"].map(Into::into).into(),
+//!     operational: ["send a field engineer"].map(Into::into).into(),
+//!     legal: ["involve the legal department"].map(Into::into).into(),
+//! };
+//! let playbook = Playbook::english().with_crisis_plans(plans)?;
+//! assert_eq!(&*playbook.crisis_plan(RiskCategory::Financial)[0], "call the partner's CFO within a day");
+//! // Round trip through JSON, as a host keeps it.
+//! assert_eq!(Playbook::from_json(&playbook.to_json()?)?, playbook);
 //! # Ok::<(), partner_priority::Error>(())
 //! ```
 //!
@@ -82,8 +138,10 @@
 //! the sums; a resent extract is refused for the months it repeats.
 //!
 //! ```
-//! use partner_priority::{Currency, Ledger, Money, Month, MonthlyFigures, PartnerId};
-//! use rust_decimal::Decimal;
+//! use partner_priority::ledger::MonthlyFigures;
+//! use partner_priority::period::Month;
+//! use partner_priority::rust_decimal::Decimal;
+//! use partner_priority::{Currency, Ledger, Money, PartnerId};
 //!
 //! let rows = [("D-1", 2025, 1, "640000.00", 12), ("D-1", 2025, 2, "590500.50", 11), ("D-2", 2025, 1, "18000", 2)];
 //! let mut ledger = Ledger::new(Currency::RUB);
@@ -103,9 +161,9 @@
 //! from everything.
 //!
 //! ```
-//! use chrono::NaiveDate;
+//! use partner_priority::chrono::NaiveDate;
+//! use partner_priority::rust_decimal::Decimal;
 //! use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
-//! use rust_decimal::Decimal;
 //!
 //! let sales: Vec<Sale> = (0..10_000)
 //!     .map(|i| {
@@ -119,10 +177,10 @@
 //! let mut ledger = std::thread::scope(|s| {
 //!     let a = s.spawn(|| {
 //!         let mut l = Ledger::new(Currency::RUB);
-//!         l.record_all(left.to_vec()).map(|_| l)
+//!         l.record_all(left).map(|_| l)
 //!     });
 //!     let mut b = Ledger::new(Currency::RUB);
-//!     b.record_all(right.to_vec())?;
+//!     b.record_all(right)?;
 //!     let mut a = a.join().expect("the worker thread does not panic")?;
 //!     a.merge(b)?;
 //!     Ok::<_, partner_priority::Error>(a)
@@ -140,18 +198,28 @@
 //! in next time: tier hysteresis and the migrations come from it.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use partner_priority::{assess, Currency, Ledger, Money, PartnerId, Policy, Portfolio, Sale};
-//! use rust_decimal::Decimal;
+//! use partner_priority::chrono::NaiveDate;
+//! use partner_priority::rust_decimal::Decimal;
+//! use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Portfolio, Review, Sale};
 //!
 //! let mut ledger = Ledger::new(Currency::RUB);
-//! ledger.record(Sale::new(PartnerId::new("D-1")?, NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(), Money::new(Decimal::from(900_000), Currency::RUB)))?;
+//! let june = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+//! ledger.record(Sale::new(PartnerId::new("D-1")?, june, Money::new(Decimal::from(900_000), Currency::RUB)))?;
 //! let policy = Policy::default();
-//! let q3 = assess(&ledger, &[], &[], NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(), None, &policy)?;
+//! let q3 = Review::new(&ledger, NaiveDate::from_ymd_opt(2025, 10, 1).unwrap()).run(&policy)?;
 //! let stored: String = q3.to_json()?;
 //! // … a quarter later …
 //! let previous = Portfolio::from_json(&stored)?;
-//! let q4 = assess(&ledger, &[], &[], NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), Some(&previous), &policy)?;
-//! assert_eq!(q4.review().map(|r| r.continuing()), Some(1));
+//! assert_eq!(previous, q3);
+//! let q4 = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).previous(&previous).run(&policy)?;
+//! assert_eq!(q4.migrations().map(|m| m.continuing()), Some(1));
 //! # Ok::<(), partner_priority::Error>(())
 //! ```
+//!
+//! # Running on your own thread pool
+//!
+//! With the `parallel` feature, large reviews run on a rayon pool of the
+//! crate's own. A program that has its pool calls the crate from inside it
+//! (`pool.install(|| Review::new(..).run(&policy))`), and the work stays on
+//! that pool. Without the feature everything runs on the caller's thread;
+//! the results are the same either way.
