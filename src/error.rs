@@ -243,6 +243,46 @@ pub enum ErrorKind {
         /// Why it was rejected.
         reason: String,
     },
+    /// A line whose identity the ledger knows with other content (a line
+    /// is corrected with `Ledger::replace_line`, not sent again changed).
+    #[error("{line} was {} as {recorded}; this one says {given}", first_line.map_or("recorded".to_owned(), |l| format!("given on line {l}")))]
+    LineConflict {
+        /// The line's identity in words ("invoice `INV-1` line 2").
+        line: String,
+        /// Where it came first, when that was in the same call.
+        first_line: Option<u64>,
+        /// What the ledger holds.
+        recorded: String,
+        /// What was given now.
+        given: String,
+    },
+    /// A correction of a line the ledger does not hold.
+    #[error("no {line} in the ledger")]
+    UnknownLine {
+        /// The line's identity in words.
+        line: String,
+    },
+    /// A correction of an invoice recorded without line identities: its lines
+    /// were aggregated as they came and cannot be taken back one by one.
+    #[error(
+        "invoice `{invoice}` was recorded without line identities: record its lines with an invoice line number or a line id to correct them"
+    )]
+    NotCorrectable {
+        /// The invoice id.
+        invoice: String,
+    },
+    /// A payment whose id the ledger knows with another date or amount.
+    #[error("payment `{payment}` was recorded with another date or amount")]
+    PaymentConflict {
+        /// The payment id.
+        payment: String,
+    },
+    /// A reversal of a payment the ledger does not hold.
+    #[error("no payment `{payment}` on the invoice")]
+    UnknownPayment {
+        /// The payment id.
+        payment: String,
+    },
     /// The threads of the crate's pool could not start (feature `parallel`).
     #[error("the thread pool could not start: {reason}")]
     ThreadPool {
@@ -313,7 +353,8 @@ impl Error {
     }
 
     /// True for data that was already recorded: a resent invoice, resent
-    /// monthly figures or a partner listed twice.
+    /// monthly figures or a partner listed twice. (A line or payment sent
+    /// again unchanged is no error: it is skipped as a replay.)
     #[must_use]
     pub fn is_duplicate(&self) -> bool {
         matches!(
@@ -322,6 +363,14 @@ impl Error {
                 | ErrorKind::DuplicateMonthlyFigures { .. }
                 | ErrorKind::DuplicatePartner { .. }
         )
+    }
+
+    /// True for a line or payment whose identity the ledger knows with
+    /// other content: a conflict to resolve in the billing system, or a
+    /// correction to make with the ledger's correction calls.
+    #[must_use]
+    pub fn is_conflict(&self) -> bool {
+        matches!(self.kind(), ErrorKind::LineConflict { .. } | ErrorKind::PaymentConflict { .. })
     }
 
     /// True for an arithmetic overflow.

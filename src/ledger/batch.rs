@@ -23,9 +23,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
+use super::input::DateRange;
+use super::record::{Account, check_line_dates};
 use super::{
-    Cell, Hasher, IdKey, Index, InvoiceSet, Ledger, Line, MarginInput, OpenInvoice, PartnerKey, Row, Sale,
-    add_open_part, add_payment, check_date, count_document, fingerprint, slot_mut, to_minor,
+    Cell, Hasher, IdKey, Index, InvoiceSet, Ledger, Line, MarginInput, PartnerKey, Row, Sale, add_payment,
+    count_document, fingerprint, slot_mut, to_minor,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
@@ -67,7 +69,8 @@ struct Part {
     lines: Vec<Pending>,
     ids: Vec<u8>,
     /// Per line, in order: the invoice fingerprint (two words), the margin,
-    /// the due and paid dates (one word), as its flags say.
+    /// the due and paid dates (one word) and with them the line's date (one
+    /// word), as its flags say.
     extra: Vec<u64>,
 }
 
@@ -84,6 +87,7 @@ impl Part {
         }
         if let Some(dates) = extra.dates {
             self.extra.push(dates);
+            self.extra.push(u64::from(extra.date));
         }
     }
 
@@ -101,8 +105,8 @@ impl Part {
             };
             let fp = if p.flags & INVOICE != 0 { (u128::from(next()) << 64) | u128::from(next()) } else { 0 };
             let margin = if p.flags & MARGIN != 0 { Some(next() as i64) } else { None };
-            let dates = if p.flags & DUE != 0 { Some(next()) } else { None };
-            (p, id, Extra { fp, margin, dates })
+            let (dates, date) = if p.flags & DUE != 0 { (Some(next()), next() as u32) } else { (None, 0) };
+            (p, id, Extra { fp, margin, dates, date })
         })
     }
 
@@ -118,6 +122,8 @@ struct Extra {
     margin: Option<i64>,
     /// Due date, and paid date if `PAID` (see [`pack_dates`]).
     dates: Option<u64>,
+    /// With a due date: the line's date, in days from the common era.
+    date: u32,
 }
 
 fn pack_dates(due: NaiveDate, paid: Option<NaiveDate>) -> u64 {
@@ -155,6 +161,8 @@ fn doc_part_of(hi: u64, bits: u32) -> usize {
 pub(crate) struct Batch {
     currency: Currency,
     scale: u32,
+    /// The dates the ledger accepts.
+    dates: DateRange,
     bits: u32,
     parts: Vec<Part>,
     /// The fingerprints of lines with an invoice id, by document partition
@@ -173,10 +181,11 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    pub(crate) fn new(currency: Currency, scale: u32) -> Batch {
+    pub(crate) fn new(currency: Currency, scale: u32, dates: DateRange) -> Batch {
         Batch {
             currency,
             scale,
+            dates,
             bits: 0,
             parts: vec![Part::default()],
             docs: vec![Vec::new()],
@@ -236,13 +245,6 @@ impl Batch {
                     .ok_or_else(|| Error::overflow("the margin (amount minus cost)"))?,
             ),
         };
-        check_date(sale.date, "date")?;
-        if let Some(due) = sale.due_date {
-            check_date(due, "due_date")?;
-        }
-        if let Some(paid) = sale.paid_date {
-            check_date(paid, "paid_date")?;
-        }
         let parsed = Line {
             date: sale.date,
             amount,
@@ -269,6 +271,7 @@ impl Batch {
                 Error::from(ErrorKind::InvalidPartnerId { id: crate::error::shorten(text), reason })
             })?;
         }
+        check_line_dates(&self.dates, line.date, line.due_date, line.paid_date)?;
         let mut flags = 0;
         let mut fp = 0;
         if let Some(invoice) = line.invoice {
@@ -308,7 +311,8 @@ impl Batch {
             return Err(Error::overflow("the batch's partitions"));
         };
         let dates = line.due_date.map(|due| pack_dates(due, line.paid_date));
-        part.push(id.as_bytes(), pending, Extra { fp, margin: line.margin, dates });
+        let date = line.date.num_days_from_ce() as u32;
+        part.push(id.as_bytes(), pending, Extra { fp, margin: line.margin, dates, date });
         if flags & INVOICE != 0
             && let Some(docs) = self.docs.get_mut(doc_part_of((fp >> 64) as u64, self.bits))
         {
@@ -424,8 +428,8 @@ struct MultiLine {
 }
 
 /// An unpaid invoice line: fingerprint, (partition, row), month, due date,
-/// amount.
-type OpenLine = (u128, (u16, u32), i32, NaiveDate, i64);
+/// amount, and the line's date (in days from the common era).
+type OpenLine = (u128, (u16, u32), i32, NaiveDate, i64, i32);
 
 /// Splits `items` into at most `threads` contiguous runs.
 fn runs<T>(mut items: Vec<T>, threads: usize) -> Vec<Vec<T>> {
@@ -621,11 +625,31 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     ledger.invoices = InvoiceSet::from_sorted(fps);
 
     // Unpaid invoice lines, to record their payment later.
-    for (fp, row, month, due, amount) in open_lines {
+    for (fp, row, month, due, amount, days) in open_lines {
         let Some(r) = global_row(&offsets, row).and_then(|pos| ledger.rows.get(pos as usize)) else { continue };
-        let open = ledger.open.entry(fp).or_insert_with(|| OpenInvoice { partner: r.id.clone(), parts: Vec::new() });
-        add_open_part(&mut open.parts, month, due, amount)
+        let date = NaiveDate::from_num_days_from_ce_opt(days).unwrap_or(due);
+        let open = ledger.record.accounts.entry(fp).or_insert_with(|| Account::new(r.id.clone(), date));
+        open.date = open.date.min(date);
+        open.add_part(month, due, amount)
             .ok_or_else(|| Error::overflow("an invoice's unpaid lines").for_partner(&r.id))?;
+    }
+    // Months that hold nothing (lines of zero with a margin of zero, or a
+    // credit note that cancels its invoice in every figure) are not kept:
+    // the ledger is the same however its lines came.
+    let mut emptied = false;
+    for row in &mut ledger.rows {
+        if row.cells.iter().any(Cell::is_empty) {
+            row.prune();
+            emptied |= row.is_empty();
+        }
+    }
+    if emptied {
+        ledger.rows.retain(|r| !r.is_empty());
+        let mut index = Index::new();
+        for (pos, row) in ledger.rows.iter().enumerate() {
+            index.insert(&row.id, u32::try_from(pos).map_err(|_| Error::overflow("the number of partners"))?);
+        }
+        ledger.index = index;
     }
     Ok(ledger)
 }
@@ -715,7 +739,7 @@ fn aggregate_part(
                 }
                 if let (Some(dates), true, false) = (extra.dates, amount > 0, pending.flags & PAID != 0) {
                     let due = unpack_date(dates >> 32).ok_or_else(|| Error::overflow("a due date"))?;
-                    out.open.push((extra.fp, (part_no, row_pos), pending.month, due, amount));
+                    out.open.push((extra.fp, (part_no, row_pos), pending.month, due, amount, extra.date as i32));
                 }
             }
         }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::Ledger;
+use super::{Ledger, Receivable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
@@ -19,10 +19,21 @@ pub(super) enum MarginInput {
 /// One invoice line or credit-note line from the billing tool.
 ///
 /// A positive amount is an invoice line, a negative one a credit-note line
-/// (a return, a correction). Lines that share an invoice id are one document
-/// and must be recorded in one call ([`Ledger::record_all`]); a document
-/// whose lines add up to more than zero is one deal, one that adds up to
-/// less than zero is a credit note.
+/// (a return, a correction). Lines that share an invoice id are one
+/// document; a document whose lines add up to more than zero is one deal,
+/// one that adds up to less than zero is a credit note, counted in the month
+/// of its earliest line.
+///
+/// A line may carry an identity, as a billing system posts it: its invoice
+/// id and line number ([`with_line`](Sale::with_line)), or a line id of its
+/// own ([`with_line_id`](Sale::with_line_id); with an invoice id the pair
+/// is the identity). The ledger then keeps the line as a record: the lines
+/// of an invoice may come one by one, in any order and any number of calls;
+/// a line sent again unchanged is skipped (a replay); a line can be
+/// replaced and an invoice voided ([`Ledger::replace_line`],
+/// [`Ledger::void_invoice`]). Lines without an identity are aggregated as
+/// they come: the lines of one invoice must then come in one call, and
+/// cannot be corrected one by one.
 ///
 /// The optional margin (or cost, from which the margin is computed), due date
 /// and paid date feed the margin KPI and payment discipline.
@@ -51,13 +62,65 @@ pub struct Sale {
     pub(super) invoice: Option<String>,
     pub(super) due_date: Option<NaiveDate>,
     pub(super) paid_date: Option<NaiveDate>,
+    pub(super) line: Option<LineRef>,
+}
+
+/// How a line is named within its invoice (or on its own).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub(crate) enum LineRef {
+    /// The line's number within its invoice.
+    Number(u32),
+    /// A line id of its own.
+    Id(Box<str>),
 }
 
 impl Sale {
     /// A line of `amount` for `partner` on `date`.
     #[must_use]
     pub fn new(partner: PartnerId, date: NaiveDate, amount: Money) -> Sale {
-        Sale { partner, date, amount, margin: None, invoice: None, due_date: None, paid_date: None }
+        Sale { partner, date, amount, margin: None, invoice: None, due_date: None, paid_date: None, line: None }
+    }
+
+    /// Gives the line its identity within its invoice: the line number (the
+    /// invoice id, [`with_invoice`](Sale::with_invoice), is needed too).
+    #[must_use]
+    pub fn with_line(mut self, number: u32) -> Sale {
+        self.line = Some(LineRef::Number(number));
+        self
+    }
+
+    /// Gives the line an id of its own: alone it is the line's identity,
+    /// with an invoice id the pair is.
+    #[must_use]
+    pub fn with_line_id(mut self, id: impl Into<String>) -> Sale {
+        self.line = Some(LineRef::Id(id.into().into_boxed_str()));
+        self
+    }
+
+    /// The line number within the invoice, if the line has one.
+    #[must_use]
+    pub fn line_number(&self) -> Option<u32> {
+        match self.line {
+            Some(LineRef::Number(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The line id, if the line has one.
+    #[must_use]
+    pub fn line_id(&self) -> Option<&str> {
+        match &self.line {
+            Some(LineRef::Id(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// True if the line carries an identity (a line number or a line id).
+    #[must_use]
+    pub fn has_identity(&self) -> bool {
+        self.line.is_some()
     }
 
     /// Sets the line's margin (in the line's currency).
@@ -148,9 +211,12 @@ impl Sale {
 /// of a window ([`Turnover::months`](super::Turnover::months)).
 ///
 /// Added to a ledger ([`Ledger::add_monthly`](super::Ledger::add_monthly))
-/// they count like the invoice lines they summarise. They carry no invoice
-/// ids, so the ledger cannot detect a resent extract line by line; instead
-/// it rejects a second set of figures for the same partner and month.
+/// they count like the invoice lines they summarise: with their
+/// receivables, the review from a warehouse's figures is the review from
+/// the lines ([`Ledger::monthly_figures`](super::Ledger::monthly_figures)
+/// gives the figures a ledger summarises to). They carry no invoice ids, so
+/// the ledger cannot detect a resent extract line by line; instead it
+/// rejects a second set of figures for the same partner and month.
 ///
 /// # Example
 ///
@@ -195,6 +261,9 @@ pub struct MonthlyFigures {
     pub margin_complete: bool,
     /// The number of deals (invoices).
     pub deals: u32,
+    /// What was due from the month's invoice lines, by due date and paid
+    /// date (payment discipline needs no more): each with this month.
+    pub receivables: Vec<Receivable>,
 }
 
 impl MonthlyFigures {
@@ -212,7 +281,22 @@ impl MonthlyFigures {
             margin: Decimal::ZERO,
             margin_complete: false,
             deals: 0,
+            receivables: Vec::new(),
         }
+    }
+
+    /// Adds money due from the month's invoice lines: `amount` due on
+    /// `due_date`, paid on `paid_date` (`None`: not paid when the figures
+    /// were taken). Amounts with the same dates add up.
+    #[must_use]
+    pub fn with_receivable(
+        mut self,
+        due_date: NaiveDate,
+        paid_date: Option<NaiveDate>,
+        amount: Decimal,
+    ) -> MonthlyFigures {
+        self.receivables.push(Receivable { month: self.month, due_date, paid_date, amount });
+        self
     }
 
     /// Sets the number of deals (invoices).
@@ -271,11 +355,216 @@ pub(crate) fn to_minor(amount: Decimal, scale: u32) -> Result<i64> {
         .ok_or_else(|| inexact("out of the ledger's range".to_owned()))
 }
 
-pub(super) fn check_date(date: NaiveDate, field: &str) -> Result<()> {
-    if (Ledger::MIN_DATE..=Ledger::MAX_DATE).contains(&date) {
-        Ok(())
-    } else {
-        Err(ErrorKind::DateOutOfRange { what: format!("{field} {date} is outside 0001-01-01 … 9999-12-31") }.into())
+/// The dates a ledger accepts, first and last day included.
+///
+/// A billing system's data starts with the company's first invoice and
+/// ends a little after today: a line dated outside that span is a typo
+/// (1925 for 2025), and counting it would move the partner's averaging and
+/// tier. The default, [`DateRange::DEFAULT`], accepts this century's dates
+/// (2000-01-01 … 2099-12-31); a billing tool sets the range from its first
+/// invoice to, say, a year ahead of the day it runs
+/// ([`Ledger::with_dates`](super::Ledger::with_dates),
+/// `CsvImport::dates`). [`DateRange::ANY`] accepts every date the crate
+/// can keep.
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::chrono::NaiveDate;
+/// use partner_priority::ledger::DateRange;
+///
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let range = DateRange::new(d(2019, 1, 1), d(2027, 12, 31))?;
+/// assert!(range.contains(d(2025, 3, 1)));
+/// assert!(!range.contains(d(1925, 3, 1)));
+/// assert!(DateRange::new(d(2027, 1, 1), d(2019, 1, 1)).is_err());
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, try_from = "RawDateRange", into = "RawDateRange"))]
+pub struct DateRange {
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDateRange {
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawDateRange> for DateRange {
+    type Error = Error;
+    fn try_from(r: RawDateRange) -> Result<DateRange> {
+        DateRange::new(r.first, r.last)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<DateRange> for RawDateRange {
+    fn from(r: DateRange) -> RawDateRange {
+        RawDateRange { first: r.first, last: r.last }
+    }
+}
+
+impl DateRange {
+    /// Every date the crate keeps: 0001-01-01 … 9999-12-31.
+    pub const ANY: DateRange = DateRange { first: Ledger::MIN_DATE, last: Ledger::MAX_DATE };
+
+    /// This century: 2000-01-01 … 2099-12-31. This is the default.
+    pub const DEFAULT: DateRange = DateRange {
+        first: match NaiveDate::from_ymd_opt(2000, 1, 1) {
+            Some(d) => d,
+            None => Ledger::MIN_DATE,
+        },
+        last: match NaiveDate::from_ymd_opt(2099, 12, 31) {
+            Some(d) => d,
+            None => Ledger::MAX_DATE,
+        },
+    };
+
+    /// The dates from `first` to `last`, both included.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidValue`] (`dates`) if `first` is after `last` or
+    /// either is outside [`DateRange::ANY`].
+    pub fn new(first: NaiveDate, last: NaiveDate) -> Result<DateRange> {
+        if first > last {
+            return Err(Error::value("dates", &format!("{first} … {last}"), "the first date is after the last"));
+        }
+        if !DateRange::ANY.contains(first) || !DateRange::ANY.contains(last) {
+            return Err(Error::value("dates", &format!("{first} … {last}"), "outside 0001-01-01 … 9999-12-31"));
+        }
+        Ok(DateRange { first, last })
+    }
+
+    /// The first date accepted.
+    #[must_use]
+    pub fn first(&self) -> NaiveDate {
+        self.first
+    }
+
+    /// The last date accepted.
+    #[must_use]
+    pub fn last(&self) -> NaiveDate {
+        self.last
+    }
+
+    /// True if `date` is in the range.
+    #[must_use]
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        (self.first..=self.last).contains(&date)
+    }
+
+    /// True if some day of `month` is in the range.
+    #[must_use]
+    pub fn overlaps(&self, month: Month) -> bool {
+        month.last_day() >= self.first && month.first_day() <= self.last
+    }
+
+    /// [`ErrorKind::DateOutOfRange`] naming `field` unless `date` is in the
+    /// range.
+    pub(crate) fn check(&self, date: NaiveDate, field: &str) -> Result<()> {
+        if self.contains(date) {
+            Ok(())
+        } else {
+            Err(ErrorKind::DateOutOfRange {
+                what: format!("{field} {date} is outside the accepted dates {} … {}", self.first, self.last),
+            }
+            .into())
+        }
+    }
+}
+
+impl Default for DateRange {
+    fn default() -> DateRange {
+        DateRange::DEFAULT
+    }
+}
+
+/// A payment received for an invoice: in full, or part of it.
+///
+/// Payments make an invoice's lines (those with a due date) paid from the
+/// payment's date on, the earliest due first: a review as of an earlier
+/// date still sees them unpaid. A payment with an id can be reversed
+/// ([`Ledger::reverse_payment`](super::Ledger::reverse_payment), a bounced
+/// transfer) and is recognised when it is sent again (a replay, skipped).
+///
+/// # Example
+///
+/// ```
+/// use partner_priority::chrono::NaiveDate;
+/// use partner_priority::ledger::Payment;
+/// use partner_priority::rust_decimal::Decimal;
+///
+/// let day = NaiveDate::from_ymd_opt(2025, 4, 20).unwrap();
+/// let part = Payment::part("INV-7", Decimal::from(30_000), day).with_id("PAY-1");
+/// assert_eq!(part.amount(), Some(Decimal::from(30_000)));
+/// let rest = Payment::full("INV-7", day);
+/// assert_eq!(rest.amount(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Payment {
+    /// The invoice paid.
+    pub invoice: String,
+    /// The payment's id in the billing system, if it has one.
+    pub id: Option<String>,
+    /// The day the money came in.
+    pub date: NaiveDate,
+    /// The amount; `None` pays everything still open.
+    pub amount: Option<Decimal>,
+}
+
+impl Payment {
+    /// A payment of everything still open on `invoice`, on `date`.
+    #[must_use]
+    pub fn full(invoice: impl Into<String>, date: NaiveDate) -> Payment {
+        Payment { invoice: invoice.into(), id: None, date, amount: None }
+    }
+
+    /// A payment of `amount` on `invoice` (part of it, or all), on `date`.
+    #[must_use]
+    pub fn part(invoice: impl Into<String>, amount: Decimal, date: NaiveDate) -> Payment {
+        Payment { invoice: invoice.into(), id: None, date, amount: Some(amount) }
+    }
+
+    /// Gives the payment its id in the billing system.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Payment {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The amount, if the payment is not of everything still open.
+    #[must_use]
+    pub fn amount(&self) -> Option<Decimal> {
+        self.amount
+    }
+}
+
+/// What a call that records lines or payments did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// Lines (or payments) recorded.
+    pub recorded: usize,
+    /// Lines (or payments) skipped as replays: their identity was known
+    /// already, with the same content.
+    pub replays: usize,
+}
+
+impl Recorded {
+    /// Lines (or payments) taken in all: recorded and skipped.
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.recorded + self.replays
     }
 }
 

@@ -32,8 +32,27 @@ impl InvoiceSet {
         self.recent.contains(fp) || self.sorted.binary_search(fp).is_ok()
     }
 
-    fn iter(&self) -> impl Iterator<Item = &u128> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &u128> {
         self.sorted.iter().chain(self.recent.iter())
+    }
+
+    /// Adds one invoice.
+    pub(crate) fn insert(&mut self, fp: u128) {
+        if self.sorted.binary_search(&fp).is_err() {
+            self.recent.insert(fp);
+            if self.recent.len() > (self.sorted.len() / 8).max(4096) {
+                self.compact();
+            }
+        }
+    }
+
+    /// Removes one invoice (a voided one).
+    pub(crate) fn remove(&mut self, fp: u128) {
+        if !self.recent.remove(&fp) {
+            if let Ok(pos) = self.sorted.binary_search(&fp) {
+                self.sorted.remove(pos);
+            }
+        }
     }
 
     /// True if the sets share an invoice.

@@ -5,10 +5,10 @@
 //! - `store`: how a partner's figures are kept (rows, cells, the index);
 //! - `batch`: many lines at once, buffered by partition;
 //! - `invoices`: the set of recorded invoice ids;
+//! - `record`: lines with an identity, invoices' accounts, corrections;
 //! - `window`: a partner's figures over a review window.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -20,20 +20,24 @@ use crate::period::{Month, Window};
 mod batch;
 mod input;
 mod invoices;
+mod record;
 mod store;
 mod window;
 
 pub(crate) use batch::Batch;
 #[cfg(feature = "csv")]
 pub(crate) use batch::{finish_all, first_error_of};
+use input::MarginInput;
+pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
 pub(crate) use input::{Line, PartnerKey, to_minor};
-pub use input::{MonthlyFigures, Sale};
-use input::{MarginInput, check_date};
 pub(crate) use invoices::InvoiceSet;
+#[cfg(feature = "csv")]
+pub(crate) use record::check_line_dates;
+use record::{Record, Staged, Tx};
 pub(crate) use store::{Cell, Hasher, PayRecord, Row};
-use store::{IdKey, Index, MonthSlot, OpenInvoice, add_open_part, add_payment, fingerprint, slot_mut};
+use store::{IdKey, Index, MonthSlot, add_payment, fingerprint, slot_mut};
 pub(crate) use window::WindowBuf;
-pub use window::{Payment, Turnover};
+pub use window::{Receivable, Turnover};
 
 /// Per partner × month turnover figures, built incrementally from invoice
 /// lines, credit notes and pre-aggregated monthly figures, in one currency.
@@ -85,8 +89,12 @@ pub struct Ledger {
     index: Index,
     rows: Vec<Row>,
     invoices: InvoiceSet,
-    /// Invoices with unpaid lines, by fingerprint.
-    open: HashMap<u128, OpenInvoice, Hasher>,
+    /// Lines with an identity, their documents, and the invoices' accounts.
+    record: Record,
+    /// The dates lines may carry.
+    dates: DateRange,
+    /// Refuse lines without an identity.
+    strict: bool,
 }
 
 /// Adds (`times` = 1) or removes (`times` = −1) a document's deal or credit
@@ -105,6 +113,27 @@ fn count_document(row: &mut Row, month: i32, total: i64, times: i64) -> Option<(
         cell.credit_notes = cell.credit_notes.checked_add(total.checked_mul(times)?)?;
     }
     Some(())
+}
+
+/// A chunk of lines checked and buffered: the batch of the lines without
+/// an identity, the lines with one (by position), and the first error.
+struct Chunk<T> {
+    batch: Batch,
+    identified: Vec<(u64, T)>,
+    error: Option<Error>,
+}
+
+impl<T> Chunk<T> {
+    fn into_filled(self) -> Filled<T> {
+        Filled { batches: vec![self.batch], identified: self.identified, error: self.error }
+    }
+}
+
+/// Every chunk of a call (see [`Chunk`]).
+struct Filled<T> {
+    batches: Vec<Batch>,
+    identified: Vec<(u64, T)>,
+    error: Option<Error>,
 }
 
 impl Ledger {
@@ -133,8 +162,39 @@ impl Ledger {
             index: Index::new(),
             rows: Vec::new(),
             invoices: InvoiceSet::default(),
-            open: HashMap::default(),
+            record: Record::default(),
+            dates: DateRange::DEFAULT,
+            strict: false,
         }
+    }
+
+    /// The same (empty) ledger accepting lines dated within `dates` (see
+    /// [`DateRange`]; the default is [`DateRange::DEFAULT`]).
+    #[must_use]
+    pub fn with_dates(mut self, dates: DateRange) -> Ledger {
+        self.dates = dates;
+        self
+    }
+
+    /// The dates the ledger accepts.
+    #[must_use]
+    pub fn dates(&self) -> DateRange {
+        self.dates
+    }
+
+    /// The same (empty) ledger refusing lines without an identity (an
+    /// invoice line number or a line id): for a service that must never
+    /// count a resent line twice.
+    #[must_use]
+    pub fn strict(mut self) -> Ledger {
+        self.strict = true;
+        self
+    }
+
+    /// True if the ledger refuses lines without an identity.
+    #[must_use]
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// An empty ledger in `currency` keeping `scale` decimal places (for
@@ -208,30 +268,36 @@ impl Ledger {
         Some((Month::from_index(first)?, Month::from_index(last)?))
     }
 
-    /// Records one line that is a whole document (an invoice or a credit note
-    /// of a single line, or a line without an invoice id).
+    /// Records one line: a whole document (an invoice or a credit note of a
+    /// single line, or a line without an invoice id), or a line with an
+    /// identity (see [`Sale`]).
     ///
     /// # Errors
     ///
     /// As [`Ledger::record_all`]; the ledger is unchanged on error.
-    pub fn record(&mut self, sale: Sale) -> Result<()> {
-        self.record_all(std::iter::once(sale)).map(|_| ())
+    pub fn record(&mut self, sale: Sale) -> Result<Recorded> {
+        self.record_all(std::iter::once(sale))
     }
 
-    /// Records a batch of lines, all or nothing, and returns how many lines
-    /// were recorded. Takes sales by value or by reference (`&Sale`, so a
-    /// caller that keeps its lines need not clone them).
+    /// Records a batch of lines, all or nothing, and says how many lines were
+    /// recorded and how many skipped as replays. Takes sales by value or by
+    /// reference (`&Sale`, so a caller that keeps its lines need not clone
+    /// them).
+    ///
+    /// A line with an identity (see [`Sale`]) is kept as a record: the lines
+    /// of its invoice may come in any order and any number of calls, and
+    /// one whose identity is known with the same content is skipped (a
+    /// replay). Lines without an identity that share an invoice id are the
+    /// lines of one document: they must all be in this batch and belong to
+    /// one partner. A document is a deal if its lines add up to more than
+    /// zero and a credit note if they add up to less; it counts in the month
+    /// of its earliest line. Each line without an invoice id is a document
+    /// of its own.
     ///
     /// From 262 144 lines, the lines are checked and buffered chunk by chunk
     /// on the threads of the pool (feature `parallel`) while this thread
     /// reads the input, and aggregated partition by partition; the result
     /// and the error are the same as in one thread.
-    ///
-    /// Lines that share an invoice id are the lines of one document: they
-    /// must all be in this batch and belong to one partner. The document is a
-    /// deal if its lines add up to more than zero and a credit note if they
-    /// add up to less; it counts in the month of its earliest line. Each line
-    /// without an invoice id is a document of its own.
     ///
     /// # Errors
     ///
@@ -243,11 +309,19 @@ impl Ledger {
     /// - [`ErrorKind::CurrencyMismatch`]: the line is not in the ledger's currency;
     /// - [`ErrorKind::InexactAmount`]: the amount or margin has more decimal
     ///   places than the ledger keeps, or is out of its range;
-    /// - [`ErrorKind::DateOutOfRange`]: a date outside 0001-01-01 … 9999-12-31;
+    /// - [`ErrorKind::DateOutOfRange`]: a date outside the ledger's
+    ///   [`dates`](Ledger::dates); [`ErrorKind::InvalidValue`]: a due or
+    ///   paid date before the line's date, a line number without an invoice
+    ///   id, a line without an identity in a [`strict`](Ledger::strict)
+    ///   ledger;
     /// - [`ErrorKind::InvalidInvoiceId`]: an empty or malformed invoice id;
-    /// - [`ErrorKind::DuplicateInvoice`]: the invoice was recorded before;
+    /// - [`ErrorKind::DuplicateInvoice`]: an invoice recorded before without
+    ///   line identities;
+    /// - [`ErrorKind::LineConflict`]: a line whose identity is known with
+    ///   other content;
     /// - [`ErrorKind::InvoicePartnerConflict`]: one invoice, two partners;
-    /// - [`ErrorKind::Overflow`]: a figure out of range.
+    /// - [`ErrorKind::Overflow`]: a figure out of range;
+    /// - [`ErrorKind::ThreadPool`]: the threads cannot start.
     ///
     /// A large input may have been read a few chunks past the bad line
     /// before the threads stop.
@@ -255,19 +329,21 @@ impl Ledger {
     /// # Example
     ///
     /// ```
-    /// use chrono::NaiveDate;
+    /// use partner_priority::chrono::NaiveDate;
+    /// use partner_priority::rust_decimal::Decimal;
     /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
-    /// use rust_decimal::Decimal;
     ///
     /// let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
     /// let rub = |a: i64| Money::new(Decimal::new(a, 0), Currency::RUB);
     /// let p = PartnerId::new("D-1")?;
     /// let lines = vec![
-    ///     Sale::new(p.clone(), day, rub(700)).with_invoice("I-1"),
-    ///     Sale::new(p.clone(), day, rub(300)).with_invoice("I-1"),
+    ///     Sale::new(p.clone(), day, rub(700)).with_invoice("I-1").with_line(1),
+    ///     Sale::new(p.clone(), day, rub(300)).with_invoice("I-1").with_line(2),
     /// ];
     /// let mut ledger = Ledger::new(Currency::RUB);
-    /// assert_eq!(ledger.record_all(&lines)?, 2); // borrowed: `lines` stays
+    /// assert_eq!(ledger.record_all(&lines)?.recorded, 2); // borrowed: `lines` stays
+    /// // Sent again (a retried export): skipped, not counted twice.
+    /// assert_eq!(ledger.record_all(&lines)?.replays, 2);
     /// // A bad line: nothing of the batch is recorded.
     /// let bad = [Sale::new(p.clone(), day, rub(5)), Sale::new(p, day, Money::new(Decimal::ONE, Currency::USD))];
     /// let err = ledger.record_all(bad).unwrap_err();
@@ -275,25 +351,62 @@ impl Ledger {
     /// assert_eq!(ledger.partner_count(), 1);
     /// # Ok::<(), partner_priority::Error>(())
     /// ```
-    pub fn record_all<I>(&mut self, sales: I) -> Result<usize>
+    pub fn record_all<I>(&mut self, sales: I) -> Result<Recorded>
     where
         I: IntoIterator,
         I::Item: Borrow<Sale> + Send,
     {
         let mut sales = sales.into_iter();
         let first: Vec<I::Item> = sales.by_ref().take(batch::CHUNK).collect();
-        let batches = if first.len() < batch::CHUNK {
-            match self.fill_batch(first, 0, false) {
-                (batch, None) => vec![batch],
-                (batch, Some(e)) => return Err(batch.first_error(e)),
-            }
+        let filled = if first.len() < batch::CHUNK {
+            self.fill_batch(first, 0, false).into_filled()
         } else {
             self.fill_batches(first, sales)?
         };
-        let count = batches.iter().map(Batch::len).sum();
-        let delta = batch::finish_all(batches)?;
-        self.merge(delta)?;
-        Ok(count)
+        let Filled { batches, identified, error } = filled;
+        let lines: usize = batches.iter().map(Batch::len).sum();
+        // The first bad line of the batches (an error met while filling
+        // them, or an earlier line that overflows when aggregated).
+        let (delta, batch_error) = match error {
+            Some(e) => (None, Some(batch::first_error_of(batches, e))),
+            None => match batch::finish_all(batches) {
+                Ok(delta) => (Some(delta), None),
+                Err(e) => (None, Some(e)),
+            },
+        };
+        // The lines with an identity, in order, up to the first bad line.
+        let limit = batch_error.as_ref().and_then(Error::line).unwrap_or(u64::MAX);
+        let mut tx = Tx::new(self);
+        for (at, item) in &identified {
+            if *at >= limit {
+                break;
+            }
+            let sale = item.borrow();
+            if let Err(e) = tx.record_line(sale, *at) {
+                return Err(e.at_line(*at).for_partner(&sale.partner));
+            }
+        }
+        if let Some(e) = batch_error {
+            return Err(e);
+        }
+        let staged = tx.finish()?;
+        let replays = staged.replays as usize;
+        if let Some(delta) = &delta {
+            for fp in staged.added_invoices() {
+                if delta.invoices.contains(&fp) {
+                    return Err(ErrorKind::DuplicateInvoice {
+                        invoice: "(an invoice given with and without line identities)".into(),
+                    }
+                    .into());
+                }
+            }
+            self.check_merge(delta, Some(&staged))?;
+        }
+        self.commit(staged);
+        if let Some(delta) = delta {
+            self.merge_checked(delta);
+        }
+        Ok(Recorded { recorded: lines + identified.len() - replays, replays })
     }
 
     /// The lines a batch known to grow large takes before it is partitioned
@@ -301,9 +414,11 @@ impl Ledger {
     const PARTITION_AFTER: u64 = 1024;
 
     /// Checks and buffers `items`, the lines after the first `skipped`, in
-    /// a batch; with the error of the first bad line, if any.
-    fn fill_batch<T: Borrow<Sale>>(&self, items: Vec<T>, skipped: u64, partitioned: bool) -> (Batch, Option<Error>) {
-        let mut batch = Batch::new(self.currency, self.scale);
+    /// a batch; the lines with an identity are set aside (with their
+    /// positions) for the record. With the error of the first bad line, if
+    /// any.
+    fn fill_batch<T: Borrow<Sale>>(&self, items: Vec<T>, skipped: u64, partitioned: bool) -> Chunk<T> {
+        let mut batch = Batch::new(self.currency, self.scale, self.dates);
         // The partitions get room for their share of the lines, in the
         // proportions of the first lines: growing a thousand buffers by
         // doubling costs more than filling them.
@@ -312,7 +427,9 @@ impl Ledger {
         // batch is aggregated (and to errors here).
         batch.set_line_offset(skipped);
         let mut line = 0u64;
-        for group in items.chunks(16) {
+        let mut identified: Vec<u64> = Vec::new();
+        let mut error = None;
+        'lines: for group in items.chunks(16) {
             if partitioned && line == Self::PARTITION_AFTER {
                 batch.partition();
             }
@@ -325,19 +442,50 @@ impl Ledger {
             for item in group {
                 let sale = item.borrow();
                 line = line.saturating_add(1);
-                if let Err(e) = batch.add(sale, line, &self.invoices) {
-                    return (batch, Some(e.at_line(skipped.saturating_add(line)).for_partner(&sale.partner)));
+                if sale.has_identity() {
+                    identified.push(line);
+                    continue;
+                }
+                let added = if self.strict {
+                    Err(Error::value(
+                        "line_id",
+                        "",
+                        "a strict ledger records only lines with an identity (an invoice line number or a line id)",
+                    ))
+                } else {
+                    batch.add(sale, line, &self.invoices)
+                };
+                if let Err(e) = added {
+                    error = Some(e.at_line(skipped.saturating_add(line)).for_partner(&sale.partner));
+                    break 'lines;
                 }
             }
         }
-        (batch, None)
+        let identified = if identified.is_empty() {
+            Vec::new()
+        } else {
+            let mut wanted = identified.iter().peekable();
+            items
+                .into_iter()
+                .zip(1u64..)
+                .filter_map(|(item, at)| {
+                    if wanted.peek() == Some(&&at) {
+                        wanted.next();
+                        Some((skipped.saturating_add(at), item))
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
+        Chunk { batch, identified, error }
     }
 
     /// The batches of a large input, one per chunk of lines, checked and
     /// buffered on the pool's threads while this one reads the input.
     /// Chunks are contiguous, so the batches in order hold the lines in
     /// order. After a bad line no further chunk is read.
-    fn fill_batches<T, I>(&self, first: Vec<T>, mut rest: I) -> Result<Vec<Batch>>
+    fn fill_batches<T, I>(&self, first: Vec<T>, mut rest: I) -> Result<Filled<T>>
     where
         T: Borrow<Sale> + Send,
         I: Iterator<Item = T>,
@@ -352,16 +500,219 @@ impl Ledger {
             let skipped = (k as u64).saturating_mul(batch::CHUNK as u64);
             self.fill_batch(items, skipped, true)
         };
-        let filled = crate::util::par::pipeline(next, threads + 1, fill, |(_, err)| err.is_some())?;
-        let mut batches = Vec::with_capacity(filled.len());
-        for (batch, err) in filled {
-            batches.push(batch);
-            if let Some(e) = err {
+        let chunks = crate::util::par::pipeline(next, threads + 1, fill, |c| c.error.is_some())?;
+        let mut filled = Filled { batches: Vec::with_capacity(chunks.len()), identified: Vec::new(), error: None };
+        for chunk in chunks {
+            filled.batches.push(chunk.batch);
+            filled.identified.extend(chunk.identified);
+            if chunk.error.is_some() {
                 // The chunks before are whole and good.
-                return Err(batch::first_error_of(batches, e));
+                filled.error = chunk.error;
+                break;
             }
         }
-        Ok(batches)
+        Ok(filled)
+    }
+
+    /// Commits a staged change: its rows (a row left with nothing goes),
+    /// its records and its invoices.
+    fn commit(&mut self, staged: Staged) {
+        let Staged { rows, lines, documents, accounts, invoices, replays } = staged;
+        for (fp, added) in invoices {
+            if added {
+                self.invoices.insert(fp);
+            } else {
+                self.invoices.remove(fp);
+            }
+        }
+        for (key, line) in lines {
+            match line {
+                Some(line) => self.record.lines.insert(key, line),
+                None => self.record.lines.remove(&key),
+            };
+        }
+        for (key, doc) in documents {
+            match doc {
+                Some(doc) => self.record.documents.insert(key, doc),
+                None => self.record.documents.remove(&key),
+            };
+        }
+        for (key, account) in accounts {
+            match account {
+                Some(account) => self.record.accounts.insert(key, account),
+                None => self.record.accounts.remove(&key),
+            };
+        }
+        for (id, mut row) in rows {
+            row.prune();
+            self.put_row(&id, row);
+        }
+        self.record.replays = self.record.replays.saturating_add(replays);
+    }
+
+    /// Puts `row` in the place of partner `id`'s row: replacing it, adding
+    /// it, or, for a row that holds nothing, removing the partner's row.
+    fn put_row(&mut self, id: &PartnerId, row: Row) {
+        match (self.index.get(id.as_str().as_bytes()), row.is_empty()) {
+            (Some(pos), false) => {
+                if let Some(slot) = self.rows.get_mut(pos as usize) {
+                    *slot = row;
+                }
+            }
+            (None, false) => {
+                self.index.insert(id, self.rows.len() as u32);
+                self.rows.push(row);
+            }
+            (Some(pos), true) => {
+                self.index.remove(id);
+                let pos = pos as usize;
+                if pos < self.rows.len() {
+                    self.rows.swap_remove(pos);
+                    if let Some(moved) = self.rows.get(pos) {
+                        let moved = moved.id.clone();
+                        self.index.insert(&moved, pos as u32);
+                    }
+                }
+            }
+            (None, true) => {}
+        }
+    }
+
+    /// Replaces a line recorded with an identity by `sale`, which carries the
+    /// same identity (a corrected amount, date, margin, due date; a line
+    /// booked to the wrong partner may move if it is its invoice's only
+    /// line). The invoice's deal, due amounts and payments follow: the
+    /// ledger is the one that had `sale` recorded in the first place. All or
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::UnknownLine`] if no line with the identity is recorded;
+    /// - every error of [`Ledger::record_all`] for `sale` itself;
+    /// - [`ErrorKind::InvoicePartnerConflict`] for a move to another partner
+    ///   while the invoice has other lines;
+    /// - [`ErrorKind::InvalidValue`] (`payments`) if the invoice would then
+    ///   owe less than was paid on it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use partner_priority::chrono::NaiveDate;
+    /// use partner_priority::rust_decimal::Decimal;
+    /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
+    ///
+    /// let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+    /// let line = |amount: i64| {
+    ///     Sale::new(PartnerId::new("D-1").unwrap(), day, Money::new(Decimal::from(amount), Currency::RUB))
+    ///         .with_invoice("INV-1")
+    ///         .with_line(1)
+    /// };
+    /// let mut ledger = Ledger::new(Currency::RUB);
+    /// ledger.record(line(300))?;
+    /// ledger.replace_line(line(250))?;
+    /// let mut direct = Ledger::new(Currency::RUB);
+    /// direct.record(line(250))?;
+    /// assert_eq!(ledger, direct);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    pub fn replace_line(&mut self, sale: Sale) -> Result<()> {
+        let mut tx = Tx::new(self);
+        tx.replace_line(&sale).map_err(|e| e.for_partner(&sale.partner))?;
+        let staged = tx.finish()?;
+        self.commit(staged);
+        Ok(())
+    }
+
+    /// Voids an invoice recorded with line identities: its lines, its deal,
+    /// what it owed and what was paid on it go, as if it had never been
+    /// recorded (its id may then be recorded again). All or nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnknownInvoice`] if the invoice is not recorded;
+    /// [`ErrorKind::NotCorrectable`] if it was recorded without line
+    /// identities (its lines were aggregated, not kept);
+    /// [`ErrorKind::Overflow`].
+    pub fn void_invoice(&mut self, invoice: &str) -> Result<()> {
+        let mut tx = Tx::new(self);
+        tx.void_invoice(invoice)?;
+        let staged = tx.finish()?;
+        self.commit(staged);
+        Ok(())
+    }
+
+    /// Records a payment on an invoice: in full ([`Payment::full`]) or part
+    /// of it ([`Payment::part`]); an invoice may be paid in several parts.
+    /// Each payment pays the invoice's lines with the earliest due date
+    /// first; payment discipline then sees them paid from the payment's date
+    /// on (a review as of an earlier date still sees them unpaid). A payment
+    /// with an id that is known with the same date and amount is skipped
+    /// (a replay). All or nothing.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::UnknownInvoice`] if the ledger holds nothing due on the
+    ///   invoice (never recorded, recorded without an id or due date, or
+    ///   already paid in full for a payment of everything open);
+    /// - [`ErrorKind::InvalidValue`]: an amount that is not positive or is
+    ///   more than what is open, a payment dated before the invoice, a bad
+    ///   payment id;
+    /// - [`ErrorKind::DateOutOfRange`] for a date outside the ledger's
+    ///   dates; [`ErrorKind::InexactAmount`];
+    /// - [`ErrorKind::PaymentConflict`] for a payment id known with another
+    ///   date or amount.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use partner_priority::chrono::NaiveDate;
+    /// use partner_priority::ledger::Payment;
+    /// use partner_priority::rust_decimal::Decimal;
+    /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// let mut ledger = Ledger::new(Currency::RUB);
+    /// ledger.record(
+    ///     Sale::new(PartnerId::new("D-1")?, d(3, 1), Money::new(Decimal::from(50_000), Currency::RUB))
+    ///         .with_invoice("INV-7")
+    ///         .with_due_date(d(3, 31)),
+    /// )?;
+    /// ledger.record_payment(&Payment::part("INV-7", Decimal::from(20_000), d(4, 2)).with_id("PAY-1"))?;
+    /// ledger.record_payment(&Payment::full("INV-7", d(4, 20)).with_id("PAY-2"))?; // the other 30 000
+    /// assert_eq!(ledger.open_invoice_count(), 0);
+    /// ledger.reverse_payment("INV-7", "PAY-2")?; // it bounced
+    /// assert_eq!(ledger.open_invoice_count(), 1);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    pub fn record_payment(&mut self, payment: &Payment) -> Result<Recorded> {
+        let mut tx = Tx::new(self);
+        let fresh = tx.record_payment(payment).map_err(|e| e.for_invoice(&payment.invoice))?;
+        let staged = tx.finish().map_err(|e| e.for_invoice(&payment.invoice))?;
+        self.commit(staged);
+        Ok(if fresh { Recorded { recorded: 1, replays: 0 } } else { Recorded { recorded: 0, replays: 1 } })
+    }
+
+    /// Takes back a payment recorded with an id (a bounced transfer): what
+    /// it paid is open again, and the invoice's later payments pay what
+    /// they would have paid without it. All or nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnknownPayment`] if the invoice has no payment with this
+    /// id; [`ErrorKind::Overflow`].
+    pub fn reverse_payment(&mut self, invoice: &str, payment_id: &str) -> Result<()> {
+        let mut tx = Tx::new(self);
+        tx.reverse_payment(invoice, payment_id).map_err(|e| e.for_invoice(invoice))?;
+        let staged = tx.finish()?;
+        self.commit(staged);
+        Ok(())
+    }
+
+    /// Lines and payments skipped as replays since the ledger was built or
+    /// restored.
+    #[must_use]
+    pub fn replays(&self) -> u64 {
+        self.record.replays
     }
 
     /// Adds pre-aggregated monthly figures.
@@ -398,7 +749,46 @@ impl Ledger {
         if f.currency != self.currency {
             return Err(Error::currency_mismatch(self.currency, f.currency));
         }
+        if !self.dates.overlaps(f.month) {
+            return Err(ErrorKind::DateOutOfRange {
+                what: format!(
+                    "month {} is outside the accepted dates {} … {}",
+                    f.month,
+                    self.dates.first(),
+                    self.dates.last()
+                ),
+            }
+            .into());
+        }
         let scale = self.scale;
+        let mut receivables = Vec::with_capacity(f.receivables.len());
+        for r in &f.receivables {
+            if r.month != f.month {
+                return Err(Error::value(
+                    "receivables.month",
+                    &r.month.to_string(),
+                    format!("not the figures' month {}", f.month),
+                ));
+            }
+            let start = f.month.first_day();
+            for (field, date) in [("due_date", Some(r.due_date)), ("paid_date", r.paid_date)] {
+                if let Some(date) = date {
+                    self.dates.check(date, field)?;
+                    if date < start {
+                        return Err(Error::value(
+                            field,
+                            &date.to_string(),
+                            format!("before the figures' month {}", f.month),
+                        ));
+                    }
+                }
+            }
+            let amount = to_minor(r.amount, scale)?;
+            if amount <= 0 {
+                return Err(Error::value("receivables.amount", &r.amount.to_string(), "an amount due is positive"));
+            }
+            receivables.push(((f.month.index(), r.due_date, r.paid_date), amount));
+        }
         let cell = Cell {
             month: f.month.index(),
             deals: f.deals,
@@ -423,7 +813,47 @@ impl Ledger {
         }
         let slot = slot_mut(&mut row.cells, cell.month);
         *slot = slot.checked_add(&cell).ok_or_else(|| Error::overflow("monthly figures"))?;
+        for (key, amount) in receivables {
+            add_payment(&mut row.extra_mut().payments, key, amount)
+                .ok_or_else(|| Error::overflow("monthly figures"))?;
+        }
+        row.prune();
         Ok(())
+    }
+
+    /// The monthly figures the ledger summarises to, by partner and month:
+    /// turnover, credit notes, margin, deals and receivables. A ledger built
+    /// from them ([`Ledger::add_monthly_all`]) gives the same reviews as this
+    /// one: this is what a warehouse that aggregates invoice lines keeps.
+    pub fn monthly_figures(&self) -> impl Iterator<Item = MonthlyFigures> + '_ {
+        let mut rows: Vec<&Row> = self.rows.iter().collect();
+        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let (currency, scale) = (self.currency, self.scale);
+        rows.into_iter().flat_map(move |row| {
+            let mut months: Vec<i32> = row.cells.iter().map(|c| c.month).collect();
+            months.extend(row.extra().payments.iter().map(|p| p.month));
+            months.sort_unstable();
+            months.dedup();
+            months.into_iter().filter_map(move |m| {
+                let month = Month::from_index(m)?;
+                let cell =
+                    row.cells.iter().find(|c| c.month == m).copied().unwrap_or(Cell { month: m, ..Cell::default() });
+                let mut figures = MonthlyFigures::of(&row.id, &cell, month, currency, scale);
+                figures.receivables = row
+                    .extra()
+                    .payments
+                    .iter()
+                    .filter(|p| p.month == m)
+                    .map(|p| Receivable {
+                        month,
+                        due_date: p.due,
+                        paid_date: p.paid,
+                        amount: rust_decimal::Decimal::new(p.amount, scale),
+                    })
+                    .collect();
+                Some(figures)
+            })
+        })
     }
 
     fn row_mut(&mut self, id: &PartnerId) -> Result<&mut Row> {
@@ -447,12 +877,22 @@ impl Ledger {
     /// # Errors
     ///
     /// [`ErrorKind::CurrencyMismatch`] if the currencies differ;
-    /// [`ErrorKind::InvalidValue`] if the scales differ;
+    /// [`ErrorKind::InvalidValue`] if the scales or the accepted dates
+    /// differ, or both hold the same line with an identity;
     /// [`ErrorKind::DuplicateInvoice`] if both hold the same invoice;
     /// [`ErrorKind::DuplicateMonthlyFigures`] if both hold pre-aggregated
     /// figures for the same partner and month; [`ErrorKind::Overflow`] if a
     /// sum is out of range. This ledger is unchanged on error.
     pub fn merge(&mut self, other: Ledger) -> Result<()> {
+        self.check_merge(&other, None)?;
+        self.merge_checked(other);
+        Ok(())
+    }
+
+    /// Phase 1 of a merge: everything checked, nothing changed. With a
+    /// `staged` change of this ledger, its rows count instead of this
+    /// ledger's.
+    fn check_merge(&self, other: &Ledger, staged: Option<&Staged>) -> Result<()> {
         if other.currency != self.currency {
             return Err(Error::currency_mismatch(self.currency, other.currency));
         }
@@ -463,26 +903,47 @@ impl Ledger {
                 format!("the ledgers keep different decimal places ({} and {})", self.scale, other.scale),
             ));
         }
-        if other.rows.is_empty() && other.invoices.is_empty() {
-            return Ok(());
+        if other.dates != self.dates {
+            return Err(Error::value(
+                "dates",
+                &format!("{} … {}", other.dates.first(), other.dates.last()),
+                format!("the ledgers accept different dates ({} … {})", self.dates.first(), self.dates.last()),
+            ));
         }
-        if self.rows.is_empty() && self.invoices.is_empty() {
-            *self = other;
-            return Ok(());
-        }
-        // Phase 1: check everything, change nothing.
         if self.invoices.overlaps(&other.invoices) {
             return Err(ErrorKind::DuplicateInvoice { invoice: "(an invoice id held by both ledgers)".into() }.into());
         }
+        if let Some(key) = other.record.lines.keys().find(|k| self.record.lines.contains_key(k)) {
+            let line = other.record.lines.get(key).map(record::LineRecord::name).unwrap_or_default();
+            return Err(Error::value("line", &line, "a line held by both ledgers"));
+        }
         for row in &other.rows {
-            if let Some(mine) = self.row(row.id.as_str()) {
+            let mine = staged.and_then(|s| s.rows.get(&row.id)).or_else(|| self.row(row.id.as_str()));
+            if let Some(mine) = mine {
                 mine.check_merge(row)?;
             }
         }
         u32::try_from(self.rows.len() + other.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
-        // Phase 2: apply; every sum was checked above.
+        Ok(())
+    }
+
+    /// Phase 2 of a merge: applies a checked merge.
+    fn merge_checked(&mut self, other: Ledger) {
+        if other.rows.is_empty() && other.invoices.is_empty() && other.record.accounts.is_empty() {
+            self.record.replays = self.record.replays.saturating_add(other.record.replays);
+            return;
+        }
+        if self.rows.is_empty() && self.invoices.is_empty() && self.record == Record::default() {
+            let (dates, strict) = (self.dates, self.strict);
+            *self = Ledger { dates, strict, ..other };
+            return;
+        }
         self.invoices.absorb(other.invoices);
-        self.open.extend(other.open);
+        let Record { lines, documents, accounts, replays } = other.record;
+        self.record.lines.extend(lines);
+        self.record.documents.extend(documents);
+        self.record.accounts.extend(accounts);
+        self.record.replays = self.record.replays.saturating_add(replays);
         for row in other.rows {
             match self.index.get(row.id.as_str().as_bytes()) {
                 Some(pos) => {
@@ -496,66 +957,13 @@ impl Ledger {
                 }
             }
         }
-        Ok(())
     }
 
-    /// Records that an invoice recorded earlier without a paid date was paid
-    /// on `paid`, in full. Payment discipline then sees it as paid from that
-    /// date on: a review as of an earlier date still sees it unpaid.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::UnknownInvoice`] if the ledger holds no unpaid invoice
-    /// with this id (never recorded, recorded without a due date or an id,
-    /// or already paid); [`ErrorKind::DateOutOfRange`] for a date outside
-    /// 0001-01-01 … 9999-12-31; [`ErrorKind::Overflow`]. The ledger is
-    /// unchanged on error.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chrono::NaiveDate;
-    /// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
-    /// use rust_decimal::Decimal;
-    ///
-    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
-    /// let mut ledger = Ledger::new(Currency::RUB);
-    /// ledger.record(
-    ///     Sale::new(PartnerId::new("D-1")?, d(3, 1), Money::new(Decimal::from(50_000), Currency::RUB))
-    ///         .with_invoice("INV-7")
-    ///         .with_due_date(d(3, 31)),
-    /// )?;
-    /// ledger.record_payment("INV-7", d(4, 20))?; // 20 days late
-    /// assert!(ledger.record_payment("INV-7", d(4, 21)).is_err()); // already paid
-    /// # Ok::<(), partner_priority::Error>(())
-    /// ```
-    pub fn record_payment(&mut self, invoice: &str, paid: NaiveDate) -> Result<()> {
-        check_date(paid, "paid_date").map_err(|e| e.for_invoice(invoice))?;
-        let fp = fingerprint(invoice);
-        let unknown =
-            || Error::from(ErrorKind::UnknownInvoice { invoice: crate::error::shorten(invoice) }).for_invoice(invoice);
-        let open = self.open.get(&fp).ok_or_else(unknown)?;
-        let pos = self.index.get(open.partner.as_str().as_bytes()).ok_or_else(unknown)?;
-        let row = self.rows.get(pos as usize).ok_or_else(unknown)?;
-        // Check on a copy, then apply.
-        let mut payments = row.extra().payments.clone();
-        for &(month, due, amount) in &open.parts {
-            add_payment(&mut payments, (month, due, None), -amount)
-                .ok_or_else(|| Error::overflow("a partner's payments").for_invoice(invoice))?;
-            add_payment(&mut payments, (month, due, Some(paid)), amount)
-                .ok_or_else(|| Error::overflow("a partner's payments").for_invoice(invoice))?;
-        }
-        self.open.remove(&fp);
-        if let Some(row) = self.rows.get_mut(pos as usize) {
-            row.extra_mut().payments = payments;
-        }
-        Ok(())
-    }
-
-    /// The number of invoices (with an id and a due date) not yet paid.
+    /// The number of invoices (with an id and a due date) not yet paid in
+    /// full.
     #[must_use]
     pub fn open_invoice_count(&self) -> usize {
-        self.open.len()
+        self.record.accounts.values().filter(|a| a.open().is_none_or(|o| o > 0)).count()
     }
 
     /// One partner's turnover over `window`, or `None` if the ledger has no
@@ -649,7 +1057,10 @@ impl PartialEq for Ledger {
             && self.scale == other.scale
             && self.rows.len() == other.rows.len()
             && self.invoices == other.invoices
-            && self.open == other.open
+            && self.dates == other.dates
+            && self.record.lines == other.record.lines
+            && self.record.documents == other.record.documents
+            && self.record.accounts == other.record.accounts
             && self.rows.iter().all(|row| other.row(row.id.as_str()) == Some(row))
     }
 }
@@ -739,7 +1150,7 @@ mod tests {
         l.record(old("paid-in-time").with_paid_date(d(2024, 12, 1))).unwrap();
         l.record(Sale::new(p("A"), d(2025, 2, 1), rub(100)).with_due_date(d(2025, 3, 1))).unwrap();
         let t = l.turnover(&p("A"), year2025()).unwrap(); // 2025-01 … 2025-12
-        let paid: Vec<Option<NaiveDate>> = t.payments().iter().map(|x| x.paid_date).collect();
+        let paid: Vec<Option<NaiveDate>> = t.receivables().iter().map(|x| x.paid_date).collect();
         assert_eq!(paid, [None, Some(d(2026, 1, 1)), None]);
     }
 
@@ -755,7 +1166,7 @@ mod tests {
         assert_eq!((march.turnover, march.credit_notes), (Decimal::new(70_00, 2), Decimal::new(-30_00, 2)));
         assert_eq!(march.invoiced(), Decimal::new(100_00, 2));
         assert!(!march.margin_complete); // two lines came without a margin
-        assert!(t.payments().is_empty()); // a zero line has nothing to pay
+        assert!(t.receivables().is_empty()); // a zero line has nothing to pay
         assert_eq!(t.monthly_average(), Decimal::new(70_00, 2) / Decimal::from(12));
         assert_eq!(t.margin_rate(), Some(Decimal::new(20, 0) / Decimal::new(70, 0)));
         let mut complete = Ledger::new(Currency::RUB);
@@ -911,14 +1322,14 @@ mod tests {
         .unwrap();
         l.record(Sale::new(p("A"), d(2025, 2, 1), rub(50_00)).with_due_date(d(2025, 3, 3))).unwrap();
         let t = l.turnover(&p("A"), year2025()).unwrap();
-        let paid = t.payments()[0];
+        let paid = t.receivables()[0];
         assert_eq!(
             (paid.due_date, paid.paid_date, paid.amount),
             (d(2025, 1, 31), Some(d(2025, 2, 10)), Decimal::new(100_00, 2))
         );
-        let open = t.payments()[1];
+        let open = t.receivables()[1];
         assert_eq!((open.due_date, open.paid_date), (d(2025, 3, 3), None));
-        assert_eq!(t.payments().len(), 2);
+        assert_eq!(t.receivables().len(), 2);
     }
 
     #[test]
@@ -937,8 +1348,11 @@ mod tests {
         l.record_payment("I-1", d(2025, 3, 1)).unwrap();
         assert_eq!(l.open_invoice_count(), 0);
         let t = l.turnover(&p("A"), year2025()).unwrap();
-        assert_eq!(t.payments().len(), 1);
-        assert_eq!((t.payments()[0].paid_date, t.payments()[0].amount), (Some(d(2025, 3, 1)), Decimal::new(100_00, 2)));
+        assert_eq!(t.receivables().len(), 1);
+        assert_eq!(
+            (t.receivables()[0].paid_date, t.receivables()[0].amount),
+            (Some(d(2025, 3, 1)), Decimal::new(100_00, 2))
+        );
         assert!(l.record_payment("I-1", d(2025, 3, 2)).is_err());
         // Recording the paid invoice in one go gives the same ledger.
         let mut direct = Ledger::new(Currency::RUB);

@@ -94,6 +94,13 @@ impl Index {
             shard.insert(IdKey::new(id), row);
         }
     }
+
+    pub(super) fn remove(&mut self, id: &PartnerId) {
+        let bytes = id.as_str().as_bytes();
+        if let Some(shard) = self.shards.get_mut(Index::shard_of(bytes)) {
+            shard.remove(bytes);
+        }
+    }
 }
 
 /// The figures of one partner in one month, as kept by the ledger: integers of
@@ -108,6 +115,14 @@ pub(crate) struct Cell {
     pub(crate) turnover: i64,
     pub(crate) credit_notes: i64,
     pub(crate) margin: i64,
+}
+
+impl Cell {
+    /// True when the cell holds nothing (every figure zero, no line without
+    /// a margin): a month without data, which the ledger does not keep.
+    pub(crate) fn is_empty(&self) -> bool {
+        *self == Cell { month: self.month, ..Cell::default() }
+    }
 }
 
 /// Invoice lines with a due date (positive amounts), summed per month, due
@@ -143,33 +158,6 @@ pub(super) fn add_payment(v: &mut Vec<PayRecord>, key: (i32, NaiveDate, Option<N
         Err(pos) => v.insert(pos, PayRecord { month: key.0, due: key.1, paid: key.2, amount }),
     }
     Some(())
-}
-
-/// Adds an unpaid part to an open invoice, keeping the parts sorted by
-/// (month, due date).
-pub(super) fn add_open_part(
-    parts: &mut Vec<(i32, NaiveDate, i64)>,
-    month: i32,
-    due: NaiveDate,
-    amount: i64,
-) -> Option<()> {
-    match parts.binary_search_by_key(&(month, due), |p| (p.0, p.1)) {
-        Ok(pos) => {
-            let part = parts.get_mut(pos)?;
-            part.2 = part.2.checked_add(amount)?;
-        }
-        Err(pos) => parts.insert(pos, (month, due, amount)),
-    }
-    Some(())
-}
-
-/// The unpaid lines of an invoice with an id, so that its payment can be
-/// recorded later.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct OpenInvoice {
-    pub(crate) partner: PartnerId,
-    /// (month, due date, amount) of each unpaid part.
-    pub(crate) parts: Vec<(i32, NaiveDate, i64)>,
 }
 
 /// Something kept per month in a vector sorted by month.
@@ -251,6 +239,19 @@ pub(super) const NO_EXTRA: &Extra = &Extra { payments: Vec::new(), aggregated: V
 impl Row {
     pub(super) fn new(id: PartnerId) -> Row {
         Row { id, cells: Vec::with_capacity(4), extra: None }
+    }
+
+    /// Drops the months that hold nothing (see [`Cell::is_empty`]).
+    pub(super) fn prune(&mut self) {
+        self.cells.retain(|c| !c.is_empty());
+        if self.extra.as_deref().is_some_and(|e| e.payments.is_empty() && e.aggregated.is_empty()) {
+            self.extra = None;
+        }
+    }
+
+    /// True when the row holds nothing at all: the partner has no data.
+    pub(super) fn is_empty(&self) -> bool {
+        self.cells.is_empty() && self.extra.is_none()
     }
 
     pub(crate) fn extra(&self) -> &Extra {

@@ -39,7 +39,7 @@ impl WindowBuf {
                 })
                 .collect(),
             payments: t
-                .payments()
+                .receivables()
                 .iter()
                 .map(|p| PayRecord {
                     month: p.month.index(),
@@ -53,8 +53,9 @@ impl WindowBuf {
 }
 
 impl MonthlyFigures {
-    /// The figures the ledger keeps for `partner` in `month`.
-    fn of(partner: &PartnerId, cell: &Cell, month: Month, currency: Currency, scale: u32) -> MonthlyFigures {
+    /// The figures the ledger keeps for `partner` in `month` (without the
+    /// receivables).
+    pub(super) fn of(partner: &PartnerId, cell: &Cell, month: Month, currency: Currency, scale: u32) -> MonthlyFigures {
         let d = |v: i64| Decimal::new(v, scale);
         MonthlyFigures {
             partner: partner.clone(),
@@ -66,16 +67,19 @@ impl MonthlyFigures {
             margin: d(cell.margin),
             margin_complete: cell.margin_missing == 0,
             deals: cell.deals,
+            receivables: Vec::new(),
         }
     }
 }
 
-/// Invoice lines with a due date: their amount, due date and paid date
-/// (`None` while unpaid), summed per month, due date and paid date.
+/// Money due from a partner: invoice lines with a due date, their amount,
+/// due date and paid date (`None` while unpaid), summed per month, due date
+/// and paid date. Payment discipline is evaluated from them as of a review
+/// date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
-pub struct Payment {
+pub struct Receivable {
     /// The month of the invoice lines.
     pub month: Month,
     /// When payment was due.
@@ -100,7 +104,7 @@ pub struct Turnover {
     scale: u32,
     window: Window,
     months: Vec<MonthlyFigures>,
-    payments: Vec<Payment>,
+    receivables: Vec<Receivable>,
     total: Decimal,
     credit_notes: Decimal,
     margin: Decimal,
@@ -116,11 +120,11 @@ impl Turnover {
             .zip(&buf.months)
             .map(|(month, data)| MonthlyFigures::of(&partner, data, month, currency, scale))
             .collect();
-        let payments = buf
+        let receivables = buf
             .payments
             .iter()
             .filter_map(|p| {
-                Some(Payment {
+                Some(Receivable {
                     month: Month::from_index(p.month)?,
                     due_date: p.due,
                     paid_date: p.paid,
@@ -143,7 +147,7 @@ impl Turnover {
             scale,
             window,
             months,
-            payments,
+            receivables,
         }
     }
 
@@ -182,8 +186,8 @@ impl Turnover {
     /// not paid by the window's end; ordered by month, due date and paid
     /// date. Payment discipline is evaluated from them as of a review date.
     #[must_use]
-    pub fn payments(&self) -> &[Payment] {
-        &self.payments
+    pub fn receivables(&self) -> &[Receivable] {
+        &self.receivables
     }
 
     /// Net turnover over the window: invoices plus credit notes.
