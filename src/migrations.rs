@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
 #[cfg(doc)]
 use crate::error::ErrorKind;
+use crate::error::{Error, Result};
 use crate::pareto::Segment;
 use crate::partner::PartnerId;
 use crate::tier::Tier;

@@ -7,9 +7,9 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
 #[cfg(doc)]
 use crate::error::ErrorKind;
+use crate::error::{Error, Result};
 use crate::partner::PartnerId;
 use crate::util::exact::{Cut, Scaled, mul_wide, ratio};
 

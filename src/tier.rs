@@ -5,9 +5,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
 #[cfg(doc)]
 use crate::error::ErrorKind;
+use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::period::{Month, Window};
 

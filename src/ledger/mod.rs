@@ -27,8 +27,8 @@ pub(crate) use batch::Batch;
 #[cfg(feature = "csv")]
 pub(crate) use batch::{finish_all, first_error_of};
 pub(crate) use input::{Line, PartnerKey, to_minor};
-pub use input::{MonthlyFigures, Sale};
 use input::{MarginInput, check_date};
+pub use input::{MonthlyFigures, Sale};
 pub(crate) use invoices::InvoiceSet;
 pub(crate) use store::{Cell, Hasher, PayRecord, Row};
 use store::{IdKey, Index, MonthSlot, OpenInvoice, add_open_part, add_payment, fingerprint, slot_mut};

@@ -275,7 +275,8 @@ fn every_indicator_reads_as_words_in_both_languages() {
 }
 #[test]
 fn categories_levels_and_grades_have_names() {
-    let categories: Vec<String> = RiskCategory::ALL.iter().map(|c| format!("{c}/{}", Language::Ru.risk_category(*c))).collect();
+    let categories: Vec<String> =
+        RiskCategory::ALL.iter().map(|c| format!("{c}/{}", Language::Ru.risk_category(*c))).collect();
     assert_eq!(
         categories,
         ["financial/финансовый", "reputational/репутационный", "operational/операционный", "legal/юридический"]
