@@ -14,7 +14,7 @@
 //! tier table, the top 20 partners by priority with their strategy, every
 //! crisis alert and the migrations since the previous review (the same
 //! window one review period earlier). With `--html FILE` it also writes the
-//! review as one self-contained HTML page with charts (see `html_report`),
+//! review as one self-contained HTML page with charts (see `report::html`),
 //! in the `--lang` language.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -29,7 +29,7 @@ use partner_priority::chrono::{Months, NaiveDate};
 use partner_priority::import::CsvImport;
 use partner_priority::lang::Catalogue;
 use partner_priority::period::Window;
-use partner_priority::report::{ReportOptions, html_report};
+use partner_priority::report::{self as html_page, ReportOptions};
 use partner_priority::review::{Assessment, PlaybookChoice};
 use partner_priority::risk::RiskFacts;
 use partner_priority::rust_decimal::Decimal;
@@ -232,7 +232,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
     if let Some(path) = &args.html {
-        let html = html_report(&portfolio, args.lang, &ReportOptions::default());
+        let html = html_page::html(&portfolio, &ReportOptions::default().with_language(args.lang));
         timer.lap("html");
         in_file(path, std::fs::write(path, html))?;
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());

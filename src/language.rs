@@ -40,14 +40,6 @@ impl Language {
             Language::Ru => "ru",
         }
     }
-
-    /// Picks the text for this language.
-    pub(crate) fn pick<'a>(&self, en: &'a str, ru: &'a str) -> &'a str {
-        match self {
-            Language::Ru => ru,
-            _ => en,
-        }
-    }
 }
 
 impl FromStr for Language {

@@ -6,10 +6,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
 
 use chrono::NaiveDate;
+use partner_priority::lang::{Catalogue, English, Label, Message, Russian};
+use partner_priority::ledger::MonthlyFigures;
+use partner_priority::pareto::{Boundary, ParetoBasis, ParetoPolicy};
+use partner_priority::period::Month;
+use partner_priority::report::{
+    self, ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg,
+};
+use partner_priority::risk::{RiskFacts, RiskLevel};
 use partner_priority::{
-    Boundary, Currency, Language, Ledger, Money, Month, MonthlyFigures, ParetoBasis, ParetoPolicy, Partner, PartnerId,
-    Policy, Portfolio, ReportOptions, RiskFacts, RiskLevel, Sale, Segment, assess, html_report, lorenz_svg, pareto_svg,
-    segment_migration_svg, tier_migration_svg, tier_svg,
+    Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Review, Sale, Segment,
 };
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
@@ -196,6 +202,17 @@ fn rub(amount: i64) -> Money {
     Money::new(Decimal::from(amount), Currency::RUB)
 }
 
+/// The review of `ledger` as of `as_of` by the default policy.
+fn review_of(ledger: &Ledger, as_of: NaiveDate) -> Portfolio {
+    Review::new(ledger, as_of).run(&Policy::default()).unwrap()
+}
+
+/// The page of `p` in the words of `lang` (the goals and action plans stay
+/// in the language of the portfolio's playbook).
+fn html_in(p: &Portfolio, lang: Language, options: &ReportOptions) -> String {
+    report::html(p, &options.clone().with_language(lang))
+}
+
 /// A ledger where each partner has its monthly turnover in each of `months`
 /// of 2025.
 fn ledger_of<S: AsRef<str>>(partners: &[(S, i64)], months: std::ops::RangeInclusive<u32>) -> Ledger {
@@ -231,8 +248,9 @@ fn small(names: &[(&str, &str, i64)]) -> (Portfolio, Portfolio) {
             ledger.record(Sale::new(pid.clone(), date(2025, m, 10), rub(amount))).unwrap();
         }
     }
-    let previous = assess(&ledger, &partners, &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
-    let current = assess(&ledger, &partners, &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
+    let previous = Review::new(&ledger, date(2025, 10, 1)).partners(&partners).run(&Policy::default()).unwrap();
+    let current =
+        Review::new(&ledger, date(2026, 1, 1)).partners(&partners).previous(&previous).run(&Policy::default()).unwrap();
     (current, previous)
 }
 
@@ -243,7 +261,7 @@ fn user_text_is_escaped_and_the_page_stays_well_formed() {
     let (p, _) = small(&[("big", TRICKY, 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
     let options = ReportOptions::default().with_title("Q4 <b>&</b> \"review\"");
     for lang in [Language::En, Language::Ru] {
-        let html = html_report(&p, lang, &options);
+        let html = html_in(&p, lang, &options);
         let elements = check_page(&html);
         assert!(!html.contains("<Копыта>"));
         assert!(html.contains("Рога &amp; &lt;Копыта&gt; &quot;Best&quot; &#39;Co&#39;"));
@@ -259,21 +277,36 @@ fn user_text_is_escaped_and_the_page_stays_well_formed() {
 #[test]
 fn the_migrations_show_when_there_is_a_previous_review_and_say_so_when_not() {
     let (current, previous) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
-    let review = current.review().unwrap();
+    let review = current.migrations().unwrap();
     assert!(!review.tiers.up.is_empty());
-    let html = html_report(&current, Language::En, &ReportOptions::default());
+    let html = html_in(&current, Language::En, &ReportOptions::default());
     let elements = check_page(&html);
     let summary = &by_id(&elements, "migration-summary").text;
     assert!(summary.starts_with("3 partners in both reviews, 0 new, 0 gone."), "{summary}");
+    let counts = Message::MigrationSummary {
+        continuing: review.continuing(),
+        new: review.new.len() as u64,
+        gone: review.gone.len() as u64,
+        tiers_up: review.tiers.up.len() as u64,
+        tiers_down: review.tiers.down.len() as u64,
+        tiers_unchanged: review.tiers.unchanged,
+        segments_up: review.segments.up.len() as u64,
+        segments_down: review.segments.down.len() as u64,
+        segments_unchanged: review.segments.unchanged,
+    };
+    assert_eq!(summary, &English.message(&counts));
+    let ru = check_page(&html_in(&current, Language::Ru, &ReportOptions::default()));
+    assert_eq!(by_id(&ru, "migration-summary").text, Russian.message(&counts));
     assert_eq!(svgs(&html).len(), 5);
-    assert!(html.contains(&tier_migration_svg(review, Language::En)));
-    assert!(html.contains(&segment_migration_svg(review, Language::En)));
+    assert!(html.contains(&tier_migration_svg(review, &Language::En)));
+    assert!(html.contains(&segment_migration_svg(review, &Language::En)));
     // The growing partner is listed under "moved up a tier".
     assert!(elements.iter().any(|e| e.name == "li" && e.text.starts_with("Grow grow: ")));
 
-    let html = html_report(&previous, Language::Ru, &ReportOptions::default());
+    let html = html_in(&previous, Language::Ru, &ReportOptions::default());
     check_page(&html);
     assert!(html.contains("Прошлого пересмотра для сравнения нет"));
+    assert!(html.contains(Russian.label(Label::NoPreviousReview)));
     assert_eq!(svgs(&html).len(), 3);
 }
 
@@ -281,8 +314,8 @@ fn the_migrations_show_when_there_is_a_previous_review_and_say_so_when_not() {
 fn each_chart_is_a_standalone_svg_and_the_page_embeds_it() {
     let (p, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
     for lang in [Language::En, Language::Ru] {
-        let html = html_report(&p, lang, &ReportOptions::default());
-        for svg in [pareto_svg(&p, lang), lorenz_svg(&p, lang), tier_svg(&p, lang)] {
+        let html = html_in(&p, lang, &ReportOptions::default());
+        for svg in [pareto_svg(&p, &lang), lorenz_svg(&p, &lang), tier_svg(&p, &lang)] {
             let elements = parse(&svg).unwrap();
             assert_eq!(elements[0].name, "svg");
             assert!(html.contains(&svg));
@@ -300,8 +333,8 @@ fn pareto_y(share: Decimal) -> Decimal {
 fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
     // 10 partners: 50, 30, 10, 5, 2, 1, 1, 0.5, 0.5, 0 (thousands a month).
     let ledger = numbered(&TEN);
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
-    let svg = pareto_svg(&p, Language::En);
+    let p = review_of(&ledger, date(2026, 1, 1));
+    let svg = pareto_svg(&p, &Language::En);
     let elements = parse(&svg).unwrap();
     // The dashed cut-off lines at 80, 95 and 99 % of turnover.
     let ys: Vec<Decimal> = elements
@@ -333,8 +366,8 @@ fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
     // Under the partner-share basis the cut-offs are vertical lines.
     let mut policy = Policy::default();
     policy.pareto = ParetoPolicy::partner_share();
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &policy).unwrap();
-    let svg = pareto_svg(&p, Language::Ru);
+    let p = Review::new(&ledger, date(2026, 1, 1)).run(&policy).unwrap();
+    let svg = pareto_svg(&p, &Language::Ru);
     let elements = parse(&svg).unwrap();
     let vertical = elements
         .iter()
@@ -342,7 +375,7 @@ fn the_cut_off_lines_and_segment_ends_sit_where_the_pareto_table_says() {
         .filter(|e| e.attr("x1") == e.attr("x2"))
         .count();
     assert_eq!(vertical, 3);
-    check_page(&html_report(&p, Language::Ru, &ReportOptions::default()));
+    check_page(&html_in(&p, Language::Ru, &ReportOptions::default()));
     // The cut-offs are shares of the 9 partners with turnover, drawn over
     // all 10: 20, 50 and 90 % of 90 % of the 560 px axis from x 64.
     let xs: Vec<&str> = elements
@@ -367,7 +400,7 @@ fn partner_cutoff_labels(svg: &str) -> Vec<String> {
 fn cut_off_labels_stay_inside_the_plot() {
     // Under the turnover basis the labels sit 4 px below their lines, in the
     // right margin, from the top down: 99 %, 95 %, 80 %.
-    let ys: Vec<String> = parse(&pareto_svg(&ten(), Language::En))
+    let ys: Vec<String> = parse(&pareto_svg(&ten(), &Language::En))
         .unwrap()
         .iter()
         .filter(|e| e.name == "text" && e.attr("font-size") == Some("11.5"))
@@ -381,20 +414,21 @@ fn cut_off_labels_stay_inside_the_plot() {
     let mut policy = Policy::default();
     let cuts = [Decimal::from(1), Decimal::from(50), Decimal::from(100)];
     policy.pareto = ParetoPolicy::new(ParetoBasis::Partners, cuts, Boundary::default()).unwrap();
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &policy).unwrap();
-    assert_eq!(partner_cutoff_labels(&pareto_svg(&p, Language::En)), ["92", "344", "596"]);
+    let p = Review::new(&ledger, date(2026, 1, 1)).run(&policy).unwrap();
+    assert_eq!(partner_cutoff_labels(&pareto_svg(&p, &Language::En)), ["92", "344", "596"]);
 }
 
 #[test]
 fn a_network_without_turnover_gives_a_page_that_says_so() {
-    let p = assess(&Ledger::new(Currency::RUB), &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    let p = review_of(&Ledger::new(Currency::RUB), date(2026, 1, 1));
     for lang in [Language::En, Language::Ru] {
-        let html = html_report(&p, lang, &ReportOptions::default());
+        let html = html_in(&p, lang, &ReportOptions::default());
         let elements = check_page(&html);
         assert_eq!(by_id(&elements, "kpi-partners").text, "0");
         assert_eq!(by_id(&elements, "kpi-gini").text, "—");
     }
-    assert!(pareto_svg(&p, Language::En).contains("no positive turnover"));
+    assert!(pareto_svg(&p, &Language::En).contains("no positive turnover"));
+    assert!(pareto_svg(&p, &Language::Ru).contains(Russian.label(Label::NoPositiveTurnover)));
 }
 
 /// A synthetic network of `n` partners with heavy-tailed monthly figures,
@@ -429,7 +463,7 @@ fn synthetic(n: usize) -> Portfolio {
             f
         })
         .collect();
-    assess(&ledger, &[], &facts, date(2026, 1, 1), None, &Policy::default()).unwrap()
+    Review::new(&ledger, date(2026, 1, 1)).facts(&facts).run(&Policy::default()).unwrap()
 }
 
 #[test]
@@ -438,14 +472,14 @@ fn the_page_of_a_large_network_stays_small() {
     let p = synthetic(n);
     assert_eq!(p.assessments().len(), n);
     let started = std::time::Instant::now();
-    let html = html_report(&p, Language::Ru, &ReportOptions::default());
+    let html = html_in(&p, Language::Ru, &ReportOptions::default());
     let elapsed = started.elapsed();
     eprintln!("report of {n} partners: {} bytes in {elapsed:?}", html.len());
     assert!(html.len() < 3_000_000, "{} bytes", html.len());
     let elements = check_page(&html);
     assert_eq!(by_id(&elements, "kpi-partners").text, "200\u{202f}000");
     // The Pareto curve is thinned to a few hundred points.
-    let svg = pareto_svg(&p, Language::Ru);
+    let svg = pareto_svg(&p, &Language::Ru);
     let points: usize = parse(&svg)
         .unwrap()
         .iter()
@@ -457,10 +491,10 @@ fn the_page_of_a_large_network_stays_small() {
     let alerts = p.alerts().len();
     assert!(alerts > 500, "{alerts}");
     let summary = &by_id(&elements, "alert-summary").text;
-    assert!(summary.starts_with(&format!("Сигналов: {}", Language::Ru.format_amount(Decimal::from(alerts), 0))));
+    assert!(summary.starts_with(&format!("Сигналов: {}", Language::Ru.amount(Decimal::from(alerts), 0))));
     let rows = elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
     assert_eq!(rows, 500);
-    let all = html_report(&p, Language::En, &ReportOptions::default().with_max_alerts(None).with_top(0));
+    let all = html_in(&p, Language::En, &ReportOptions::default().with_max_alerts(None).with_top(0));
     let rows = parse(&all).unwrap().iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
     assert_eq!(rows, alerts);
 }
@@ -468,7 +502,7 @@ fn the_page_of_a_large_network_stays_small() {
 #[test]
 fn the_segments_of_the_synthetic_network_are_coloured_in_order() {
     let p = synthetic(5_000);
-    let svg = pareto_svg(&p, Language::En);
+    let svg = pareto_svg(&p, &Language::En);
     let elements = parse(&svg).unwrap();
     let colours: Vec<&str> =
         elements.iter().filter(|e| e.name == "polyline").map(|e| e.attr("stroke").unwrap()).collect();
@@ -490,7 +524,7 @@ fn the_segments_of_the_synthetic_network_are_coloured_in_order() {
 /// The ten partners of the cut-off test in one month.
 fn ten() -> Portfolio {
     let ledger = numbered(&TEN);
-    assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap()
+    review_of(&ledger, date(2026, 1, 1))
 }
 
 #[test]
@@ -500,7 +534,7 @@ fn the_pareto_curve_passes_through_each_tie_groups_first_partner() {
     // and y = the share of turnover strictly above the group; each stretch
     // ends where the next segment starts; the curve ends at (100 %, 100 %).
     // A = 50, 30 (80 %); B = 10, 5 (95 %); C = 2, 1, 1 (99 %); D = the rest.
-    let svg = pareto_svg(&ten(), Language::En);
+    let svg = pareto_svg(&ten(), &Language::En);
     let elements = parse(&svg).unwrap();
     let lines: Vec<(&str, &str)> = elements
         .iter()
@@ -532,7 +566,7 @@ fn the_pareto_curve_passes_through_each_tie_groups_first_partner() {
 #[test]
 fn the_lorenz_curve_plots_the_portfolios_points() {
     let p = ten();
-    let svg = lorenz_svg(&p, Language::En);
+    let svg = lorenz_svg(&p, &Language::En);
     let elements = parse(&svg).unwrap();
     // The plot spans x 64 … 414 (350 px) and y 356 … 26 (330 px); a
     // coordinate is rounded to a tenth of a pixel.
@@ -555,7 +589,9 @@ fn the_lorenz_curve_plots_the_portfolios_points() {
     let ends: Vec<&str> = ["x1", "y1", "x2", "y2"].iter().map(|a| equality.attr(a).unwrap()).collect();
     assert_eq!(ends, ["64", "356", "414", "26"]);
     // The Gini coefficient in the key, to three decimals.
-    let gini = format!("Gini {}", Language::En.format_amount(p.concentration().unwrap().gini, 3));
+    let gini =
+        format!("{} {}", Language::En.label(Label::GiniShort), Language::En.amount(p.concentration().unwrap().gini, 3));
+    assert_eq!(gini, format!("Gini {}", Language::En.format_amount(p.concentration().unwrap().gini, 3)));
     let key = elements.iter().find(|e| e.name == "text" && e.text == gini).unwrap();
     assert_eq!((key.attr("x"), key.attr("y")), (Some("78"), Some("52")));
     // Below it, the key of the two lines, 18 px apart.
@@ -570,9 +606,9 @@ fn the_lorenz_curve_plots_the_portfolios_points() {
 #[test]
 fn partners_without_positive_turnover_give_no_curve() {
     let ledger = ledger_of(&[("zero", 0), ("minus", -500)], 6..=6);
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
+    let p = review_of(&ledger, date(2026, 1, 1));
     assert_eq!(p.assessments().len(), 2);
-    for svg in [pareto_svg(&p, Language::En), lorenz_svg(&p, Language::En)] {
+    for svg in [pareto_svg(&p, &Language::En), lorenz_svg(&p, &Language::En)] {
         assert!(svg.contains("no positive turnover in the window"), "{svg}");
         assert!(!svg.contains("<polyline"), "{svg}");
     }
@@ -583,8 +619,8 @@ fn the_tier_bars_are_proportional_and_labelled_with_counts_and_shares() {
     // Monthly averages over the 12-month window: 900 000 (Gold), 150 000 and
     // 120 000 (Silver), 30 000 (Bronze); no Beginner.
     let ledger = ledger_of(&[("g", 900_000), ("s1", 150_000), ("s2", 120_000), ("b", 30_000)], 1..=12);
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
-    let svg = tier_svg(&p, Language::En);
+    let p = review_of(&ledger, date(2026, 1, 1));
+    let svg = tier_svg(&p, &Language::En);
     let elements = parse(&svg).unwrap();
     let bars: Vec<(&str, &str)> = elements
         .iter()
@@ -683,11 +719,11 @@ fn the_matrix_shades_each_count_against_the_largest_of_its_kind() {
     for i in 0..2 {
         add(format!("g{i}"), &|m| 2_000 * i64::from(m * m));
     }
-    let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
-    let current = assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap();
-    let matrix = current.review().unwrap().tiers.matrix;
+    let previous = review_of(&ledger, date(2025, 10, 1));
+    let current = Review::new(&ledger, date(2026, 1, 1)).previous(&previous).run(&Policy::default()).unwrap();
+    let matrix = current.migrations().unwrap().tiers.matrix;
     assert_eq!((matrix[2][2], matrix[3][3], matrix[2][1]), (5, 3, 2));
-    let elements = parse(&tier_migration_svg(current.review().unwrap(), Language::En)).unwrap();
+    let elements = parse(&tier_migration_svg(current.migrations().unwrap(), &Language::En)).unwrap();
     check_matrix(&elements, &matrix);
     let beginners = elements.iter().filter(|e| e.name == "rect" && e.attr("width") == Some("96")).nth(15).unwrap();
     assert_eq!(beginners.attr("fill-opacity"), Some("0.55"));
@@ -696,8 +732,8 @@ fn the_matrix_shades_each_count_against_the_largest_of_its_kind() {
 #[test]
 fn the_migration_matrix_shows_each_count_coloured_by_direction() {
     let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
-    let review = current.review().unwrap();
-    let elements = parse(&tier_migration_svg(review, Language::En)).unwrap();
+    let review = current.migrations().unwrap();
+    let elements = parse(&tier_migration_svg(review, &Language::En)).unwrap();
     let counts = check_matrix(&elements, &review.tiers.matrix);
     // The partner who grew from Bronze to Silver is the one "moved up".
     assert_eq!(counts[2 * 4 + 1], 1);
@@ -762,7 +798,14 @@ fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
     };
     let n = alerts.len();
     let three = ReportOptions::default().with_max_alerts(Some(3));
-    let en = check_page(&html_report(&p, Language::En, &three));
+    // The same sentences as the catalogue's messages.
+    let summary = |words: &dyn Catalogue| {
+        let by_severity = levels.iter().map(|(l, k)| (*l, *k as u64)).collect();
+        let all = words.message(&Message::AlertSummary { alerts: n as u64, by_severity });
+        let rest = words.message(&Message::AlertsNotListed { listed: 3, more: n as u64 - 3 });
+        format!("{all} {rest}")
+    };
+    let en = check_page(&html_in(&p, Language::En, &three));
     assert_eq!(
         by_id(&en, "alert-summary").text,
         format!(
@@ -771,8 +814,10 @@ fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
             n - 3
         )
     );
+    assert_eq!(by_id(&en, "alert-summary").text, summary(&English));
     assert_eq!(en.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), 3);
-    let ru = check_page(&html_report(&p, Language::Ru, &three));
+    let ru = check_page(&html_in(&p, Language::Ru, &three));
+    assert_eq!(by_id(&ru, "alert-summary").text, summary(&Russian));
     assert_eq!(
         by_id(&ru, "alert-summary").text,
         format!(
@@ -782,7 +827,7 @@ fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
         )
     );
     // Every alert listed: no sentence about the rest.
-    let all = check_page(&html_report(&p, Language::En, &ReportOptions::default().with_max_alerts(None)));
+    let all = check_page(&html_in(&p, Language::En, &ReportOptions::default().with_max_alerts(None)));
     assert!(by_id(&all, "alert-summary").text.ends_with("each with its action plan."));
     assert_eq!(all.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), n);
     // The headline counts the critical ones.
@@ -790,13 +835,15 @@ fn the_alert_summary_counts_each_severity_and_says_how_many_are_not_listed() {
     assert!(by_id(&en, "kpi-alerts").text.starts_with(&n.to_string()), "{}", by_id(&en, "kpi-alerts").text);
     assert!(critical > 0);
     let note = format!("{critical} critical · {} high", n - critical);
-    assert!(html_report(&p, Language::En, &three).contains(&note), "{note}");
+    assert!(html_in(&p, Language::En, &three).contains(&note), "{note}");
+    let note = English.message(&Message::AlertCounts { critical: critical as u64, high: (n - critical) as u64 });
+    assert!(html_in(&p, Language::En, &three).contains(&format!("<div class=\"note\">{note}</div>")), "{note}");
 }
 
 #[test]
 fn the_russian_page_is_russian_in_every_section() {
     let (current, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
-    let html = html_report(&current, Language::Ru, &ReportOptions::default());
+    let html = html_in(&current, Language::Ru, &ReportOptions::default());
     let elements = check_page(&html);
     let summary = &by_id(&elements, "migration-summary").text;
     assert!(summary.starts_with("В обоих пересмотрах: 3, новых: 0, ушедших: 0."), "{summary}");
@@ -809,8 +856,8 @@ fn the_russian_page_is_russian_in_every_section() {
     );
     let mut policy = Policy::default();
     policy.pareto = ParetoPolicy::partner_share();
-    let p = assess(&Ledger::new(Currency::RUB), &[], &[], date(2026, 1, 1), None, &policy).unwrap();
-    let elements = check_page(&html_report(&p, Language::Ru, &ReportOptions::default()));
+    let p = Review::new(&Ledger::new(Currency::RUB), date(2026, 1, 1)).run(&policy).unwrap();
+    let elements = check_page(&html_in(&p, Language::Ru, &ReportOptions::default()));
     let leads: Vec<&str> = elements.iter().filter(|e| e.has_class("lead")).map(|e| e.text.as_str()).collect();
     assert!(leads.iter().any(|l| l.contains("по доле партнёров с оборотом: A — первые 20\u{a0}%")), "{leads:?}");
     assert!(leads.contains(&"Кризисных сигналов нет."), "{leads:?}");
@@ -820,7 +867,7 @@ fn the_russian_page_is_russian_in_every_section() {
 fn the_page_tables_give_counts_shares_and_amounts() {
     let p = ten();
     let rows = |lang: Language| -> Vec<String> {
-        parse(&html_report(&p, lang, &ReportOptions::default()))
+        parse(&html_in(&p, lang, &ReportOptions::default()))
             .unwrap()
             .into_iter()
             .filter(|e| e.name == "tr")
@@ -836,9 +883,15 @@ fn the_page_tables_give_counts_shares_and_amounts() {
     let ru = rows(Language::Ru);
     assert!(ru.iter().any(|r| r.contains("80\u{202f}000 ₽")), "{ru:#?}");
     // The review date in each language's form.
-    let page = html_report(&p, Language::Ru, &ReportOptions::default());
+    let page = html_in(&p, Language::Ru, &ReportOptions::default());
     assert!(page.contains("Пересмотр на 01.01.2026"), "{}", &page[..2000.min(page.len())]);
-    assert!(html_report(&p, Language::En, &ReportOptions::default()).contains("Review as of 2026-01-01"));
+    assert!(html_in(&p, Language::En, &ReportOptions::default()).contains("Review as of 2026-01-01"));
+    for lang in [Language::En, Language::Ru] {
+        let line = lang.message(&Message::ReviewLine { as_of: p.as_of(), window: p.window(), currency: p.currency() });
+        assert!(line.contains(&lang.message(&Message::Date(date(2026, 1, 1)))), "{line}");
+        let elements = parse(&html_in(&p, lang, &ReportOptions::default())).unwrap();
+        assert!(elements.iter().any(|e| e.has_class("sub") && e.text == line), "{line}");
+    }
 }
 
 #[test]
@@ -853,18 +906,18 @@ fn the_thinned_pareto_curve_keeps_a_vertex_every_two_pixels() {
     let n = p.assessments().len() as i64;
     let mut vertices: Vec<(i64, i64, Segment)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut by_rank: Vec<_> = p.assessments().iter().collect();
-    by_rank.sort_by_key(|a| a.segment.rank);
+    let mut by_rank: Vec<_> = p.assessments().collect();
+    by_rank.sort_by_key(|a| a.segment_rank());
     for a in by_rank {
-        if seen.insert(a.segment.rank) {
-            let i = i64::from(a.segment.rank) - 1;
+        if seen.insert(a.segment_rank()) {
+            let i = i64::from(a.segment_rank()) - 1;
             let x = 640 + (i * 5600 + n / 2) / n;
             let y = 3560
                 - rust_decimal::prelude::ToPrimitive::to_i64(
-                    &(a.segment.turnover_before * Decimal::from(3300)).round(),
+                    &(a.segment_evidence().turnover_before * Decimal::from(3300)).round(),
                 )
                 .unwrap();
-            vertices.push((x, y, a.segment.segment));
+            vertices.push((x, y, a.segment()));
         }
     }
     let mut expected: Vec<Vec<(i64, i64)>> = Vec::new();
@@ -888,7 +941,7 @@ fn the_thinned_pareto_curve_keeps_a_vertex_every_two_pixels() {
     expected.last_mut().unwrap().push((6240, 260));
     let tenths =
         |v: &str| rust_decimal::prelude::ToPrimitive::to_i64(&(v.parse::<Decimal>().unwrap() * Decimal::TEN)).unwrap();
-    let drawn: Vec<Vec<(i64, i64)>> = parse(&pareto_svg(&p, Language::En))
+    let drawn: Vec<Vec<(i64, i64)>> = parse(&pareto_svg(&p, &Language::En))
         .unwrap()
         .iter()
         .filter(|e| e.name == "polyline")
@@ -922,33 +975,33 @@ fn the_page_lists_ten_moves_each_way_and_counts_the_rest() {
                 ledger.record(Sale::new(id.clone(), date(2025, m, 10), rub(2_000 * i64::from(m * m)))).unwrap();
             }
         }
-        let previous = assess(&ledger, &[], &[], date(2025, 10, 1), None, &Policy::default()).unwrap();
-        assess(&ledger, &[], &[], date(2026, 1, 1), Some(&previous), &Policy::default()).unwrap()
+        let previous = review_of(&ledger, date(2025, 10, 1));
+        Review::new(&ledger, date(2026, 1, 1)).previous(&previous).run(&Policy::default()).unwrap()
     };
     // Exactly ten: all listed, nothing more to count.
     let ten_up = growing(10);
-    assert!(!html_report(&ten_up, Language::En, &ReportOptions::default()).contains("and more:"));
+    assert!(!html_in(&ten_up, Language::En, &ReportOptions::default()).contains("and more:"));
     let current = growing(12);
-    let review = current.review().unwrap();
+    let review = current.migrations().unwrap();
     assert_eq!(review.tiers.up.len(), 12);
     // Twelve in one cell, none on the diagonal: the darkest teal.
-    check_matrix(&parse(&tier_migration_svg(review, Language::En)).unwrap(), &review.tiers.matrix);
+    check_matrix(&parse(&tier_migration_svg(review, &Language::En)).unwrap(), &review.tiers.matrix);
     for (lang, more) in [(Language::En, "and more: 2"), (Language::Ru, "и ещё: 2")] {
-        let elements = check_page(&html_report(&current, lang, &ReportOptions::default()));
+        let elements = check_page(&html_in(&current, lang, &ReportOptions::default()));
         let items: Vec<&str> = elements.iter().filter(|e| e.name == "li").map(|e| e.text.as_str()).collect();
         assert_eq!(items.iter().filter(|t| t.starts_with('g')).count(), 10, "{items:?}");
         assert!(items.contains(&more), "{items:?}");
     }
     // The headline counts the partners with turnover.
-    let html = html_report(&ten(), Language::En, &ReportOptions::default());
+    let html = html_in(&ten(), Language::En, &ReportOptions::default());
     assert!(html.contains("with turnover in the window: 9"));
 }
 
 #[test]
 fn a_tiny_tier_still_shows_a_one_pixel_bar_in_its_row() {
     let ledger = ledger_of(&[("gold", 900_000), ("tiny", 100)], 1..=12);
-    let p = assess(&ledger, &[], &[], date(2026, 1, 1), None, &Policy::default()).unwrap();
-    let elements = parse(&tier_svg(&p, Language::En)).unwrap();
+    let p = review_of(&ledger, date(2026, 1, 1));
+    let elements = parse(&tier_svg(&p, &Language::En)).unwrap();
     let bars: Vec<(&str, &str, &str)> = elements
         .iter()
         .filter(|e| e.name == "rect")
@@ -971,40 +1024,214 @@ fn a_tiny_tier_still_shows_a_one_pixel_bar_in_its_row() {
     );
 }
 
+/// A sample of every kind of message the report writes.
+fn messages(p: &Portfolio) -> Vec<Message> {
+    let cutoffs = [Decimal::from(80), Decimal::from(95), Decimal::new(995, 1)];
+    vec![
+        Message::Date(p.as_of()),
+        Message::CompactAmount { amount: Decimal::from(82_345_678), currency: Currency::RUB },
+        Message::ReviewLine { as_of: p.as_of(), window: p.window(), currency: p.currency() },
+        Message::PartnersWithTurnover { partners: 9 },
+        Message::NetOverWindow { window: p.window() },
+        Message::LargestPartner { percent: Decimal::new(234, 1), hhi: Decimal::from(1_234) },
+        Message::AlertCounts { critical: 2, high: 16 },
+        Message::ParetoLead { basis: ParetoBasis::Turnover, cutoffs },
+        Message::ParetoLead { basis: ParetoBasis::Partners, cutoffs },
+        Message::ParetoLegend {
+            segment: Segment::A,
+            partners: 2,
+            partner_share: Decimal::new(2, 1),
+            turnover_share: Decimal::new(8, 1),
+        },
+        Message::MigrationSummary {
+            continuing: 3,
+            new: 1,
+            gone: 0,
+            tiers_up: 1,
+            tiers_down: 0,
+            tiers_unchanged: 2,
+            segments_up: 0,
+            segments_down: 0,
+            segments_unchanged: 3,
+        },
+        Message::MoreMoves { more: 2 },
+        Message::TopPartners { listed: 20 },
+        Message::AlertSummary { alerts: 18, by_severity: vec![(RiskLevel::Critical, 2), (RiskLevel::High, 16)] },
+        Message::AlertsNotListed { listed: 3, more: 15 },
+    ]
+}
+
+#[test]
+fn every_label_and_message_is_worded_in_both_built_in_catalogues() {
+    for label in Label::ALL {
+        for words in [&English as &dyn Catalogue, &Russian, &Language::En, &Language::Ru] {
+            assert!(!words.label(label).trim().is_empty(), "{label:?} in {:?}", words.language());
+        }
+        assert_eq!(Language::Ru.label(label), Russian.label(label));
+    }
+    for message in messages(&ten()) {
+        for words in [&English as &dyn Catalogue, &Russian, &Language::En, &Language::Ru] {
+            assert!(!words.message(&message).trim().is_empty(), "{message:?} in {:?}", words.language());
+        }
+        assert_ne!(English.message(&message), Russian.message(&message), "{message:?}");
+    }
+    // The page uses the words of the catalogue.
+    let html = html_in(&ten(), Language::Ru, &ReportOptions::default());
+    for label in [Label::ReportTitle, Label::SegmentsHeading, Label::TiersLead, Label::TopLead, Label::LorenzCurve] {
+        assert!(html.contains(Russian.label(label)), "{label:?}");
+    }
+}
+
+/// A company's own words for one label, English for the rest.
+struct NextSteps;
+
+impl Catalogue for NextSteps {
+    fn base(&self) -> &dyn Catalogue {
+        &English
+    }
+
+    fn label(&self, label: Label) -> &str {
+        match label {
+            Label::GoalAndReasons => "Next <steps> & 'why'",
+            other => self.base().label(other),
+        }
+    }
+}
+
+#[test]
+fn a_catalogue_of_its_own_changes_exactly_its_words_in_the_page() {
+    let (p, _) = small(&[("big", "Big", 900_000), ("mid", "Mid", 150_000), ("grow", "Grow", 2_000)]);
+    let options = ReportOptions::default();
+    let english = report::html_with(&p, &options, &English);
+    assert_eq!(english, report::html(&p, &options));
+    assert_eq!(english.matches("<th>Goal and reasons</th>").count(), 1);
+    let ours = report::html_with(&p, &options, &NextSteps);
+    check_page(&ours);
+    assert_eq!(ours, english.replace("<th>Goal and reasons</th>", "<th>Next &lt;steps&gt; &amp; 'why'</th>"));
+    // `html_with` takes its words from the catalogue, not from the options.
+    assert_eq!(report::html_with(&p, &options.clone().with_language(Language::Ru), &NextSteps), ours);
+    // The charts take a catalogue too.
+    assert_eq!(pareto_svg(&p, &NextSteps), pareto_svg(&p, &English));
+}
+
+#[test]
+fn the_page_is_in_the_language_of_the_review_unless_the_options_say_otherwise() {
+    let ledger = numbered(&TEN);
+    let ru = Review::new(&ledger, date(2026, 1, 1)).run(&Policy::default().with_language(Language::Ru)).unwrap();
+    assert_eq!(ru.language(), Language::Ru);
+    let html = report::html(&ru, &ReportOptions::default());
+    assert_eq!(html, report::html_with(&ru, &ReportOptions::default(), &Russian));
+    assert!(html.contains("<html lang=\"ru\">"));
+    let html = report::html(&ru, &ReportOptions::default().with_language(Language::En));
+    assert_eq!(html, report::html_with(&ru, &ReportOptions::default(), &English));
+    assert!(html.contains("<html lang=\"en\">"));
+    assert_eq!(ReportOptions::default().with_language(Language::Ru).with_language(None), ReportOptions::default());
+}
+
+/// The text of the first `<tr …>` of `html` that starts with `start`, up to
+/// its `</tr>`.
+fn row<'h>(html: &'h str, start: &str) -> &'h str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no row {start}"));
+    let to = html[from..].find("</tr>").unwrap() + from;
+    &html[from..to]
+}
+
+#[test]
+fn a_partner_without_a_name_shows_its_id_once() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for (id, monthly) in [("anon", 900_000), ("south", 150_000), ("named", 120_000), ("grow", 2_000)] {
+        let pid = PartnerId::new(id).unwrap();
+        for m in 1..=12 {
+            // A growing partner: Bronze at the previous review, Silver now.
+            let amount = if id == "grow" { monthly * i64::from(m * m) } else { monthly };
+            ledger.record(Sale::new(pid.clone(), date(2025, m, 10), rub(amount))).unwrap();
+        }
+    }
+    // "anon" and "grow" are not listed, "south" has a region but no name.
+    let partners = [
+        Partner::new(PartnerId::new("south").unwrap()).with_region("South"),
+        Partner::new(PartnerId::new("named").unwrap()).with_name("Named Co").with_region("North"),
+    ];
+    let mut insolvent = RiskFacts::new(PartnerId::new("anon").unwrap());
+    insolvent.insolvency = Some(true);
+    let facts = [insolvent];
+    let previous =
+        Review::new(&ledger, date(2025, 10, 1)).partners(&partners).facts(&facts).run(&Policy::default()).unwrap();
+    let p = Review::new(&ledger, date(2026, 1, 1))
+        .partners(&partners)
+        .facts(&facts)
+        .previous(&previous)
+        .run(&Policy::default())
+        .unwrap();
+    assert!(p.get("anon").unwrap().name().is_none());
+    assert!(p.alerts().iter().any(|a| a.partner.as_str() == "anon"));
+    let html = report::html(&p, &ReportOptions::default());
+    let elements = check_page(&html);
+
+    // The top partners: the name line shows the id when there is no name,
+    // and the line under it only what is left (the region, or nothing).
+    let anon = row(&html, "<tr class=\"partner\" data-partner=\"anon\">");
+    assert_eq!(anon.matches("anon").count(), 2, "{anon}"); // the attribute and the name line
+    assert!(anon.contains("<div class=\"name\">anon"), "{anon}");
+    assert!(!anon.contains("<div class=\"id\">"), "{anon}");
+    let south = row(&html, "<tr class=\"partner\" data-partner=\"south\">");
+    assert!(south.contains("<div class=\"name\">south</div><div class=\"id\">South</div>"), "{south}");
+    let named = row(&html, "<tr class=\"partner\" data-partner=\"named\">");
+    assert!(named.contains("<div class=\"name\">Named Co</div><div class=\"id\">named · North</div>"), "{named}");
+
+    // The alerts.
+    let alert = row(&html, "<tr class=\"alert\">");
+    assert!(alert.contains("<td class=\"who\"><div class=\"name\">anon</div></td>"), "{alert}");
+    assert_eq!(alert.matches("anon").count(), 1, "{alert}");
+
+    // The tier moves.
+    let moves: Vec<&str> = elements.iter().filter(|e| e.name == "li").map(|e| e.text.as_str()).collect();
+    assert!(moves.contains(&"grow: Bronze → Silver"), "{moves:?}");
+    assert!(!html.contains("grow <span"), "{moves:?}");
+}
+
 #[cfg(feature = "csv")]
 mod sample {
     use super::*;
-    use partner_priority::CsvImport;
+    use partner_priority::import::CsvImport;
 
     fn data(name: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data").join(name)
     }
 
     /// The bundled data as of 2026-11-01, with the review of 2026-08-01 as the
-    /// previous one.
-    fn portfolio() -> Portfolio {
+    /// previous one, by the default policy with the playbook in `lang`.
+    fn portfolio(lang: Language) -> Portfolio {
         let import = CsvImport::new();
         let ledger = import.read_sales_path(data("invoices.csv")).unwrap();
         let partners = import.read_partners_path(data("partners.csv")).unwrap();
         let facts = import.read_risk_facts_path(data("risk.csv")).unwrap();
-        let policy = Policy::default();
-        let previous = assess(&ledger, &partners, &facts, date(2026, 8, 1), None, &policy).unwrap();
-        assess(&ledger, &partners, &facts, date(2026, 11, 1), Some(&previous), &policy).unwrap()
+        let policy = Policy::default().with_language(lang);
+        let previous = Review::new(&ledger, date(2026, 8, 1)).partners(&partners).facts(&facts).run(&policy).unwrap();
+        Review::new(&ledger, date(2026, 11, 1))
+            .partners(&partners)
+            .facts(&facts)
+            .previous(&previous)
+            .run(&policy)
+            .unwrap()
     }
 
     #[test]
     fn the_headline_numbers_are_the_portfolios() {
-        let p = portfolio();
-        let c = p.concentration().unwrap();
         for lang in [Language::En, Language::Ru] {
-            let html = html_report(&p, lang, &ReportOptions::default());
+            let p = portfolio(lang);
+            let c = p.concentration().unwrap();
+            // The page is in the language of the review's playbook.
+            let html = report::html(&p, &ReportOptions::default());
+            assert_eq!(html, html_in(&p, lang, &ReportOptions::default()));
             let elements = check_page(&html);
             assert_eq!(elements[0].attr("lang"), Some(lang.code()));
             let kpi = |id: &str| by_id(&elements, id).text.clone();
             assert_eq!(kpi("kpi-partners"), "300");
+            assert_eq!(kpi("kpi-turnover"), lang.money(p.total()));
             assert_eq!(kpi("kpi-turnover"), lang.format_money(p.total()));
-            assert_eq!(kpi("kpi-gini"), lang.format_amount(c.gini, 3));
-            assert_eq!(kpi("kpi-top20"), lang.format_percent(c.top_20_share, 1));
+            assert_eq!(kpi("kpi-gini"), lang.amount(c.gini, 3));
+            assert_eq!(kpi("kpi-top20"), lang.percent(c.top_20_share, 1));
             assert_eq!(kpi("kpi-alerts"), p.alerts().len().to_string());
             // The top 20 by priority, in order, and every alert.
             let top: Vec<String> = elements
@@ -1012,23 +1239,23 @@ mod sample {
                 .filter(|e| e.name == "tr" && e.has_class("partner"))
                 .map(|e| e.attr("data-partner").unwrap().to_owned())
                 .collect();
-            let expected: Vec<String> = p.assessments().iter().take(20).map(|a| a.partner.to_string()).collect();
+            let expected: Vec<String> = p.top(20).map(|a| a.id().to_string()).collect();
             assert_eq!(top, expected);
             let alerts = elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count();
             assert_eq!(alerts, p.alerts().len());
             // Each partner's goal and reasons, as the portfolio gives them.
-            let first = &p.assessments()[0];
-            let row = elements.iter().find(|e| e.attr("data-partner") == Some(first.partner.as_str())).unwrap();
+            let first = p.by_rank(1).unwrap();
+            let row = elements.iter().find(|e| e.attr("data-partner") == Some(first.id().as_str())).unwrap();
             for reason in first.reasons() {
-                assert!(row.text.contains(&reason.text(lang)), "{}", reason.text(lang));
+                assert!(row.text.contains(&lang.reason(&reason)), "{}", lang.reason(&reason));
             }
             let goal = p.strategy(first).goal;
             assert!(row.text.to_lowercase().contains(&goal.to_lowercase()));
         }
-        let en = html_report(&p, Language::En, &ReportOptions::default());
+        let en = report::html(&portfolio(Language::En), &ReportOptions::default());
         assert!(en.contains("329,695,143.71 RUB"));
         assert!(en.contains("Turnover in 2026-10 fell 100 %"));
-        let ru = html_report(&p, Language::Ru, &ReportOptions::default());
+        let ru = report::html(&portfolio(Language::Ru), &ReportOptions::default());
         assert!(ru.contains("329\u{202f}695\u{202f}143,71 ₽"));
         assert!(ru.contains("Золотой"));
         assert!(ru.contains("Ужесточить условия отсрочки платежа"));
@@ -1036,12 +1263,26 @@ mod sample {
 
     #[test]
     fn the_top_and_the_alerts_follow_the_options() {
-        let p = portfolio();
-        let html = html_report(&p, Language::En, &ReportOptions::default().with_top(5).with_max_alerts(Some(3)));
+        let p = portfolio(Language::En);
+        let html = report::html(&p, &ReportOptions::default().with_top(5).with_max_alerts(Some(3)));
         let elements = check_page(&html);
         assert_eq!(elements.iter().filter(|e| e.name == "tr" && e.has_class("partner")).count(), 5);
         assert_eq!(elements.iter().filter(|e| e.name == "tr" && e.has_class("alert")).count(), 3);
         let summary = &by_id(&elements, "alert-summary").text;
         assert!(summary.contains("The first 3 are listed; 15 more are not."), "{summary}");
+        assert!(summary.ends_with(&English.message(&Message::AlertsNotListed { listed: 3, more: 15 })), "{summary}");
+    }
+
+    /// The sample's partners all have names: each shows its name, and its id
+    /// once, under it.
+    #[test]
+    fn a_named_partner_shows_its_name_and_its_id() {
+        let p = portfolio(Language::En);
+        let elements = check_page(&report::html(&p, &ReportOptions::default()));
+        let first = p.by_rank(1).unwrap();
+        let name = first.name().unwrap();
+        let row = elements.iter().find(|e| e.attr("data-partner") == Some(first.id().as_str())).unwrap();
+        assert!(row.text.starts_with(&format!("1{name}")), "{}", row.text);
+        assert_eq!(row.text.matches(first.id().as_str()).count(), 1, "{}", row.text);
     }
 }

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{Catalogue, sign};
+use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
 use crate::language::Language;
-use crate::pareto::Segment;
+use crate::pareto::{ParetoBasis, Segment};
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
 use crate::risk::{
@@ -17,6 +17,16 @@ use crate::tier::Tier;
 pub struct English;
 
 const EN: Language = Language::En;
+
+/// "critical", "high": the alerts of a severity, after their count.
+fn alerts_of(level: RiskLevel) -> &'static str {
+    match level {
+        RiskLevel::Critical => "critical",
+        RiskLevel::High => "high",
+        RiskLevel::Medium => "medium",
+        RiskLevel::Low => "low",
+    }
+}
 
 /// "1 day", "12 days".
 fn days(days: &str) -> String {
@@ -197,5 +207,154 @@ impl Catalogue for English {
             "concentration risk {}: the largest partner holds {share} % of turnover, HHI {hhi}",
             self.risk_level(risk.level)
         )
+    }
+
+    fn label(&self, label: Label) -> &str {
+        match label {
+            Label::ReportTitle => "Partner network review",
+            Label::FooterNote => {
+                "Amounts are exact and rounded only for display. Shares of turnover are shares of the Pareto base, \
+                 the sum of positive turnovers."
+            }
+            Label::PartnersKpi => "Partners",
+            Label::NetworkTurnover => "Network turnover",
+            Label::Gini => "Gini coefficient",
+            Label::GiniNote => "0: all equal, 1: one partner has it all",
+            Label::Top20Kpi => "Top 20 % of partners",
+            Label::Top20Note => "of the turnover",
+            Label::ConcentrationRisk => "Concentration risk",
+            Label::CrisisAlerts => "Crisis alerts",
+            Label::SegmentsHeading => "ABC(D) segments and concentration",
+            Label::Segment => "Segment",
+            Label::Partners => "Partners",
+            Label::Turnover => "Turnover",
+            Label::ArticleProfile => "Article: partners / turnover",
+            Label::Top20Hold => "Top 20 % of partners hold",
+            Label::LargestPartnerHolds => "The largest partner holds",
+            Label::Hhi => "HHI (0 … 10 000)",
+            Label::TiersHeading => "Volume tiers",
+            Label::TiersLead => {
+                "Tiers by the average monthly turnover over the window: partners and turnover per tier."
+            }
+            Label::Tier => "Tier",
+            Label::MigrationsHeading => "Migrations since the previous review",
+            Label::NoPreviousReview => {
+                "There is no previous review to compare with: the migrations appear from the next review on."
+            }
+            Label::MovedDownTier => "Moved down a tier",
+            Label::MovedUpTier => "Moved up a tier",
+            Label::TopLead => {
+                "Partners in a crisis come first, then by the priority score (value, potential, resilience). The goal \
+                 comes from the partner's tier; the reasons say why the partner is where it is."
+            }
+            Label::Partner => "Partner",
+            Label::SegmentShort => "Seg.",
+            Label::Score => "Score",
+            Label::PerMonth => "Per month",
+            Label::Potential => "Potential",
+            Label::Risk => "Risk",
+            Label::GoalAndReasons => "Goal and reasons",
+            Label::Urgent => "URGENT",
+            Label::RiskUnknown => "unknown",
+            Label::NoCrisisAlerts => "No crisis alerts.",
+            Label::Severity => "Severity",
+            Label::WhatHappened => "What happened",
+            Label::ActionPlan => "Action plan",
+            Label::ParetoTitle => "Pareto curve: ABC(D) segments by turnover",
+            Label::ParetoAxis => "share of partners, sorted by turnover, largest first",
+            Label::CumulativeTurnover => "cumulative share of turnover",
+            Label::UpTo => "up to",
+            Label::LorenzTitle => "Lorenz curve and Gini coefficient",
+            Label::LorenzAxis => "share of partners, smallest first",
+            Label::GiniShort => "Gini",
+            Label::EqualTurnover => "equal turnover for all",
+            Label::LorenzCurve => "Lorenz curve",
+            Label::NoPositiveTurnover => "no positive turnover in the window",
+            Label::TiersTitle => "Partners and turnover by tier",
+            Label::TurnoverOverWindow => "Turnover over the window",
+            Label::TierMigrationsTitle => "Tier migrations since the previous review",
+            Label::SegmentMigrationsTitle => "Segment migrations since the previous review",
+            Label::Now => "now →",
+            Label::Before => "before ↓",
+            Label::MovedUp => "moved up",
+            Label::MovedDown => "moved down",
+            Label::Stayed => "stayed",
+        }
+    }
+
+    fn message(&self, message: &Message) -> String {
+        let n = |k: u64| count(self, k);
+        match message {
+            Message::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Message::CompactAmount { amount, currency } => compact(self, *amount, currency, ["T", "bn", "M", "k"]),
+            Message::ReviewLine { as_of, window, currency } => format!(
+                "Review as of {} · window {window} ({} months) · amounts in {}",
+                self.message(&Message::Date(*as_of)),
+                window.len(),
+                self.currency_sign(currency)
+            ),
+            Message::PartnersWithTurnover { partners } => format!("with turnover in the window: {}", n(*partners)),
+            Message::NetOverWindow { window } => format!("net over the window, {window}"),
+            Message::LargestPartner { percent, hhi } => {
+                format!("largest partner {} %, HHI {}", self.amount(*percent, 1), self.amount(*hhi, 0))
+            }
+            Message::AlertCounts { critical, high } => format!("{} critical · {} high", n(*critical), n(*high)),
+            Message::ParetoLead { basis, cutoffs } => {
+                let [a, b, c] = cutoffs.map(|x| cutoff(self, x));
+                match basis {
+                    ParetoBasis::Turnover => format!(
+                        "Partners sorted by turnover, largest first: the curve shows how much of the network's \
+                         turnover the largest partners bring. The dashed lines are the segment cut-offs: A is the \
+                         largest partners that together bring {a} of turnover, B up to {b}, C up to {c}, D the rest \
+                         and the partners without turnover."
+                    ),
+                    ParetoBasis::Partners => format!(
+                        "Partners sorted by turnover, largest first: the curve shows how much of the network's \
+                         turnover the largest partners bring. The dashed lines are the segment cut-offs by share of \
+                         the partners with turnover: A is the first {a}, B up to {b}, C up to {c}, D the rest."
+                    ),
+                }
+            }
+            Message::ParetoLegend { segment, partners, partner_share, turnover_share } => format!(
+                "{segment} {} — {} ({} of partners), {} of turnover",
+                self.segment(*segment),
+                n(*partners),
+                self.percent(*partner_share, 1),
+                self.percent(*turnover_share, 1)
+            ),
+            Message::MigrationSummary {
+                continuing,
+                new,
+                gone,
+                tiers_up,
+                tiers_down,
+                tiers_unchanged,
+                segments_up,
+                segments_down,
+                segments_unchanged,
+            } => format!(
+                "{} partners in both reviews, {} new, {} gone. Tiers: {} up, {} down, {} unchanged. Segments: {} up, \
+                 {} down, {} unchanged. Rows are the previous review, columns this one.",
+                n(*continuing),
+                n(*new),
+                n(*gone),
+                n(*tiers_up),
+                n(*tiers_down),
+                n(*tiers_unchanged),
+                n(*segments_up),
+                n(*segments_down),
+                n(*segments_unchanged),
+            ),
+            Message::MoreMoves { more } => format!("and more: {}", n(*more)),
+            Message::TopPartners { listed } => format!("Top partners by priority: {}", n(*listed)),
+            Message::AlertSummary { alerts, by_severity } => {
+                let levels: Vec<String> =
+                    by_severity.iter().map(|(level, k)| format!("{} {}", n(*k), alerts_of(*level))).collect();
+                format!("{} alerts ({}), most severe first, each with its action plan.", n(*alerts), levels.join(", "))
+            }
+            Message::AlertsNotListed { listed, more } => {
+                format!("The first {} are listed; {} more are not.", n(*listed), n(*more))
+            }
+        }
     }
 }

@@ -32,10 +32,14 @@
 //! assert_eq!(OurWords.tier(Tier::Silver), Language::Ru.tier(Tier::Silver));
 //! assert_eq!(OurWords.language(), Language::Ru); // numbers and dates as in Russian
 //! ```
+//!
+//! The [report](crate::report) takes its words from a catalogue too: the
+//! fixed ones as a [`Label`], the sentences with figures as a [`Message`].
 
 mod en;
 mod format;
 mod ru;
+mod words;
 
 use rust_decimal::Decimal;
 
@@ -48,9 +52,11 @@ use crate::risk::{ConcentrationRisk, CrisisAlert, Evidence, RiskCategory, RiskLe
 use crate::tier::Tier;
 pub use en::English;
 pub use ru::Russian;
+pub use words::{Label, Message};
 
 /// The words of one language (or one company's wording): names of the
-/// classes, and the sentences that explain a result.
+/// classes, the sentences that explain a result, and the labels and
+/// sentences of the [report](crate::report).
 ///
 /// Every method but [`base`](Catalogue::base) has a default that passes the
 /// call on to the base catalogue, so a catalogue overrides only what it
@@ -118,6 +124,19 @@ pub trait Catalogue {
         self.base().concentration_risk(risk)
     }
 
+    /// A fixed word or label of the report: a heading, a column name, an
+    /// axis title, a legend entry, a note ([`Label`]).
+    fn label(&self, label: Label) -> &str {
+        self.base().label(label)
+    }
+
+    /// A sentence or a value of the report that holds figures: a lead with
+    /// the policy's cut-offs, a summary with counts, a date, a compact
+    /// amount ([`Message`]).
+    fn message(&self, message: &Message) -> String {
+        self.base().message(message)
+    }
+
     /// An amount rounded half away from zero to `dp` places, with grouped
     /// thousands, as the [`language`](Catalogue::language) writes it.
     fn amount(&self, amount: Decimal, dp: u32) -> String {
@@ -164,6 +183,38 @@ impl Catalogue for Language {
 /// "+" or "−" before an absolute value.
 fn sign(d: Decimal) -> &'static str {
     if d.is_sign_negative() && !d.is_zero() { "−" } else { "+" }
+}
+
+/// A count, with grouped thousands.
+fn count(words: &dyn Catalogue, n: u64) -> String {
+    words.amount(Decimal::from(n), 0)
+}
+
+/// A policy's cut-off in percent (80, 99.5) as a percentage: whole
+/// percents without decimals, others with one.
+pub(crate) fn cutoff(words: &dyn Catalogue, percent: Decimal) -> String {
+    let dp = if percent.fract().is_zero() { 0 } else { 1 };
+    words.percent(percent / Decimal::ONE_HUNDRED, dp)
+}
+
+/// An amount in the largest unit it reaches, to a tenth, followed by the
+/// unit's name (`units` names a trillion, a billion, a million and a
+/// thousand) and the currency's sign; below a thousand, a whole amount.
+fn compact(words: &dyn Catalogue, amount: Decimal, currency: &Currency, units: [&str; 4]) -> String {
+    let steps = [
+        Decimal::from(1_000_000_000_000i64),
+        Decimal::from(1_000_000_000),
+        Decimal::from(1_000_000),
+        Decimal::from(1_000),
+    ];
+    let sign = words.currency_sign(currency);
+    for (unit, name) in steps.into_iter().zip(units) {
+        if amount.abs() >= unit {
+            let scaled = amount.checked_div(unit).unwrap_or(amount);
+            return format!("{} {name} {sign}", words.amount(scaled, 1));
+        }
+    }
+    format!("{} {sign}", words.amount(amount, 0))
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{Catalogue, sign};
+use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
 use crate::language::Language;
-use crate::pareto::Segment;
+use crate::pareto::{ParetoBasis, Segment};
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
 use crate::risk::{
@@ -17,6 +17,16 @@ use crate::tier::Tier;
 pub struct Russian;
 
 const RU: Language = Language::Ru;
+
+/// "критических", "высоких": the alerts of a severity, after their count.
+fn alerts_of(level: RiskLevel) -> &'static str {
+    match level {
+        RiskLevel::Critical => "критических",
+        RiskLevel::High => "высоких",
+        RiskLevel::Medium => "средних",
+        RiskLevel::Low => "низких",
+    }
+}
 
 impl Catalogue for Russian {
     fn base(&self) -> &dyn Catalogue {
@@ -194,5 +204,160 @@ impl Catalogue for Russian {
             "риск концентрации {}: у крупнейшего партнёра {share} % оборота, HHI {hhi}",
             self.risk_level(risk.level)
         )
+    }
+
+    fn label(&self, label: Label) -> &str {
+        match label {
+            Label::ReportTitle => "Обзор партнёрской сети",
+            Label::FooterNote => {
+                "Суммы точные и округлены только для показа. Доли оборота — от базы Парето, суммы положительных \
+                 оборотов."
+            }
+            Label::PartnersKpi => "Партнёров",
+            Label::NetworkTurnover => "Оборот сети",
+            Label::Gini => "Коэффициент Джини",
+            Label::GiniNote => "0 — все равны, 1 — всё у одного",
+            Label::Top20Kpi => "Топ-20 % партнёров",
+            Label::Top20Note => "оборота",
+            Label::ConcentrationRisk => "Риск концентрации",
+            Label::CrisisAlerts => "Кризисные сигналы",
+            Label::SegmentsHeading => "ABC(D)-сегменты и концентрация",
+            Label::Segment => "Сегмент",
+            Label::Partners => "Партнёры",
+            Label::Turnover => "Оборот",
+            Label::ArticleProfile => "Статья: партнёры / оборот",
+            Label::Top20Hold => "У 20 % крупнейших",
+            Label::LargestPartnerHolds => "У крупнейшего партнёра",
+            Label::Hhi => "HHI (0 … 10 000)",
+            Label::TiersHeading => "Категории по объёму продаж",
+            Label::TiersLead => "Категории по среднему месячному обороту за окно: партнёры и оборот в каждой.",
+            Label::Tier => "Категория",
+            Label::MigrationsHeading => "Миграции с прошлого пересмотра",
+            Label::NoPreviousReview => {
+                "Прошлого пересмотра для сравнения нет: миграции появятся со следующего пересмотра."
+            }
+            Label::MovedDownTier => "Понизили категорию",
+            Label::MovedUpTier => "Повысили категорию",
+            Label::TopLead => {
+                "Сначала партнёры в кризисе, затем по баллу приоритета (ценность, потенциал, устойчивость). Цель — \
+                 из стратегии категории партнёра; причины объясняют его место."
+            }
+            Label::Partner => "Партнёр",
+            Label::SegmentShort => "Сегм.",
+            Label::Score => "Балл",
+            Label::PerMonth => "В месяц",
+            Label::Potential => "Потенциал",
+            Label::Risk => "Риск",
+            Label::GoalAndReasons => "Цель и причины",
+            Label::Urgent => "СРОЧНО",
+            Label::RiskUnknown => "неизвестен",
+            Label::NoCrisisAlerts => "Кризисных сигналов нет.",
+            Label::Severity => "Уровень",
+            Label::WhatHappened => "Что случилось",
+            Label::ActionPlan => "План действий",
+            Label::ParetoTitle => "Кривая Парето: ABC(D)-сегменты по обороту",
+            Label::ParetoAxis => "доля партнёров по убыванию оборота",
+            Label::CumulativeTurnover => "накопленная доля оборота",
+            Label::UpTo => "до",
+            Label::LorenzTitle => "Кривая Лоренца и коэффициент Джини",
+            Label::LorenzAxis => "доля партнёров, от самых мелких",
+            Label::GiniShort => "Джини",
+            Label::EqualTurnover => "равный оборот у всех",
+            Label::LorenzCurve => "кривая Лоренца",
+            Label::NoPositiveTurnover => "нет положительного оборота за окно",
+            Label::TiersTitle => "Партнёры и оборот по категориям",
+            Label::TurnoverOverWindow => "Оборот за окно",
+            Label::TierMigrationsTitle => "Миграции между категориями",
+            Label::SegmentMigrationsTitle => "Миграции между сегментами",
+            Label::Now => "сейчас →",
+            Label::Before => "было ↓",
+            Label::MovedUp => "выше",
+            Label::MovedDown => "ниже",
+            Label::Stayed => "без изменений",
+        }
+    }
+
+    fn message(&self, message: &Message) -> String {
+        let n = |k: u64| count(self, k);
+        match message {
+            Message::Date(date) => date.format("%d.%m.%Y").to_string(),
+            Message::CompactAmount { amount, currency } => {
+                compact(self, *amount, currency, ["трлн", "млрд", "млн", "тыс."])
+            }
+            Message::ReviewLine { as_of, window, currency } => format!(
+                "Пересмотр на {} · окно {window} ({} мес.) · суммы в {}",
+                self.message(&Message::Date(*as_of)),
+                window.len(),
+                self.currency_sign(currency)
+            ),
+            Message::PartnersWithTurnover { partners } => format!("с оборотом за окно: {}", n(*partners)),
+            Message::NetOverWindow { window } => format!("нетто за окно, {window}"),
+            Message::LargestPartner { percent, hhi } => {
+                format!("крупнейший партнёр {} %, HHI {}", self.amount(*percent, 1), self.amount(*hhi, 0))
+            }
+            Message::AlertCounts { critical, high } => {
+                format!("{} критических · {} высоких", n(*critical), n(*high))
+            }
+            Message::ParetoLead { basis, cutoffs } => {
+                let [a, b, c] = cutoffs.map(|x| cutoff(self, x));
+                match basis {
+                    ParetoBasis::Turnover => format!(
+                        "Партнёры по убыванию оборота: кривая показывает, какую долю оборота сети дают крупнейшие. \
+                         Пунктир — границы сегментов: A — крупнейшие партнёры, вместе дающие {a} оборота, B — до \
+                         {b}, C — до {c}, D — остальные и партнёры без оборота."
+                    ),
+                    ParetoBasis::Partners => format!(
+                        "Партнёры по убыванию оборота: кривая показывает, какую долю оборота сети дают крупнейшие. \
+                         Пунктир — границы сегментов по доле партнёров с оборотом: A — первые {a}, B — до {b}, C — \
+                         до {c}, D — остальные."
+                    ),
+                }
+            }
+            Message::ParetoLegend { segment, partners, partner_share, turnover_share } => format!(
+                "{segment} {} — {} ({} партнёров), {} оборота",
+                self.segment(*segment),
+                n(*partners),
+                self.percent(*partner_share, 1),
+                self.percent(*turnover_share, 1)
+            ),
+            Message::MigrationSummary {
+                continuing,
+                new,
+                gone,
+                tiers_up,
+                tiers_down,
+                tiers_unchanged,
+                segments_up,
+                segments_down,
+                segments_unchanged,
+            } => format!(
+                "В обоих пересмотрах: {}, новых: {}, ушедших: {}. Категории: выше — {}, ниже — {}, без изменений — \
+                 {}. Сегменты: выше — {}, ниже — {}, без изменений — {}. Строки — прошлый пересмотр, столбцы — \
+                 нынешний.",
+                n(*continuing),
+                n(*new),
+                n(*gone),
+                n(*tiers_up),
+                n(*tiers_down),
+                n(*tiers_unchanged),
+                n(*segments_up),
+                n(*segments_down),
+                n(*segments_unchanged),
+            ),
+            Message::MoreMoves { more } => format!("и ещё: {}", n(*more)),
+            Message::TopPartners { listed } => format!("Топ партнёров по приоритету: {}", n(*listed)),
+            Message::AlertSummary { alerts, by_severity } => {
+                let levels: Vec<String> =
+                    by_severity.iter().map(|(level, k)| format!("{} {}", n(*k), alerts_of(*level))).collect();
+                format!(
+                    "Сигналов: {} ({}), от самых серьёзных; у каждого — план действий.",
+                    n(*alerts),
+                    levels.join(", ")
+                )
+            }
+            Message::AlertsNotListed { listed, more } => {
+                format!("Показаны первые {}; ещё {} не показаны.", n(*listed), n(*more))
+            }
+        }
     }
 }

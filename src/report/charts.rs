@@ -5,8 +5,7 @@ use std::fmt::{self, Write as _};
 use rust_decimal::Decimal;
 
 use super::svg::*;
-use crate::lang::Catalogue;
-use crate::language::Language;
+use crate::lang::{Catalogue, Label, Message, cutoff};
 use crate::pareto::{ParetoBasis, Segment};
 use crate::review::Portfolio;
 use crate::tier::Tier;
@@ -78,25 +77,13 @@ pub(super) fn pareto_curves(p: &Portfolio, f: &Frame) -> Vec<Curve> {
     curves
 }
 
-pub(super) fn write_pareto(out: &mut String, p: &Portfolio, lang: Language) -> fmt::Result {
+pub(super) fn write_pareto(out: &mut String, p: &Portfolio, words: &dyn Catalogue) -> fmt::Result {
     let f = Frame { left: 640, top: 260, width: 5600, height: 3300 };
-    svg_open(
-        out,
-        720,
-        430,
-        lang.pick("Pareto curve: ABC(D) segments by turnover", "Кривая Парето: ABC(D)-сегменты по обороту"),
-        "chart chart-pareto",
-    )?;
-    axes(
-        out,
-        &f,
-        lang,
-        lang.pick("share of partners, sorted by turnover, largest first", "доля партнёров по убыванию оборота"),
-        lang.pick("cumulative share of turnover", "накопленная доля оборота"),
-    )?;
+    svg_open(out, (720, 430), words, Label::ParetoTitle, "chart chart-pareto")?;
+    axes(out, &f, words, Label::ParetoAxis, Label::CumulativeTurnover)?;
     let n = p.assessments().len();
     if n == 0 || p.base() <= Decimal::ZERO {
-        no_data(out, &f, lang)?;
+        no_data(out, &f, words)?;
         return out.write_str("</svg>");
     }
     let curves = pareto_curves(p, &f);
@@ -110,7 +97,7 @@ pub(super) fn write_pareto(out: &mut String, p: &Portfolio, lang: Language) -> f
         }
     }
     out.push_str("</g>");
-    cutoffs(out, p, &f, lang)?;
+    cutoffs(out, p, &f, words)?;
     out.push_str("<g class=\"curve\" fill=\"none\" stroke-width=\"2.5\" stroke-linejoin=\"round\">");
     for c in &curves {
         write!(out, "<polyline stroke=\"{}\" points=\"", segment_colour(c.segment))?;
@@ -132,12 +119,12 @@ pub(super) fn write_pareto(out: &mut String, p: &Portfolio, lang: Language) -> f
             }
         }
     }
-    pareto_legend(out, p, &f, lang)?;
+    pareto_legend(out, p, &f, words)?;
     out.write_str("</svg>")
 }
 
 /// The policy's cut-offs as dashed lines with their labels.
-pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, lang: Language) -> fmt::Result {
+pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, words: &dyn Catalogue) -> fmt::Result {
     let policy = p.pareto_policy();
     let cuts = policy.cutoffs();
     out.push_str("<g class=\"cutoffs\">");
@@ -169,8 +156,8 @@ pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, lang: Language
                     Px(ly),
                     segment_colour(segment),
                     segment,
-                    Esc(lang.pick("up to", "до")),
-                    Esc(&cutoff_text(lang, cuts[k]))
+                    Text(words.label(Label::UpTo)),
+                    Esc(&cutoff(words, cuts[k]))
                 )?;
             }
         }
@@ -205,7 +192,7 @@ pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, lang: Language
                     Px(f.top - 80),
                     segment_colour(segment),
                     segment,
-                    Esc(&cutoff_text(lang, cuts[k]))
+                    Esc(&cutoff(words, cuts[k]))
                 )?;
             }
         }
@@ -215,22 +202,18 @@ pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, lang: Language
 
 /// The legend in the plot's lower right corner, which a Pareto curve never
 /// crosses (it lies above the diagonal).
-pub(super) fn pareto_legend(out: &mut String, p: &Portfolio, f: &Frame, lang: Language) -> fmt::Result {
+pub(super) fn pareto_legend(out: &mut String, p: &Portfolio, f: &Frame, words: &dyn Catalogue) -> fmt::Result {
     let lines: Vec<(Segment, String)> = p
         .pareto()
         .iter()
         .filter(|r| r.partners > 0)
         .map(|r| {
-            let text = format!(
-                "{} {} — {} ({} {}), {} {}",
-                r.segment,
-                lang.segment(r.segment),
-                count(lang, r.partners),
-                pct(lang, r.partner_share),
-                lang.pick("of partners", "партнёров"),
-                pct(lang, r.turnover_share),
-                lang.pick("of turnover", "оборота"),
-            );
+            let text = words.message(&Message::ParetoLegend {
+                segment: r.segment,
+                partners: r.partners,
+                partner_share: r.partner_share,
+                turnover_share: r.turnover_share,
+            });
             (r.segment, text)
         })
         .collect();
@@ -269,24 +252,12 @@ pub(super) fn pareto_legend(out: &mut String, p: &Portfolio, f: &Frame, lang: La
 // ---------------------------------------------------------------------------
 // The Lorenz curve
 
-pub(super) fn write_lorenz(out: &mut String, p: &Portfolio, lang: Language) -> fmt::Result {
+pub(super) fn write_lorenz(out: &mut String, p: &Portfolio, words: &dyn Catalogue) -> fmt::Result {
     let f = Frame { left: 640, top: 260, width: 3500, height: 3300 };
-    svg_open(
-        out,
-        440,
-        430,
-        lang.pick("Lorenz curve and Gini coefficient", "Кривая Лоренца и коэффициент Джини"),
-        "chart chart-lorenz",
-    )?;
-    axes(
-        out,
-        &f,
-        lang,
-        lang.pick("share of partners, smallest first", "доля партнёров, от самых мелких"),
-        lang.pick("cumulative share of turnover", "накопленная доля оборота"),
-    )?;
+    svg_open(out, (440, 430), words, Label::LorenzTitle, "chart chart-lorenz")?;
+    axes(out, &f, words, Label::LorenzAxis, Label::CumulativeTurnover)?;
     let (Some(c), false) = (p.concentration(), p.lorenz().is_empty()) else {
-        no_data(out, &f, lang)?;
+        no_data(out, &f, words)?;
         return out.write_str("</svg>");
     };
     let pts: Vec<(i64, i64)> = p.lorenz().iter().map(|pt| (f.x(pt.partners), f.y(pt.turnover))).collect();
@@ -311,13 +282,10 @@ pub(super) fn write_lorenz(out: &mut String, p: &Portfolio, lang: Language) -> f
         "<text x=\"{}\" y=\"{}\" font-size=\"16\" font-weight=\"700\">{} {}</text>",
         Px(x),
         Px(y),
-        Esc(lang.pick("Gini", "Джини")),
-        Esc(&lang.format_amount(c.gini, 3))
+        Text(words.label(Label::GiniShort)),
+        Esc(&words.amount(c.gini, 3))
     )?;
-    let key = [
-        ("6 4", MUTED, lang.pick("equal turnover for all", "равный оборот у всех")),
-        ("none", "#1f5fae", lang.pick("Lorenz curve", "кривая Лоренца")),
-    ];
+    let key = [("6 4", MUTED, Label::EqualTurnover), ("none", "#1f5fae", Label::LorenzCurve)];
     for (i, (dash, colour, label)) in key.iter().enumerate() {
         let ly = y + 220 + i64::try_from(i).unwrap_or(0) * 180;
         write!(
@@ -330,7 +298,7 @@ pub(super) fn write_lorenz(out: &mut String, p: &Portfolio, lang: Language) -> f
             Px(ly - 40),
             Px(x + 300),
             Px(ly),
-            Esc(label)
+            Text(words.label(*label))
         )?;
     }
     out.write_str("</svg>")
@@ -339,16 +307,10 @@ pub(super) fn write_lorenz(out: &mut String, p: &Portfolio, lang: Language) -> f
 // ---------------------------------------------------------------------------
 // Tiers
 
-pub(super) fn write_tiers(out: &mut String, p: &Portfolio, lang: Language) -> fmt::Result {
+pub(super) fn write_tiers(out: &mut String, p: &Portfolio, words: &dyn Catalogue) -> fmt::Result {
     let (width, row_h, top) = (740, 400, 440);
     let height = 216;
-    svg_open(
-        out,
-        width,
-        height,
-        lang.pick("Partners and turnover by tier", "Партнёры и оборот по категориям"),
-        "chart chart-tiers",
-    )?;
+    svg_open(out, (width, height), words, Label::TiersTitle, "chart chart-tiers")?;
     let rows = p.tiers();
     let currency = p.currency();
     let n = Decimal::from(p.assessments().len());
@@ -362,9 +324,9 @@ pub(super) fn write_tiers(out: &mut String, p: &Portfolio, lang: Language) -> fm
         "<text x=\"{}\" y=\"24\" font-weight=\"700\" fill=\"{MUTED}\">{}</text>\
          <text x=\"{}\" y=\"24\" font-weight=\"700\" fill=\"{MUTED}\">{}</text>",
         Px(p_x),
-        Esc(lang.pick("Partners", "Партнёры")),
+        Text(words.label(Label::Partners)),
         Px(t_x),
-        Esc(lang.pick("Turnover over the window", "Оборот за окно"))
+        Text(words.label(Label::TurnoverOverWindow))
     )?;
     for (i, tier) in Tier::ALL.iter().enumerate() {
         let row = rows.iter().find(|r| r.tier == *tier);
@@ -377,14 +339,14 @@ pub(super) fn write_tiers(out: &mut String, p: &Portfolio, lang: Language) -> fm
              font-weight=\"600\">{}</text>",
             Px(y + 200),
             Px(y + 245),
-            Esc(lang.tier(*tier))
+            Esc(words.tier(*tier))
         )?;
         let bars = [
             (p_x, p_w, ratio(Decimal::from(partners), Decimal::from(max_partners)), {
-                format!("{} · {}", count(lang, partners), pct(lang, ratio(Decimal::from(partners), n)))
+                format!("{} · {}", count(words, partners), pct(words, ratio(Decimal::from(partners), n)))
             }),
             (t_x, t_w, ratio(turnover, max_turnover), {
-                format!("{} · {}", compact(lang, turnover, &currency), pct(lang, ratio(turnover, base)))
+                format!("{} · {}", compact(words, turnover, currency), pct(words, ratio(turnover, base)))
             }),
         ];
         for (x, w, share, label) in bars {
@@ -429,21 +391,20 @@ pub(super) fn write_matrix(
     matrix: &[[u64; 4]; 4],
     rows: [&str; 4],
     columns: [&str; 4],
-    title: &str,
-    lang: Language,
+    title: Label,
+    words: &dyn Catalogue,
 ) -> fmt::Result {
     let (left, top, cell_w, cell_h) = (1400i64, 560i64, 960i64, 340i64);
-    let (width, height) = (532, 222);
-    svg_open(out, width, height, title, "chart chart-migrations")?;
+    svg_open(out, (532, 222), words, title, "chart chart-migrations")?;
     write!(
         out,
         "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{MUTED}\">{}</text>\
          <text x=\"8\" y=\"{}\" font-size=\"11\" fill=\"{MUTED}\">{}</text>",
         Px(left),
         Px(top - 340),
-        Esc(lang.pick("now →", "сейчас →")),
+        Text(words.label(Label::Now)),
         Px(top - 110),
-        Esc(lang.pick("before ↓", "было ↓"))
+        Text(words.label(Label::Before))
     )?;
     for (j, label) in columns.iter().enumerate() {
         let x = left + i64::try_from(j).unwrap_or(0) * cell_w + cell_w / 2;
@@ -498,18 +459,15 @@ pub(super) fn write_matrix(
                 fill_opacity % 100,
                 Px(x + cell_w / 2),
                 Px(y + cell_h / 2 + 45),
-                Esc(&count(lang, value))
+                Esc(&count(words, value))
             )?;
         }
     }
-    let key = [
-        ("#2a9d8f", lang.pick("moved up", "выше")),
-        ("#c0392b", lang.pick("moved down", "ниже")),
-        ("#5b6573", lang.pick("stayed", "без изменений")),
-    ];
+    let key = [("#2a9d8f", Label::MovedUp), ("#c0392b", Label::MovedDown), ("#5b6573", Label::Stayed)];
     let mut x = left;
     let y = top + 4 * cell_h + 150;
     for (colour, label) in key {
+        let label = words.label(label);
         write!(
             out,
             "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" rx=\"2\" fill=\"{colour}\" fill-opacity=\"0.7\"/>\
@@ -518,7 +476,7 @@ pub(super) fn write_matrix(
             Px(y - 90),
             Px(x + 150),
             Px(y),
-            Esc(label)
+            Text(label)
         )?;
         x += 150 + text_width(label, 11) * 10 + 200;
     }

@@ -6,9 +6,8 @@ use rust_decimal::Decimal;
 
 use super::svg::*;
 use super::{ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg};
-use crate::lang::Catalogue;
-use crate::language::Language;
-use crate::pareto::ParetoBasis;
+use crate::lang::{Catalogue, Label, Message};
+use crate::partner::PartnerId;
 use crate::review::{Assessment, Portfolio};
 use crate::risk::{CrisisAlert, RiskLevel};
 
@@ -60,43 +59,43 @@ footer{color:#5b6573;font-size:12px;margin-top:18px}\
 
 pub(super) struct Page<'a> {
     pub(super) p: &'a Portfolio,
-    pub(super) lang: Language,
+    pub(super) words: &'a dyn Catalogue,
     pub(super) options: &'a ReportOptions,
 }
 
-impl Page<'_> {
-    pub(super) fn t(&self, en: &'static str, ru: &'static str) -> &'static str {
-        self.lang.pick(en, ru)
+impl<'a> Page<'a> {
+    /// A label in the catalogue's words, to write as element content.
+    fn label(&self, label: Label) -> Text<'a> {
+        Text(self.words.label(label))
+    }
+
+    /// A message in the catalogue's words.
+    fn message(&self, message: &Message) -> String {
+        self.words.message(message)
+    }
+
+    /// The name of a partner, if it has one (a partner without a name is
+    /// shown by its id alone, not by its id twice).
+    fn name_of(&self, partner: &PartnerId) -> Option<&'a str> {
+        self.p.get(partner).and_then(Assessment::name)
     }
 
     pub(super) fn write(&self, out: &mut String) -> fmt::Result {
-        let lang = self.lang;
+        let (p, words) = (self.p, self.words);
         let title = match &self.options.title {
             Some(t) => t.as_str(),
-            None => self.t("Partner network review", "Обзор партнёрской сети"),
+            None => words.label(Label::ReportTitle),
         };
         write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"/>\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
              <title>{}</title><style>{STYLE}</style></head><body><main>",
-            lang.code(),
+            words.language().code(),
             Esc(title)
         )?;
-        let window = self.p.window();
-        write!(
-            out,
-            "<header><h1>{}</h1><p class=\"sub\">{} {} · {} {} ({} {}) · {} {}</p></header>",
-            Esc(title),
-            self.t("Review as of", "Пересмотр на"),
-            Esc(&date(lang, self.p.as_of())),
-            self.t("window", "окно"),
-            Esc(&window.to_string()),
-            window.len(),
-            self.t("months", "мес."),
-            self.t("amounts in", "суммы в"),
-            Esc(lang.currency_sign(&self.p.currency())),
-        )?;
+        let sub = self.message(&Message::ReviewLine { as_of: p.as_of(), window: p.window(), currency: p.currency() });
+        write!(out, "<header><h1>{}</h1><p class=\"sub\">{}</p></header>", Esc(title), Esc(&sub))?;
         self.headline(out)?;
         self.pareto(out)?;
         self.tiers(out)?;
@@ -107,144 +106,81 @@ impl Page<'_> {
             out,
             "<footer>partner-priority {} · {}</footer></main></body></html>",
             env!("CARGO_PKG_VERSION"),
-            self.t(
-                "Amounts are exact and rounded only for display. Shares of turnover are shares of the Pareto base, the \
-                 sum of positive turnovers.",
-                "Суммы точные и округлены только для показа. Доли оборота — от базы Парето, суммы положительных \
-                 оборотов."
-            )
+            self.label(Label::FooterNote)
         )
     }
 
-    pub(super) fn kpi(&self, out: &mut String, id: &str, label: &str, value: &str, note: &str) -> fmt::Result {
+    pub(super) fn kpi(
+        &self,
+        out: &mut String,
+        id: &str,
+        label: Label,
+        value: &str,
+        note: impl fmt::Display,
+    ) -> fmt::Result {
         write!(
             out,
             "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\" id=\"{}\">{}</div>\
-             <div class=\"note\">{}</div></div>",
-            Esc(label),
+             <div class=\"note\">{note}</div></div>",
+            self.label(label),
             Esc(id),
             Esc(value),
-            Esc(note)
         )
     }
 
     pub(super) fn headline(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
+        let (p, words) = (self.p, self.words);
         let n = p.len() as u64;
         let positive = p.kept().iter().filter(|a| a.turnover() > Decimal::ZERO).count() as u64;
         let alerts = p.alerts();
         let critical = alerts.iter().filter(|a| a.severity == RiskLevel::Critical).count() as u64;
         out.push_str("<section class=\"kpis\">");
-        self.kpi(
-            out,
-            "kpi-partners",
-            self.t("Partners", "Партнёров"),
-            &count(lang, n),
-            &format!("{}: {}", self.t("with turnover in the window", "с оборотом за окно"), count(lang, positive)),
-        )?;
-        self.kpi(
-            out,
-            "kpi-turnover",
-            self.t("Network turnover", "Оборот сети"),
-            &lang.format_money(p.total()),
-            &format!("{}, {}", self.t("net over the window", "нетто за окно"), p.window()),
-        )?;
+        let note = self.message(&Message::PartnersWithTurnover { partners: positive });
+        self.kpi(out, "kpi-partners", Label::PartnersKpi, &count(words, n), Esc(&note))?;
+        let note = self.message(&Message::NetOverWindow { window: p.window() });
+        self.kpi(out, "kpi-turnover", Label::NetworkTurnover, &words.money(p.total()), Esc(&note))?;
         let (gini, top20) = match p.concentration() {
-            Some(c) => (lang.format_amount(c.gini, 3), pct(lang, c.top_20_share)),
+            Some(c) => (words.amount(c.gini, 3), pct(words, c.top_20_share)),
             None => ("—".to_owned(), "—".to_owned()),
         };
-        self.kpi(
-            out,
-            "kpi-gini",
-            self.t("Gini coefficient", "Коэффициент Джини"),
-            &gini,
-            self.t("0: all equal, 1: one partner has it all", "0 — все равны, 1 — всё у одного"),
-        )?;
-        self.kpi(
-            out,
-            "kpi-top20",
-            self.t("Top 20 % of partners", "Топ-20 % партнёров"),
-            &top20,
-            self.t("of the turnover", "оборота"),
-        )?;
+        self.kpi(out, "kpi-gini", Label::Gini, &gini, self.label(Label::GiniNote))?;
+        self.kpi(out, "kpi-top20", Label::Top20Kpi, &top20, self.label(Label::Top20Note))?;
         let (risk, risk_note) = match p.concentration_risk() {
             Some(r) => (
-                capitalise(lang.risk_level(r.level)),
-                format!(
-                    "{} {} %, HHI {}",
-                    self.t("largest partner", "крупнейший партнёр"),
-                    lang.format_amount(r.top_partner_percent, 1),
-                    lang.format_amount(r.hhi, 0)
-                ),
+                capitalise(words.risk_level(r.level)),
+                self.message(&Message::LargestPartner { percent: r.top_partner_percent, hhi: r.hhi }),
             ),
             None => ("—".to_owned(), String::new()),
         };
-        self.kpi(out, "kpi-risk", self.t("Concentration risk", "Риск концентрации"), &risk, &risk_note)?;
-        self.kpi(
-            out,
-            "kpi-alerts",
-            self.t("Crisis alerts", "Кризисные сигналы"),
-            &count(lang, alerts.len() as u64),
-            &format!(
-                "{} {} · {} {}",
-                count(lang, critical),
-                self.t("critical", "критических"),
-                count(lang, alerts.len() as u64 - critical),
-                self.t("high", "высоких")
-            ),
-        )?;
+        self.kpi(out, "kpi-risk", Label::ConcentrationRisk, &risk, Esc(&risk_note))?;
+        let total = alerts.len() as u64;
+        let note = self.message(&Message::AlertCounts { critical, high: total - critical });
+        self.kpi(out, "kpi-alerts", Label::CrisisAlerts, &count(words, total), Esc(&note))?;
         out.write_str("</section>")
     }
 
     pub(super) fn pareto(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
+        let (p, words) = (self.p, self.words);
         let policy = p.pareto_policy();
-        let [a, b, c] = policy.cutoffs().map(|x| cutoff_text(lang, x));
-        let lead = match policy.basis() {
-            ParetoBasis::Turnover => match lang {
-                Language::Ru => format!(
-                    "Партнёры по убыванию оборота: кривая показывает, какую долю оборота сети дают крупнейшие. \
-                     Пунктир — границы сегментов: A — крупнейшие партнёры, вместе дающие {a} оборота, B — до {b}, \
-                     C — до {c}, D — остальные и партнёры без оборота."
-                ),
-                _ => format!(
-                    "Partners sorted by turnover, largest first: the curve shows how much of the network's turnover \
-                     the largest partners bring. The dashed lines are the segment cut-offs: A is the largest partners \
-                     that together bring {a} of turnover, B up to {b}, C up to {c}, D the rest and the partners \
-                     without turnover."
-                ),
-            },
-            ParetoBasis::Partners => match lang {
-                Language::Ru => format!(
-                    "Партнёры по убыванию оборота: кривая показывает, какую долю оборота сети дают крупнейшие. \
-                     Пунктир — границы сегментов по доле партнёров с оборотом: A — первые {a}, B — до {b}, C — до \
-                     {c}, D — остальные."
-                ),
-                _ => format!(
-                    "Partners sorted by turnover, largest first: the curve shows how much of the network's turnover \
-                     the largest partners bring. The dashed lines are the segment cut-offs by share of the partners \
-                     with turnover: A is the first {a}, B up to {b}, C up to {c}, D the rest."
-                ),
-            },
-        };
+        let lead = self.message(&Message::ParetoLead { basis: policy.basis(), cutoffs: policy.cutoffs() });
         write!(
             out,
             "<section id=\"pareto\"><h2>{}</h2><p class=\"lead\">{}</p><div class=\"row\"><figure>{}</figure>\
              <figure>{}</figure></div>",
-            self.t("ABC(D) segments and concentration", "ABC(D)-сегменты и концентрация"),
+            self.label(Label::SegmentsHeading),
             Esc(&lead),
-            pareto_svg(p, lang),
-            lorenz_svg(p, lang)
+            pareto_svg(p, words),
+            lorenz_svg(p, words)
         )?;
         // The Pareto table and the concentration figures side by side.
         write!(
             out,
             "<div class=\"row\"><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">%</th>\
              <th class=\"num\">{}</th><th class=\"num\">%</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            self.t("Segment", "Сегмент"),
-            self.t("Partners", "Партнёры"),
-            self.t("Turnover", "Оборот"),
-            self.t("Article: partners / turnover", "Статья: партнёры / оборот"),
+            self.label(Label::Segment),
+            self.label(Label::Partners),
+            self.label(Label::Turnover),
+            self.label(Label::ArticleProfile),
         )?;
         let currency = p.currency();
         for row in p.pareto() {
@@ -254,14 +190,14 @@ impl Page<'_> {
                 "<tr><td><span class=\"badge seg-{s}\">{s}</span> {}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num muted\">≈ {} / {}{}</td></tr>",
-                Esc(lang.segment(row.segment)),
-                count(lang, row.partners),
-                pct(lang, row.partner_share),
-                Esc(&amount(lang, row.turnover, &currency)),
-                pct(lang, row.turnover_share),
-                lang.format_percent(e.partners, 0),
+                Esc(words.segment(row.segment)),
+                count(words, row.partners),
+                pct(words, row.partner_share),
+                Esc(&amount(words, row.turnover, &currency)),
+                pct(words, row.turnover_share),
+                words.percent(e.partners, 0),
                 if e.turnover_is_upper_bound { "&lt; " } else { "" },
-                lang.format_percent(e.turnover, 0),
+                words.percent(e.turnover, 0),
                 s = row.segment,
             )?;
         }
@@ -271,22 +207,22 @@ impl Page<'_> {
                 out,
                 "<table><tbody><tr><th>{}</th><td class=\"num\">{}</td></tr><tr><th>{}</th><td class=\"num\">{}</td>\
                  </tr><tr><th>{}</th><td class=\"num\">{}</td></tr><tr><th>{}</th><td class=\"num\">{}</td></tr>",
-                self.t("Gini coefficient", "Коэффициент Джини"),
-                Esc(&lang.format_amount(c.gini, 3)),
-                self.t("Top 20 % of partners hold", "У 20 % крупнейших"),
-                pct(lang, c.top_20_share),
-                self.t("The largest partner holds", "У крупнейшего партнёра"),
-                pct(lang, c.top_partner_share),
-                self.t("HHI (0 … 10 000)", "HHI (0 … 10 000)"),
-                Esc(&lang.format_amount(c.hhi, 0)),
+                self.label(Label::Gini),
+                Esc(&words.amount(c.gini, 3)),
+                self.label(Label::Top20Hold),
+                pct(words, c.top_20_share),
+                self.label(Label::LargestPartnerHolds),
+                pct(words, c.top_partner_share),
+                self.label(Label::Hhi),
+                Esc(&words.amount(c.hhi, 0)),
             )?;
             if let Some(r) = p.concentration_risk() {
                 write!(
                     out,
                     "<tr><th>{}</th><td><span class=\"{}\">{}</span></td></tr>",
-                    self.t("Concentration risk", "Риск концентрации"),
+                    self.label(Label::ConcentrationRisk),
                     level_class(Some(r.level)),
-                    Esc(&capitalise(lang.risk_level(r.level)))
+                    Esc(&capitalise(words.risk_level(r.level)))
                 )?;
             }
             out.push_str("</tbody></table>");
@@ -295,24 +231,21 @@ impl Page<'_> {
     }
 
     pub(super) fn tiers(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
+        let (p, words) = (self.p, self.words);
         write!(
             out,
             "<section id=\"tiers\"><h2>{}</h2><p class=\"lead\">{}</p><div class=\"row\"><figure>{}</figure>",
-            self.t("Volume tiers", "Категории по объёму продаж"),
-            self.t(
-                "Tiers by the average monthly turnover over the window: partners and turnover per tier.",
-                "Категории по среднему месячному обороту за окно: партнёры и оборот в каждой."
-            ),
-            tier_svg(p, lang)
+            self.label(Label::TiersHeading),
+            self.label(Label::TiersLead),
+            tier_svg(p, words)
         )?;
         write!(
             out,
             "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">%</th><th class=\"num\">{}</th>\
              <th class=\"num\">%</th></tr></thead><tbody>",
-            self.t("Tier", "Категория"),
-            self.t("Partners", "Партнёры"),
-            self.t("Turnover", "Оборот"),
+            self.label(Label::Tier),
+            self.label(Label::Partners),
+            self.label(Label::Turnover),
         )?;
         let n = Decimal::from(p.assessments().len());
         let currency = p.currency();
@@ -323,99 +256,58 @@ impl Page<'_> {
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  </tr>",
                 tier_colour(row.tier),
-                Esc(lang.tier(row.tier)),
-                count(lang, row.partners),
-                pct(lang, ratio(Decimal::from(row.partners), n)),
-                Esc(&amount(lang, row.turnover, &currency)),
-                pct(lang, ratio(row.turnover, p.base())),
+                Esc(words.tier(row.tier)),
+                count(words, row.partners),
+                pct(words, ratio(Decimal::from(row.partners), n)),
+                Esc(&amount(words, row.turnover, &currency)),
+                pct(words, ratio(row.turnover, p.base())),
             )?;
         }
         out.write_str("</tbody></table></div></section>")
     }
 
     pub(super) fn migrations(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
-        write!(
-            out,
-            "<section id=\"migrations\"><h2>{}</h2>",
-            self.t("Migrations since the previous review", "Миграции с прошлого пересмотра")
-        )?;
-        let Some(r) = p.migrations() else {
-            return write!(
-                out,
-                "<p class=\"lead\">{}</p></section>",
-                self.t(
-                    "There is no previous review to compare with: the migrations appear from the next review on.",
-                    "Прошлого пересмотра для сравнения нет: миграции появятся со следующего пересмотра."
-                )
-            );
+        let words = self.words;
+        write!(out, "<section id=\"migrations\"><h2>{}</h2>", self.label(Label::MigrationsHeading))?;
+        let Some(r) = self.p.migrations() else {
+            return write!(out, "<p class=\"lead\">{}</p></section>", self.label(Label::NoPreviousReview));
         };
-        let s = |m: u64| count(lang, m);
-        let lead = match lang {
-            Language::Ru => format!(
-                "В обоих пересмотрах: {}, новых: {}, ушедших: {}. Категории: выше — {}, ниже — {}, без изменений — \
-                 {}. Сегменты: выше — {}, ниже — {}, без изменений — {}. Строки — прошлый пересмотр, столбцы — \
-                 нынешний.",
-                s(r.continuing()),
-                s(r.new.len() as u64),
-                s(r.gone.len() as u64),
-                s(r.tiers.up.len() as u64),
-                s(r.tiers.down.len() as u64),
-                s(r.tiers.unchanged),
-                s(r.segments.up.len() as u64),
-                s(r.segments.down.len() as u64),
-                s(r.segments.unchanged),
-            ),
-            _ => format!(
-                "{} partners in both reviews, {} new, {} gone. Tiers: {} up, {} down, {} unchanged. Segments: {} up, \
-                 {} down, {} unchanged. Rows are the previous review, columns this one.",
-                s(r.continuing()),
-                s(r.new.len() as u64),
-                s(r.gone.len() as u64),
-                s(r.tiers.up.len() as u64),
-                s(r.tiers.down.len() as u64),
-                s(r.tiers.unchanged),
-                s(r.segments.up.len() as u64),
-                s(r.segments.down.len() as u64),
-                s(r.segments.unchanged),
-            ),
-        };
+        let lead = self.message(&Message::MigrationSummary {
+            continuing: r.continuing(),
+            new: r.new.len() as u64,
+            gone: r.gone.len() as u64,
+            tiers_up: r.tiers.up.len() as u64,
+            tiers_down: r.tiers.down.len() as u64,
+            tiers_unchanged: r.tiers.unchanged,
+            segments_up: r.segments.up.len() as u64,
+            segments_down: r.segments.down.len() as u64,
+            segments_unchanged: r.segments.unchanged,
+        });
         write!(
             out,
             "<p class=\"lead\" id=\"migration-summary\">{}</p><div class=\"row\"><figure>{}</figure><figure>{}</figure>",
             Esc(&lead),
-            tier_migration_svg(r, lang),
-            segment_migration_svg(r, lang)
+            tier_migration_svg(r, words),
+            segment_migration_svg(r, words)
         )?;
         // The tier moves by name (the first ten each way).
         out.push_str("<div class=\"moves\">");
-        let lists = [
-            (self.t("Moved down a tier", "Понизили категорию"), &r.tiers.down),
-            (self.t("Moved up a tier", "Повысили категорию"), &r.tiers.up),
-        ];
-        for (heading, moves) in lists {
+        for (heading, moves) in [(Label::MovedDownTier, &r.tiers.down), (Label::MovedUpTier, &r.tiers.up)] {
             if moves.is_empty() {
                 continue;
             }
-            write!(out, "<h3>{} ({})</h3><ul>", Esc(heading), count(lang, moves.len() as u64))?;
+            write!(out, "<h3>{} ({})</h3><ul>", self.label(heading), count(words, moves.len() as u64))?;
             for m in moves.iter().take(10) {
-                let name = p.get(&m.partner).map_or(m.partner.as_str(), Assessment::display_name);
-                write!(
-                    out,
-                    "<li>{} <span class=\"id\">{}</span>: {} → {}</li>",
-                    Esc(name),
-                    Esc(m.partner.as_str()),
-                    Esc(lang.tier(m.from)),
-                    Esc(lang.tier(m.to))
-                )?;
+                let id = Esc(m.partner.as_str());
+                match self.name_of(&m.partner) {
+                    Some(name) => write!(out, "<li>{} <span class=\"id\">{id}</span>", Esc(name))?,
+                    None => write!(out, "<li>{id}")?,
+                }
+                write!(out, ": {} → {}</li>", Esc(words.tier(m.from)), Esc(words.tier(m.to)))?;
             }
             if moves.len() > 10 {
-                write!(
-                    out,
-                    "<li class=\"muted\">{} {}</li>",
-                    self.t("and more:", "и ещё:"),
-                    count(lang, moves.len() as u64 - 10)
-                )?;
+                let more = self.message(&Message::MoreMoves { more: moves.len() as u64 - 10 });
+                write!(out, "<li class=\"muted\">{}</li>", Esc(&more))?;
             }
             out.push_str("</ul>");
         }
@@ -423,22 +315,13 @@ impl Page<'_> {
     }
 
     pub(super) fn top(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
-        let shown = self.options.top.min(p.assessments().len());
+        let p = self.p;
+        let shown = self.options.top.min(p.len());
         write!(
             out,
-            "<section id=\"top\"><h2>{} {}</h2><p class=\"lead\">{}</p>",
-            match lang {
-                Language::Ru => "Топ партнёров по приоритету:",
-                _ => "Top partners by priority:",
-            },
-            count(lang, shown as u64),
-            self.t(
-                "Partners in a crisis come first, then by the priority score (value, potential, resilience). The goal \
-                 comes from the partner's tier; the reasons say why the partner is where it is.",
-                "Сначала партнёры в кризисе, затем по баллу приоритета (ценность, потенциал, устойчивость). Цель — \
-                 из стратегии категории партнёра; причины объясняют его место."
-            )
+            "<section id=\"top\"><h2>{}</h2><p class=\"lead\">{}</p>",
+            Esc(&self.message(&Message::TopPartners { listed: shown as u64 })),
+            self.label(Label::TopLead)
         )?;
         if shown == 0 {
             return out.write_str("</section>");
@@ -447,14 +330,14 @@ impl Page<'_> {
             out,
             "<table class=\"wide top\"><thead><tr><th class=\"num\">#</th><th>{}</th><th>{}</th><th>{}</th>\
              <th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            self.t("Partner", "Партнёр"),
-            self.t("Seg.", "Сегм."),
-            self.t("Tier", "Категория"),
-            self.t("Score", "Балл"),
-            self.t("Per month", "В месяц"),
-            self.t("Potential", "Потенциал"),
-            self.t("Risk", "Риск"),
-            self.t("Goal and reasons", "Цель и причины"),
+            self.label(Label::Partner),
+            self.label(Label::SegmentShort),
+            self.label(Label::Tier),
+            self.label(Label::Score),
+            self.label(Label::PerMonth),
+            self.label(Label::Potential),
+            self.label(Label::Risk),
+            self.label(Label::GoalAndReasons),
         )?;
         for a in p.top(shown) {
             self.partner_row(out, a)?;
@@ -463,20 +346,22 @@ impl Page<'_> {
     }
 
     pub(super) fn partner_row(&self, out: &mut String, a: &Assessment) -> fmt::Result {
-        let lang = self.lang;
+        let words = self.words;
         let urgent = if a.is_urgent() {
-            format!("<span class=\"urgent\">{}</span>", self.t("URGENT", "СРОЧНО"))
+            format!("<span class=\"urgent\">{}</span>", self.label(Label::Urgent))
         } else {
             String::new()
         };
-        let mut id_line = Esc(a.id().as_str()).to_string();
-        if let Some(region) = a.region() {
-            write!(id_line, " · {}", Esc(region))?;
-        }
-        let risk = a.risk_level().map_or(self.t("unknown", "неизвестен"), |l| lang.risk_level(l));
+        // Under the name line: the id, unless the partner has no name (then
+        // the name line shows the id), and the region.
+        let id = a.name().map(|_| a.id().as_str());
+        let under: Vec<String> = id.into_iter().chain(a.region()).map(|t| Esc(t).to_string()).collect();
+        let id_line =
+            if under.is_empty() { String::new() } else { format!("<div class=\"id\">{}</div>", under.join(" · ")) };
+        let risk = a.risk_level().map_or(words.label(Label::RiskUnknown), |l| words.risk_level(l));
         write!(
             out,
-            "<tr class=\"partner\" data-partner=\"{}\"><td class=\"num\">{}</td><td><div class=\"name\">{}{urgent}</div><div class=\"id\">{id_line}</div></td>\
+            "<tr class=\"partner\" data-partner=\"{}\"><td class=\"num\">{}</td><td><div class=\"name\">{}{urgent}</div>{id_line}</td>\
              <td><span class=\"badge seg-{s}\">{s}</span></td><td class=\"tier\"><span class=\"dot\" \
              style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>\
              <td><span class=\"{}\">{}</span></td><td><div class=\"goal\">{}</div><ul class=\"reasons\">",
@@ -484,83 +369,52 @@ impl Page<'_> {
             a.rank(),
             Esc(a.display_name()),
             tier_colour(a.tier()),
-            Esc(lang.tier(a.tier())),
-            Esc(&lang.format_amount(a.score(), 1)),
-            Esc(&amount(lang, a.monthly_turnover(), &a.currency())),
-            Esc(lang.potential_level(a.potential_level())),
+            Esc(words.tier(a.tier())),
+            Esc(&words.amount(a.score(), 1)),
+            Esc(&amount(words, a.monthly_turnover(), &a.currency())),
+            Esc(words.potential_level(a.potential_level())),
             level_class(a.risk_level()),
             Esc(&capitalise(risk)),
             Esc(&capitalise(&self.p.strategy(a).goal)),
             s = a.segment(),
         )?;
         for reason in a.reasons() {
-            write!(out, "<li>{}</li>", Esc(&lang.reason(&reason)))?;
+            write!(out, "<li>{}</li>", Esc(&words.reason(&reason)))?;
         }
         out.write_str("</ul></td></tr>")
     }
 
     pub(super) fn alerts(&self, out: &mut String) -> fmt::Result {
-        let (p, lang) = (self.p, self.lang);
-        let alerts = p.alerts();
-        write!(out, "<section id=\"alerts\"><h2>{}</h2>", self.t("Crisis alerts", "Кризисные сигналы"))?;
+        let alerts = self.p.alerts();
+        write!(out, "<section id=\"alerts\"><h2>{}</h2>", self.label(Label::CrisisAlerts))?;
         if alerts.is_empty() {
-            return write!(
-                out,
-                "<p class=\"lead\">{}</p></section>",
-                self.t("No crisis alerts.", "Кризисных сигналов нет.")
-            );
+            return write!(out, "<p class=\"lead\">{}</p></section>", self.label(Label::NoCrisisAlerts));
         }
         let shown = self.options.max_alerts.map_or(alerts.len(), |m| m.min(alerts.len()));
-        let mut by_level: Vec<(RiskLevel, u64)> = Vec::new();
+        let mut by_severity: Vec<(RiskLevel, u64)> = Vec::new();
         for alert in &alerts {
-            match by_level.iter_mut().find(|(l, _)| *l == alert.severity) {
+            match by_severity.iter_mut().find(|(l, _)| *l == alert.severity) {
                 Some((_, k)) => *k += 1,
-                None => by_level.push((alert.severity, 1)),
+                None => by_severity.push((alert.severity, 1)),
             }
         }
-        let levels: Vec<String> = by_level
-            .iter()
-            .map(|(l, k)| {
-                let name = match l {
-                    RiskLevel::Critical => self.t("critical", "критических"),
-                    RiskLevel::High => self.t("high", "высоких"),
-                    RiskLevel::Medium => self.t("medium", "средних"),
-                    RiskLevel::Low => self.t("low", "низких"),
-                };
-                format!("{} {name}", count(lang, *k))
-            })
-            .collect();
-        let mut lead = match lang {
-            Language::Ru => format!(
-                "Сигналов: {} ({}), от самых серьёзных; у каждого — план действий.",
-                count(lang, alerts.len() as u64),
-                levels.join(", ")
-            ),
-            _ => format!(
-                "{} alerts ({}), most severe first, each with its action plan.",
-                count(lang, alerts.len() as u64),
-                levels.join(", ")
-            ),
-        };
+        let mut lead = self.message(&Message::AlertSummary { alerts: alerts.len() as u64, by_severity });
         if shown < alerts.len() {
-            let more = count(lang, (alerts.len() - shown) as u64);
-            let listed = count(lang, shown as u64);
             lead.push(' ');
-            lead.push_str(&match lang {
-                Language::Ru => format!("Показаны первые {listed}; ещё {more} не показаны."),
-                _ => format!("The first {listed} are listed; {more} more are not."),
-            });
+            lead.push_str(
+                &self.message(&Message::AlertsNotListed { listed: shown as u64, more: (alerts.len() - shown) as u64 }),
+            );
         }
         write!(
             out,
             "<p class=\"lead\" id=\"alert-summary\">{}</p><table class=\"wide alerts\"><thead><tr><th>{}</th><th>{}</th>\
              <th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             Esc(&lead),
-            self.t("Severity", "Уровень"),
-            self.t("Partner", "Партнёр"),
-            self.t("Risk", "Риск"),
-            self.t("What happened", "Что случилось"),
-            self.t("Action plan", "План действий"),
+            self.label(Label::Severity),
+            self.label(Label::Partner),
+            self.label(Label::Risk),
+            self.label(Label::WhatHappened),
+            self.label(Label::ActionPlan),
         )?;
         for alert in alerts.iter().take(shown) {
             self.alert_row(out, alert)?;
@@ -569,19 +423,21 @@ impl Page<'_> {
     }
 
     pub(super) fn alert_row(&self, out: &mut String, alert: &CrisisAlert) -> fmt::Result {
-        let lang = self.lang;
-        let name = self.p.get(&alert.partner).map_or(alert.partner.as_str(), Assessment::display_name);
+        let words = self.words;
+        let id = Esc(alert.partner.as_str());
+        let who = match self.name_of(&alert.partner) {
+            Some(name) => format!("<div class=\"name\">{}</div><div class=\"id\">{id}</div>", Esc(name)),
+            None => format!("<div class=\"name\">{id}</div>"),
+        };
         let plan: Vec<&str> = self.p.crisis_plan(alert).iter().map(|a| &**a).collect();
         write!(
             out,
-            "<tr class=\"alert\"><td><span class=\"{}\">{}</span></td><td class=\"who\"><div class=\"name\">{}</div><div class=\"id\">{}</div></td>\
+            "<tr class=\"alert\"><td><span class=\"{}\">{}</span></td><td class=\"who\">{who}</td>\
              <td>{}</td><td>{}</td><td>{}</td></tr>",
             level_class(Some(alert.severity)),
-            Esc(&capitalise(lang.risk_level(alert.severity))),
-            Esc(name),
-            Esc(alert.partner.as_str()),
-            Esc(lang.risk_category(alert.category)),
-            Esc(&capitalise(&lang.alert(alert))),
+            Esc(&capitalise(words.risk_level(alert.severity))),
+            Esc(words.risk_category(alert.category)),
+            Esc(&capitalise(&words.alert(alert))),
             Esc(&capitalise(&plan.join("; "))),
         )
     }

@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::language::Language;
+use crate::lang::{Catalogue, Label, Message};
 use crate::money::Currency;
 use crate::pareto::Segment;
 use crate::risk::RiskLevel;
@@ -16,27 +16,46 @@ use crate::tier::Tier;
 /// does not allow (and U+FFFE, U+FFFF) become U+FFFD.
 pub(super) struct Esc<'a>(pub(super) &'a str);
 
+/// Text escaped for element content only, never an attribute value: as
+/// [`Esc`], but quotes stay as they are (they need no escaping outside
+/// attribute values). The page writes the catalogue's [labels] with it,
+/// everything else with [`Esc`].
+///
+/// [labels]: crate::lang::Label
+pub(super) struct Text<'a>(pub(super) &'a str);
+
 impl fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        let mut start = 0;
-        for (i, ch) in s.char_indices() {
-            let replacement = match ch {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                '\t' | '\n' | '\r' => continue,
-                '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => "\u{fffd}",
-                _ => continue,
-            };
-            f.write_str(&s[start..i])?;
-            f.write_str(replacement)?;
-            start = i + ch.len_utf8();
-        }
-        f.write_str(&s[start..])
+        escape(f, self.0, true)
     }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        escape(f, self.0, false)
+    }
+}
+
+/// Writes `s` with `&`, `<` and `>` (and, if `quotes`, `"` and `'`) as
+/// references, and the characters XML does not allow as U+FFFD.
+fn escape(f: &mut fmt::Formatter<'_>, s: &str, quotes: bool) -> fmt::Result {
+    let mut start = 0;
+    for (i, ch) in s.char_indices() {
+        let replacement = match ch {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' if quotes => "&quot;",
+            '\'' if quotes => "&#39;",
+            '\t' | '\n' | '\r' => continue,
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => "\u{fffd}",
+            _ => continue,
+        };
+        f.write_str(&s[start..i])?;
+        f.write_str(replacement)?;
+        start = i + ch.len_utf8();
+    }
+    f.write_str(&s[start..])
 }
 
 /// A coordinate in tenths of a pixel, written with at most one decimal.
@@ -63,54 +82,29 @@ pub(super) fn ratio(num: Decimal, den: Decimal) -> Decimal {
     if den > Decimal::ZERO { num.checked_div(den).unwrap_or(Decimal::ZERO) } else { Decimal::ZERO }
 }
 
-pub(super) fn count(lang: Language, n: u64) -> String {
-    lang.format_amount(Decimal::from(n), 0)
+/// A count, with grouped thousands.
+pub(super) fn count(words: &dyn Catalogue, n: u64) -> String {
+    words.amount(Decimal::from(n), 0)
 }
 
-pub(super) fn pct(lang: Language, share: Decimal) -> String {
-    lang.format_percent(share, 1)
-}
-
-/// A cut-off in percent (80, 99.5) as a percentage.
-pub(super) fn cutoff_text(lang: Language, percent: Decimal) -> String {
-    let dp = if percent.fract().is_zero() { 0 } else { 1 };
-    lang.format_percent(percent / Decimal::ONE_HUNDRED, dp)
+/// A share as a percentage with one decimal.
+pub(super) fn pct(words: &dyn Catalogue, share: Decimal) -> String {
+    words.percent(share, 1)
 }
 
 /// A whole amount with the currency sign: `1,234,568 RUB`, `1 234 568 ₽`.
-pub(super) fn amount(lang: Language, value: Decimal, currency: &Currency) -> String {
-    format!("{} {}", lang.format_amount(value, 0), lang.currency_sign(currency))
+pub(super) fn amount(words: &dyn Catalogue, value: Decimal, currency: &Currency) -> String {
+    format!("{} {}", words.amount(value, 0), words.currency_sign(currency))
 }
 
 /// A short amount for chart labels: `82.3 M RUB`, `82,3 млн ₽`.
-pub(super) fn compact(lang: Language, value: Decimal, currency: &Currency) -> String {
-    let abs = value.abs();
-    let steps = [
-        (Decimal::from(1_000_000_000_000i64), "T", "трлн"),
-        (Decimal::from(1_000_000_000), "bn", "млрд"),
-        (Decimal::from(1_000_000), "M", "млн"),
-        (Decimal::from(1_000), "k", "тыс."),
-    ];
-    let sign = lang.currency_sign(currency);
-    for (unit, en, ru) in steps {
-        if abs >= unit {
-            let scaled = value.checked_div(unit).unwrap_or(value);
-            return format!("{} {} {sign}", lang.format_amount(scaled, 1), lang.pick(en, ru));
-        }
-    }
-    format!("{} {sign}", lang.format_amount(value, 0))
+pub(super) fn compact(words: &dyn Catalogue, amount: Decimal, currency: Currency) -> String {
+    words.message(&Message::CompactAmount { amount, currency })
 }
 
 pub(super) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str())
-}
-
-pub(super) fn date(lang: Language, d: chrono::NaiveDate) -> String {
-    match lang {
-        Language::Ru => d.format("%d.%m.%Y").to_string(),
-        _ => d.format("%Y-%m-%d").to_string(),
-    }
 }
 
 /// An approximate width in pixels of `text` at `size` px in a sans-serif
@@ -174,13 +168,20 @@ pub(super) const INK: &str = "#1d2430";
 pub(super) const MUTED: &str = "#5b6573";
 pub(super) const GRID: &str = "#e3e7ed";
 
-pub(super) fn svg_open(out: &mut String, width: i64, height: i64, title: &str, class: &str) -> fmt::Result {
+/// Opens a standalone `<svg>` with its title.
+pub(super) fn svg_open(
+    out: &mut String,
+    (width, height): (i64, i64),
+    words: &dyn Catalogue,
+    title: Label,
+    class: &str,
+) -> fmt::Result {
     write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" role=\"img\" font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\">\
          <title>{}</title>",
-        Esc(title)
+        Text(words.label(title))
     )
 }
 
@@ -212,7 +213,7 @@ impl Frame {
 
 /// Grid lines and labels at 0, 20, … 100 % on both axes, and the axis
 /// titles.
-pub(super) fn axes(out: &mut String, f: &Frame, lang: Language, x_title: &str, y_title: &str) -> fmt::Result {
+pub(super) fn axes(out: &mut String, f: &Frame, words: &dyn Catalogue, x_title: Label, y_title: Label) -> fmt::Result {
     out.push_str("<g class=\"grid\">");
     for step in 0..=5i64 {
         let share = Decimal::new(step * 20, 2);
@@ -234,7 +235,7 @@ pub(super) fn axes(out: &mut String, f: &Frame, lang: Language, x_title: &str, y
             Px(x),
             Px(f.bottom())
         )?;
-        let label = lang.format_percent(share, 0);
+        let label = words.percent(share, 0);
         write!(
             out,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{MUTED}\" font-size=\"11\">{}</text>",
@@ -256,7 +257,7 @@ pub(super) fn axes(out: &mut String, f: &Frame, lang: Language, x_title: &str, y
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{MUTED}\">{}</text>",
         Px(f.left + f.width / 2),
         Px(f.bottom() + 400),
-        Esc(x_title)
+        Text(words.label(x_title))
     )?;
     let (cx, cy) = (f.left - 480, f.top + f.height / 2);
     write!(
@@ -266,7 +267,7 @@ pub(super) fn axes(out: &mut String, f: &Frame, lang: Language, x_title: &str, y
         Px(cy),
         Px(cx),
         Px(cy),
-        Esc(y_title)
+        Text(words.label(y_title))
     )
 }
 
@@ -280,13 +281,13 @@ pub(super) fn points(out: &mut String, pts: &[(i64, i64)]) -> fmt::Result {
     Ok(())
 }
 
-pub(super) fn no_data(out: &mut String, f: &Frame, lang: Language) -> fmt::Result {
+pub(super) fn no_data(out: &mut String, f: &Frame, words: &dyn Catalogue) -> fmt::Result {
     write!(
         out,
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{MUTED}\">{}</text>",
         Px(f.left + f.width / 2),
         Px(f.top + f.height / 2),
-        Esc(lang.pick("no positive turnover in the window", "нет положительного оборота за окно"))
+        Text(words.label(Label::NoPositiveTurnover))
     )
 }
 

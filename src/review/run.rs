@@ -245,7 +245,7 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
         currency,
         scale: ledger.scale(),
         base: classes.base,
-        tiers: policy.tiers.clone(),
+        tiers: policy.tiers,
         min_history_months: policy.potential.min_history_months(),
     });
     let shared = Shared {

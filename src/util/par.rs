@@ -79,8 +79,7 @@ mod imp {
         let (done, finished) = mpsc::channel::<(usize, R)>();
         let stopped = AtomicBool::new(false);
         let mut results: Vec<(usize, R)> = Vec::new();
-        let (f, stop): (&(dyn Fn(usize, T) -> R + Sync), &(dyn Fn(&R) -> bool + Sync)) = (&f, &stop);
-        let jobs = Jobs { next: &mut next, in_flight: in_flight.max(1), f, stop, stopped: &stopped };
+        let jobs = Jobs { next: &mut next, in_flight: in_flight.max(1), f: &f, stop: &stop, stopped: &stopped };
         if rayon::current_thread_index().is_some() {
             rayon::in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
         } else {
@@ -219,6 +218,26 @@ mod imp {
     ) -> Result<()> {
         items.sort_unstable_by(compare);
         Ok(())
+    }
+
+    pub(crate) fn pipeline<T: Send, R: Send>(
+        mut next: impl FnMut() -> Option<T>,
+        _in_flight: usize,
+        f: impl Fn(usize, T) -> R + Sync,
+        stop: impl Fn(&R) -> bool + Sync,
+    ) -> Result<Vec<R>> {
+        let mut results = Vec::new();
+        let mut k = 0usize;
+        while let Some(item) = next() {
+            let r = f(k, item);
+            let last = stop(&r);
+            results.push(r);
+            k += 1;
+            if last {
+                break;
+            }
+        }
+        Ok(results)
     }
 }
 
