@@ -1263,7 +1263,9 @@ mod tests {
         let cases = [
             ("partner_id,date,amount\nA,2025-01-01,1\n ,2025-01-01,1\n", 3, "partner_id"),
             ("partner_id,date,amount\nA,2025-13-01,1\n", 2, "date"),
-            ("partner_id,date,amount,currency\nA,2025-01-01,1,EUR\n", 2, "currency"),
+            // The file's currency is its first line's: a line in another is
+            // an error naming it.
+            ("partner_id,date,amount,currency\nA,2025-01-01,1,RUB\nA,2025-01-01,1,EUR\n", 3, "currency"),
             ("partner_id,date,amount,currency\nA,2025-01-01,1,EU\n", 2, "currency"),
             (
                 "partner_id,date,amount,invoice_id\nA,2025-01-01,1,I\nA,2025-01-01,1,\nB,2025-01-01,1,I\n",
@@ -1390,9 +1392,9 @@ mod tests {
             } else {
                 format!("{}.{:02}", 100 + i % 900, i % 100)
             };
-            let paid = if i % 3 == 0 { String::new() } else { "2025-06-30".to_owned() };
+            let paid = if i % 3 == 0 { String::new() } else { "2025-12-30".to_owned() };
             out.push_str(&format!(
-                "{partner},2025-0{}-1{},{amount},{invoice},2025-06-15,{paid},{note}\n",
+                "{partner},2025-0{}-1{},{amount},{invoice},2025-12-15,{paid},{note}\n",
                 1 + i % 9,
                 i % 10
             ));
@@ -1487,13 +1489,17 @@ mod tests {
         let one = imp.read_sales(plain.as_bytes()).unwrap();
         for parts in [2, 3, 7] {
             // Read in ranges, not in one pass after all.
-            assert_eq!(imp.read_parallel(&path, parts).unwrap(), Some(one.clone()), "{parts} parts");
+            assert_eq!(
+                imp.read_parallel(&path, parts, &Ledger::new(Currency::RUB)).unwrap(),
+                Some(one.clone()),
+                "{parts} parts"
+            );
         }
         // A note with line breaks across every range boundary.
         let mut quoted = String::from("partner_id,date,amount,notes\n");
         quoted.push_str(&format!("P1,2025-03-01,1.00,\"{}\"\n", "line\n".repeat(2000)));
         let path2 = temp_file("quoted-ranges", &quoted);
-        assert_eq!(imp.read_parallel(&path2, 2).unwrap(), None);
+        assert_eq!(imp.read_parallel(&path2, 2, &Ledger::new(Currency::RUB)).unwrap(), None);
         assert_eq!(imp.read_path_in_parts(&path2, 0, 2).unwrap(), imp.read_sales(quoted.as_bytes()).unwrap());
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(&path2);
@@ -1506,7 +1512,11 @@ mod tests {
         let path = temp_file("crlf-ranges", &text);
         let one = imp.read_sales(text.as_bytes()).unwrap();
         for parts in [2, 3, 7] {
-            assert_eq!(imp.read_parallel(&path, parts).unwrap(), Some(one.clone()), "{parts} parts");
+            assert_eq!(
+                imp.read_parallel(&path, parts, &Ledger::new(Currency::RUB)).unwrap(),
+                Some(one.clone()),
+                "{parts} parts"
+            );
         }
         // Errors keep their file line.
         let bad = text.replacen(",2025-", ",20x5-", 2000);
@@ -1626,8 +1636,11 @@ mod tests {
     fn reading_into_a_ledger_counts_the_lines() {
         let csv = "partner_id,date,amount\nA,2025-03-01,1\nB,2025-03-01,2\nA,2025-04-01,3\n";
         let mut ledger = Ledger::new(Currency::RUB);
-        assert_eq!(CsvImport::new().read_sales_into(&mut ledger, csv.as_bytes()).unwrap(), 3);
-        assert_eq!(CsvImport::new().read_sales_into(&mut ledger, "partner_id,date,amount\n".as_bytes()).unwrap(), 0);
+        assert_eq!(CsvImport::new().read_sales_into(&mut ledger, csv.as_bytes()).unwrap().recorded, 3);
+        assert_eq!(
+            CsvImport::new().read_sales_into(&mut ledger, "partner_id,date,amount\n".as_bytes()).unwrap().recorded,
+            0
+        );
     }
 
     #[test]

@@ -557,7 +557,7 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
     let Some(first) = batches.first() else {
         return Err(Error::overflow("an empty list of batches"));
     };
-    let (currency, scale) = (first.currency, first.scale);
+    let (currency, scale, dates) = (first.currency, first.scale, first.dates);
     let bits = align(&mut batches);
     let (fps, multi) = documents(&mut batches, threads)?;
     let outs = stage_two(batches, threads, &multi)?;
@@ -571,7 +571,7 @@ fn aggregate_all(mut batches: Vec<Batch>, threads: usize) -> Result<Ledger> {
         let n = u32::try_from(rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
         total = total.checked_add(n).ok_or_else(|| Error::overflow("the number of partners"))?;
     }
-    let mut ledger = Ledger::with_scale(currency, scale)?;
+    let mut ledger = Ledger::with_scale(currency, scale)?.with_dates(dates);
     ledger.rows.reserve_exact(total as usize);
     let mut multi_lines = Vec::new();
     let mut open_lines = Vec::new();

@@ -137,8 +137,6 @@ pub(super) struct Paid {
     pub(super) id: Option<Box<str>>,
     pub(super) date: NaiveDate,
     pub(super) amount: i64,
-    /// Given as "everything still open".
-    pub(super) whole: bool,
 }
 
 /// What an invoice owes and what was paid on it: its parts with a due date,
@@ -351,6 +349,14 @@ impl<'a> Tx<'a> {
                 )
                 .for_partner(&account.partner));
             }
+            if let Some(early) = account.payments.iter().find(|p| p.date < account.date) {
+                return Err(Error::value(
+                    "paid_date",
+                    &early.date.to_string(),
+                    format!("a payment before the invoice's date {}", account.date),
+                )
+                .for_partner(&account.partner));
+            }
             let row = self.row(&account.partner);
             apply_account(row, None, Some(&account)).ok_or_else(overflow)?;
         }
@@ -458,7 +464,9 @@ impl<'a> Tx<'a> {
         let doc_key = line.document(key);
         if let Some(invoice) = &line.invoice {
             let fp = doc_key;
-            if self.document(fp).is_none() && self.invoice_known(fp) {
+            // (A document taken out in this change is the line's own.)
+            let own = matches!(self.documents.get(&fp), Some(None));
+            if self.document(fp).is_none() && !own && self.invoice_known(fp) {
                 // Recorded before as a whole document, without identities.
                 return Err(Error::from(ErrorKind::DuplicateInvoice { invoice: crate::error::shorten(invoice) })
                     .for_invoice(invoice));
@@ -495,7 +503,7 @@ impl<'a> Tx<'a> {
         // The account of what the invoice owes.
         if line.in_account() {
             let account = self.account_mut(doc_key, &line.partner, line.date)?;
-            account.date = account.date.min(line.date);
+            account.date = if account.parts.is_empty() { line.date } else { account.date.min(line.date) };
             account.partner = line.partner.clone();
             let due = line.due.unwrap_or(line.date);
             account.add_part(line.month(), due, line.amount).ok_or_else(overflow)?;
@@ -538,11 +546,23 @@ impl<'a> Tx<'a> {
             }
         }
         if line.in_account() {
+            // The invoice's date for its account: its earliest line still
+            // waiting for payment (the line goes, so it is not counted).
+            self.lines.insert(key, None);
+            let mut date: Option<NaiveDate> = None;
+            for k in self.document(doc_key).map(|d| d.lines.clone()).unwrap_or_default() {
+                if let Some(other) = self.line(k).filter(|l| l.in_account()) {
+                    date = Some(date.map_or(other.date, |d| d.min(other.date)));
+                }
+            }
             let account = self.account_mut(doc_key, &line.partner, line.date)?;
             let due = line.due.unwrap_or(line.date);
             account
                 .add_part(line.month(), due, line.amount.checked_neg().ok_or_else(overflow)?)
                 .ok_or_else(overflow)?;
+            if let Some(date) = date {
+                account.date = date;
+            }
         }
         self.lines.insert(key, None);
         Ok(line)
@@ -613,9 +633,11 @@ impl Tx<'_> {
         if let Some(id) = payment.id.as_deref() {
             check_id(id).map_err(|reason| Error::value("payment id", id, reason))?;
             if let Some(known) = account.payments.iter().find(|p| p.id.as_deref() == Some(id)) {
+                // A payment of "everything open" sent again is the same
+                // payment: it paid what was open then.
                 let same_amount = match payment.amount {
-                    None => known.whole,
-                    Some(a) => !known.whole && to_minor(a, scale).is_ok_and(|a| a == known.amount),
+                    None => true,
+                    Some(a) => to_minor(a, scale).is_ok_and(|a| a == known.amount),
                 };
                 if known.date == payment.date && same_amount {
                     self.replays += 1;
@@ -633,10 +655,10 @@ impl Tx<'_> {
             ));
         }
         let open = account.open().ok_or_else(|| Error::overflow("an invoice's account"))?;
-        let (amount, whole) = paid_amount(payment, open, scale)?;
+        let amount = paid_amount(payment, open, scale)?;
         let partner = account.partner.clone();
         let target = self.account_mut(fp, &partner, account.date)?;
-        target.payments.push(Paid { id: payment.id.as_deref().map(Box::from), date: payment.date, amount, whole });
+        target.payments.push(Paid { id: payment.id.as_deref().map(Box::from), date: payment.date, amount });
         Ok(true)
     }
 
@@ -723,9 +745,9 @@ pub(crate) fn check_line_dates(
 }
 
 /// A payment's amount at the ledger's scale, checked against what is open.
-fn paid_amount(payment: &Payment, open: i64, scale: u32) -> Result<(i64, bool)> {
+fn paid_amount(payment: &Payment, open: i64, scale: u32) -> Result<i64> {
     match payment.amount {
-        None if open > 0 => Ok((open, true)),
+        None if open > 0 => Ok(open),
         None => Err(ErrorKind::UnknownInvoice { invoice: crate::error::shorten(&payment.invoice) }.into()),
         Some(a) => {
             let amount = to_minor(a, scale)?;
@@ -739,7 +761,7 @@ fn paid_amount(payment: &Payment, open: i64, scale: u32) -> Result<(i64, bool)> 
                     format!("more than the {} still open", rust_decimal::Decimal::new(open, scale)),
                 ));
             }
-            Ok((amount, false))
+            Ok(amount)
         }
     }
 }

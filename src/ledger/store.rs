@@ -130,6 +130,7 @@ impl Cell {
 /// none, and per paid date because a review as of an earlier date must see
 /// later payments as not yet made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct PayRecord {
     pub(crate) month: i32,
     pub(crate) due: NaiveDate,
