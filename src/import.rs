@@ -58,7 +58,9 @@ const SALE_COLUMNS: &str = "partner_id, date, amount, currency, invoice_id, marg
 /// # Example
 ///
 /// ```
-/// use partner_priority::{CsvImport, Currency, Window};
+/// use partner_priority::Currency;
+/// use partner_priority::import::CsvImport;
+/// use partner_priority::period::Window;
 ///
 /// let data = "\
 /// partner_id,date,amount,invoice_id
