@@ -5,7 +5,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use partner_priority::{ParetoPolicy, PartnerId, segment};
+use partner_priority::PartnerId;
+use partner_priority::pareto::{ParetoPolicy, segment};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Pareto};

@@ -6,7 +6,8 @@
 //!   slice the caller keeps;
 //! - `ledger/csv import 10M lines, 1M partners`: the same lines from a CSV
 //!   file (written once to the temp directory);
-//! - `assess/1M partners`: the full assessment of a prebuilt ledger.
+//! - `assess/1M partners`: the full review of a prebuilt ledger
+//!   (`Review::new(..).run(..)`).
 //!
 //! The data comes from the deterministic generator in
 //! `examples/support/synth.rs` (heavy-tailed turnover, credit notes, a year
@@ -26,7 +27,8 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use partner_priority::{CsvImport, Currency, Ledger, Money, PartnerId, Policy, Sale, assess};
+use partner_priority::import::CsvImport;
+use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
 use rust_decimal::Decimal;
 
 const PARTNERS: usize = 1_000_000;
@@ -96,7 +98,7 @@ fn assessment(c: &mut Criterion) {
     let mut group = c.benchmark_group("assess");
     group.sample_size(10);
     group.bench_function("1M partners", |b| {
-        b.iter_with_large_drop(|| assess(&ledger, &[], &[], as_of(), None, &policy).unwrap())
+        b.iter_with_large_drop(|| Review::new(&ledger, as_of()).run(&policy).unwrap())
     });
     group.finish();
 }

@@ -5,7 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use partner_priority::{Playbook, RiskProfile, Segment, Tier};
+use partner_priority::risk::RiskProfile;
+use partner_priority::strategy::Playbook;
+use partner_priority::{Segment, Tier};
 
 fn bench(c: &mut Criterion) {
     let playbook = Playbook::russian();

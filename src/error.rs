@@ -226,7 +226,7 @@ pub enum ErrorKind {
     #[error("I/O error: {0}")]
     Io(#[source] std::io::Error),
     /// A policy value that is out of range or inconsistent; `field` is the
-    /// path of the field, as in the JSON form (`tiers.gold.amount`).
+    /// path of the field, as in the JSON form (`tiers.gold.above`).
     #[error("invalid policy: `{field}`: {reason}")]
     InvalidPolicy {
         /// The path of the offending field.

@@ -66,8 +66,8 @@ const SALE_COLUMNS: &str = "partner_id, date, amount, currency, invoice_id, line
 /// # Example
 ///
 /// ```
-/// use partner_priority::import::CsvImport;
 /// use partner_priority::Currency;
+/// use partner_priority::import::CsvImport;
 ///
 /// let data = "\
 /// partner_id,date,amount,invoice_id

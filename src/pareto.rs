@@ -170,7 +170,7 @@ pub enum Boundary {
 /// # Example
 ///
 /// ```
-/// use partner_priority::{Boundary, ParetoBasis, ParetoPolicy};
+/// use partner_priority::pareto::{Boundary, ParetoBasis, ParetoPolicy};
 /// use rust_decimal::Decimal;
 ///
 /// let policy = ParetoPolicy::default();
@@ -494,7 +494,8 @@ impl Segmentation {
 /// The worked example of the contract: turnovers 50, 30, 10, 5, 5.
 ///
 /// ```
-/// use partner_priority::{segment, ParetoPolicy, PartnerId, Segment};
+/// use partner_priority::pareto::{segment, ParetoPolicy};
+/// use partner_priority::{PartnerId, Segment};
 /// use rust_decimal::Decimal;
 ///
 /// let input: Vec<(PartnerId, Decimal)> = [("a", 50), ("b", 30), ("c", 10), ("d", 5), ("e", 5)]

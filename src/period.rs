@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// # Example
 ///
 /// ```
-/// use partner_priority::Month;
+/// use partner_priority::period::Month;
 ///
 /// let dec = Month::new(2025, 12)?;
 /// assert_eq!(dec.checked_add(1)?, Month::new(2026, 1)?);
@@ -192,7 +192,7 @@ impl<'de> serde::Deserialize<'de> for Month {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use partner_priority::{Month, Window};
+/// use partner_priority::period::{Month, Window};
 ///
 /// let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
 /// let window = Window::before(as_of, 12)?;

@@ -297,7 +297,7 @@ impl PotentialPolicy {
     /// # Example
     ///
     /// ```
-    /// use partner_priority::{PotentialInput, PotentialLevel, PotentialPolicy, Stability};
+    /// use partner_priority::potential::{PotentialInput, PotentialLevel, PotentialPolicy, Stability};
     /// use rust_decimal::Decimal;
     ///
     /// let policy = PotentialPolicy::default();
@@ -605,18 +605,18 @@ pub struct Potential {
     pub tenure_months: Option<u32>,
     /// The distance to the next tier.
     pub gap_to_next: Option<TierGap>,
-    /// The points each signal added to the score.
-    pub points: SignalPoints,
+    /// The points each signal added to the score (read through
+    /// [`Potential::signals`]).
+    pub(crate) points: SignalPoints,
     /// The months of history a judgement needs (the policy's minimum).
-    pub min_history_months: u32,
+    pub(crate) min_history_months: u32,
 }
 
 /// The points each signal added to a potential score (0 when it did not
 /// count).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct SignalPoints {
+pub(crate) struct SignalPoints {
     /// From the trend.
     pub trend: i8,
     /// From year-on-year growth.

@@ -135,7 +135,9 @@ pub struct CrisisPlans {
 /// # Example
 ///
 /// ```
-/// use partner_priority::{Playbook, RiskProfile, Segment, Tier};
+/// use partner_priority::risk::RiskProfile;
+/// use partner_priority::strategy::Playbook;
+/// use partner_priority::{Segment, Tier};
 ///
 /// let playbook = Playbook::russian();
 /// let s = playbook.strategy(Tier::Silver, Segment::B, &RiskProfile::default());

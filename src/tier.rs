@@ -188,7 +188,8 @@ pub enum DemotionSteps {
 /// # Example
 ///
 /// ```
-/// use partner_priority::{Currency, DemotionSteps, Floor, TierPolicy};
+/// use partner_priority::Currency;
+/// use partner_priority::tier::{DemotionSteps, Floor, TierPolicy};
 /// use rust_decimal::Decimal;
 ///
 /// // Thresholds for a market in euros, with demotions held for two reviews.
@@ -434,7 +435,8 @@ impl TierPolicy {
     /// # Example
     ///
     /// ```
-    /// use partner_priority::{Currency, Money, Tier, TierPolicy, TierState};
+    /// use partner_priority::tier::{TierPolicy, TierState};
+    /// use partner_priority::{Currency, Money, Tier};
     /// use rust_decimal::Decimal;
     ///
     /// let policy = TierPolicy::builder(Currency::RUB).demote_after(2).build()?;

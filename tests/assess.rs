@@ -5,9 +5,15 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
+use partner_priority::import::CsvImport;
+use partner_priority::lang::Catalogue;
+use partner_priority::ledger::MonthlyFigures;
+use partner_priority::period::Month;
+use partner_priority::risk::RiskFacts;
+use partner_priority::strategy::Playbook;
+use partner_priority::tier::TierPolicy;
 use partner_priority::{
-    CsvImport, Currency, Language, Ledger, Money, Month, MonthlyFigures, Partner, PartnerId, Playbook, Policy,
-    Portfolio, RiskFacts, Segment, Tier, TierPolicy, assess,
+    Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Review, Segment, Tier,
 };
 use rust_decimal::Decimal;
 
@@ -35,7 +41,12 @@ fn as_of() -> NaiveDate {
 }
 
 fn run(s: &Sample, previous: Option<&Portfolio>) -> Portfolio {
-    assess(&s.ledger, &s.partners, &s.facts, as_of(), previous, &Policy::default()).unwrap()
+    Review::new(&s.ledger, as_of())
+        .partners(&s.partners)
+        .facts(&s.facts)
+        .previous(previous)
+        .run(&Policy::default())
+        .unwrap()
 }
 
 #[test]
@@ -53,41 +64,37 @@ fn headline_figures_of_the_bundled_data() {
     assert_eq!(p.base().to_string(), "329737084.54");
     assert_eq!(p.total().amount().to_string(), "329695143.71");
     // The top 5 by priority: the crisis partner first (urgent), then by score.
-    let top: Vec<&str> = p.assessments().iter().take(5).map(|a| a.partner.as_str()).collect();
+    let top: Vec<&str> = p.assessments().take(5).map(|a| a.id().as_str()).collect();
     assert_eq!(top, ["P-0093", "P-0156", "P-0274", "P-0210", "P-0025"]);
-    let first = &p.assessments()[0];
+    let first = p.assessments().next().unwrap();
     assert!(first.is_urgent());
-    assert_eq!((first.segment.segment, first.tier.tier), (Segment::A, Tier::Gold));
+    assert_eq!((first.segment(), first.tier()), (Segment::A, Tier::Gold));
     assert!(p.alerts().iter().any(|a| a.partner.as_str() == "P-0093"));
     // Ranks are 1..=n in order.
-    assert!(p.assessments().iter().enumerate().all(|(i, a)| a.rank as usize == i + 1));
+    assert!(p.assessments().enumerate().all(|(i, a)| a.rank() as usize == i + 1));
 }
 
 #[test]
 fn reasons_read_as_plain_words() {
     let p = run(&sample(), None);
     let gold = p.get(&PartnerId::new("P-0278").unwrap()).unwrap();
-    let texts: Vec<String> = gold.reasons().iter().map(|r| r.text(Language::En)).collect();
+    let texts: Vec<String> = gold.reasons().iter().map(|r| Language::En.reason(r)).collect();
     assert!(texts.iter().any(|t| t.starts_with("A: the largest partner")), "{texts:?}");
     assert!(texts.iter().any(|t| t.starts_with("Gold: 4,064,171 RUB/month, 3,564,171 above the floor")), "{texts:?}");
-    let ru: Vec<String> = gold.reasons().iter().map(|r| r.text(Language::Ru)).collect();
+    let ru: Vec<String> = gold.reasons().iter().map(|r| Language::Ru.reason(r)).collect();
     assert!(ru.iter().any(|t| t.starts_with("Золотой: 4\u{202f}064\u{202f}171 ₽ в месяц")), "{ru:?}");
 }
 
 #[test]
 fn the_previous_review_carries_migrations_and_hysteresis() {
     let s = sample();
-    let previous = assess(
-        &s.ledger,
-        &s.partners,
-        &s.facts,
-        NaiveDate::from_ymd_opt(2026, 8, 1).unwrap(),
-        None,
-        &Policy::default(),
-    )
-    .unwrap();
+    let previous = Review::new(&s.ledger, NaiveDate::from_ymd_opt(2026, 8, 1).unwrap())
+        .partners(&s.partners)
+        .facts(&s.facts)
+        .run(&Policy::default())
+        .unwrap();
     let current = run(&s, Some(&previous));
-    let review = current.review().unwrap();
+    let review = current.migrations().unwrap();
     assert_eq!(review.continuing() + review.new.len() as u64, 300);
     assert!(review.tiers.up.len() + review.tiers.down.len() > 0);
     // A stored and reloaded previous review gives the same result.
@@ -116,12 +123,17 @@ fn equality_compares_the_results_not_the_lookup_cache() {
     assert_eq!(p, fresh);
     assert_eq!(p.clone(), fresh);
     // Any difference in the results makes two portfolios unequal.
-    let russian =
-        assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &Policy::default().with_language(Language::Ru))
-            .unwrap();
+    let russian = Review::new(&s.ledger, as_of())
+        .partners(&s.partners)
+        .facts(&s.facts)
+        .run(&Policy::default().with_language(Language::Ru))
+        .unwrap();
     assert_ne!(russian, p);
-    let later =
-        assess(&s.ledger, &s.partners, &s.facts, as_of().succ_opt().unwrap(), None, &Policy::default()).unwrap();
+    let later = Review::new(&s.ledger, as_of().succ_opt().unwrap())
+        .partners(&s.partners)
+        .facts(&s.facts)
+        .run(&Policy::default())
+        .unwrap();
     assert_ne!(later, p);
 }
 
@@ -147,8 +159,8 @@ fn the_input_order_does_not_matter() {
 fn russian_strategies_come_from_the_russian_playbook() {
     let s = sample();
     let policy = Policy::default().with_language(Language::Ru);
-    let p = assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &policy).unwrap();
-    let gold = p.assessments().iter().find(|a| a.tier.tier == Tier::Gold).unwrap();
+    let p = Review::new(&s.ledger, as_of()).partners(&s.partners).facts(&s.facts).run(&policy).unwrap();
+    let gold = p.assessments().find(|a| a.tier() == Tier::Gold).unwrap();
     assert_eq!(&*p.strategy(gold).goal, "укрепление долгосрочных отношений и максимизация прибыли");
 }
 
@@ -192,13 +204,19 @@ fn decimals_in_json_are_exact_not_rounded_through_a_float() {
 fn the_previous_review_must_be_earlier() {
     let s = sample();
     let p = run(&s, None);
-    let err = assess(&s.ledger, &s.partners, &s.facts, as_of(), Some(&p), &Policy::default()).unwrap_err();
+    let err = Review::new(&s.ledger, as_of())
+        .partners(&s.partners)
+        .facts(&s.facts)
+        .previous(&p)
+        .run(&Policy::default())
+        .unwrap_err();
     assert!(err.to_string().contains("previous review must be earlier"), "{err}");
 }
 
 #[test]
 fn under_the_partner_share_basis_reasons_and_value_still_speak_of_turnover() {
-    use partner_priority::{Currency, Money, ParetoPolicy, Sale};
+    use partner_priority::pareto::ParetoPolicy;
+    use partner_priority::{Currency, Money, Sale};
     use rust_decimal::Decimal;
     let mut ledger = Ledger::new(Currency::RUB);
     for (id, amount) in [("a", 1000), ("b", 10), ("c", 10), ("d", 10), ("e", 10)] {
@@ -209,12 +227,12 @@ fn under_the_partner_share_basis_reasons_and_value_still_speak_of_turnover() {
     }
     let mut policy = Policy::default();
     policy.pareto = ParetoPolicy::partner_share();
-    let p = assess(&ledger, &[], &[], as_of(), None, &policy).unwrap();
+    let p = Review::new(&ledger, as_of()).run(&policy).unwrap();
     let b = p.get(&PartnerId::new("b").unwrap()).unwrap();
     // b is in the top 50 % of partners but 96 % of turnover lies above it.
-    assert_eq!(b.segment.before, Decimal::new(2, 1));
-    assert_eq!(b.segment.turnover_before.round_dp(4), Decimal::new(9615, 4));
-    let text = b.reasons()[0].text(Language::En);
+    assert_eq!(b.segment_evidence().before, Decimal::new(2, 1));
+    assert_eq!(b.segment_evidence().turnover_before.round_dp(4), Decimal::new(9615, 4));
+    let text = Language::En.reason(&b.reasons()[0]);
     assert!(text.contains("hold 96 % of turnover"), "{text}");
 }
 
@@ -225,7 +243,7 @@ fn an_invalid_policy_names_the_field() {
         (r#"{"pareto": {"cutoffs": {"a": 80, "b": 70, "c": 99}}}"#, "pareto.cutoffs.b"),
         (
             r#"{"tiers": {"currency": "RUB", "gold": {"above": 500000}, "silver": {"from": 100000}, "bronze": {"from": -1}}}"#,
-            "tiers.bronze.amount",
+            "tiers.bronze.from",
         ),
         (r#"{"risk": {"late_share": {"medium": 60, "high": 50}}}"#, "risk.late_share.high"),
         (r#"{"priority": {"weights": {"value": -1}}}"#, "priority.weights.value"),
@@ -266,11 +284,12 @@ fn facts_for_an_unknown_partner_are_an_error_not_silently_dropped() {
     let s = sample();
     let mut facts = s.facts.clone();
     facts.push(RiskFacts::new(PartnerId::new("P-9999").unwrap()));
-    let err = assess(&s.ledger, &s.partners, &facts, as_of(), None, &Policy::default()).unwrap_err();
-    assert_eq!(err.partner().map(PartnerId::as_str), Some("P-9999"));
+    let err = Review::new(&s.ledger, as_of()).partners(&s.partners).facts(&facts).run(&Policy::default()).unwrap_err();
+    assert_eq!(err.partner(), Some("P-9999"));
     let mut partners = s.partners.clone();
     partners.push(partners[0].clone());
-    assert!(assess(&s.ledger, &partners, &s.facts, as_of(), None, &Policy::default()).unwrap_err().is_duplicate());
+    let err = Review::new(&s.ledger, as_of()).partners(&partners).facts(&s.facts).run(&Policy::default()).unwrap_err();
+    assert!(err.is_duplicate());
 }
 
 #[test]
@@ -280,18 +299,18 @@ fn the_window_length_the_review_date_and_the_concentration_risk_are_kept() {
     let six = Policy::default().with_window_months(6).unwrap();
     assert_eq!(six.window_months(), 6);
     assert!(Policy::default().with_window_months(0).is_err());
-    let p = assess(&s.ledger, &s.partners, &s.facts, as_of(), None, &six).unwrap();
+    let p = Review::new(&s.ledger, as_of()).partners(&s.partners).facts(&s.facts).run(&six).unwrap();
     assert_eq!(p.as_of(), as_of());
     assert_eq!(p.window().to_string(), "2026-05 … 2026-10");
     // The network's dependence on its largest partner, from the Pareto figures.
     let risk = p.concentration_risk().unwrap();
-    let largest = p.assessments().iter().map(|a| a.segment.share).max().unwrap();
+    let largest = p.assessments().map(|a| a.segment_evidence().share).max().unwrap();
     assert_eq!(risk.top_partner_percent, (largest * Decimal::ONE_HUNDRED).round_dp(risk.top_partner_percent.scale()));
     assert_eq!(risk.hhi, p.concentration().unwrap().hhi);
     // Only a crisis marks a partner urgent.
-    let urgent: Vec<bool> = p.assessments().iter().map(|a| a.is_urgent()).collect();
+    let urgent: Vec<bool> = p.assessments().map(|a| a.is_urgent()).collect();
     assert!(urgent.contains(&true) && urgent.contains(&false));
-    assert!(p.assessments().iter().all(|a| a.is_urgent() == a.urgent.is_some()));
+    assert!(p.assessments().all(|a| a.is_urgent() == a.urgent().is_some()));
 }
 
 #[test]
@@ -312,19 +331,20 @@ fn a_partner_held_in_its_tier_says_so_and_how_far_below_the_floor_it_is() {
     let mut policy = Policy::default();
     policy.tiers = TierPolicy::builder(Currency::RUB).demote_after(2).build().unwrap();
     let day = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
-    let before = assess(&ledger, &[], &[], day(2026), None, &policy).unwrap();
-    assert_eq!(before.assessments()[0].tier.tier, Tier::Silver);
-    let now = assess(&ledger, &[], &[], day(2027), Some(&before), &policy).unwrap();
-    let a = &now.assessments()[0];
-    assert_eq!((a.tier.tier, a.tier.plain), (Tier::Silver, Tier::Bronze));
-    let texts: Vec<String> = a.reasons().iter().map(|r| r.text(Language::En)).collect();
+    let before = Review::new(&ledger, day(2026)).run(&policy).unwrap();
+    assert_eq!(before.by_rank(1).unwrap().tier(), Tier::Silver);
+    let now = Review::new(&ledger, day(2027)).previous(&before).run(&policy).unwrap();
+    let a = now.by_rank(1).unwrap();
+    let tier = a.tier_assignment();
+    assert_eq!((a.tier(), tier.tier, tier.plain), (Tier::Silver, Tier::Silver, Tier::Bronze));
+    let texts: Vec<String> = a.reasons().iter().map(|r| Language::En.reason(r)).collect();
     assert!(
         texts.contains(
             &"Silver (held for now): 60,000 RUB/month, 40,000 below the floor, drops at the next review".to_owned()
         ),
         "{texts:?}"
     );
-    let ru: Vec<String> = a.reasons().iter().map(|r| r.text(Language::Ru)).collect();
+    let ru: Vec<String> = a.reasons().iter().map(|r| Language::Ru.reason(r)).collect();
     assert!(ru.iter().any(|t| t.contains("(пока сохранён)") && t.contains("ниже порога")), "{ru:?}");
 }
 
@@ -334,11 +354,12 @@ fn each_assessment_carries_the_ledgers_figures_for_the_window() {
     let p = run(&s, None);
     let mut with_credit_notes = 0;
     for a in p.assessments() {
-        let t = s.ledger.turnover(&a.partner, p.window()).unwrap();
-        assert_eq!(a.turnover, t.total(), "{}", a.partner);
-        assert_eq!(a.margin, t.margin(), "{}", a.partner);
-        assert_eq!(a.deals, t.deals(), "{}", a.partner);
-        assert_eq!(a.average_deal, t.average_deal(), "{}", a.partner);
+        let t = s.ledger.turnover(a.id(), p.window()).unwrap();
+        assert_eq!(a.turnover(), t.total(), "{}", a.id());
+        assert_eq!(a.margin(), t.margin(), "{}", a.id());
+        assert_eq!(a.credit_notes(), t.credit_notes(), "{}", a.id());
+        assert_eq!(a.deals(), t.deals(), "{}", a.id());
+        assert_eq!(a.average_deal(), t.average_deal(), "{}", a.id());
         if t.credit_notes() < Decimal::ZERO {
             with_credit_notes += 1;
         }
@@ -362,24 +383,28 @@ fn a_partners_beginning_is_its_first_month_with_any_activity() {
     }
     let partner = Partner::new(id.clone()).with_start_date(NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
     let review = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let p = assess(&ledger, &[partner], &[], review, None, &Policy::default()).unwrap();
-    let a = &p.assessments()[0];
+    let partners = [partner];
+    let p = Review::new(&ledger, review).partners(&partners).run(&Policy::default()).unwrap();
+    let a = p.by_rank(1).unwrap();
     // April to December: 9 months; 630 000 / 9 = 70 000 a month.
-    assert_eq!(a.tier.monthly, Decimal::from(70_000));
-    assert_eq!(a.tier.tier, Tier::Bronze);
-    assert_eq!(a.potential.tenure_months, Some(9));
-    assert_eq!(a.potential.history_months, 9);
+    assert_eq!(a.monthly_turnover(), Decimal::from(70_000));
+    assert_eq!(a.tier_assignment().monthly, Decimal::from(70_000));
+    assert_eq!(a.tier(), Tier::Bronze);
+    let potential = a.potential();
+    assert_eq!(potential.tenure_months, Some(9));
+    assert_eq!(potential.history_months, 9);
     // 30 000 short of Silver's 100 000 floor: the gap potential weighs.
-    let gap = a.potential.gap_to_next.unwrap();
-    assert_eq!(Some(gap.amount), a.tier.progress.to_next);
+    let gap = potential.gap_to_next.unwrap();
+    assert_eq!(Some(gap.amount), a.tier_assignment().progress.to_next);
     assert_eq!(gap.amount, Decimal::from(30_000));
 
     // A month with only a credit-note count (and no net turnover) counts too.
     let mut ledger2 = ledger.clone();
     ledger2.add_monthly(MonthlyFigures::new(id.clone(), month(3), rub(0)).with_credit_notes(Decimal::ZERO, 1)).unwrap();
     let partner = Partner::new(id).with_start_date(NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
-    let p = assess(&ledger2, &[partner], &[], review, None, &Policy::default()).unwrap();
-    assert_eq!(p.assessments()[0].tier.monthly, Decimal::from(63_000)); // 630 000 / 10
+    let partners = [partner];
+    let p = Review::new(&ledger2, review).partners(&partners).run(&Policy::default()).unwrap();
+    assert_eq!(p.by_rank(1).unwrap().monthly_turnover(), Decimal::from(63_000)); // 630 000 / 10
 }
 
 #[test]
@@ -390,13 +415,13 @@ fn a_listed_partner_without_sales_counts_once_it_has_started() {
     let with = |p: Partner| {
         let mut partners = s.partners.clone();
         partners.push(p);
-        assess(&s.ledger, &partners, &s.facts, day, None, &Policy::default()).unwrap()
+        Review::new(&s.ledger, day).partners(&partners).facts(&s.facts).run(&Policy::default()).unwrap()
     };
     let id = PartnerId::new("NEW-1").unwrap();
     // Started the day before the review: assessed, a Beginner in D.
     let p = with(listed(day.pred_opt().unwrap()));
     let a = p.get(&id).unwrap();
-    assert_eq!((a.segment.segment, a.tier.tier), (Segment::D, Tier::Beginner));
+    assert_eq!((a.segment(), a.tier()), (Segment::D, Tier::Beginner));
     // Starting on the review date or later: not yet part of the network.
     assert!(with(listed(day)).get(&id).is_none());
     assert_eq!(with(listed(day)).assessments().len(), 300);

@@ -4,10 +4,13 @@
 #![cfg(feature = "serde")]
 #![allow(clippy::unwrap_used)]
 
-use partner_priority::{
-    ConcentrationPolicy, CrisisPolicy, Language, ParetoPolicy, Playbook, Policy, PotentialPolicy, PriorityPolicy,
-    RiskFacts, RiskPolicy, SegmentPoints, Thresholds, TierPolicy, Weights,
-};
+use partner_priority::pareto::ParetoPolicy;
+use partner_priority::potential::PotentialPolicy;
+use partner_priority::review::{PriorityPolicy, SegmentPoints, Weights};
+use partner_priority::risk::{ConcentrationPolicy, CrisisPolicy, RiskFacts, RiskPolicy, Thresholds};
+use partner_priority::strategy::Playbook;
+use partner_priority::tier::TierPolicy;
+use partner_priority::{Language, Policy};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;

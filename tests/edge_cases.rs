@@ -6,11 +6,18 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
+use partner_priority::ledger::MonthlyFigures;
+use partner_priority::pareto::{ParetoPolicy, segment};
+use partner_priority::period::{Month, Window};
+use partner_priority::review::Migrations;
+use partner_priority::tier::TierPolicy;
 use partner_priority::{
-    Currency, ErrorKind, Ledger, MAX_SALE_DATE, MIN_SALE_DATE, Money, Month, MonthlyFigures, ParetoPolicy, Partner,
-    PartnerId, Policy, Sale, Segment, Tier, TierPolicy, Window, assess, review, segment,
+    Currency, ErrorKind, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Result, Review, Sale, Segment, Tier,
 };
 use rust_decimal::Decimal;
+
+const MIN_SALE_DATE: NaiveDate = Ledger::MIN_DATE;
+const MAX_SALE_DATE: NaiveDate = Ledger::MAX_DATE;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -22,6 +29,11 @@ fn rub(amount: Decimal) -> Money {
 
 fn id(s: &str) -> PartnerId {
     PartnerId::new(s).unwrap()
+}
+
+/// A review of `ledger` with `partners`, no facts and the default policy.
+fn run(ledger: &Ledger, partners: &[Partner], as_of: NaiveDate, previous: Option<&Portfolio>) -> Result<Portfolio> {
+    Review::new(ledger, as_of).partners(partners).previous(previous).run(&Policy::default())
 }
 
 #[test]
@@ -39,18 +51,23 @@ fn amounts_near_decimals_limits_are_errors_not_panics() {
     let err = ledger.add_monthly(MonthlyFigures::new(id("A"), month, rub(max))).unwrap_err();
     assert!(err.is_overflow(), "{err}");
     // A partner at the limit still assesses.
-    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
-    assert_eq!(p.assessments()[0].tier.tier, Tier::Gold);
+    let p = run(&ledger, &[], d(2026, 1, 1), None).unwrap();
+    assert_eq!(p.by_rank(1).unwrap().tier(), Tier::Gold);
     // Segmentation and tiers of extreme decimals: a result or an overflow.
     let huge = vec![(id("a"), Decimal::MAX), (id("b"), Decimal::MAX), (id("c"), Decimal::MIN)];
     match segment(&huge, &ParetoPolicy::default()) {
         Ok(s) => assert_eq!(s.entries().len(), 3),
         Err(e) => assert!(e.is_overflow(), "{e}"),
     }
+    // Over 1 200 months, Decimal::MAX is far above the Gold floor and
+    // Decimal::MIN far below the Bronze one.
     let tiers = TierPolicy::default();
-    for total in [Decimal::MAX, Decimal::MIN] {
+    for (total, expected) in [(Decimal::MAX, Tier::Gold), (Decimal::MIN, Tier::Beginner)] {
         match tiers.assign(rub(total), 1200, None) {
-            Ok(a) => assert!(Tier::ALL.contains(&a.tier)),
+            Ok(a) => {
+                assert_eq!(a.tier, expected, "{total}");
+                assert_eq!(a.tier, tiers.tier_of(rub(a.monthly)).unwrap(), "{total}");
+            }
             Err(e) => assert!(e.is_overflow(), "{e}"),
         }
     }
@@ -70,25 +87,25 @@ fn a_million_partners_with_equal_turnover_are_one_tie_group() {
 fn a_single_partner() {
     let mut ledger = Ledger::new(Currency::RUB);
     ledger.record(Sale::new(id("only"), d(2025, 6, 1), rub(Decimal::from(10)))).unwrap();
-    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
-    let a = &p.assessments()[0];
-    assert_eq!((a.rank, a.segment.segment, a.tier.tier), (1, Segment::A, Tier::Beginner));
+    let p = run(&ledger, &[], d(2026, 1, 1), None).unwrap();
+    let a = p.assessments().next().unwrap();
+    assert_eq!((a.rank(), a.segment(), a.tier()), (1, Segment::A, Tier::Beginner));
     assert_eq!(p.concentration().unwrap().top_partner_share, Decimal::ONE);
 }
 
 #[test]
 fn empty_inputs_give_empty_results() {
     let ledger = Ledger::new(Currency::RUB);
-    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
-    assert!(p.assessments().is_empty());
+    let p = run(&ledger, &[], d(2026, 1, 1), None).unwrap();
+    assert!(p.is_empty() && p.assessments().next().is_none());
     assert!(p.alerts().is_empty());
     assert!(p.concentration().is_none());
     assert_eq!(p.total().amount(), Decimal::ZERO);
     assert!(p.by_region().unwrap().is_empty());
-    let again = assess(&ledger, &[], &[], d(2026, 4, 1), Some(&p), &Policy::default()).unwrap();
-    assert_eq!(again.review().unwrap().continuing(), 0);
+    let again = run(&ledger, &[], d(2026, 4, 1), Some(&p)).unwrap();
+    assert_eq!(again.migrations().unwrap().continuing(), 0);
     assert!(segment(&[], &ParetoPolicy::default()).unwrap().entries().is_empty());
-    assert_eq!(review(&[], &[]).unwrap().continuing(), 0);
+    assert_eq!(Migrations::between(&[], &[]).unwrap().continuing(), 0);
     assert!(ledger.turnovers(Window::before(d(2026, 1, 1), 12).unwrap()).is_empty());
 }
 
@@ -106,7 +123,7 @@ fn dates_at_the_ends_of_chronos_range() {
     }
     // Reviews near the ends: a result or a typed error, never a panic.
     for as_of in [NaiveDate::MIN, d(1, 1, 1), d(1, 2, 1), MAX_SALE_DATE, NaiveDate::MAX] {
-        match assess(&ledger, &[], &[], as_of, None, &Policy::default()) {
+        match run(&ledger, &[], as_of, None) {
             Ok(p) => assert!(p.assessments().len() <= 1),
             Err(e) => assert!(
                 matches!(e.kind(), ErrorKind::DateOutOfRange { .. } | ErrorKind::InvalidWindow { .. }),
@@ -126,9 +143,10 @@ fn unicode_and_very_long_ids() {
             .with_invoice(format!("{}/счёт-{k}", text.chars().take(20).collect::<String>()));
         ledger.record(sale).unwrap();
     }
-    let p = assess(&ledger, &[], &[], d(2026, 1, 1), None, &Policy::default()).unwrap();
+    let p = run(&ledger, &[], d(2026, 1, 1), None).unwrap();
     assert_eq!(p.assessments().len(), 4);
     assert!(p.get(&id(&long)).is_some());
+    assert!(p.get(long.as_str()).is_some());
     let too_long = "Ж".repeat(129);
     assert!(matches!(PartnerId::new(&too_long).unwrap_err().kind(), ErrorKind::InvalidPartnerId { .. }));
     let err = ledger.record(Sale::new(id("A"), d(2025, 1, 1), rub(Decimal::ONE)).with_invoice(too_long)).unwrap_err();
@@ -138,25 +156,25 @@ fn unicode_and_very_long_ids() {
     assert!(err.to_string().len() < 300);
 }
 
-/// A partner listed twice is an error (documented on `assess` and
+/// A partner listed twice is an error (documented on `Review::run` and
 /// `CsvImport::read_partners`): the two entries may disagree, and silently
 /// picking one would lose data.
 #[test]
 fn a_partner_listed_twice_is_an_error() {
     let ledger = Ledger::new(Currency::RUB);
     let partners = vec![Partner::new(id("A")).with_region("Москва"), Partner::new(id("A")).with_region("Урал")];
-    let err = assess(&ledger, &partners, &[], d(2026, 1, 1), None, &Policy::default()).unwrap_err();
+    let err = run(&ledger, &partners, d(2026, 1, 1), None).unwrap_err();
     assert!(err.is_duplicate());
-    assert_eq!(err.partner(), Some(&id("A")));
+    assert_eq!(err.partner(), Some("A"));
 }
 
 #[cfg(feature = "csv")]
 #[test]
 fn a_partner_listed_twice_in_the_partners_file_names_both_lines() {
     let csv = "partner_id,name,region\nA,Альфа,Москва\nB,Бета,Урал\nA,Альфа-2,Урал\n";
-    let err = partner_priority::CsvImport::new().read_partners(csv.as_bytes()).unwrap_err();
+    let err = partner_priority::import::CsvImport::new().read_partners(csv.as_bytes()).unwrap_err();
     assert!(err.is_duplicate());
-    assert_eq!(err.partner(), Some(&id("A")));
+    assert_eq!(err.partner(), Some("A"));
     assert_eq!(err.line(), Some(4));
     assert!(matches!(err.kind(), ErrorKind::DuplicatePartner { first_line: Some(2), .. }), "{err}");
 }
@@ -166,15 +184,15 @@ fn a_window_with_no_data() {
     let mut ledger = Ledger::new(Currency::RUB);
     ledger.record(Sale::new(id("A"), d(2020, 1, 1), rub(Decimal::from(500_000)))).unwrap();
     let partners = vec![Partner::new(id("B")).with_start_date(d(2019, 1, 1))];
-    let p = assess(&ledger, &partners, &[], d(2030, 1, 1), None, &Policy::default()).unwrap();
+    let p = run(&ledger, &partners, d(2030, 1, 1), None).unwrap();
     assert_eq!(p.assessments().len(), 2);
     for a in p.assessments() {
-        assert_eq!((a.segment.segment, a.tier.tier), (Segment::D, Tier::Beginner));
-        assert_eq!(a.turnover, Decimal::ZERO);
+        assert_eq!((a.segment(), a.tier()), (Segment::D, Tier::Beginner));
+        assert_eq!(a.turnover(), Decimal::ZERO);
     }
     assert!(p.concentration().is_none());
     // A partner that starts after the review date is not in the review.
     let later = vec![Partner::new(id("C")).with_start_date(d(2031, 1, 1))];
-    let p = assess(&Ledger::new(Currency::RUB), &later, &[], d(2030, 1, 1), None, &Policy::default()).unwrap();
-    assert!(p.assessments().is_empty());
+    let p = run(&Ledger::new(Currency::RUB), &later, d(2030, 1, 1), None).unwrap();
+    assert!(p.is_empty() && p.assessments().next().is_none());
 }

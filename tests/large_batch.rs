@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale, Window};
+use partner_priority::period::Window;
+use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale};
 use rust_decimal::Decimal;
 
 /// A small deterministic generator (64-bit LCG).
@@ -157,7 +158,7 @@ fn a_bad_line_far_into_a_large_batch_is_reported_with_its_position() {
     let err = ledger.record_all(&lines).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::CurrencyMismatch { .. }), "{err}");
     assert_eq!(err.line(), Some(at as u64 + 1));
-    assert_eq!(err.partner(), Some(bad.partner()));
+    assert_eq!(err.partner(), Some(bad.partner().as_str()));
     assert!(ledger.is_empty());
     // The same lines, owned or borrowed, up to the bad one.
     lines.truncate(at);
@@ -277,7 +278,7 @@ fn of_two_overflows_in_different_partitions_the_earlier_line_is_reported() {
         lines.insert(400, Sale::new(b.clone(), day(6), huge)); // line 401: overflow
         let err = Ledger::new(Currency::RUB).record_all(&lines).unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
-        assert_eq!((err.line(), err.partner()), (Some(201), Some(&a)));
+        assert_eq!((err.line(), err.partner()), (Some(201), Some(a.as_str())));
     }
 }
 

@@ -7,7 +7,8 @@
 use std::cmp::Reverse;
 
 use chrono::NaiveDate;
-use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Portfolio, Sale, Segment, assess};
+use partner_priority::review::Assessment;
+use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Portfolio, Review, Sale, Segment};
 use rust_decimal::Decimal;
 
 fn day(month: u32, d: u32) -> NaiveDate {
@@ -48,21 +49,21 @@ fn network(partners: u64, giant: bool) -> Ledger {
 }
 
 fn run(ledger: &Ledger) -> Portfolio {
-    assess(ledger, &[], &[], as_of(), None, &Policy::default()).unwrap()
+    Review::new(ledger, as_of()).run(&Policy::default()).unwrap()
 }
 
 /// Asserts the documented priority order and ranks 1..n; returns the number
 /// of neighbours tied on urgency, score and turnover.
 fn assert_priority_order(p: &Portfolio) -> usize {
-    let all = p.assessments();
-    let ranks: Vec<u32> = all.iter().map(|a| a.rank).collect();
+    let all: Vec<&Assessment> = p.assessments().collect();
+    let ranks: Vec<u32> = all.iter().map(|a| a.rank()).collect();
     assert_eq!(ranks, (1..=all.len() as u32).collect::<Vec<u32>>());
-    let key = |a: &partner_priority::Assessment| (Reverse(a.is_urgent()), Reverse(a.score), Reverse(a.turnover));
+    let key = |a: &Assessment| (Reverse(a.is_urgent()), Reverse(a.score()), Reverse(a.turnover()));
     for pair in all.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        assert!(key(a) < key(b) || (key(a) == key(b) && a.partner < b.partner), "{} before {}", a.partner, b.partner);
+        let (a, b) = (pair[0], pair[1]);
+        assert!(key(a) < key(b) || (key(a) == key(b) && a.id() < b.id()), "{} before {}", a.id(), b.id());
     }
-    all.windows(2).filter(|w| key(&w[0]) == key(&w[1])).count()
+    all.windows(2).filter(|w| key(w[0]) == key(w[1])).count()
 }
 
 #[test]
@@ -77,7 +78,7 @@ fn a_large_network_is_ranked_by_urgency_score_turnover_and_id() {
 fn every_partner_of_a_large_network_is_found_by_id() {
     let p = run(&network(30_000, false));
     for a in p.assessments() {
-        assert!(std::ptr::eq(p.get(&a.partner).unwrap(), a), "{}", a.partner);
+        assert!(std::ptr::eq(p.get(a.id()).unwrap(), a), "{}", a.id());
     }
     assert!(p.get(&PartnerId::new("N-999999").unwrap()).is_none());
     assert!(p.get(&PartnerId::new("nobody").unwrap()).is_none());
@@ -88,16 +89,15 @@ fn a_turnover_beyond_64_bits_is_segmented_like_any_other() {
     let plain = run(&network(25_000, false));
     let with_giant = run(&network(25_000, true));
     let giant = with_giant.get(&PartnerId::new("Giant").unwrap()).unwrap();
-    assert_eq!((giant.segment.segment, giant.segment.rank), (Segment::A, 1));
+    assert_eq!((giant.segment(), giant.segment_rank()), (Segment::A, 1));
     // Ranked by the general comparison (a turnover beyond 64 bits).
     assert!(assert_priority_order(&with_giant) > 5_000);
     // Everyone else keeps their order by turnover (their shares shrink).
     let order = |p: &Portfolio| {
         let mut v: Vec<(u32, String)> = p
             .assessments()
-            .iter()
-            .filter(|a| a.partner.as_str() != "Giant")
-            .map(|a| (a.segment.rank, a.partner.to_string()))
+            .filter(|a| a.id().as_str() != "Giant")
+            .map(|a| (a.segment_rank(), a.id().to_string()))
             .collect();
         v.sort();
         v.into_iter().map(|(_, id)| id).collect::<Vec<_>>()

@@ -122,3 +122,45 @@ fn the_layers_are_the_documented_ones() {
         }
     }
 }
+
+/// The layers of `src/lib.rs` (and CONTRIBUTING.md), bottom first.
+const LAYERS: &[&[&str]] = &[
+    &["error", "util"],
+    &["money", "period", "partner", "language"],
+    &["ledger"],
+    &["pareto", "tier", "potential", "risk", "import"],
+    &["strategy", "migrations"],
+    &["review"],
+    &["lang", "report", "cookbook"],
+];
+
+/// Imports within a layer that the layout allows: the CSV adapter reads
+/// risk facts, the helpers report errors, the report takes its words from
+/// the catalogues.
+const WITHIN_LAYER: &[(&str, &str)] = &[("import", "risk"), ("util", "error"), ("report", "lang")];
+
+#[test]
+fn every_module_imports_only_from_the_layers_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let layer_of = |m: &str| LAYERS.iter().position(|l| l.contains(&m));
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut seen = 0;
+    for file in &files {
+        let Some(module) = module_of(&src, file) else { continue };
+        let Some(own) = layer_of(&module) else { panic!("{module} is in no layer: add it to LAYERS") };
+        seen += 1;
+        for used in imports(&library_code(file)) {
+            if used == module || WITHIN_LAYER.contains(&(module.as_str(), used.as_str())) {
+                continue;
+            }
+            let Some(theirs) = layer_of(&used) else { panic!("{used} is in no layer: add it to LAYERS") };
+            assert!(
+                theirs < own,
+                "{} (layer {own}) imports {used} (layer {theirs}): only the layers below may be imported",
+                file.display()
+            );
+        }
+    }
+    assert!(seen >= 20, "too few source files found");
+}

@@ -66,6 +66,18 @@ fn arb_docs(max: usize) -> impl Strategy<Value = Vec<Doc>> {
     })
 }
 
+/// Documents, the same documents in a random order with each one's lines in
+/// a random order, and all their lines in one random order (documents
+/// interleaved).
+fn arb_docs_in_any_order(max: usize) -> impl Strategy<Value = (Vec<Doc>, Vec<Doc>, Vec<Sale>)> {
+    arb_docs(max).prop_flat_map(|docs| {
+        let each_shuffled: Vec<_> =
+            docs.iter().map(|d| Just(d.lines.clone()).prop_shuffle().prop_map(|lines| Doc { lines })).collect();
+        let lines: Vec<Sale> = docs.iter().flat_map(|d| d.lines.clone()).collect();
+        (Just(docs), each_shuffled.prop_shuffle(), Just(lines).prop_shuffle())
+    })
+}
+
 fn ledger_of(docs: &[Doc]) -> Ledger {
     let mut ledger = Ledger::new(Currency::RUB);
     for doc in docs {
@@ -112,29 +124,26 @@ proptest! {
 
     #[test]
     fn merged_chunks_equal_one_ledger_recorded_in_any_order(
-        docs in arb_docs(40),
+        (docs, shuffled_docs, shuffled_lines) in arb_docs_in_any_order(40),
         assignment in proptest::collection::vec(0usize..4, 1..40),
-        order in any::<proptest::sample::Index>(),
     ) {
-        // One ledger, every document as its own call, in a rotated order ...
-        let mut rotated = docs.clone();
-        if !rotated.is_empty() {
-            let k = order.index(rotated.len());
-            rotated.rotate_left(k);
+        // One ledger, every document as its own call, the documents and
+        // each one's lines in a random order ...
+        let mut doc_by_doc = Ledger::new(Currency::RUB);
+        for doc in &shuffled_docs {
+            doc_by_doc.record_all(doc.lines.clone()).unwrap();
         }
-        let mut reversed_lines = Ledger::new(Currency::RUB);
-        for doc in rotated.iter().rev() {
-            let mut lines = doc.lines.clone();
-            lines.reverse();
-            reversed_lines.record_all(lines).unwrap();
-        }
-        // ... one ledger with everything in one batch ...
+        // ... one ledger with everything in one batch, in the generated
+        // order and in a random order ...
         let mut one_batch = Ledger::new(Currency::RUB);
         one_batch.record_all(docs.iter().flat_map(|d| d.lines.clone())).unwrap();
+        let mut shuffled_batch = Ledger::new(Currency::RUB);
+        shuffled_batch.record_all(shuffled_lines).unwrap();
         // ... and four chunks merged.
         let chunks = split(&docs, &assignment, 4);
         let all = chunks.into_iter().reduce(merged).unwrap();
-        prop_assert_eq!(&reversed_lines, &one_batch);
+        prop_assert_eq!(&doc_by_doc, &one_batch);
+        prop_assert_eq!(&shuffled_batch, &one_batch);
         prop_assert_eq!(&all, &one_batch);
     }
 

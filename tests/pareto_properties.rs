@@ -5,17 +5,30 @@
 
 use std::collections::HashMap;
 
-use partner_priority::{Boundary, ParetoBasis, ParetoPolicy, PartnerId, Segment, Segmentation, segment};
+use partner_priority::pareto::{Boundary, ParetoBasis, ParetoPolicy, Segmentation, segment};
+use partner_priority::{PartnerId, Segment};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Turnovers with many ties and some non-positive values, in kopecks.
 fn arb_turnovers() -> impl Strategy<Value = Vec<(PartnerId, Decimal)>> {
-    proptest::collection::vec(
-        prop_oneof![3 => 1i64..1000, 1 => -50i64..=0, 2 => 1i64..5, 1 => 1i64..1_000_000_000],
-        0..60,
-    )
-    .prop_map(|vals| {
+    turnovers(prop_oneof![3 => 1i64..1000, 1 => -50i64..=0, 2 => 1i64..5, 1 => 1i64..1_000_000_000])
+}
+
+/// Turnovers of which about half are not positive: exact zeros (a third of
+/// all values) and negative ones, among positive ones with ties.
+fn arb_turnovers_with_zeros() -> impl Strategy<Value = Vec<(PartnerId, Decimal)>> {
+    turnovers(prop_oneof![
+        2 => Just(0i64),
+        1 => -1_000_000i64..0,
+        2 => 1i64..1000,
+        1 => 1i64..1_000_000_000,
+    ])
+}
+
+/// Up to 59 partners with turnovers (in kopecks) from `kopecks`.
+fn turnovers(kopecks: impl Strategy<Value = i64>) -> impl Strategy<Value = Vec<(PartnerId, Decimal)>> {
+    proptest::collection::vec(kopecks, 0..60).prop_map(|vals| {
         vals.into_iter()
             .enumerate()
             .map(|(i, v)| (PartnerId::new(&format!("p{i:04}")).unwrap(), Decimal::new(v, 2)))
@@ -54,7 +67,8 @@ fn higher_turnover_never_gets_a_lower_segment(data: &[(PartnerId, Decimal)], pol
     let r = segment(data, policy).unwrap();
     for pair in r.entries().windows(2) {
         assert!(pair[0].turnover >= pair[1].turnover);
-        assert!(pair[0].segment <= pair[1].segment, "{pair:?}");
+        // Segments order by value: A > B > C > D.
+        assert!(pair[0].segment >= pair[1].segment, "{pair:?}");
     }
 }
 
@@ -112,12 +126,12 @@ proptest! {
     }
 
     #[test]
-    fn non_positive_turnover_is_d_by_turnover(data in arb_turnovers(), p in arb_policy(ParetoBasis::Turnover)) {
+    fn non_positive_turnover_is_d_by_turnover(data in arb_turnovers_with_zeros(), p in arb_policy(ParetoBasis::Turnover)) {
         non_positive_turnover_is_d(&data, &p);
     }
 
     #[test]
-    fn non_positive_turnover_is_d_by_partner_share(data in arb_turnovers(), p in arb_policy(ParetoBasis::Partners)) {
+    fn non_positive_turnover_is_d_by_partner_share(data in arb_turnovers_with_zeros(), p in arb_policy(ParetoBasis::Partners)) {
         non_positive_turnover_is_d(&data, &p);
     }
 
@@ -202,6 +216,49 @@ proptest! {
     }
 
     #[test]
+    fn under_the_lower_boundary_each_class_stays_within_its_cutoff_and_the_next_tie_group_would_cross_it(
+        data in arb_turnovers(),
+        p in arb_policy(ParetoBasis::Turnover).prop_map(|p| p.with_boundary(Boundary::Lower)),
+    ) {
+        let r = segment(&data, &p).unwrap();
+        let base = r.base();
+        prop_assume!(base > Decimal::ZERO);
+        for (k, cut) in p.cutoffs().iter().enumerate() {
+            // The classes up to this one: A, A+B, A+B+C, over positive turnover.
+            let upto: Vec<_> = r.entries().iter().filter(|e| e.turnover > Decimal::ZERO && e.segment as usize <= k).collect();
+            let sum: Decimal = upto.iter().map(|e| e.turnover).sum();
+            // Stays within the cut-off (exact: sum / base ≤ cut / 100).
+            prop_assert!(sum * Decimal::ONE_HUNDRED <= *cut * base, "class {k}: {sum} of {base} > {cut} %");
+            // The crossing tie group (the first one below these classes)
+            // belongs to a lower class: with it they would pass the cut-off.
+            if let Some(next) = r.entries().iter().find(|e| e.turnover > Decimal::ZERO && e.segment as usize > k) {
+                let group: Decimal = r.entries().iter().filter(|e| e.turnover == next.turnover).map(|e| e.turnover).sum();
+                prop_assert!((sum + group) * Decimal::ONE_HUNDRED > *cut * base, "class {k} with the next tie group still within {cut} %");
+            }
+        }
+    }
+
+    #[test]
+    fn under_the_lower_boundary_each_class_stays_within_its_partner_share_and_the_next_tie_group_would_cross_it(
+        data in arb_turnovers(),
+        p in arb_policy(ParetoBasis::Partners).prop_map(|p| p.with_boundary(Boundary::Lower)),
+    ) {
+        let r = segment(&data, &p).unwrap();
+        let n = r.entries().iter().filter(|e| e.turnover > Decimal::ZERO).count();
+        prop_assume!(n > 0);
+        let n = Decimal::from(n);
+        for (k, cut) in p.cutoffs().iter().enumerate() {
+            let upto: Vec<_> = r.entries().iter().filter(|e| e.turnover > Decimal::ZERO && e.segment as usize <= k).collect();
+            let count = Decimal::from(upto.len());
+            prop_assert!(count * Decimal::ONE_HUNDRED <= *cut * n);
+            if let Some(next) = r.entries().iter().find(|e| e.turnover > Decimal::ZERO && e.segment as usize > k) {
+                let group = Decimal::from(r.entries().iter().filter(|e| e.turnover == next.turnover).count());
+                prop_assert!((count + group) * Decimal::ONE_HUNDRED > *cut * n);
+            }
+        }
+    }
+
+    #[test]
     fn adding_a_zero_turnover_partner_changes_no_other_segment(
         data in arb_turnovers(),
         p in prop_oneof![arb_policy(ParetoBasis::Turnover), arb_policy(ParetoBasis::Partners)],
@@ -233,7 +290,8 @@ proptest! {
         let before = by_partner(&segment(&data, &ParetoPolicy::new(basis, low, boundary).unwrap()).unwrap());
         let after = by_partner(&segment(&data, &raised).unwrap());
         for (id, seg) in &before {
-            prop_assert!(after[id] <= *seg, "{id}: {seg:?} -> {:?}", after[id]);
+            // Segments order by value: the same or a higher class.
+            prop_assert!(after[id] >= *seg, "{id}: {seg:?} -> {:?}", after[id]);
         }
     }
 

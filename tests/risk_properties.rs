@@ -3,10 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Days, NaiveDate};
-use partner_priority::{
-    Currency, Ledger, Money, PartnerId, PotentialInput, PotentialPolicy, RiskCategory, RiskFacts, RiskLevel,
-    RiskPolicy, Sale, Turnover, Window,
-};
+use partner_priority::ledger::Turnover;
+use partner_priority::period::Window;
+use partner_priority::potential::{PotentialInput, PotentialPolicy};
+use partner_priority::risk::{RiskCategory, RiskFacts, RiskLevel, RiskPolicy};
+use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -107,8 +108,8 @@ proptest! {
     ) {
         let t = turnover("P", &lines);
         let policy = RiskPolicy::default();
-        let a = policy.assess(&t, Some(&facts), as_of()).unwrap().profile;
-        let b = policy.assess(&t, Some(&worse(&facts, which, by)), as_of()).unwrap().profile;
+        let a = policy.assess(&t, Some(&facts), as_of()).unwrap();
+        let b = policy.assess(&t, Some(&worse(&facts, which, by)), as_of()).unwrap();
         for c in RiskCategory::ALL {
             prop_assert!(rank(b.category(c).level) >= rank(a.category(c).level), "{c:?}: {:?} -> {:?}", a.category(c), b.category(c));
         }
@@ -118,8 +119,8 @@ proptest! {
     fn financial_risk_is_monotone_in_days_late(lines in arb_lines(), extra in 1u16..100) {
         let later: Vec<(i64, Option<u16>)> = lines.iter().map(|(a, l)| (*a, l.map(|d| d.saturating_add(extra)))).collect();
         let policy = RiskPolicy::default();
-        let a = policy.assess(&turnover("P", &lines), None, as_of()).unwrap().profile;
-        let b = policy.assess(&turnover("P", &later), None, as_of()).unwrap().profile;
+        let a = policy.assess(&turnover("P", &lines), None, as_of()).unwrap();
+        let b = policy.assess(&turnover("P", &later), None, as_of()).unwrap();
         prop_assert!(rank(b.financial.level) >= rank(a.financial.level));
         let (pa, pb) = (a.payment.unwrap(), b.payment.unwrap());
         prop_assert!(pb.average_days_late >= pa.average_days_late);
@@ -127,7 +128,7 @@ proptest! {
 
     #[test]
     fn the_default_overall_level_is_never_below_any_categorys_level(lines in arb_lines(), facts in arb_facts()) {
-        let p = RiskPolicy::default().assess(&turnover("P", &lines), Some(&facts), as_of()).unwrap().profile;
+        let p = RiskPolicy::default().assess(&turnover("P", &lines), Some(&facts), as_of()).unwrap();
         for c in RiskCategory::ALL {
             prop_assert!(rank(p.overall) >= rank(p.category(c).level));
         }
@@ -177,12 +178,19 @@ proptest! {
         let l1 = build(("P", &a), ("Q", &b));
         let l2 = build(("Q", &b), ("P", &a));
         let policy = RiskPolicy::default();
+        // The whole review of either ledger, with the facts about P.
+        let facts_list = [facts.clone()];
+        let review = |l: &Ledger| Review::new(l, as_of()).facts(&facts_list).run(&Policy::default()).unwrap();
+        let (p1, p2) = (review(&l1), review(&l2));
         for id in ["P", "Q"] {
             let p = PartnerId::new(id).unwrap();
             let f = (id == "P").then_some(&facts);
             let r1 = policy.assess(&l1.turnover(&p, w).unwrap(), f, as_of()).unwrap();
             let r2 = policy.assess(&l2.turnover(&p, w).unwrap(), f, as_of()).unwrap();
             prop_assert_eq!(r1, r2);
+            let (x, y) = (p1.get(id).unwrap(), p2.get(id).unwrap());
+            prop_assert_eq!(x.potential(), y.potential(), "{}", id);
+            prop_assert_eq!(x.risk(), y.risk(), "{}", id);
         }
     }
 

@@ -4,8 +4,11 @@
 #![cfg(feature = "csv")]
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
-use partner_priority::{AlertKind, CsvImport, PartnerId, RiskLevel, RiskPolicy, Window};
+use partner_priority::PartnerId;
+use partner_priority::chrono::NaiveDate;
+use partner_priority::import::CsvImport;
+use partner_priority::period::Window;
+use partner_priority::risk::{AlertKind, RiskLevel, RiskPolicy};
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data").join(name)

@@ -4,10 +4,9 @@
 
 use std::collections::HashSet;
 
-use partner_priority::{
-    Averaging, Currency, DemotionSteps, Floor, Money, PartnerId, Placement, Segment, Tier, TierPolicy, TierState,
-    review,
-};
+use partner_priority::review::{Migrations, Placement};
+use partner_priority::tier::{Averaging, DemotionSteps, Floor, TierPolicy, TierState};
+use partner_priority::{Currency, Money, PartnerId, Segment, Tier};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -28,7 +27,7 @@ fn arb_policy() -> impl Strategy<Value = TierPolicy> {
             let f: Vec<i64> = floors.into_iter().collect();
             let floor = |k: usize| {
                 let a = Decimal::new(f[k], 2);
-                if incl[k] { Floor::from(a) } else { Floor::above(a) }
+                if incl[k] { Floor::at_least(a) } else { Floor::above(a) }
             };
             TierPolicy::builder(Currency::RUB)
                 .bronze(floor(0))
@@ -71,8 +70,11 @@ proptest! {
         if let Some(next) = tier.next() {
             prop_assert!(!reaches(next));
         }
-        let count = Tier::ALL.iter().filter(|&&t| reaches(t) && t.next().is_none_or(|n| !reaches(n))).count();
-        prop_assert_eq!(count, 1);
+        // Exactly one tier holds the amount (it reaches the tier's floor and
+        // not the next one's), and it is the library's.
+        let holding: Vec<Tier> =
+            Tier::ALL.iter().copied().filter(|&t| reaches(t) && t.next().is_none_or(|n| !reaches(n))).collect();
+        prop_assert_eq!(holding, vec![tier]);
     }
 
     #[test]
@@ -151,7 +153,7 @@ proptest! {
         prop_assert_eq!(parsed.is_ok(), valid, "{}", json);
         if let Err(e) = parsed {
             let msg = e.to_string();
-            prop_assert!(["bronze.amount", "silver.amount", "gold.amount", "demotion.after_reviews"].iter().any(|f| msg.contains(f)), "{}", msg);
+            prop_assert!(["bronze.from", "silver.from", "gold.above", "demotion.after_reviews"].iter().any(|f| msg.contains(f)), "{}", msg);
         }
     }
 
@@ -164,7 +166,7 @@ proptest! {
             m.iter().map(|(id, (s, t))| Placement::new(PartnerId::new(&format!("p{id}")).unwrap(), Segment::ALL[*s], Tier::ALL[*t])).collect()
         };
         let (p, c) = (place(&prev), place(&cur));
-        let r = review(&p, &c).unwrap();
+        let r = Migrations::between(&p, &c).unwrap();
         let pk: HashSet<u16> = prev.keys().copied().collect();
         let ck: HashSet<u16> = cur.keys().copied().collect();
         let ids = |s: &HashSet<u16>| { let mut v: Vec<PartnerId> = s.iter().map(|i| PartnerId::new(&format!("p{i}")).unwrap()).collect(); v.sort(); v };
@@ -179,6 +181,6 @@ proptest! {
         let (mut p2, mut c2) = (p.clone(), c.clone());
         p2.reverse();
         c2.reverse();
-        prop_assert_eq!(review(&p2, &c2).unwrap(), r);
+        prop_assert_eq!(Migrations::between(&p2, &c2).unwrap(), r);
     }
 }

@@ -7,10 +7,11 @@
 use arbitrary::Arbitrary;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use partner_priority::{
-    CreditRating, Currency, Language, Ledger, Money, Month, MonthlyFigures, Partner, PartnerId, Policy, RiskFacts,
-    Sale, assess,
-};
+use partner_priority::ledger::MonthlyFigures;
+use partner_priority::period::Month;
+use partner_priority::review::Assessment;
+use partner_priority::risk::{CreditRating, RiskFacts};
+use partner_priority::{Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Review, Sale};
 use rust_decimal::Decimal;
 
 #[derive(Arbitrary, Debug)]
@@ -180,22 +181,28 @@ fuzz_target!(|input: Input| {
     let Some(as_of) = input.as_of.date() else { return };
     let Ok(policy) = Policy::default().with_window_months(u32::from(input.window_months)) else { return };
     let policy = if input.russian { policy.with_language(Language::Ru) } else { policy };
-    let Ok(first) = assess(&ledger, &partners, &facts, as_of, None, &policy) else { return };
+    let Ok(first) = Review::new(&ledger, as_of).partners(&partners).facts(&facts).run(&policy) else { return };
 
     // The same accepted sales in reverse order give the same assessments.
     if input.monthly.is_empty() {
         let mut reversed = Ledger::new(Currency::RUB);
         if accepted.iter().rev().all(|s| reversed.record(s.clone()).is_ok()) {
-            let again = assess(&reversed, &partners, &facts, as_of, None, &policy).expect("same data assesses");
-            assert_eq!(first.assessments(), again.assessments(), "order changed the result");
+            let again = Review::new(&reversed, as_of)
+                .partners(&partners)
+                .facts(&facts)
+                .run(&policy)
+                .expect("same data assesses");
+            let (a, b): (Vec<&Assessment>, Vec<&Assessment>) =
+                (first.assessments().collect(), again.assessments().collect());
+            assert_eq!(a, b, "order changed the result");
         }
     }
 
     // A later review against this one.
     if let Some(later) = as_of.checked_add_days(chrono::Days::new(u64::from(input.later)))
-        && let Ok(second) = assess(&ledger, &partners, &facts, later, Some(&first), &policy)
+        && let Ok(second) = Review::new(&ledger, later).partners(&partners).facts(&facts).previous(&first).run(&policy)
     {
-        let _ = second.review().map(|r| r.continuing());
+        let _ = second.migrations().map(|r| r.continuing());
     }
     let _ = first.to_json();
     let _ = first.by_region();

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use partner_priority::CsvImport;
+use partner_priority::import::CsvImport;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, csv)) = data.split_first() else { return };

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use partner_priority::{CsvImport, Currency, Ledger, Money, Month, PartnerId, Sale, Window};
+use partner_priority::import::CsvImport;
+use partner_priority::period::{Month, Window};
+use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
 use rust_decimal::Decimal;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use partner_priority::{Policy, Portfolio, RiskFacts};
+use partner_priority::risk::RiskFacts;
+use partner_priority::{Policy, Portfolio};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

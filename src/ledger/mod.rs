@@ -64,7 +64,8 @@ pub use window::{Receivable, Turnover};
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale, Window};
+/// use partner_priority::period::Window;
+/// use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
 /// use rust_decimal::Decimal;
 ///
 /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();

@@ -207,13 +207,15 @@ impl PriorityPolicy {
 ///
 /// Loaded from and saved to JSON with [`Policy::from_json`] and
 /// [`Policy::to_json`]; unknown fields are rejected and every error names
-/// the field path (`tiers.silver.amount`). Every field may be left out to
+/// the field path (`tiers.silver.from`). Every field may be left out to
 /// keep its default.
 ///
 /// # Example
 ///
 /// ```
-/// use partner_priority::{Language, PlaybookChoice, Policy};
+/// # #[cfg(feature = "serde")] {
+/// use partner_priority::review::PlaybookChoice;
+/// use partner_priority::{Language, Policy};
 ///
 /// let policy = Policy::from_json(r#"{
 ///     "window_months": 6,
@@ -225,7 +227,8 @@ impl PriorityPolicy {
 ///
 /// let err = Policy::from_json(r#"{"tiers": {"currency": "RUB", "gold": {"above": 1}, "silver": {"from": 2}, "bronze": {"from": 0}}}"#).unwrap_err();
 /// assert!(err.is_invalid_config());
-/// assert!(err.to_string().starts_with("invalid policy: `tiers.gold.amount`: the Gold floor 1 must be above the Silver floor 2"));
+/// assert!(err.to_string().starts_with("invalid policy: `tiers.gold.above`: the Gold floor 1 must be above the Silver floor 2"));
+/// # }
 /// # Ok::<(), partner_priority::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -227,5 +227,4 @@ fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
 fn an_assessment_takes_at_most_256_bytes() {
     let size = std::mem::size_of::<super::Assessment>();
     assert!(size <= 256, "an Assessment is {size} bytes");
-    println!("size_of::<Assessment>() = {size}");
 }

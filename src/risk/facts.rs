@@ -117,7 +117,8 @@ impl fmt::Display for CreditRating {
 /// # Example
 ///
 /// ```
-/// use partner_priority::{PartnerId, RiskFacts};
+/// use partner_priority::PartnerId;
+/// use partner_priority::risk::RiskFacts;
 /// use rust_decimal::Decimal;
 ///
 /// let mut facts = RiskFacts::new(PartnerId::new("D-7")?);

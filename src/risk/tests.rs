@@ -54,7 +54,7 @@ fn paying_60_days_late_is_high_or_critical() {
     let level = r.financial.level.unwrap();
     assert!(level >= RiskLevel::High, "{level:?}");
     let e = r.financial.main_evidence().unwrap();
-    assert!(Language::En.evidence(&e).contains("days late"), "{}", Language::En.evidence(&e));
+    assert!(Language::En.evidence(e).contains("days late"), "{}", Language::En.evidence(e));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn a_sharp_drop_raises_an_alert_and_a_steady_series_does_not() {
     let drop = r.alerts.iter().find(|a| matches!(a.kind, AlertKind::TurnoverDrop { .. })).unwrap();
     assert_eq!(drop.severity, RiskLevel::Critical); // −85 %
 
-    assert!(Language::En.alert(&drop).contains("fell 85 %"), "{}", Language::En.alert(&drop));
+    assert!(Language::En.alert(drop).contains("fell 85 %"), "{}", Language::En.alert(drop));
     let steady = ledger(&[200_000; 12], &[0]);
     assert!(RiskPolicy::default().assess(&steady, None, as_of()).unwrap().alerts.is_empty());
 }

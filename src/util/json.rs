@@ -15,7 +15,7 @@ pub(crate) enum Kind {
 }
 
 /// Deserialises `json`, turning every failure into an error that names the
-/// field path (`tiers.silver.amount`).
+/// field path (`tiers.silver.from`).
 pub(crate) fn from_json<T: DeserializeOwned>(json: &str, kind: Kind) -> Result<T> {
     let json = quote_numbers(json);
     let mut de = serde_json::Deserializer::from_str(&json);

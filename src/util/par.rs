@@ -76,9 +76,9 @@ mod imp {
         f: impl Fn(usize, T) -> R + Sync,
         stop: impl Fn(&R) -> bool + Sync,
     ) -> Result<Vec<R>> {
-        let (done, finished) = mpsc::channel::<(usize, R)>();
+        let (done, finished) = mpsc::channel::<Finished<R>>();
         let stopped = AtomicBool::new(false);
-        let mut results: Vec<(usize, R)> = Vec::new();
+        let mut results: Vec<Finished<R>> = Vec::new();
         let jobs = Jobs { next: &mut next, in_flight: in_flight.max(1), f: &f, stop: &stop, stopped: &stopped };
         if rayon::current_thread_index().is_some() {
             rayon::in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
@@ -88,8 +88,19 @@ mod imp {
         drop(done);
         results.extend(finished.try_iter());
         results.sort_unstable_by_key(|(k, _)| *k);
-        Ok(results.into_iter().map(|(_, r)| r).collect())
+        let mut out = Vec::with_capacity(results.len());
+        for (_, r) in results {
+            match r {
+                Ok(r) => out.push(r),
+                // The caller's panic, carried to the caller's thread.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        Ok(out)
     }
+
+    /// A job's position and its result, or the panic it raised.
+    type Finished<R> = (usize, std::thread::Result<R>);
 
     /// What [`pipeline`] hands out to the pool.
     struct Jobs<'a, T, R> {
@@ -106,9 +117,9 @@ mod imp {
         fn feed(
             self,
             scope: &rayon::Scope<'a>,
-            done: &mpsc::Sender<(usize, R)>,
-            finished: &mpsc::Receiver<(usize, R)>,
-            results: &mut Vec<(usize, R)>,
+            done: &mpsc::Sender<Finished<R>>,
+            finished: &mpsc::Receiver<Finished<R>>,
+            results: &mut Vec<Finished<R>>,
         ) {
             let Jobs { next, in_flight, f, stop, stopped } = self;
             let mut pending = 0usize;
@@ -131,8 +142,11 @@ mod imp {
                 let Some(item) = next() else { break };
                 let done = done.clone();
                 scope.spawn(move |_| {
-                    let r = f(k, item);
-                    if stop(&r) {
+                    // A panic is caught so that its job still reports (the
+                    // feeder would otherwise wait for it for ever) and is
+                    // raised again on the caller's thread.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(k, item)));
+                    if r.is_err() || r.as_ref().is_ok_and(&stop) {
                         stopped.store(true, Ordering::Relaxed);
                     }
                     // The receiver lives until the scope has ended.
