@@ -38,7 +38,10 @@ fn every_public_type_is_send_sync_and_debug() {
         // ledger
         ledger::Ledger,
         ledger::MonthlyFigures,
+        ledger::DateRange,
         ledger::Payment,
+        ledger::Receivable,
+        ledger::Recorded,
         ledger::Sale,
         ledger::Turnover,
         // pareto

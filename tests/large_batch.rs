@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use partner_priority::period::Window;
+use partner_priority::ledger::Payment;
 use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale};
 use rust_decimal::Decimal;
 
@@ -86,7 +87,7 @@ fn a_large_batch_equals_its_documents_recorded_one_at_a_time() {
     let docs = documents(300_000, 20_000, 7);
     let lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
     let mut at_once = Ledger::new(Currency::RUB);
-    assert_eq!(at_once.record_all(lines.iter().cloned()).unwrap(), lines.len());
+    assert_eq!(at_once.record_all(lines.iter().cloned()).unwrap().recorded, lines.len());
     let mut separately = one_by_one(&docs);
     assert_eq!(at_once, separately);
     assert!(at_once.open_invoice_count() > 1000, "{}", at_once.open_invoice_count());
@@ -100,7 +101,8 @@ fn a_large_batch_equals_its_documents_recorded_one_at_a_time() {
     for doc in docs.iter().step_by(7) {
         let Some(invoice) = doc[0].invoice() else { continue };
         let paid = day(800);
-        assert_eq!(at_once.record_payment(invoice, paid).is_ok(), separately.record_payment(invoice, paid).is_ok());
+        let payment = Payment::full(invoice, paid);
+        assert_eq!(at_once.record_payment(&payment).is_ok(), separately.record_payment(&payment).is_ok());
     }
     assert_eq!(at_once, separately);
     // A second large batch into the same ledger.
@@ -293,7 +295,7 @@ fn a_zero_line_with_a_due_date_opens_no_invoice() {
     let mut ledger = Ledger::new(Currency::RUB);
     ledger.record_all([line(0, "Z-1"), line(100, "I-2")]).unwrap();
     assert_eq!(ledger.open_invoice_count(), 1);
-    assert!(ledger.record_payment("Z-1", day(25)).unwrap_err().to_string().contains("Z-1"));
-    ledger.record_payment("I-2", day(25)).unwrap();
+    assert!(ledger.record_payment(&Payment::full("Z-1", day(25))).unwrap_err().to_string().contains("Z-1"));
+    ledger.record_payment(&Payment::full("I-2", day(25))).unwrap();
     assert_eq!(ledger.open_invoice_count(), 0);
 }
