@@ -61,3 +61,34 @@ fn the_score_follows_the_turnover_share_under_the_partner_basis() {
     assert_eq!(b.risk_level(), Some(partner_priority::risk::RiskLevel::Low));
     assert_eq!(b.score(), Decimal::new(445, 1));
 }
+
+/// The migrations carry the dates of the two reviews compared, and the
+/// report says when they are further apart than the review period (a
+/// quarterly policy, a previous review nine months old). A previous review
+/// on the review date itself is an error.
+#[test]
+fn the_migrations_carry_the_span_between_the_reviews() {
+    use partner_priority::report::{self, ReportOptions};
+    let mut ledger = Ledger::new(Currency::RUB);
+    for year in [2024, 2025] {
+        for month in 1..=12 {
+            ledger.record(sale("P", year, month, 100_000)).unwrap();
+        }
+    }
+    let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let policy = Policy::default();
+    assert_eq!(policy.review_period.months(), 3);
+    let now = day(2026, 1);
+    for (then, months, longer) in [(day(2025, 10), 3, false), (day(2025, 4), 9, true)] {
+        let previous = Review::new(&ledger, then).run(&policy).unwrap();
+        let current = Review::new(&ledger, now).previous(&previous).run(&policy).unwrap();
+        let span = current.migrations().unwrap().span.unwrap();
+        assert_eq!((span.from(), span.to(), span.months()), (then, now, months));
+        assert_eq!(span.is_longer_than(policy.review_period), longer);
+        let html = report::html(&current, &ReportOptions::default());
+        assert!(html.contains("id=\"review-span\""));
+        assert_eq!(html.contains("longer than the quarterly review period"), longer, "{then}");
+    }
+    let same_day = Review::new(&ledger, now).run(&policy).unwrap();
+    assert!(Review::new(&ledger, now).previous(&same_day).run(&policy).is_err());
+}

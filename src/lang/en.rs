@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
 use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
+use crate::period::ReviewPeriod;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
 use crate::risk::{
@@ -354,6 +355,27 @@ impl Catalogue for English {
             }
             Message::AlertsNotListed { listed, more } => {
                 format!("The first {} are listed; {} more are not.", n(*listed), n(*more))
+            }
+            Message::ReviewSpan { span, period } => {
+                let months = match span.months() {
+                    1 => "1 month".to_owned(),
+                    m => format!("{m} months"),
+                };
+                let lead = format!(
+                    "The previous review was on {}, {months} before this one",
+                    self.message(&Message::Date(span.from()))
+                );
+                if span.is_longer_than(*period) {
+                    let period = match period {
+                        ReviewPeriod::Monthly => "monthly",
+                        ReviewPeriod::Quarterly => "quarterly",
+                        ReviewPeriod::HalfYearly => "half-yearly",
+                        ReviewPeriod::Yearly => "yearly",
+                    };
+                    format!("{lead}: longer than the {period} review period, so the moves add up over several periods.")
+                } else {
+                    format!("{lead}.")
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
 use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
+use crate::period::ReviewPeriod;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
 use crate::risk::{
@@ -357,6 +358,26 @@ impl Catalogue for Russian {
             }
             Message::AlertsNotListed { listed, more } => {
                 format!("Показаны первые {}; ещё {} не показаны.", n(*listed), n(*more))
+            }
+            Message::ReviewSpan { span, period } => {
+                let lead = format!(
+                    "Прошлый пересмотр — {}, за {} мес. до нынешнего",
+                    self.message(&Message::Date(span.from())),
+                    span.months()
+                );
+                if span.is_longer_than(*period) {
+                    let period = match period {
+                        ReviewPeriod::Monthly => "ежемесячного",
+                        ReviewPeriod::Quarterly => "ежеквартального",
+                        ReviewPeriod::HalfYearly => "полугодового",
+                        ReviewPeriod::Yearly => "годового",
+                    };
+                    format!(
+                        "{lead}: это дольше {period} периода пересмотра, перемещения накопились за несколько периодов."
+                    )
+                } else {
+                    format!("{lead}.")
+                }
             }
         }
     }

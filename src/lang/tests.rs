@@ -54,9 +54,15 @@ fn a_catalogue_of_its_own_falls_back_to_its_base() {
 /// One message of each kind, with figures that make every wording show.
 fn messages() -> Vec<Message> {
     use crate::pareto::ParetoBasis;
-    use crate::period::{Month, Window};
+    use crate::period::{Month, ReviewPeriod, Window};
+    use crate::review::Span;
 
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    // From the first of a month to 2025-07-01.
+    let span = |y, m| {
+        let day = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+        Span::new(day(y, m), day(2025, 7)).unwrap()
+    };
     let window = Window::new(Month::new(2025, 1).unwrap(), Month::new(2025, 12).unwrap()).unwrap();
     let cutoffs = [Decimal::from(80), Decimal::from(95), Decimal::new(995, 1)];
     vec![
@@ -98,6 +104,8 @@ fn messages() -> Vec<Message> {
             ],
         },
         Message::AlertsNotListed { listed: 3, more: 15 },
+        Message::ReviewSpan { span: span(2025, 4), period: ReviewPeriod::Quarterly },
+        Message::ReviewSpan { span: span(2024, 10), period: ReviewPeriod::Quarterly },
     ]
 }
 
@@ -120,6 +128,7 @@ fn kind(message: &Message) -> usize {
         Message::TopPartners { .. } => 11,
         Message::AlertSummary { .. } => 12,
         Message::AlertsNotListed { .. } => 13,
+        Message::ReviewSpan { .. } => 14,
     }
 }
 
@@ -234,4 +243,28 @@ fn a_catalogue_of_its_own_words_the_report_in_part() {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
     assert_eq!(Ours.message(&Message::Date(date)), "02/01/2026");
     assert_eq!(Ours.message(&Message::MoreMoves { more: 1_000 }), "and more: 1,000");
+}
+
+/// The span between two reviews reads as its date and months, and says so
+/// when it is longer than the review period (and only then).
+#[test]
+fn a_review_span_says_when_reviews_were_skipped() {
+    use crate::period::ReviewPeriod;
+    use crate::review::Span;
+    let day = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let quarter =
+        Message::ReviewSpan { span: Span::new(day(2025, 4), day(2025, 7)).unwrap(), period: ReviewPeriod::Quarterly };
+    let nine =
+        Message::ReviewSpan { span: Span::new(day(2024, 10), day(2025, 7)).unwrap(), period: ReviewPeriod::Quarterly };
+    assert_eq!(English.message(&quarter), "The previous review was on 2025-04-01, 3 months before this one.");
+    assert_eq!(
+        English.message(&nine),
+        "The previous review was on 2024-10-01, 9 months before this one: longer than the quarterly review period, so \
+         the moves add up over several periods."
+    );
+    assert_eq!(Russian.message(&quarter), "Прошлый пересмотр — 01.04.2025, за 3 мес. до нынешнего.");
+    assert!(Russian.message(&nine).contains("дольше ежеквартального периода пересмотра"));
+    let month =
+        Message::ReviewSpan { span: Span::new(day(2025, 6), day(2025, 7)).unwrap(), period: ReviewPeriod::Monthly };
+    assert_eq!(English.message(&month), "The previous review was on 2025-06-01, 1 month before this one.");
 }

@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 
 use crate::money::Currency;
 use crate::pareto::{ParetoBasis, Segment};
-use crate::period::Window;
+use crate::period::{ReviewPeriod, Window};
+use crate::review::Span;
 use crate::risk::RiskLevel;
 
 /// A fixed word or label of the [report](crate::report): a heading, a
@@ -371,5 +372,15 @@ pub enum Message {
         listed: u64,
         /// The alerts not listed.
         more: u64,
+    },
+    /// When the previous review was, in the migration section: "The
+    /// previous review was on 2025-04-01, 3 months before this one.", and
+    /// when the span is longer than the review period, that the moves add
+    /// up over more than one period.
+    ReviewSpan {
+        /// The dates of the two reviews.
+        span: Span,
+        /// The policy's review period.
+        period: ReviewPeriod,
     },
 }

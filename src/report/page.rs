@@ -20,6 +20,7 @@ header .sub{margin:0;color:#5b6573}\
 section{background:#ffffff;border:1px solid #e3e7ed;border-radius:10px;padding:20px 22px;margin:18px 0}\
 section h2{margin:0 0 6px;font-size:18px}\
 section .lead{margin:0 0 14px;color:#5b6573;max-width:980px}\
+section .lead.warn{color:#a4161a;font-weight:600}\
 .kpis{display:grid;grid-template-columns:repeat(3,1fr);gap:12px;background:none;border:0;padding:0}\
 .kpi{background:#ffffff;border:1px solid #e3e7ed;border-radius:10px;padding:14px 16px}\
 .kpi .label{color:#5b6573;font-size:12px;text-transform:uppercase;letter-spacing:0.04em}\
@@ -283,6 +284,11 @@ impl<'a> Page<'a> {
             segments_down: r.segments.down.len() as u64,
             segments_unchanged: r.segments.unchanged,
         });
+        if let Some(span) = r.span {
+            let text = self.message(&Message::ReviewSpan { span, period: self.p.review_period() });
+            let class = if span.is_longer_than(self.p.review_period()) { "lead warn" } else { "lead" };
+            write!(out, "<p class=\"{class}\" id=\"review-span\">{}</p>", Esc(&text))?;
+        }
         write!(
             out,
             "<p class=\"lead\" id=\"migration-summary\">{}</p><div class=\"row\"><figure>{}</figure><figure>{}</figure>",

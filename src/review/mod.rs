@@ -14,7 +14,7 @@ mod score;
 #[cfg(feature = "serde")]
 mod wire;
 
-pub use crate::migrations::{Migrations, Move, Moves, Placement};
+pub use crate::migrations::{Migrations, Move, Moves, Placement, Span};
 pub use assessment::Assessment;
 pub use policy::{PlaybookChoice, Policy, PriorityPolicy, SegmentPoints, UrgentRule, Weights};
 pub use portfolio::{Assessments, GroupView, Portfolio};

@@ -14,7 +14,7 @@ use super::rank::rank;
 use super::score::urgent_cause;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
-use crate::migrations::Migrations;
+use crate::migrations::{Migrations, Span};
 use crate::money::Money;
 use crate::pareto::{Classes, Ranked, Segment, SegmentEvidence, classify, concentration};
 use crate::partner::{Partner, PartnerId};
@@ -177,13 +177,7 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
             return Err(Error::currency_mismatch(currency, prev.currency()));
         }
         // Hysteresis counts reviews: the previous one must be earlier.
-        if prev.as_of() >= as_of {
-            return Err(Error::value(
-                "previous",
-                &prev.as_of().to_string(),
-                format!("the previous review must be earlier than this one ({as_of})"),
-            ));
-        }
+        Span::new(prev.as_of(), as_of)?;
     }
     let mut listed: HashMap<&str, &Partner, Hasher> =
         HashMap::with_capacity_and_hasher(partners.len(), Hasher::default());
@@ -297,7 +291,8 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
         by_id: IdIndex::default(),
     };
     if let Some(prev) = previous {
-        portfolio.migrations = Some(Migrations::between(&prev.placements(), &portfolio.placements())?);
+        let moves = Migrations::between(&prev.placements(), &portfolio.placements())?;
+        portfolio.migrations = Some(moves.with_span(Span::new(prev.as_of(), as_of)?));
     }
     Ok(portfolio)
 }
