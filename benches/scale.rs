@@ -7,7 +7,10 @@
 //! - `ledger/csv import 10M lines, 1M partners`: the same lines from a CSV
 //!   file (written once to the temp directory);
 //! - `assess/1M partners`: the full review of a prebuilt ledger
-//!   (`Review::new(..).run(..)`).
+//!   (`Review::new(..).run(..)`);
+//! - `snapshot/save` and `snapshot/restore 1M partners, 10M lines`: the
+//!   ledger of the CSV file to a binary snapshot (postcard) in memory and
+//!   back; the size is printed once.
 //!
 //! The data comes from the deterministic generator in
 //! `examples/support/synth.rs` (heavy-tailed turnover, credit notes, a year
@@ -17,7 +20,7 @@
 //! caller's to keep; the owned-sales ingest includes dropping the sales it
 //! consumes.
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 #[path = "../examples/support/synth.rs"]
 mod synth;
@@ -103,5 +106,26 @@ fn assessment(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ledger, assessment);
+fn snapshot(c: &mut Criterion) {
+    let ledger = CsvImport::new().read_sales_path(csv_file()).unwrap();
+    let bytes = postcard::to_allocvec(&ledger).unwrap();
+    eprintln!(
+        "snapshot of {} partners, {} invoices: {} bytes ({:.1} MiB)",
+        ledger.partner_count(),
+        ledger.invoice_count(),
+        bytes.len(),
+        bytes.len() as f64 / f64::from(1 << 20)
+    );
+    let mut group = c.benchmark_group("snapshot");
+    group.sample_size(10);
+    group.bench_function("save 1M partners, 10M lines", |b| {
+        b.iter_with_large_drop(|| postcard::to_allocvec(&ledger).unwrap())
+    });
+    group.bench_function("restore 1M partners, 10M lines", |b| {
+        b.iter_with_large_drop(|| postcard::from_bytes::<Ledger>(&bytes).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ledger, assessment, snapshot);
 criterion_main!(benches);

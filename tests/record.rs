@@ -300,3 +300,34 @@ fn a_snapshot_restores_the_ledger_which_still_knows_its_lines() {
     assert!(serde_json::from_str::<Ledger>(&json.replacen("\"format\":1", "\"format\":2", 1)).is_err());
     assert!(serde_json::from_str::<Ledger>(&json.replacen("\"A\"", "\"Z\"", 1)).is_err());
 }
+
+/// A binary format that does not describe itself (postcard, as a service
+/// would keep its snapshots) restores the same ledger, and a cut-off or
+/// damaged snapshot is an error, not a panic.
+#[cfg(feature = "serde")]
+#[test]
+fn a_binary_snapshot_restores_the_ledger() {
+    let mut ledger = Ledger::new(Currency::RUB).with_dates(DateRange::ANY);
+    let due = |s: Sale| s.with_due_date(d(2025, 4, 1));
+    ledger
+        .record_all([due(line("A", "INV-1", 1, d(2025, 3, 1), 700)), line("A", "INV-1", 2, d(2025, 3, 1), 5)])
+        .unwrap();
+    ledger.record(Sale::new(PartnerId::new("B").unwrap(), d(1901, 6, 1), rub(-5)).with_line_id("CN-1")).unwrap();
+    ledger.record_payment(&Payment::part("INV-1", Decimal::from(100), d(2025, 4, 5)).with_id("P1")).unwrap();
+    let bytes = postcard::to_allocvec(&ledger).unwrap();
+    let restored: Ledger = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(restored, ledger);
+    assert_eq!(restored.dates(), DateRange::ANY);
+    for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+        assert!(postcard::from_bytes::<Ledger>(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    for at in (0..bytes.len()).step_by(7) {
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0x5a;
+        // An error or a ledger that still hangs together; never a panic.
+        if let Ok(l) = postcard::from_bytes::<Ledger>(&damaged) {
+            let again: Ledger = postcard::from_bytes(&postcard::to_allocvec(&l).unwrap()).unwrap();
+            assert_eq!(again, l);
+        }
+    }
+}

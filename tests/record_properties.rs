@@ -241,6 +241,9 @@ proptest! {
         prop_assert_eq!(&restored, &ledger);
         prop_assert_eq!(serde_json::to_string(&restored).unwrap(), json);
         prop_assert_eq!(review_of(&restored), review_of(&ledger));
+        // The same in a binary format that does not describe itself.
+        let binary: Ledger = postcard::from_bytes(&postcard::to_allocvec(&ledger).unwrap()).unwrap();
+        prop_assert_eq!(&binary, &ledger);
         let mut again = restored.clone();
         let replayed = again.record_all(&sales).unwrap();
         prop_assert_eq!((replayed.recorded, replayed.replays), (0, sales.len()));

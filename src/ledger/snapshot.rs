@@ -46,9 +46,11 @@ struct PartnerSnapshot {
     /// (month index, deals, credit notes, lines without a margin, turnover,
     /// credit-note total, margin), by month.
     cells: Vec<(i32, u32, u32, u32, i64, i64, i64)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Written even when empty: a binary format (postcard, bincode) reads
+    // every field in order.
+    #[serde(default)]
     receivables: Vec<PayRecord>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     aggregated: Vec<i32>,
 }
 
