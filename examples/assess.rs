@@ -27,13 +27,13 @@ use std::process::ExitCode;
 
 use partner_priority::chrono::{Months, NaiveDate};
 use partner_priority::import::CsvImport;
-use partner_priority::lang::Catalogue;
+use partner_priority::lang::{Catalogue, Message};
 use partner_priority::period::Window;
 use partner_priority::report::{self as html_page, ReportOptions};
 use partner_priority::review::{Assessment, PlaybookChoice};
 use partner_priority::risk::RiskFacts;
 use partner_priority::rust_decimal::Decimal;
-use partner_priority::{Language, Partner, Policy, Portfolio, Review, Segment, Tier};
+use partner_priority::{Currency, Language, Partner, Policy, Portfolio, Review, Segment, Tier};
 
 const USAGE: &str = "\
 usage: assess [OPTIONS]
@@ -42,6 +42,8 @@ usage: assess [OPTIONS]
   --partners FILE   partners, CSV (partner_id[,name,region,specialisation,start_date,...])
   --risk FILE       risk facts, CSV (partner_id[,insolvency,credit_rating,on_time_delivery,open_disputes,...])
   --policy FILE     the policy, JSON (see Policy in the crate docs)
+  --currency CODE   the currency of the amounts, ISO 4217 (default: the policy's tier currency
+                    with --policy, else the invoices file's)
   --as-of DATE      the review date, YYYY-MM-DD (default: the day after the last month with data)
   --months N        the window length in months (default 12, or the policy's)
   --lang en|ru      the report language (default en)
@@ -58,6 +60,7 @@ struct Args {
     partners: Option<PathBuf>,
     risk: Option<PathBuf>,
     policy: Option<PathBuf>,
+    currency: Option<Currency>,
     as_of: Option<NaiveDate>,
     months: Option<u32>,
     lang: Language,
@@ -78,6 +81,10 @@ fn parse_args() -> Result<Args, String> {
             "--policy" => args.policy = Some(value("--policy")?.into()),
             "--out" => args.out = Some(value("--out")?.into()),
             "--html" => args.html = Some(value("--html")?.into()),
+            "--currency" => {
+                let v = value("--currency")?;
+                args.currency = Some(v.parse().map_err(|e| format!("--currency: {e}"))?);
+            }
             "--as-of" => {
                 let v = value("--as-of")?;
                 let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
@@ -158,7 +165,15 @@ impl Timer {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut timer = Timer(std::env::var_os("ASSESS_TIMINGS").map(|_| std::time::Instant::now()));
-    let import = CsvImport::new();
+    let policy = match &args.policy {
+        Some(p) => Some(in_file(p, Policy::from_json(&in_file(p, std::fs::read_to_string(p))?))?),
+        None => None,
+    };
+    // The currency: --currency, else the policy's, else the file's.
+    let import = match args.currency.or(policy.as_ref().map(|p| p.tiers.currency())) {
+        Some(currency) => CsvImport::new().currency(currency),
+        None => CsvImport::new(),
+    };
     let invoices = args.invoices.as_deref().ok_or("no invoices file")?;
     let ledger = in_file(invoices, import.read_sales_path(invoices))?;
     timer.lap("import");
@@ -170,9 +185,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(p) => in_file(p, import.read_risk_facts_path(p))?,
         None => Vec::new(),
     };
-    let mut policy = match &args.policy {
-        Some(p) => in_file(p, Policy::from_json(&in_file(p, std::fs::read_to_string(p))?))?,
-        None => Policy::default(),
+    let mut policy = match policy {
+        Some(policy) => policy,
+        None if ledger.currency() == Policy::default().tiers.currency() => Policy::default(),
+        None => {
+            return Err(format!(
+                "the amounts are in {}, and the default tier floors are in {}: give a --policy with tiers in {}",
+                ledger.currency(),
+                Policy::default().tiers.currency(),
+                ledger.currency()
+            )
+            .into());
+        }
     };
     if let Some(months) = args.months {
         policy = policy.with_window_months(months)?;
@@ -543,6 +567,11 @@ impl Report<'_> {
             previous.as_of(),
             self.p.as_of()
         );
+        // Only a gap is worth a line: the dates above show the span.
+        if let Some(span) = r.span.filter(|s| s.is_longer_than(self.p.review_period())) {
+            let _ =
+                writeln!(out, "{}", self.lang.message(&Message::ReviewSpan { span, period: self.p.review_period() }));
+        }
         let _ = writeln!(
             out,
             "{} {} · {} {} · {} {}",

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use partner_priority::period::Window;
 use partner_priority::ledger::Payment;
+use partner_priority::period::Window;
 use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale};
 use rust_decimal::Decimal;
 

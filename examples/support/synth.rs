@@ -366,6 +366,32 @@ pub fn write_invoices<W: Write>(sample: &Sample, mut out: W) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes the sample's invoice lines as CSV in another currency, with a
+/// `currency` column: each amount (and margin) divided by `per_unit` and
+/// rounded to the minor unit, half away from zero.
+pub fn write_invoices_in<W: Write>(sample: &Sample, currency: &str, per_unit: i64, mut out: W) -> io::Result<()> {
+    writeln!(out, "partner_id,date,amount,currency,invoice_id,margin,due_date,paid_date")?;
+    let convert = |minor: i64| {
+        let half = per_unit / 2;
+        if minor >= 0 { (minor + half) / per_unit } else { (minor - half) / per_unit }
+    };
+    for l in &sample.lines {
+        let paid = l.paid.map(|d| d.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "{},{},{},{currency},{},{},{},{}",
+            sample.partners[l.partner].id,
+            l.date,
+            money(convert(l.amount)),
+            l.invoice,
+            money(convert(l.margin)),
+            l.due,
+            paid
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes the sample's partners as CSV.
 pub fn write_partners<W: Write>(sample: &Sample, mut out: W) -> io::Result<()> {
     writeln!(out, "partner_id,name,region,specialisation,start_date,channel")?;
