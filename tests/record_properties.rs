@@ -218,6 +218,7 @@ proptest! {
     /// A snapshot restores a ledger equal in every respect: the same
     /// snapshot again, the same reviews, and its lines known (sent again,
     /// they are replays).
+    #[cfg(feature = "serde")]
     #[test]
     fn a_snapshot_restores_the_same_ledger_reviews_and_replays(
         fixed in fixed_lines(),

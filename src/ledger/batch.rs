@@ -361,6 +361,7 @@ impl Batch {
     /// line), or an earlier line whose figures overflow when aggregated.
     /// Aggregating is needed only if the lines' amounts could add up to more
     /// than a figure holds.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn first_error(self, err: Error) -> Error {
         first_error_of(vec![self], err)
     }
