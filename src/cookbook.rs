@@ -135,9 +135,15 @@
 //! # Pre-aggregated monthly figures from a warehouse
 //!
 //! When the warehouse already sums invoice lines per partner and month, feed
-//! the sums; a resent extract is refused for the months it repeats.
+//! the sums; a resent extract is refused for the months it repeats. For
+//! payment discipline (financial risk) add the month's receivables: the
+//! amounts due, with their due and paid dates, summed per pair of dates.
+//! Figures with receivables give the same review as the lines they sum up;
+//! [`Ledger::monthly_figures`](crate::Ledger::monthly_figures) writes them
+//! from a ledger of lines.
 //!
 //! ```
+//! use partner_priority::chrono::NaiveDate;
 //! use partner_priority::ledger::MonthlyFigures;
 //! use partner_priority::period::Month;
 //! use partner_priority::rust_decimal::Decimal;
@@ -147,10 +153,86 @@
 //! let mut ledger = Ledger::new(Currency::RUB);
 //! ledger.add_monthly_all(rows.iter().map(|(id, y, m, amount, deals)| {
 //!     let amount = Decimal::from_str_exact(amount).unwrap();
-//!     MonthlyFigures::new(PartnerId::new(id).unwrap(), Month::new(*y, *m).unwrap(), Money::new(amount, Currency::RUB))
+//!     let month = Month::new(*y, *m).unwrap();
+//!     let due = NaiveDate::from_ymd_opt(*y, *m, 28).unwrap();
+//!     MonthlyFigures::new(PartnerId::new(id).unwrap(), month, Money::new(amount, Currency::RUB))
 //!         .with_deals(*deals)
+//!         // All of it due on the 28th, paid two days late.
+//!         .with_receivable(due, due.checked_add_days(partner_priority::chrono::Days::new(2)), amount)
 //! }))?;
 //! assert_eq!(ledger.partner_count(), 2);
+//! assert_eq!(ledger.monthly_figures().count(), 3);
+//! # Ok::<(), partner_priority::Error>(())
+//! ```
+//!
+//! # A billing service: record as posted, correct, snapshot, restore, review
+//!
+//! A service keeps one [`Ledger`](crate::Ledger) in memory. It records each
+//! line as the billing system posts it, with an identity (the invoice and
+//! the line number, or a `line_id`), so that a retried post or an export
+//! sent twice counts nothing twice. It corrects with the ledger's
+//! all-or-nothing corrections, writes a snapshot before it stops and
+//! restores it when it starts, and reviews the network every period.
+//!
+//! ```
+//! use partner_priority::chrono::NaiveDate;
+//! use partner_priority::ledger::{DateRange, Payment};
+//! use partner_priority::rust_decimal::Decimal;
+//! use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
+//!
+//! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+//! // The dates this company can have: invoicing started in 2019.
+//! let dates = DateRange::new(d(2019, 1, 1), d(2027, 12, 31))?;
+//! let mut ledger = Ledger::new(Currency::RUB).with_dates(dates).strict();
+//!
+//! let rub = |units: i64| Money::new(Decimal::from(units), Currency::RUB);
+//! let line = |partner: &str, invoice: &str, n: u32, date: NaiveDate, units: i64| {
+//!     Sale::new(PartnerId::new(partner).unwrap(), date, rub(units))
+//!         .with_invoice(invoice)
+//!         .with_line(n)
+//!         .with_due_date(date.checked_add_days(partner_priority::chrono::Days::new(30)).unwrap())
+//! };
+//!
+//! // A batch as posted, and the same batch again after a timeout: the
+//! // second time every line is a replay.
+//! let batch = vec![
+//!     line("D-1", "INV-1", 1, d(2025, 10, 3), 400_000),
+//!     line("D-1", "INV-1", 2, d(2025, 10, 3), 20_000),
+//!     line("D-2", "INV-2", 1, d(2025, 10, 9), 90_000),
+//! ];
+//! assert_eq!(ledger.record_all(&batch)?.recorded, 3);
+//! assert_eq!(ledger.record_all(&batch)?.replays, 3);
+//! // The third line of INV-1 comes later on its own.
+//! ledger.record(line("D-1", "INV-1", 3, d(2025, 10, 3), 5_000))?;
+//!
+//! // The same identity with other content is refused, naming both lines;
+//! // the ledger is as it was.
+//! let err = ledger.record(line("D-2", "INV-2", 1, d(2025, 10, 9), 95_000)).unwrap_err();
+//! assert!(err.is_conflict());
+//!
+//! // Corrections: the line amended, an invoice voided, a payment in parts,
+//! // one of them bounced.
+//! ledger.replace_line(line("D-2", "INV-2", 1, d(2025, 10, 9), 95_000))?;
+//! ledger.record(line("D-3", "INV-3", 1, d(2025, 11, 2), 7_000))?;
+//! ledger.void_invoice("INV-3")?;
+//! ledger.record_payment(&Payment::part("INV-1", Decimal::from(300_000), d(2025, 11, 1)).with_id("PAY-1"))?;
+//! ledger.record_payment(&Payment::full("INV-1", d(2025, 11, 20)).with_id("PAY-2"))?;
+//! ledger.reverse_payment("INV-1", "PAY-2")?;
+//! assert_eq!(ledger.open_amount("INV-1"), Some(Decimal::from(125_000)));
+//!
+//! // Before stopping: a snapshot in any serde format (JSON here; a compact
+//! // binary one such as postcard for a large ledger). On start: restore it.
+//! let snapshot = serde_json::to_vec(&ledger).expect("a ledger always serialises");
+//! let mut ledger: Ledger = serde_json::from_slice(&snapshot).expect("our own snapshot");
+//! // The restored ledger still knows its lines. (INV-2's line was replaced
+//! // since: sent again in its old form it would be a conflict.)
+//! assert_eq!(ledger.record_all(&batch[..2])?.replays, 2);
+//! assert!(ledger.record(batch[2].clone()).unwrap_err().is_conflict());
+//!
+//! // The review of the period.
+//! let portfolio = Review::new(&ledger, d(2026, 1, 1)).run(&Policy::default())?;
+//! assert_eq!(portfolio.get("D-1").unwrap().turnover(), Decimal::from(425_000));
+//! assert!(portfolio.get("D-3").is_none()); // its only invoice was voided
 //! # Ok::<(), partner_priority::Error>(())
 //! ```
 //!

@@ -125,7 +125,8 @@ pub mod strategy;
 pub mod review;
 // Layer 6: the words a person reads, and the report.
 /// Recipes: custom thresholds, policies from JSON, a Russian report,
-/// warehouse figures, parallel ledgers, reviews across runs.
+/// warehouse figures, a billing service (record, correct, snapshot,
+/// restore, review), parallel ledgers, reviews across runs.
 #[cfg(all(doc, feature = "serde"))]
 pub mod cookbook;
 pub mod lang;
@@ -144,6 +145,6 @@ pub use review::{Policy, Portfolio, Review};
 pub use tier::Tier;
 
 // The README's example compiles and runs as a doctest.
-#[cfg(all(doctest, feature = "csv"))]
+#[cfg(all(doctest, feature = "csv", feature = "serde"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
