@@ -56,3 +56,20 @@ impl fmt::Display for Language {
         f.write_str(self.code())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_parses_from_its_code_and_nothing_else() {
+        assert_eq!("ru".parse::<Language>().unwrap(), Language::Ru);
+        assert_eq!("EN".parse::<Language>().unwrap(), Language::En);
+        let err = "de".parse::<Language>().unwrap_err();
+        assert!(err.to_string().contains("de"), "{err}");
+        for l in [Language::En, Language::Ru] {
+            assert_eq!(l.code().parse::<Language>().unwrap(), l);
+            assert_eq!(l.to_string(), l.code());
+        }
+    }
+}
