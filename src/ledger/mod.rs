@@ -1098,6 +1098,21 @@ mod tests {
         Window::before(d(2026, 1, 1), 12).unwrap()
     }
 
+    /// Monthly figures with a margin make the margin complete; without
+    /// one, the month's margin is missing, and so is the window's.
+    #[test]
+    fn monthly_figures_carry_whether_their_margin_is_complete() {
+        let month = Month::new(2025, 6).unwrap();
+        let mut l = Ledger::new(Currency::RUB);
+        l.add_monthly(MonthlyFigures::new(p("A"), month, rub(100_00)).with_margin(Decimal::from(20))).unwrap();
+        l.add_monthly(MonthlyFigures::new(p("B"), month, rub(100_00))).unwrap();
+        let t = |id: &str| l.turnover(&p(id), year2025()).unwrap();
+        assert!(t("A").margin_complete());
+        assert!(!t("B").margin_complete());
+        let june = |id: &str| t(id).months().iter().find(|m| m.month == month).map(|m| m.margin_complete);
+        assert_eq!((june("A"), june("B")), (Some(true), Some(false)));
+    }
+
     #[test]
     fn the_ledger_says_what_it_holds() {
         let mut l = Ledger::new(Currency::RUB);
