@@ -414,9 +414,8 @@ impl Report<'_> {
         let mut rows: Vec<&Assessment> = self.p.assessments().collect();
         // Largest turnover first, then by id: the segment rank orders by
         // turnover (equal turnovers share a rank) and is cheaper to compare.
-        let by_turnover = |a: &&Assessment, b: &&Assessment| {
-            a.segment_rank().cmp(&b.segment_rank()).then_with(|| a.id().cmp(b.id()))
-        };
+        let by_turnover =
+            |a: &&Assessment, b: &&Assessment| a.segment_rank().cmp(&b.segment_rank()).then_with(|| a.id().cmp(b.id()));
         let shown = if all { rows.len() } else { 10.min(rows.len()) };
         if shown < rows.len() && shown > 0 {
             rows.select_nth_unstable_by(shown - 1, by_turnover);
