@@ -117,6 +117,18 @@ fn a_strict_ledger_refuses_lines_without_an_identity() {
 }
 
 #[test]
+fn an_empty_ledger_keeps_its_own_settings_when_it_takes_another_in_a_merge() {
+    let mut other = Ledger::new(Currency::RUB);
+    other.record(line("A", "I", 1, d(2025, 3, 1), 5)).unwrap();
+    let mut strict = Ledger::new(Currency::RUB).strict();
+    strict.merge(other).unwrap();
+    assert!(strict.is_strict());
+    assert_eq!(strict.partner_count(), 1);
+    let bare = Sale::new(PartnerId::new("B").unwrap(), d(2025, 3, 1), rub(5));
+    assert!(strict.record(bare).is_err());
+}
+
+#[test]
 fn voiding_an_invoice_leaves_the_ledger_that_never_had_it() {
     let other = line("A", "INV-2", 1, d(2025, 5, 1), 80);
     let mut ledger = Ledger::new(Currency::RUB);
