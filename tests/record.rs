@@ -60,7 +60,7 @@ fn a_line_sent_again_unchanged_is_skipped_and_counted() {
     // The same line twice in one batch: the second is a replay.
     let mut fresh = Ledger::new(Currency::RUB);
     let twice = fresh.record_all([lines[0].clone(), lines[0].clone(), lines[1].clone()]).unwrap();
-    assert_eq!((twice.recorded, twice.replays), (2, 1));
+    assert_eq!((twice.recorded, twice.replays, twice.total()), (2, 1, 3));
     assert_eq!(fresh, once);
 }
 
