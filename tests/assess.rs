@@ -9,7 +9,7 @@ use partner_priority::import::CsvImport;
 use partner_priority::lang::Catalogue;
 use partner_priority::ledger::MonthlyFigures;
 use partner_priority::period::Month;
-use partner_priority::risk::RiskFacts;
+use partner_priority::risk::{RiskCategory, RiskFacts};
 use partner_priority::strategy::Playbook;
 use partner_priority::tier::TierPolicy;
 use partner_priority::{
@@ -175,6 +175,30 @@ fn group_views_cover_every_partner() {
         }
     }
     assert!(p.by_region().unwrap().iter().any(|g| g.key.as_deref() == Some("Москва")));
+}
+
+#[test]
+fn an_assessment_carries_its_partners_record_and_risk_levels() {
+    let s = sample();
+    let p = Review::new(&s.ledger, as_of()).partners(&s.partners).facts(&s.facts).run(&Policy::default()).unwrap();
+    let mut specialised = 0;
+    for partner in &s.partners {
+        let a = p.get(&partner.id).unwrap();
+        assert_eq!(a.region(), partner.region.as_deref(), "{}", partner.id);
+        assert_eq!(a.specialisation(), partner.specialisation.as_deref(), "{}", partner.id);
+        specialised += usize::from(partner.specialisation.is_some());
+    }
+    assert!(specialised > 0, "the sample has specialisations");
+    let mut known = 0;
+    for a in p.assessments() {
+        let risk = a.risk();
+        for c in RiskCategory::ALL {
+            assert_eq!(a.risk_category_level(c), risk.category(c).level, "{} {c:?}", a.id());
+            known += usize::from(a.risk_category_level(c).is_some());
+        }
+        assert_eq!(a.worst_risk(), risk.worst_category(), "{}", a.id());
+    }
+    assert!(known > 300, "the sample has risk facts in several categories");
 }
 
 #[test]
