@@ -1656,6 +1656,33 @@ mod tests {
     }
 
     #[test]
+    fn a_currency_column_is_checked_line_by_line_with_or_without_line_ids() {
+        for (header, ids) in [("", ["", ""]), (",line_id", [",L1", ",L2"])] {
+            let ok = format!(
+                "partner_id,date,amount,currency{header}\nA,2025-03-01,1,RUB{}\nB,2025-03-01,2,RUB{}\n",
+                ids[0], ids[1]
+            );
+            assert_eq!(CsvImport::new().read_sales(ok.as_bytes()).unwrap().partner_count(), 2, "{header}");
+            let mixed = ok.replacen("2,RUB", "2,USD", 1);
+            let err = CsvImport::new().read_sales(mixed.as_bytes()).unwrap_err();
+            assert!(err.is_currency_mismatch(), "{header}: {err}");
+            assert_eq!((err.line(), err.column()), (Some(3), Some("currency")), "{header}");
+        }
+    }
+
+    #[test]
+    fn the_import_takes_the_date_range_it_is_given() {
+        for header in ["", ",line_id"] {
+            let id = if header.is_empty() { "" } else { ",L1" };
+            let csv = format!("partner_id,date,amount{header}\nA,1999-03-01,1{id}\n");
+            let err = CsvImport::new().read_sales(csv.as_bytes()).unwrap_err();
+            assert_eq!((err.line(), err.column()), (Some(2), Some("date")), "{header}: {err}");
+            let ledger = CsvImport::new().dates(DateRange::ANY).read_sales(csv.as_bytes()).unwrap();
+            assert_eq!((ledger.partner_count(), ledger.dates()), (1, DateRange::ANY), "{header}");
+        }
+    }
+
+    #[test]
     fn partners_are_read_with_attributes_and_duplicates_refused() {
         let data = "partner_id,name,region,specialisation,start_date,manager\n\
                     A,Альфа,Москва,HoReCa,2024-05-01,Иванова\n\
