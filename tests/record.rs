@@ -41,6 +41,11 @@ fn the_lines_of_an_invoice_come_one_by_one_in_any_order() {
         assert_eq!(one_by_one.record(lines[i].clone()).unwrap().recorded, 1);
     }
     assert_eq!(one_by_one, whole);
+    assert_eq!((one_by_one.invoice_count(), one_by_one.contains_invoice("INV-1")), (1, true));
+    // A line of another document under the same invoice id, without an
+    // identity, is refused: the invoice is known.
+    let bare = Sale::new(PartnerId::new("A").unwrap(), d(2025, 5, 1), rub(1)).with_invoice("INV-1");
+    assert!(one_by_one.record(bare).is_err());
     let t = whole.turnover(&PartnerId::new("A").unwrap(), year2025()).unwrap();
     // One document, one deal, in the month of its earliest line (March).
     assert_eq!((t.deals(), t.total()), (1, Decimal::from(900)));
