@@ -202,6 +202,21 @@ fn an_assessment_carries_its_partners_record_and_risk_levels() {
 }
 
 #[test]
+fn assessments_go_in_rank_order_from_either_end() {
+    let p = run(&sample(), None);
+    let forward: Vec<u32> = p.assessments().map(|a| a.rank()).collect();
+    assert_eq!(forward, (1..=300).collect::<Vec<u32>>());
+    let backward: Vec<u32> = p.assessments().rev().map(|a| a.rank()).collect();
+    assert_eq!(backward, (1..=300).rev().collect::<Vec<u32>>());
+    let mut both = p.assessments();
+    assert_eq!(
+        (both.next().map(|a| a.rank()), both.next_back().map(|a| a.rank()), both.len()),
+        (Some(1), Some(300), 298)
+    );
+    assert_eq!(p.top(3).map(|a| a.rank()).collect::<Vec<_>>(), [1, 2, 3]);
+}
+
+#[test]
 fn a_policy_round_trips_through_json_losslessly() {
     let mut policy = Policy::default().with_window_months(6).unwrap().with_language(Language::Ru);
     policy.risk.average_days_late.medium = Some(rust_decimal::Decimal::new(105, 1));
