@@ -65,7 +65,8 @@
 //!   [`pareto`] (ABC(D) [`Segment`]s, the Pareto table, concentration),
 //!   [`tier`] (volume [`Tier`]s with hysteresis), [`potential`] (trend,
 //!   stability, distance to the next tier) and [`risk`] (four categories,
-//!   crisis alerts).
+//!   crisis alerts); [`periods`] (every partner's KPIs per month or
+//!   quarter, with changes, and their totals per group).
 //! - [`strategy`]: the [`Playbook`](strategy::Playbook) of strategies per
 //!   tier, emphasis per segment, mitigations per risk and crisis plans.
 //! - [`Review`], [`Policy`] and [`Portfolio`] (module [`review`]): the whole
@@ -115,6 +116,7 @@ pub mod ledger;
 #[cfg(feature = "csv")]
 pub mod import;
 pub mod pareto;
+pub mod periods;
 pub mod potential;
 pub mod risk;
 pub mod tier;

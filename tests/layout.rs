@@ -128,7 +128,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "util"],
     &["money", "period", "partner", "language"],
     &["ledger"],
-    &["pareto", "tier", "potential", "risk", "import"],
+    &["pareto", "tier", "potential", "risk", "import", "periods"],
     &["strategy", "migrations"],
     &["review"],
     &["lang", "report", "cookbook"],
