@@ -54,9 +54,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::error::{Error, Result};
 use crate::ledger::{Cell, Ledger, Row};
@@ -307,6 +308,33 @@ impl<K> GroupPeriods<K> {
     }
 }
 
+/// The columns of [`PeriodReport::write_csv`], in order.
+pub const CSV_HEADER: [&str; 13] = [
+    "partner_id",
+    "period",
+    "turnover",
+    "margin",
+    "deals",
+    "average_deal",
+    "margin_pct",
+    "credit_notes",
+    "credit_note_count",
+    "change_prev",
+    "change_prev_pct",
+    "change_year",
+    "change_year_pct",
+];
+
+/// A text field of a CSV row, quoted when it holds a comma, a quote or a
+/// line break.
+fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Every partner's KPIs per month or quarter of a window, read from a
 /// ledger when asked for. See the [module](self) documentation.
 #[derive(Clone, Debug)]
@@ -464,6 +492,63 @@ impl<'a> PeriodReport<'a> {
                 Ok(GroupPeriods { key: (), partners: 0, periods: self.figures(&empty)? })
             }
         }
+    }
+
+    /// Writes the report as CSV: the header [`CSV_HEADER`], then one row per
+    /// partner and period, partners sorted by id, periods first to last.
+    ///
+    /// Amounts are exact, at the ledger's scale; the average deal is rounded
+    /// half away from zero to the ledger's scale; percentages (margin %,
+    /// change %) are rounded half away from zero to two places. An empty
+    /// field is a figure that does not exist: no average without deals, no
+    /// margin % without positive turnover and a complete margin, no change
+    /// without a base in the data, no change % from a zero base.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if writing fails,
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
+    /// of range (both naming the partner).
+    pub fn write_csv<W: std::io::Write>(&self, mut out: W) -> Result<()> {
+        let mut line = CSV_HEADER.join(",");
+        line.push('\n');
+        out.write_all(line.as_bytes()).map_err(Error::from)?;
+        let scale = self.ledger.scale();
+        let pct = |r: Option<Decimal>| -> String {
+            r.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                .map(|p| p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).to_string())
+                .unwrap_or_default()
+        };
+        for partner in self.partners() {
+            let partner = partner?;
+            let id = csv_text(partner.partner().as_str());
+            for f in partner.periods() {
+                line.clear();
+                let avg = f
+                    .average_deal()
+                    .map(|a| a.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero).to_string())
+                    .unwrap_or_default();
+                let change = |c: Option<Change>| match c {
+                    Some(c) => (c.absolute.to_string(), pct(c.ratio)),
+                    None => (String::new(), String::new()),
+                };
+                let (prev, prev_pct) = change(f.vs_previous);
+                let (year, year_pct) = change(f.vs_year_before);
+                let _ = writeln!(
+                    line,
+                    "{id},{},{},{},{},{avg},{},{},{},{prev},{prev_pct},{year},{year_pct}",
+                    f.period,
+                    f.turnover,
+                    f.margin,
+                    f.deals,
+                    pct(f.margin_rate()),
+                    f.credit_notes,
+                    f.credit_note_count,
+                );
+                out.write_all(line.as_bytes()).map_err(|e| Error::from(e).for_partner(partner.partner()))?;
+            }
+        }
+        out.flush().map_err(Error::from)
     }
 
     /// Sums a row's cells into one [`Acc`] per period (`acc` is reused).
