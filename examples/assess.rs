@@ -27,6 +27,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use partner_priority::chrono::{Months, NaiveDate};
+use partner_priority::forecast::Forecast;
 use partner_priority::import::CsvImport;
 use partner_priority::lang::{Catalogue, Message};
 use partner_priority::period::Window;
@@ -274,6 +275,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     timer.lap("top");
     report.quarters(&mut out, &ledger, 10)?;
     timer.lap("quarters");
+    report.outlook(&mut out, &Forecast::new(&ledger, &portfolio, &policy)?, 10);
+    timer.lap("forecast");
     report.alerts(&mut out);
     timer.lap("alerts");
     match &previous {
@@ -667,6 +670,34 @@ impl Report<'_> {
             let _ = writeln!(out, "{line}");
         }
         Ok(())
+    }
+
+    /// The likely promotions and demotions at the next review, with the
+    /// evidence: the forecast, beside today's tiers (which it never
+    /// changes).
+    fn outlook(&self, out: &mut String, forecast: &Forecast, n: usize) {
+        let (up, down) = (forecast.promotions(), forecast.demotions());
+        let _ = writeln!(
+            out,
+            "\n{} {} ({}: {} {}, {} {})",
+            self.t("FORECAST FOR THE REVIEW OF", "ПРОГНОЗ К ПЕРЕСМОТРУ"),
+            forecast.next_review(),
+            self.t("a projection, today's tiers unchanged", "проекция, текущие уровни не меняются"),
+            up.len(),
+            self.t("likely promotions", "вероятных повышений"),
+            down.len(),
+            self.t("likely demotions", "вероятных понижений"),
+        );
+        for (mark, list) in [("↑", &up), ("↓", &down)] {
+            for p in list.iter().take(n) {
+                let name = self.p.get(p.partner.as_str()).map_or("", |a| a.display_name());
+                let _ = writeln!(out, "{mark} {:<8} {}", p.partner.as_str(), truncate(name, 40));
+                let _ = writeln!(out, "       {}", self.lang.projection(p));
+            }
+            if list.len() > n {
+                let _ = writeln!(out, "  … {} {}", self.t("and more:", "и ещё:"), list.len() - n);
+            }
+        }
     }
 
     fn alerts(&self, out: &mut String) {

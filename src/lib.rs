@@ -73,6 +73,8 @@
 //!   review in one call, every partner's
 //!   [`Assessment`](review::Assessment) ranked, and the migrations since the
 //!   previous review.
+//! - [`forecast`]: each partner's turnover projected to the next review,
+//!   the tier it would give, the likely promotions and demotions.
 //! - [`report`]: the review as one self-contained HTML page with its
 //!   charts; [`lang`]: the words a person reads, per [`Language`].
 //! - [`import`]: invoice lines, partners and risk facts from CSV.
@@ -125,6 +127,9 @@ mod migrations;
 pub mod strategy;
 // Layer 5: the review.
 pub mod review;
+// Layer 5½: the forecast of the next review, beside the review it starts
+// from.
+pub mod forecast;
 // Layer 6: the words a person reads, and the report.
 /// Recipes: custom thresholds, policies from JSON, a Russian report,
 /// warehouse figures, a billing service (record, correct, snapshot,

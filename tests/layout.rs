@@ -131,6 +131,7 @@ const LAYERS: &[&[&str]] = &[
     &["pareto", "tier", "potential", "risk", "import", "periods"],
     &["strategy", "migrations"],
     &["review"],
+    &["forecast"],
     &["lang", "report", "cookbook"],
 ];
 

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
+use crate::forecast::Projection;
 use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
 use crate::period::ReviewPeriod;
@@ -86,6 +87,34 @@ impl Catalogue for English {
             PotentialLevel::Medium => "medium",
             PotentialLevel::High => "high",
         }
+    }
+
+    fn projection(&self, p: &Projection) -> String {
+        let money = |d: Decimal| format!("{} {}", EN.format_amount(d, 0), EN.currency_sign(&p.currency));
+        let season = match p.swing {
+            Some(swing) => format!(
+                "a year ago the months ahead ran {} {} them; counted ({}): {}{}",
+                EN.format_percent(swing.abs(), 1),
+                if swing.is_sign_negative() && !swing.is_zero() { "below" } else { "above" },
+                if p.swing_capped() { "capped, halved" } else { "halved" },
+                sign(p.seasonal_adjustment()),
+                EN.format_percent(p.seasonal_adjustment().abs(), 1),
+            ),
+            None => "no year of history to show a season, so the level is repeated".to_owned(),
+        };
+        let tiers = if p.projected_tier == p.tier {
+            format!("stays {}", self.tier(p.tier))
+        } else {
+            format!("{} → {}", self.tier(p.tier), self.tier(p.projected_tier))
+        };
+        format!(
+            "last {} months {} a month; {season}; projected {} a month for {}; the next review's figure {}/month: {tiers}",
+            p.level_months.len(),
+            money(p.level),
+            money(p.monthly),
+            p.period,
+            money(p.next_monthly),
+        )
     }
 
     fn reason(&self, reason: &Reason) -> String {
