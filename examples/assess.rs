@@ -32,7 +32,7 @@ use partner_priority::import::CsvImport;
 use partner_priority::lang::{Catalogue, Message};
 use partner_priority::period::Window;
 use partner_priority::periods::{Granularity, PeriodReport};
-use partner_priority::report::{self as html_page, ReportOptions};
+use partner_priority::report::{self as html_page, Dynamics, ReportOptions};
 use partner_priority::review::{Assessment, PlaybookChoice};
 use partner_priority::risk::RiskFacts;
 use partner_priority::rust_decimal::Decimal;
@@ -308,7 +308,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
     if let Some(path) = &args.html {
-        let html = html_page::html(&portfolio, &ReportOptions::default().with_language(args.lang));
+        let options = ReportOptions::default().with_language(args.lang);
+        let dynamics = Dynamics::new(&ledger, &portfolio, options.top)?;
+        let html = html_page::html(&portfolio, &options.with_dynamics(dynamics));
         timer.lap("html");
         in_file(path, std::fs::write(path, html))?;
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());

@@ -309,6 +309,14 @@ impl Catalogue for English {
             Label::MovedUp => "moved up",
             Label::MovedDown => "moved down",
             Label::Stayed => "stayed",
+            Label::DynamicsHeading => "Turnover month by month",
+            Label::DynamicsLead => {
+                "The network's net turnover in each month of the window, by segment and by tier of this review: \
+                 each partner counts in today's segment and tier for every month."
+            }
+            Label::SegmentMonthsTitle => "Network turnover by segment, per month",
+            Label::TierMonthsTitle => "Network turnover by tier, per month",
+            Label::LastTwelveMonths => "Last 12 months",
         }
     }
 

@@ -308,6 +308,14 @@ impl Catalogue for Russian {
             Label::MovedUp => "выше",
             Label::MovedDown => "ниже",
             Label::Stayed => "без изменений",
+            Label::DynamicsHeading => "Оборот по месяцам",
+            Label::DynamicsLead => {
+                "Чистый оборот сети в каждом месяце окна по сегментам и категориям этого пересмотра: \
+                 каждый партнёр учтён во всех месяцах в своих нынешних сегменте и категории."
+            }
+            Label::SegmentMonthsTitle => "Оборот сети по сегментам, по месяцам",
+            Label::TierMonthsTitle => "Оборот сети по категориям, по месяцам",
+            Label::LastTwelveMonths => "Последние 12 месяцев",
         }
     }
 
