@@ -27,12 +27,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use partner_priority::chrono::{Months, NaiveDate};
-use partner_priority::forecast::Forecast;
 use partner_priority::import::CsvImport;
 use partner_priority::lang::{Catalogue, Message};
+use partner_priority::ledger::periods::{Granularity, PeriodReport};
 use partner_priority::period::Window;
-use partner_priority::periods::{Granularity, PeriodReport};
 use partner_priority::report::{self as html_page, Dynamics, ReportOptions};
+use partner_priority::review::forecast::Forecast;
 use partner_priority::review::{Assessment, PlaybookChoice};
 use partner_priority::risk::RiskFacts;
 use partner_priority::rust_decimal::Decimal;

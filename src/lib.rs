@@ -60,21 +60,22 @@
 //!   before the review date; the library never reads the clock).
 //! - [`Ledger`] and [`Sale`] (module [`ledger`]): invoice lines, credit notes
 //!   and monthly figures from a warehouse, aggregated exactly per partner and
-//!   month; a partner's [`Turnover`](ledger::Turnover) over a window.
+//!   month; a partner's [`Turnover`](ledger::Turnover) over a window;
+//!   [`ledger::periods`]: every partner's KPIs per month or quarter with
+//!   their changes, and totals per group (the article's regular reports).
 //! - The analyses, each a module with its policy and evidence:
 //!   [`pareto`] (ABC(D) [`Segment`]s, the Pareto table, concentration),
 //!   [`tier`] (volume [`Tier`]s with hysteresis), [`potential`] (trend,
 //!   stability, distance to the next tier) and [`risk`] (four categories,
-//!   crisis alerts); [`periods`] (every partner's KPIs per month or
-//!   quarter, with changes, and their totals per group).
+//!   crisis alerts).
 //! - [`strategy`]: the [`Playbook`](strategy::Playbook) of strategies per
 //!   tier, emphasis per segment, mitigations per risk and crisis plans.
 //! - [`Review`], [`Policy`] and [`Portfolio`] (module [`review`]): the whole
 //!   review in one call, every partner's
 //!   [`Assessment`](review::Assessment) ranked, and the migrations since the
-//!   previous review.
-//! - [`forecast`]: each partner's turnover projected to the next review,
-//!   the tier it would give, the likely promotions and demotions.
+//!   previous review; [`review::forecast`]: each partner's turnover
+//!   projected to the next review, the tier it would give, the likely
+//!   promotions and demotions.
 //! - [`report`]: the review as one self-contained HTML page with its
 //!   charts; [`lang`]: the words a person reads, per [`Language`].
 //! - [`import`]: invoice lines, partners and risk facts from CSV.
@@ -118,7 +119,6 @@ pub mod ledger;
 #[cfg(feature = "csv")]
 pub mod import;
 pub mod pareto;
-pub mod periods;
 pub mod potential;
 pub mod risk;
 pub mod tier;
@@ -127,9 +127,6 @@ mod migrations;
 pub mod strategy;
 // Layer 5: the review.
 pub mod review;
-// Layer 5½: the forecast of the next review, beside the review it starts
-// from.
-pub mod forecast;
 // Layer 6: the words a person reads, and the report.
 /// Recipes: custom thresholds, policies from JSON, a Russian report,
 /// warehouse figures, a billing service (record, correct, snapshot,

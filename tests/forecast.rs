@@ -11,10 +11,10 @@
 mod synth;
 
 use partner_priority::chrono::{Months, NaiveDate};
-use partner_priority::forecast::{Forecast, Outlook};
 use partner_priority::import::CsvImport;
 use partner_priority::ledger::MonthlyFigures;
 use partner_priority::period::Month;
+use partner_priority::review::forecast::{Forecast, Outlook};
 use partner_priority::rust_decimal::Decimal;
 use partner_priority::{Currency, Ledger, Money, Partner, PartnerId, Policy, Review};
 use rand::{Rng, SeedableRng};

@@ -128,10 +128,9 @@ const LAYERS: &[&[&str]] = &[
     &["error", "util"],
     &["money", "period", "partner", "language"],
     &["ledger"],
-    &["pareto", "tier", "potential", "risk", "import", "periods"],
+    &["pareto", "tier", "potential", "risk", "import"],
     &["strategy", "migrations"],
     &["review"],
-    &["forecast"],
     &["lang", "report", "cookbook"],
 ];
 

@@ -7,8 +7,8 @@
 
 use partner_priority::chrono::{Days, NaiveDate};
 use partner_priority::ledger::DateRange;
+use partner_priority::ledger::periods::{Granularity, PartnerPeriods, PeriodFigures, PeriodReport};
 use partner_priority::period::{Month, Window};
-use partner_priority::periods::{Granularity, PartnerPeriods, PeriodFigures, PeriodReport};
 use partner_priority::rust_decimal::Decimal;
 use partner_priority::{Currency, Ledger, Money, PartnerId, Sale};
 use proptest::prelude::*;

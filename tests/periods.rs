@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use partner_priority::import::CsvImport;
+use partner_priority::ledger::periods::{CSV_HEADER, Granularity, PeriodReport};
 use partner_priority::period::{Month, Window};
-use partner_priority::periods::{CSV_HEADER, Granularity, PeriodReport};
 use partner_priority::rust_decimal::Decimal;
 use partner_priority::{Ledger, Partner, Policy, Portfolio, Review};
 
@@ -73,7 +73,7 @@ fn totals_per_segment_tier_region_and_specialisation_add_up_to_the_network() {
             assert_eq!(groups.iter().map(|g| g.1[i]).sum::<Decimal>(), f.turnover);
         }
     };
-    let t = |p: &[partner_priority::periods::PeriodFigures]| p.iter().map(|f| f.turnover).collect::<Vec<_>>();
+    let t = |p: &[partner_priority::ledger::periods::PeriodFigures]| p.iter().map(|f| f.turnover).collect::<Vec<_>>();
     check(portfolio.periods_by_segment(&report).unwrap().iter().map(|g| (g.partners(), t(g.periods()))).collect());
     check(portfolio.periods_by_tier(&report).unwrap().iter().map(|g| (g.partners(), t(g.periods()))).collect());
     check(portfolio.periods_by_region(&report).unwrap().iter().map(|g| (g.partners(), t(g.periods()))).collect());

@@ -43,12 +43,12 @@ mod words;
 
 use rust_decimal::Decimal;
 
-use crate::forecast::Projection;
 pub use crate::language::Language;
 use crate::money::{Currency, Money};
 use crate::pareto::Segment;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
+use crate::review::forecast::Projection;
 use crate::risk::{ConcentrationRisk, CrisisAlert, Evidence, RiskCategory, RiskLevel};
 use crate::tier::Tier;
 pub use en::English;

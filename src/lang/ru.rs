@@ -3,12 +3,12 @@
 use rust_decimal::Decimal;
 
 use super::{Catalogue, Label, Message, compact, count, cutoff, sign};
-use crate::forecast::Projection;
 use crate::language::Language;
 use crate::pareto::{ParetoBasis, Segment};
 use crate::period::ReviewPeriod;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
+use crate::review::forecast::Projection;
 use crate::risk::{
     AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel,
 };

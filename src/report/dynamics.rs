@@ -10,11 +10,11 @@ use super::svg::*;
 use crate::error::Result;
 use crate::lang::{Catalogue, Label};
 use crate::ledger::Ledger;
+use crate::ledger::periods::{Granularity, PeriodReport};
 use crate::money::Currency;
 use crate::pareto::Segment;
 use crate::partner::PartnerId;
 use crate::period::Month;
-use crate::periods::{Granularity, PeriodReport};
 use crate::review::Portfolio;
 use crate::tier::Tier;
 
@@ -77,7 +77,8 @@ impl Dynamics {
         let window = portfolio.window();
         let report = PeriodReport::new(ledger, window, Granularity::Monthly);
         let months: Vec<Month> = window.months().collect();
-        let turnovers = |periods: &[crate::periods::PeriodFigures]| periods.iter().map(|f| f.turnover).collect();
+        let turnovers =
+            |periods: &[crate::ledger::periods::PeriodFigures]| periods.iter().map(|f| f.turnover).collect();
         let mut segments: Vec<(Segment, Vec<Decimal>)> =
             portfolio.periods_by_segment(&report)?.iter().map(|g| (*g.key(), turnovers(g.periods()))).collect();
         segments.sort_by_key(|(s, _)| Segment::ALL.iter().position(|x| x == s));

@@ -34,7 +34,7 @@
 //!
 //! ```
 //! use partner_priority::chrono::NaiveDate;
-//! use partner_priority::forecast::{Forecast, Outlook};
+//! use partner_priority::review::forecast::{Forecast, Outlook};
 //! use partner_priority::ledger::MonthlyFigures;
 //! use partner_priority::period::Month;
 //! use partner_priority::rust_decimal::Decimal;

@@ -23,7 +23,7 @@
 //! ```
 //! use partner_priority::ledger::MonthlyFigures;
 //! use partner_priority::period::{Month, Window};
-//! use partner_priority::periods::{Granularity, PeriodReport};
+//! use partner_priority::ledger::periods::{Granularity, PeriodReport};
 //! use partner_priority::rust_decimal::Decimal;
 //! use partner_priority::{Currency, Ledger, Money, PartnerId};
 //!
