@@ -179,8 +179,8 @@ pub struct Change {
     /// This period's net turnover minus the base.
     pub absolute: Decimal,
     /// The change as a share of the base's absolute value (0.15 = +15 %),
-    /// exact to Decimal's 28 digits; `None` when the base is zero (growth
-    /// from nothing has no percentage).
+    /// truncated to 18 decimal places as every share of the crate; `None`
+    /// when the base is zero (growth from nothing has no percentage).
     pub ratio: Option<Decimal>,
 }
 
@@ -344,6 +344,8 @@ pub struct PeriodReport<'a> {
     granularity: Granularity,
     /// The ledger's first month with data (index), if any.
     data_from: Option<i32>,
+    /// The periods of the report, first to last.
+    periods: Vec<Period>,
 }
 
 /// Sums of one period in minor units.
@@ -381,7 +383,13 @@ impl<'a> PeriodReport<'a> {
     #[must_use]
     pub fn new(ledger: &'a Ledger, window: Window, granularity: Granularity) -> PeriodReport<'a> {
         let data_from = ledger.rows().iter().filter_map(|r| r.cells.first()).map(|c| c.month).min();
-        PeriodReport { ledger, window, granularity, data_from }
+        let g = granularity;
+        let (first, last) = (g.period_of(window.first().index()), g.period_of(window.last().index()));
+        let periods = (first..=last)
+            .filter_map(|p| Month::from_index(p * g.months() as i32))
+            .map(|m| Period { first: m, granularity: g })
+            .collect();
+        PeriodReport { ledger, window, granularity, data_from, periods }
     }
 
     /// The window.
@@ -405,13 +413,8 @@ impl<'a> PeriodReport<'a> {
     /// The periods of the report, first to last: every period that overlaps
     /// the window.
     #[must_use]
-    pub fn periods(&self) -> Vec<Period> {
-        let g = self.granularity;
-        let (first, last) = (g.period_of(self.window.first().index()), g.period_of(self.window.last().index()));
-        (first..=last)
-            .filter_map(|p| Month::from_index(p * g.months() as i32))
-            .map(|m| Period { first: m, granularity: g })
-            .collect()
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
     }
 
     /// One partner's periods, or `None` if the ledger has no data for the
@@ -454,21 +457,45 @@ impl<'a> PeriodReport<'a> {
     /// # Errors
     ///
     /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
-    /// of range.
-    pub fn totals_by<K, F>(&self, mut key: F) -> Result<Vec<GroupPeriods<K>>>
+    /// of range; [`ErrorKind::ThreadPool`](crate::ErrorKind::ThreadPool) if
+    /// the `parallel` feature's pool cannot start.
+    pub fn totals_by<K, F>(&self, key: F) -> Result<Vec<GroupPeriods<K>>>
     where
-        K: Ord,
-        F: FnMut(&PartnerId) -> Option<K>,
+        K: Ord + Send,
+        F: Fn(&PartnerId) -> Option<K> + Sync + Send,
     {
+        // Each share of the partners (on its own core with the `parallel`
+        // feature) sums into groups of its own; the shares' groups are
+        // then added up in order.
+        let chunks: Vec<&[Row]> = self.ledger.rows().chunks(1 << 14).collect();
+        let partial = crate::util::par::map(&chunks, |chunk| -> Result<BTreeMap<K, (u64, Vec<Acc>)>> {
+            let mut groups: BTreeMap<K, (u64, Vec<Acc>)> = BTreeMap::new();
+            let mut acc = Vec::new();
+            for row in *chunk {
+                let Some(k) = key(&row.id) else { continue };
+                self.accumulate(row, &mut acc);
+                let (count, sums) = groups.entry(k).or_insert_with(|| (0, vec![Acc::default(); acc.len()]));
+                *count += 1;
+                for (s, a) in sums.iter_mut().zip(&acc) {
+                    s.add(a)?;
+                }
+            }
+            Ok(groups)
+        })?;
         let mut groups: BTreeMap<K, (u64, Vec<Acc>)> = BTreeMap::new();
-        let mut acc = Vec::new();
-        for row in self.ledger.rows() {
-            let Some(k) = key(&row.id) else { continue };
-            self.accumulate(row, &mut acc);
-            let (count, sums) = groups.entry(k).or_insert_with(|| (0, vec![Acc::default(); acc.len()]));
-            *count += 1;
-            for (s, a) in sums.iter_mut().zip(&acc) {
-                s.add(a)?;
+        for part in partial {
+            for (k, (count, sums)) in part? {
+                match groups.get_mut(&k) {
+                    Some((c, total)) => {
+                        *c += count;
+                        for (s, a) in total.iter_mut().zip(&sums) {
+                            s.add(a)?;
+                        }
+                    }
+                    None => {
+                        groups.insert(k, (count, sums));
+                    }
+                }
             }
         }
         groups
@@ -581,8 +608,9 @@ impl<'a> PeriodReport<'a> {
         let g = self.granularity;
         let (first, last) = (self.window.first().index(), self.window.last().index());
         let step = g.months() as i32;
-        self.periods()
-            .into_iter()
+        self.periods
+            .iter()
+            .copied()
             .zip(acc)
             .map(|(period, a)| {
                 let p_first = period.first.index().max(first);
@@ -593,12 +621,7 @@ impl<'a> PeriodReport<'a> {
                         return Ok(None);
                     }
                     let absolute = a.turnover.checked_sub(base).ok_or_else(|| Error::overflow("a period's change"))?;
-                    let ratio = if base == 0 {
-                        None
-                    } else {
-                        let abs = dec(absolute, "a period's change")?;
-                        abs.checked_div(dec(base.abs(), "a period's base")?)
-                    };
+                    let ratio = (base != 0).then(|| crate::util::exact::ratio(absolute, base.abs()));
                     Ok(Some(Change {
                         base: dec(base, "a period's base")?,
                         absolute: dec(absolute, "a period's change")?,

@@ -79,11 +79,18 @@ impl Dynamics {
         let months: Vec<Month> = window.months().collect();
         let turnovers =
             |periods: &[crate::ledger::periods::PeriodFigures]| periods.iter().map(|f| f.turnover).collect();
-        let mut segments: Vec<(Segment, Vec<Decimal>)> =
-            portfolio.periods_by_segment(&report)?.iter().map(|g| (*g.key(), turnovers(g.periods()))).collect();
+        // One pass over the ledger: the sums per segment and tier, then
+        // added up per segment and per tier.
+        let groups = report.totals_by(|id| portfolio.get(id.as_str()).map(|a| (a.segment(), a.tier())))?;
+        let mut segments: Vec<(Segment, Vec<Decimal>)> = Vec::new();
+        let mut tiers: Vec<(Tier, Vec<Decimal>)> = Vec::new();
+        for g in &groups {
+            let (segment, tier) = *g.key();
+            let values: Vec<Decimal> = turnovers(g.periods());
+            add_into(&mut segments, segment, &values)?;
+            add_into(&mut tiers, tier, &values)?;
+        }
         segments.sort_by_key(|(s, _)| Segment::ALL.iter().position(|x| x == s));
-        let mut tiers: Vec<(Tier, Vec<Decimal>)> =
-            portfolio.periods_by_tier(&report)?.iter().map(|g| (*g.key(), turnovers(g.periods()))).collect();
         tiers.sort_by_key(|(t, _)| Tier::ALL.iter().position(|x| x == t));
         let mut partners = Vec::new();
         for a in portfolio.top(top) {
@@ -129,6 +136,19 @@ impl Dynamics {
         let n = self.months.len();
         self.months.get(n.saturating_sub(12)..).unwrap_or_default()
     }
+}
+
+/// Adds `values` to the series of `key` (a new series if there is none).
+fn add_into<K: PartialEq>(series: &mut Vec<(K, Vec<Decimal>)>, key: K, values: &[Decimal]) -> Result<()> {
+    match series.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, sums)) => {
+            for (s, v) in sums.iter_mut().zip(values) {
+                *s = s.checked_add(*v).ok_or_else(|| crate::error::Error::overflow("a monthly total"))?;
+            }
+        }
+        None => series.push((key, values.to_vec())),
+    }
+    Ok(())
 }
 
 /// A step of 1, 2, 2.5 or 5 × 10ⁿ that covers `max` in at most four steps,

@@ -77,9 +77,10 @@ use crate::ledger::{Ledger, Row};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
 use crate::period::{Month, Window};
-use crate::review::{Policy, Portfolio};
+use crate::review::{Assessment, Policy, Portfolio};
 use crate::tier::Tier;
 use crate::util::exact::ratio;
+use crate::util::par;
 
 /// What the projection says about the next review's tier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,7 +106,9 @@ pub struct Projection {
     pub currency: Currency,
     /// The months projected: the next review period.
     pub period: Window,
-    /// The level: the average monthly turnover of [`level_months`](Projection::level_months).
+    /// The level: the average monthly turnover of [`level_months`](Projection::level_months)
+    /// (truncated to 18 decimal places, or to whole units beyond 10¹⁰ a
+    /// month).
     pub level: Decimal,
     /// The months the level averages (the last review period, at least 3
     /// months, ending with the month before the review date).
@@ -187,7 +190,8 @@ impl Forecast {
     /// [`ErrorKind::DateOutOfRange`] if the next review date or its window
     /// is out of range; [`ErrorKind::CurrencyMismatch`] if the ledger's
     /// currency is not the tier policy's; [`ErrorKind::Overflow`] if a sum
-    /// is out of range.
+    /// is out of range; [`ErrorKind::ThreadPool`] if the `parallel`
+    /// feature's pool cannot start.
     pub fn new(ledger: &Ledger, portfolio: &Portfolio, policy: &Policy) -> Result<Forecast> {
         let as_of = portfolio.as_of();
         let step = portfolio.review_period().months();
@@ -201,9 +205,16 @@ impl Forecast {
         let data_from = ledger.rows().iter().filter_map(|r| r.cells.first()).map(|c| c.month).min();
         let setup = Setup { scale: ledger.scale(), level_months, period, next_window, known_last, data_from };
         let currency = ledger.currency();
-        let mut projections = Vec::with_capacity(portfolio.len());
-        for a in portfolio.assessments() {
-            let row = ledger.row(a.id().as_str());
+        // In the order the review built them, which is the ledger's order
+        // of rows when the review is of this ledger: each partner's row is
+        // then found at its own index, without a lookup.
+        let assessments: Vec<(usize, &Assessment)> = portfolio.assessments.iter().enumerate().collect();
+        let rows = ledger.rows();
+        let projected = par::map(&assessments, |&(i, a)| -> Result<Projection> {
+            let row = match rows.get(i) {
+                Some(r) if r.id == *a.id() => Some(r),
+                _ => ledger.row(a.id().as_str()),
+            };
             let figures = setup.project(row)?;
             let first_active = row
                 .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
@@ -214,7 +225,7 @@ impl Forecast {
                 .tiers
                 .assign(Money::new(figures.next_total, currency), months, Some(a.tier_state()))
                 .map_err(|e| e.for_partner(a.id()))?;
-            projections.push(Projection {
+            Ok(Projection {
                 partner: a.id().clone(),
                 currency,
                 period,
@@ -226,9 +237,10 @@ impl Forecast {
                 tier: a.tier(),
                 projected_tier: assigned.tier,
                 projected_plain: assigned.plain,
-            });
-        }
-        projections.sort_by(|a, b| a.partner.cmp(&b.partner));
+            })
+        })?;
+        let mut projections = projected.into_iter().collect::<Result<Vec<Projection>>>()?;
+        par::sort_unstable_by(&mut projections, |a, b| a.partner.cmp(&b.partner))?;
         Ok(Forecast { as_of, next_review, period, projections })
     }
 
@@ -312,7 +324,8 @@ impl Setup {
         let level_sum = sum(lf, ll);
         let dec =
             |v: i128| Decimal::try_from_i128_with_scale(v, self.scale).map_err(|_| Error::overflow("a projection"));
-        let level = dec(level_sum)?.checked_div(Decimal::from(n_level)).ok_or_else(|| Error::overflow("a level"))?;
+        // The level, truncated to 18 decimal places (as every share).
+        let level = ratio(level_sum, n_level * 10i128.pow(self.scale));
         // A year before: the months ahead against the level's months, as
         // monthly averages (num / den = (ahead / n_period) / (base / n_level)).
         let swing = match self.data_from {
@@ -371,7 +384,7 @@ mod tests {
         let a = f.get("A").unwrap();
         assert_eq!(
             (a.level, a.swing, a.monthly),
-            (Decimal::from(400_000) / Decimal::from(3), None, Decimal::new(13_333_333, 2))
+            (Decimal::from_str_exact("133333.333333333333333333").unwrap(), None, Decimal::new(13_333_333, 2))
         );
         assert_eq!(a.seasonal_adjustment(), Decimal::ZERO);
         // The next window (2025-04 … 2026-03): 490 000 known + 3 × 133 333.33.
