@@ -8,6 +8,7 @@
 //! cargo run --example assess -- --lang ru
 //! cargo run --example assess -- --invoices my.csv --as-of 2026-01-01 --out assessment.csv
 //! cargo run --example assess -- --html report.html
+//! cargo run --example assess -- --periods quarterly --report periods.csv
 //! ```
 //!
 //! It prints the turnover report, the Pareto table and concentration, the
@@ -28,12 +29,14 @@ use std::process::ExitCode;
 use partner_priority::chrono::{Months, NaiveDate};
 use partner_priority::import::CsvImport;
 use partner_priority::lang::{Catalogue, Message};
+use partner_priority::ledger::periods::{Granularity, PeriodReport};
 use partner_priority::period::Window;
-use partner_priority::report::{self as html_page, ReportOptions};
+use partner_priority::report::{self as html_page, Dynamics, ReportOptions};
+use partner_priority::review::forecast::Forecast;
 use partner_priority::review::{Assessment, PlaybookChoice};
 use partner_priority::risk::RiskFacts;
 use partner_priority::rust_decimal::Decimal;
-use partner_priority::{Currency, Language, Partner, Policy, Portfolio, Review, Segment, Tier};
+use partner_priority::{Currency, Language, Ledger, Partner, Policy, Portfolio, Review, Segment, Tier};
 
 const USAGE: &str = "\
 usage: assess [OPTIONS]
@@ -50,6 +53,10 @@ usage: assess [OPTIONS]
   --out FILE        write one CSV row per partner
   --html FILE       write the review as one self-contained HTML page with charts
   --all             list every partner in the turnover report
+  --periods monthly|quarterly
+                    the period of --report (default monthly)
+  --report FILE     write the period report: one CSV row per partner and period
+                    (partner_id,period,turnover,margin,deals,average_deal,...)
   -h, --help        this text
 
 Without --invoices the bundled sample data in examples/data/ is used.";
@@ -67,6 +74,8 @@ struct Args {
     out: Option<PathBuf>,
     html: Option<PathBuf>,
     all: bool,
+    periods: Option<Granularity>,
+    report: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -105,9 +114,17 @@ fn parse_args() -> Result<Args, String> {
                 args.lang = Language::from_code(&v).ok_or_else(|| format!("--lang: `{v}` is not en or ru"))?;
             }
             "--all" => args.all = true,
+            "--periods" => {
+                let v = value("--periods")?;
+                args.periods = Some(v.parse().map_err(|_| format!("--periods: `{v}` is not monthly or quarterly"))?);
+            }
+            "--report" => args.report = Some(value("--report")?.into()),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    if args.periods.is_some() && args.report.is_none() {
+        return Err("--periods needs --report FILE".to_owned());
     }
     if args.invoices.is_none() {
         let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data");
@@ -256,6 +273,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     report.tiers(&mut out);
     report.top(&mut out, 20);
     timer.lap("top");
+    report.quarters(&mut out, &ledger, 10)?;
+    timer.lap("quarters");
+    report.outlook(&mut out, &Forecast::new(&ledger, &portfolio, &policy)?, 10);
+    timer.lap("forecast");
     report.alerts(&mut out);
     timer.lap("alerts");
     match &previous {
@@ -277,8 +298,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         timer.lap("csv");
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
+    if let Some(path) = &args.report {
+        let granularity = args.periods.unwrap_or_default();
+        let window = report_window(portfolio.window(), granularity)?;
+        let file = in_file(path, std::fs::File::create(path))?;
+        let periods = PeriodReport::new(&ledger, window, granularity);
+        in_file(path, periods.write_csv(std::io::BufWriter::new(file)))?;
+        timer.lap("periods");
+        println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
+    }
     if let Some(path) = &args.html {
-        let html = html_page::html(&portfolio, &ReportOptions::default().with_language(args.lang));
+        let options = ReportOptions::default().with_language(args.lang);
+        let dynamics = Dynamics::new(&ledger, &portfolio, options.top)?;
+        let html = html_page::html(&portfolio, &options.with_dynamics(dynamics));
         timer.lap("html");
         in_file(path, std::fs::write(path, html))?;
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
@@ -288,6 +320,21 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // tenths of a second.
     std::mem::forget((ledger, previous, portfolio));
     Ok(())
+}
+
+/// The window of the period report: the review window, and for quarters
+/// the whole calendar quarters that end with the last one complete in it
+/// (as many months as the review window, rounded up to quarters).
+fn report_window(review: Window, granularity: Granularity) -> Result<Window, Box<dyn Error>> {
+    match granularity {
+        Granularity::Quarterly => {
+            let last = review.last();
+            let end = last.checked_add(-(last.month() as i32 % 3))?;
+            let quarters = review.len().div_ceil(3) as i32;
+            Ok(Window::new(end.checked_add(1 - 3 * quarters)?, end)?)
+        }
+        _ => Ok(review),
+    }
 }
 
 /// One CSV row per partner, in priority order. Each core formats a share
@@ -587,6 +634,71 @@ impl Report<'_> {
             }
             let reasons: Vec<String> = a.reasons().iter().map(|r| self.lang.reason(r)).collect();
             let _ = writeln!(out, "       {}: {}", self.t("why", "почему"), reasons.join("; "));
+        }
+    }
+
+    /// The last four complete quarters of the top `n` partners: turnover
+    /// and its change against the same quarter a year before.
+    fn quarters(&self, out: &mut String, ledger: &Ledger, n: usize) -> Result<(), Box<dyn Error>> {
+        let window =
+            report_window(Window::new(self.p.window().last(), self.p.window().last())?, Granularity::Quarterly)?;
+        let window = Window::new(window.last().checked_add(-11)?, window.last())?;
+        let report = PeriodReport::new(ledger, window, Granularity::Quarterly);
+        let _ = writeln!(
+            out,
+            "\n{} {n} {} ({}, {})",
+            self.t("LAST FOUR QUARTERS OF THE TOP", "ПОСЛЕДНИЕ ЧЕТЫРЕ КВАРТАЛА ТОП"),
+            self.t("PARTNERS", "ПАРТНЁРОВ"),
+            self.p.currency(),
+            self.t("change against the same quarter a year before", "изменение к тому же кварталу годом ранее"),
+        );
+        let mut line = format!("{:<8} {:<20}", "", "");
+        for period in report.periods() {
+            let _ = write!(line, " {:>20}", period.to_string());
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+        for a in self.p.top(n) {
+            let Some(periods) = report.partner(a.id())? else { continue };
+            let mut line = format!("{:<8} {:<20}", a.id().as_str(), truncate(a.display_name(), 20));
+            for f in periods.last(4) {
+                let change = match f.vs_year_before.and_then(|c| c.ratio) {
+                    Some(r) => {
+                        format!("{}{}", if r > Decimal::ZERO { "+" } else { "" }, self.lang.format_percent(r, 0))
+                    }
+                    None => "—".to_owned(),
+                };
+                let _ = write!(line, " {:>11} {:>8}", self.amount(f.turnover), format!("({change})"));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        Ok(())
+    }
+
+    /// The likely promotions and demotions at the next review, with the
+    /// evidence: the forecast, beside today's tiers (which it never
+    /// changes).
+    fn outlook(&self, out: &mut String, forecast: &Forecast, n: usize) {
+        let (up, down) = (forecast.promotions(), forecast.demotions());
+        let _ = writeln!(
+            out,
+            "\n{} {} ({}: {} {}, {} {})",
+            self.t("FORECAST FOR THE REVIEW OF", "ПРОГНОЗ К ПЕРЕСМОТРУ"),
+            forecast.next_review(),
+            self.t("a projection, today's tiers unchanged", "проекция, текущие уровни не меняются"),
+            up.len(),
+            self.t("likely promotions", "вероятных повышений"),
+            down.len(),
+            self.t("likely demotions", "вероятных понижений"),
+        );
+        for (mark, list) in [("↑", &up), ("↓", &down)] {
+            for p in list.iter().take(n) {
+                let name = self.p.get(p.partner.as_str()).map_or("", |a| a.display_name());
+                let _ = writeln!(out, "{mark} {:<8} {}", p.partner.as_str(), truncate(name, 40));
+                let _ = writeln!(out, "       {}", self.lang.projection(p));
+            }
+            if list.len() > n {
+                let _ = writeln!(out, "  … {} {}", self.t("and more:", "и ещё:"), list.len() - n);
+            }
         }
     }
 

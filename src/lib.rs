@@ -60,7 +60,9 @@
 //!   before the review date; the library never reads the clock).
 //! - [`Ledger`] and [`Sale`] (module [`ledger`]): invoice lines, credit notes
 //!   and monthly figures from a warehouse, aggregated exactly per partner and
-//!   month; a partner's [`Turnover`](ledger::Turnover) over a window.
+//!   month; a partner's [`Turnover`](ledger::Turnover) over a window;
+//!   [`ledger::periods`]: every partner's KPIs per month or quarter with
+//!   their changes, and totals per group (the article's regular reports).
 //! - The analyses, each a module with its policy and evidence:
 //!   [`pareto`] (ABC(D) [`Segment`]s, the Pareto table, concentration),
 //!   [`tier`] (volume [`Tier`]s with hysteresis), [`potential`] (trend,
@@ -71,7 +73,9 @@
 //! - [`Review`], [`Policy`] and [`Portfolio`] (module [`review`]): the whole
 //!   review in one call, every partner's
 //!   [`Assessment`](review::Assessment) ranked, and the migrations since the
-//!   previous review.
+//!   previous review; [`review::forecast`]: each partner's turnover
+//!   projected to the next review, the tier it would give, the likely
+//!   promotions and demotions.
 //! - [`report`]: the review as one self-contained HTML page with its
 //!   charts; [`lang`]: the words a person reads, per [`Language`].
 //! - [`import`]: invoice lines, partners and risk facts from CSV.

@@ -1286,3 +1286,129 @@ mod sample {
         assert_eq!(row.text.matches(first.id().as_str()).count(), 1, "{}", row.text);
     }
 }
+
+// ---------------------------------------------------------------------------
+// The network month by month (#19)
+
+/// Three partners over 2025 with a rising, a flat and a seasonal series,
+/// and their review as of 2026-01-01 with its dynamics.
+fn monthly_network() -> (Ledger, Portfolio, report::Dynamics) {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for m in 1..=12u32 {
+        let month = Month::new(2025, m).unwrap();
+        for (id, amount) in [
+            ("rise", 600_000 + 20_000 * i64::from(m)),
+            ("flat", 150_000),
+            ("season", if m == 12 { 90_000 } else { 30_000 }),
+        ] {
+            ledger.add_monthly(MonthlyFigures::new(PartnerId::new(id).unwrap(), month, rub(amount))).unwrap();
+        }
+    }
+    let p = review_of(&ledger, date(2026, 1, 1));
+    let d = report::Dynamics::new(&ledger, &p, 20).unwrap();
+    (ledger, p, d)
+}
+
+#[test]
+fn the_dynamics_charts_show_only_when_asked_for() {
+    let (_, p, d) = monthly_network();
+    let plain = html_in(&p, Language::En, &ReportOptions::default());
+    assert!(!plain.contains("id=\"dynamics\"") && !plain.contains("class=\"spark\""));
+    let html = html_in(&p, Language::En, &ReportOptions::default().with_dynamics(d));
+    let elements = check_page(&html);
+    assert!(by_id(&elements, "dynamics").text.starts_with("Turnover month by month"));
+    // One sparkline per partner of the top list, in its row.
+    let sparks = elements.iter().filter(|e| e.name == "svg" && e.has_class("spark")).count();
+    assert_eq!(sparks, 3);
+    assert!(html.contains("<th>Last 12 months</th>"));
+}
+
+#[test]
+fn the_stacked_bars_of_each_month_are_proportional_to_the_segments_turnover() {
+    let (_, _, d) = monthly_network();
+    let svg = report::segment_months_svg(&d, &Language::En);
+    let elements = parse(&svg).unwrap();
+    assert_eq!(elements[0].attr("class"), Some("chart chart-segment-months"));
+    let bars: Vec<&Element> = elements.iter().filter(|e| e.name == "rect" && e.attr("class").is_some()).collect();
+    // One bar part per month and segment with turnover.
+    let parts: usize = d.segments().iter().map(|(_, v)| v.iter().filter(|x| **x > Decimal::ZERO).count()).sum();
+    assert_eq!(bars.len(), parts);
+    let height = |e: &Element| e.attr("height").unwrap().parse::<f64>().unwrap();
+    // Each month's parts stack up to a height proportional to the month's total.
+    let per_month: Vec<f64> = (0..12)
+        .map(|i| {
+            let month = d.months()[i].to_string();
+            bars.iter().filter(|b| b.text.starts_with(&month)).map(|b| height(b)).sum()
+        })
+        .collect();
+    let totals: Vec<f64> =
+        (0..12).map(|i| d.segments().iter().map(|(_, v)| v[i].to_string().parse::<f64>().unwrap()).sum()).collect();
+    for i in 0..12 {
+        let expected = per_month[11] * totals[i] / totals[11];
+        assert!((per_month[i] - expected).abs() <= 0.3, "month {i}: {} against {expected}", per_month[i]);
+    }
+    // Every month is labelled, left to right, without overlapping.
+    let labels: Vec<&Element> = elements.iter().filter(|e| e.name == "text" && e.text.starts_with("2025-")).collect();
+    assert_eq!(labels.len(), 12);
+    let xs: Vec<f64> = labels.iter().map(|e| e.attr("x").unwrap().parse().unwrap()).collect();
+    assert!(xs.windows(2).all(|w| w[1] - w[0] >= 48.0), "{xs:?}"); // "2025-11" is about 46 px at 11 px
+    // The legend names the segments with turnover, left to right, apart.
+    let legend: Vec<&Element> = elements
+        .iter()
+        .filter(|e| e.name == "text" && ["A key", "B important", "C promising", "D passive"].contains(&e.text.as_str()))
+        .collect();
+    assert_eq!(legend.len(), d.segments().len());
+    let lx: Vec<f64> = legend.iter().map(|e| e.attr("x").unwrap().parse().unwrap()).collect();
+    for (w, e) in lx.windows(2).zip(&legend) {
+        assert!(w[1] - w[0] > e.text.chars().count() as f64 * 7.2, "{lx:?}");
+    }
+}
+
+#[test]
+fn the_tier_lines_pass_through_each_months_turnover() {
+    let (_, _, d) = monthly_network();
+    let svg = report::tier_months_svg(&d, &Language::Ru);
+    let elements = parse(&svg).unwrap();
+    // The words are Russian: the title, the legend, the amounts.
+    assert!(elements[1].text.contains("Оборот сети по категориям"), "{}", elements[1].text);
+    assert!(svg.contains("Золотой") && svg.contains("млн ₽") && !svg.contains("RUB"));
+    let lines: Vec<&Element> = elements.iter().filter(|e| e.name == "polyline").collect();
+    assert_eq!(lines.len(), d.tiers().len());
+    // Heights above the zero line are proportional to the amounts.
+    let zero_y = |e: &Element| e.attr("y1").unwrap().parse::<f64>().unwrap();
+    let zero = elements.iter().filter(|e| e.name == "line").map(zero_y).fold(f64::MIN, f64::max);
+    for (line, (_, values)) in lines.iter().zip(d.tiers()) {
+        let pts: Vec<f64> = line
+            .attr("points")
+            .unwrap()
+            .split(' ')
+            .map(|p| p.split(',').nth(1).unwrap().parse::<f64>().unwrap())
+            .collect();
+        let first = values[0].to_string().parse::<f64>().unwrap();
+        for (y, v) in pts.iter().zip(values) {
+            let v = v.to_string().parse::<f64>().unwrap();
+            assert!(((zero - y) - (zero - pts[0]) * v / first).abs() <= 0.3, "{y} for {v}");
+        }
+    }
+}
+
+#[test]
+fn a_sparkline_rises_with_a_rising_partner_and_says_its_ends() {
+    let (_, p, d) = monthly_network();
+    assert_eq!(d.partner("rise").unwrap().len(), 12);
+    assert!(d.partner("nobody").is_none());
+    let html = html_in(&p, Language::En, &ReportOptions::default().with_dynamics(d.clone()));
+    let elements = check_page(&html);
+    let row = elements.iter().position(|e| e.attr("data-partner") == Some("rise")).unwrap();
+    let spark = elements[row..].iter().position(|e| e.name == "svg" && e.has_class("spark")).unwrap() + row;
+    assert_eq!(elements[spark + 1].text, "Last 12 months: 2025-01 620.0 k RUB → 2025-12 840.0 k RUB");
+    let line = elements[spark..].iter().find(|e| e.name == "polyline").unwrap();
+    let ys: Vec<f64> =
+        line.attr("points").unwrap().split(' ').map(|p| p.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert!(ys.windows(2).all(|w| w[1] < w[0]), "{ys:?}"); // up the page is down in y
+    let ru = html_in(&p, Language::Ru, &ReportOptions::default().with_dynamics(d));
+    assert!(
+        ru.contains("Последние 12 месяцев: 2025-01 620,0 тыс. ₽ → 2025-12 840,0 тыс. ₽"),
+        "Russian sparkline title"
+    );
+}

@@ -8,6 +8,7 @@ use crate::pareto::{ParetoBasis, Segment};
 use crate::period::ReviewPeriod;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
+use crate::review::forecast::Projection;
 use crate::risk::{
     AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel,
 };
@@ -86,6 +87,34 @@ impl Catalogue for English {
             PotentialLevel::Medium => "medium",
             PotentialLevel::High => "high",
         }
+    }
+
+    fn projection(&self, p: &Projection) -> String {
+        let money = |d: Decimal| format!("{} {}", EN.format_amount(d, 0), EN.currency_sign(&p.currency));
+        let season = match p.swing {
+            Some(swing) => format!(
+                "a year ago the months ahead ran {} {} them; counted ({}): {}{}",
+                EN.format_percent(swing.abs(), 1),
+                if swing.is_sign_negative() && !swing.is_zero() { "below" } else { "above" },
+                if p.swing_capped() { "capped, halved" } else { "halved" },
+                sign(p.seasonal_adjustment()),
+                EN.format_percent(p.seasonal_adjustment().abs(), 1),
+            ),
+            None => "no year of history to show a season, so the level is repeated".to_owned(),
+        };
+        let tiers = if p.projected_tier == p.tier {
+            format!("stays {}", self.tier(p.tier))
+        } else {
+            format!("{} → {}", self.tier(p.tier), self.tier(p.projected_tier))
+        };
+        format!(
+            "last {} months {} a month; {season}; projected {} a month for {}; the next review's figure {}/month: {tiers}",
+            p.level_months.len(),
+            money(p.level),
+            money(p.monthly),
+            p.period,
+            money(p.next_monthly),
+        )
     }
 
     fn reason(&self, reason: &Reason) -> String {
@@ -280,6 +309,14 @@ impl Catalogue for English {
             Label::MovedUp => "moved up",
             Label::MovedDown => "moved down",
             Label::Stayed => "stayed",
+            Label::DynamicsHeading => "Turnover month by month",
+            Label::DynamicsLead => {
+                "The network's net turnover in each month of the window, by segment and by tier of this review: \
+                 each partner counts in today's segment and tier for every month."
+            }
+            Label::SegmentMonthsTitle => "Network turnover by segment, per month",
+            Label::TierMonthsTitle => "Network turnover by tier, per month",
+            Label::LastTwelveMonths => "Last 12 months",
         }
     }
 

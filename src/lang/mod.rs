@@ -48,6 +48,7 @@ use crate::money::{Currency, Money};
 use crate::pareto::Segment;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
+use crate::review::forecast::Projection;
 use crate::risk::{ConcentrationRisk, CrisisAlert, Evidence, RiskCategory, RiskLevel};
 use crate::tier::Tier;
 pub use en::English;
@@ -117,6 +118,15 @@ pub trait Catalogue {
     /// What raised a crisis alert: "turnover in 2026-09 fell 85 %: …".
     fn alert(&self, alert: &CrisisAlert) -> String {
         self.base().alert(alert)
+    }
+
+    /// The evidence of a partner's projection to the next review, in plain
+    /// words: "last 3 months 412,000 RUB a month; a year ago the months
+    /// ahead ran 18.0 % above them; counted (halved): +9.0 %; projected
+    /// 449,080 RUB a month for 2026-11 … 2027-01; the next review's figure
+    /// 471,000 RUB/month: Silver → Gold".
+    fn projection(&self, projection: &Projection) -> String {
+        self.base().projection(projection)
     }
 
     /// The network's concentration risk in a sentence.

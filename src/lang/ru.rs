@@ -8,6 +8,7 @@ use crate::pareto::{ParetoBasis, Segment};
 use crate::period::ReviewPeriod;
 use crate::potential::{PotentialLevel, Signal};
 use crate::review::Reason;
+use crate::review::forecast::Projection;
 use crate::risk::{
     AlertKind, ConcentrationRisk, CrisisAlert, Evidence, EvidenceValue, Indicator, RiskCategory, RiskLevel,
 };
@@ -81,6 +82,38 @@ impl Catalogue for Russian {
             PotentialLevel::Medium => "средний",
             PotentialLevel::High => "высокий",
         }
+    }
+
+    fn projection(&self, p: &Projection) -> String {
+        let money = |d: Decimal| format!("{} {}", RU.format_amount(d, 0), RU.currency_sign(&p.currency));
+        let season = match p.swing {
+            Some(swing) => format!(
+                "год назад предстоящие месяцы шли на {} {}; учтено ({}): {}{}",
+                RU.format_percent(swing.abs(), 1),
+                if swing.is_sign_negative() && !swing.is_zero() { "ниже" } else { "выше" },
+                if p.swing_capped() {
+                    "с ограничением, наполовину"
+                } else {
+                    "наполовину"
+                },
+                sign(p.seasonal_adjustment()),
+                RU.format_percent(p.seasonal_adjustment().abs(), 1),
+            ),
+            None => "нет года истории, чтобы увидеть сезон, поэтому уровень повторён".to_owned(),
+        };
+        let tiers = if p.projected_tier == p.tier {
+            format!("остаётся: {}", self.tier(p.tier))
+        } else {
+            format!("{} → {}", self.tier(p.tier), self.tier(p.projected_tier))
+        };
+        format!(
+            "последние {} мес.: {} в месяц; {season}; прогноз {} в месяц на {}; месячный оборот к следующему пересмотру {}: {tiers}",
+            p.level_months.len(),
+            money(p.level),
+            money(p.monthly),
+            p.period,
+            money(p.next_monthly),
+        )
     }
 
     fn reason(&self, reason: &Reason) -> String {
@@ -275,6 +308,14 @@ impl Catalogue for Russian {
             Label::MovedUp => "выше",
             Label::MovedDown => "ниже",
             Label::Stayed => "без изменений",
+            Label::DynamicsHeading => "Оборот по месяцам",
+            Label::DynamicsLead => {
+                "Чистый оборот сети в каждом месяце окна по сегментам и категориям этого пересмотра: \
+                 каждый партнёр учтён во всех месяцах в своих нынешних сегменте и категории."
+            }
+            Label::SegmentMonthsTitle => "Оборот сети по сегментам, по месяцам",
+            Label::TierMonthsTitle => "Оборот сети по категориям, по месяцам",
+            Label::LastTwelveMonths => "Последние 12 месяцев",
         }
     }
 

@@ -176,12 +176,29 @@ pub enum Label {
     MovedDown,
     /// The key of the partners that stayed: "stayed".
     Stayed,
+
+    // The network month by month.
+    /// The heading of the dynamics section: "Turnover month by month".
+    DynamicsHeading,
+    /// The lead of the dynamics section: "The network's net turnover in
+    /// each month of the window, by segment and by tier of this review:
+    /// each partner counts in its segment and tier of today for every
+    /// month."
+    DynamicsLead,
+    /// The title of the stacked chart by segment: "Network turnover by
+    /// segment, per month".
+    SegmentMonthsTitle,
+    /// The title of the line chart by tier: "Network turnover by tier, per
+    /// month".
+    TierMonthsTitle,
+    /// The column of sparklines in the top table: "Last 12 months".
+    LastTwelveMonths,
 }
 
 impl Label {
     /// Every label, in the order of the declaration (roughly that of the
     /// page).
-    pub const ALL: [Label; 58] = [
+    pub const ALL: [Label; 63] = [
         Label::ReportTitle,
         Label::FooterNote,
         Label::PartnersKpi,
@@ -240,6 +257,11 @@ impl Label {
         Label::MovedUp,
         Label::MovedDown,
         Label::Stayed,
+        Label::DynamicsHeading,
+        Label::DynamicsLead,
+        Label::SegmentMonthsTitle,
+        Label::TierMonthsTitle,
+        Label::LastTwelveMonths,
     ];
 }
 

@@ -6,7 +6,9 @@
 //! - `batch`: many lines at once, buffered by partition;
 //! - `invoices`: the set of recorded invoice ids;
 //! - `record`: lines with an identity, invoices' accounts, corrections;
-//! - `window`: a partner's figures over a review window.
+//! - `window`: a partner's figures over a review window;
+//! - `periods` (public): every partner's KPIs per month or quarter, the
+//!   article's regular reports.
 
 use std::borrow::Borrow;
 
@@ -20,6 +22,7 @@ use crate::period::{Month, Window};
 mod batch;
 mod input;
 mod invoices;
+pub mod periods;
 mod record;
 #[cfg(feature = "serde")]
 mod snapshot;

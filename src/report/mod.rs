@@ -23,10 +23,13 @@ use crate::review::Portfolio;
 use crate::tier::Tier;
 
 mod charts;
+mod dynamics;
 mod page;
 mod svg;
 
 use charts::*;
+pub use dynamics::Dynamics;
+use dynamics::{write_segment_months, write_tier_months};
 use page::*;
 
 /// Options of [`html`] and [`html_with`].
@@ -61,11 +64,16 @@ pub struct ReportOptions {
     /// [`html_with`] takes its words from the catalogue it is given
     /// instead.
     pub language: Option<Language>,
+    /// The network month by month ([`Dynamics`]): with it the page shows
+    /// the turnover by segment and by tier per month and a sparkline of the
+    /// last 12 months per top partner. `None` (the default): the page
+    /// without them, and nothing read from the ledger.
+    pub dynamics: Option<Dynamics>,
 }
 
 impl Default for ReportOptions {
     fn default() -> ReportOptions {
-        ReportOptions { top: 20, title: None, max_alerts: Some(500), language: None }
+        ReportOptions { top: 20, title: None, max_alerts: Some(500), language: None, dynamics: None }
     }
 }
 
@@ -98,6 +106,14 @@ impl ReportOptions {
         self.language = language.into();
         self
     }
+
+    /// The network month by month, for the dynamics charts and the
+    /// sparklines ([`Dynamics::new`]).
+    #[must_use]
+    pub fn with_dynamics(mut self, dynamics: Dynamics) -> ReportOptions {
+        self.dynamics = Some(dynamics);
+        self
+    }
 }
 
 /// Renders a review as one self-contained HTML page, in the words of
@@ -111,7 +127,10 @@ impl ReportOptions {
 /// the tiers ([`tier_svg`]), the migrations since the previous review
 /// ([`tier_migration_svg`], [`segment_migration_svg`]) if the portfolio
 /// has one, the top partners by priority with their strategy goal and the
-/// reasons, and the crisis alerts with their action plans.
+/// reasons, and the crisis alerts with their action plans. With
+/// [`ReportOptions::dynamics`] it also shows the network month by month
+/// ([`segment_months_svg`], [`tier_months_svg`]) and a sparkline of the last
+/// 12 months beside each top partner.
 ///
 /// It needs nothing but a browser: no script, no external font, image or
 /// style sheet, no network request. Every text from the data (partner names,
@@ -295,6 +314,25 @@ pub fn segment_migration_svg(migrations: &Migrations, words: &dyn Catalogue) -> 
     let columns = ["A", "B", "C", "D"];
     let mut out = String::with_capacity(6 * 1024);
     let _ = write_matrix(&mut out, &migrations.segments.matrix, rows, columns, Label::SegmentMigrationsTitle, words);
+    out
+}
+
+/// The network's turnover per month stacked by segment, as a standalone SVG
+/// bar chart (740 × 300), in `words`: one bar per month of the review
+/// window, a legend of the segments.
+#[must_use]
+pub fn segment_months_svg(dynamics: &Dynamics, words: &dyn Catalogue) -> String {
+    let mut out = String::with_capacity(12 * 1024);
+    let _ = write_segment_months(&mut out, dynamics, words);
+    out
+}
+
+/// The network's turnover per month of each tier, as a standalone SVG line
+/// chart (740 × 300), in `words`.
+#[must_use]
+pub fn tier_months_svg(dynamics: &Dynamics, words: &dyn Catalogue) -> String {
+    let mut out = String::with_capacity(12 * 1024);
+    let _ = write_tier_months(&mut out, dynamics, words);
     out
 }
 

@@ -4,8 +4,12 @@ use std::fmt::{self, Write as _};
 
 use rust_decimal::Decimal;
 
+use super::dynamics::write_sparkline;
 use super::svg::*;
-use super::{ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, tier_migration_svg, tier_svg};
+use super::{
+    ReportOptions, lorenz_svg, pareto_svg, segment_migration_svg, segment_months_svg, tier_migration_svg,
+    tier_months_svg, tier_svg,
+};
 use crate::lang::{Catalogue, Label, Message};
 use crate::partner::PartnerId;
 use crate::review::{Assessment, Portfolio};
@@ -45,6 +49,7 @@ table.wide{width:100%}\
 .urgent{display:inline-block;margin-left:6px;padding:0 6px;border-radius:4px;background:#c0392b;color:#ffffff;font-size:11px;font-weight:700}\
 .name{font-weight:600}\
 table.top td:last-child{width:36%}\
+td.spark{padding-top:8px}\
 table.alerts td.who{min-width:210px}\
 .id{color:#5b6573;font-size:12px}\
 .goal{font-weight:600}\
@@ -100,6 +105,7 @@ impl<'a> Page<'a> {
         self.headline(out)?;
         self.pareto(out)?;
         self.tiers(out)?;
+        self.dynamics(out)?;
         self.migrations(out)?;
         self.top(out)?;
         self.alerts(out)?;
@@ -267,6 +273,20 @@ impl<'a> Page<'a> {
         out.write_str("</tbody></table></div></section>")
     }
 
+    /// The network month by month, if the options carry the figures.
+    pub(super) fn dynamics(&self, out: &mut String) -> fmt::Result {
+        let Some(d) = &self.options.dynamics else { return Ok(()) };
+        write!(
+            out,
+            "<section id=\"dynamics\"><h2>{}</h2><p class=\"lead\">{}</p><div class=\"row\"><figure>{}</figure>\
+             <figure>{}</figure></div></section>",
+            self.label(Label::DynamicsHeading),
+            self.label(Label::DynamicsLead),
+            segment_months_svg(d, self.words),
+            tier_months_svg(d, self.words)
+        )
+    }
+
     pub(super) fn migrations(&self, out: &mut String) -> fmt::Result {
         let words = self.words;
         write!(out, "<section id=\"migrations\"><h2>{}</h2>", self.label(Label::MigrationsHeading))?;
@@ -332,15 +352,20 @@ impl<'a> Page<'a> {
         if shown == 0 {
             return out.write_str("</section>");
         }
+        let spark_head = match self.options.dynamics {
+            Some(_) => format!("<th>{}</th>", self.label(Label::LastTwelveMonths)),
+            None => String::new(),
+        };
         write!(
             out,
             "<table class=\"wide top\"><thead><tr><th class=\"num\">#</th><th>{}</th><th>{}</th><th>{}</th>\
-             <th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+             <th class=\"num\">{}</th><th class=\"num\">{}</th>{}<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             self.label(Label::Partner),
             self.label(Label::SegmentShort),
             self.label(Label::Tier),
             self.label(Label::Score),
             self.label(Label::PerMonth),
+            spark_head,
             self.label(Label::Potential),
             self.label(Label::Risk),
             self.label(Label::GoalAndReasons),
@@ -365,11 +390,20 @@ impl<'a> Page<'a> {
         let id_line =
             if under.is_empty() { String::new() } else { format!("<div class=\"id\">{}</div>", under.join(" · ")) };
         let risk = a.risk_level().map_or(words.label(Label::RiskUnknown), |l| words.risk_level(l));
+        let spark = match &self.options.dynamics {
+            Some(d) => {
+                let mut cell = String::from("<td class=\"spark\">");
+                write_sparkline(&mut cell, d, a.id().as_str(), words)?;
+                cell.push_str("</td>");
+                cell
+            }
+            None => String::new(),
+        };
         write!(
             out,
             "<tr class=\"partner\" data-partner=\"{}\"><td class=\"num\">{}</td><td><div class=\"name\">{}{urgent}</div>{id_line}</td>\
              <td><span class=\"badge seg-{s}\">{s}</span></td><td class=\"tier\"><span class=\"dot\" \
-             style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>\
+             style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{spark}<td>{}</td>\
              <td><span class=\"{}\">{}</span></td><td><div class=\"goal\">{}</div><ul class=\"reasons\">",
             Esc(a.id().as_str()),
             a.rank(),

@@ -5,6 +5,7 @@
 //! Start with [`Review`]: `Review::new(&ledger, as_of).run(&policy)`.
 
 mod assessment;
+pub mod forecast;
 mod policy;
 mod portfolio;
 mod rank;

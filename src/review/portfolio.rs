@@ -12,13 +12,14 @@ use rust_decimal::Decimal;
 use super::assessment::{Assessment, Context};
 use crate::error::{Error, Result};
 use crate::language::Language;
+use crate::ledger::periods::{GroupPeriods, PeriodReport};
 use crate::migrations::{Migrations, Placement};
 use crate::money::{Currency, Money};
-use crate::pareto::{Concentration, LorenzPoint, ParetoPolicy, ParetoRow, classify};
+use crate::pareto::{Concentration, LorenzPoint, ParetoPolicy, ParetoRow, Segment, classify};
 use crate::period::{ReviewPeriod, Window};
 use crate::risk::{ConcentrationRisk, CrisisAlert};
 use crate::strategy::{Playbook, Strategy};
-use crate::tier::{TierRow, tier_table};
+use crate::tier::{Tier, TierRow, tier_table};
 use crate::util::exact::Scaled;
 
 /// The Pareto and tier tables of one group of partners (a region, a
@@ -424,6 +425,49 @@ impl Portfolio {
     /// are out of range.
     pub fn by_specialisation(&self) -> Result<Vec<GroupView>> {
         self.group_by(Assessment::specialisation)
+    }
+
+    /// The period report's sums per segment of this review (partners the
+    /// review does not know are left out).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
+    /// of range.
+    pub fn periods_by_segment(&self, report: &PeriodReport<'_>) -> Result<Vec<GroupPeriods<Segment>>> {
+        report.totals_by(|id| self.get(id.as_str()).map(Assessment::segment))
+    }
+
+    /// The period report's sums per tier of this review.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
+    /// of range.
+    pub fn periods_by_tier(&self, report: &PeriodReport<'_>) -> Result<Vec<GroupPeriods<Tier>>> {
+        report.totals_by(|id| self.get(id.as_str()).map(Assessment::tier))
+    }
+
+    /// The period report's sums per region of the partner records (`None`:
+    /// partners without a region, first).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
+    /// of range.
+    pub fn periods_by_region(&self, report: &PeriodReport<'_>) -> Result<Vec<GroupPeriods<Option<String>>>> {
+        report.totals_by(|id| self.get(id.as_str()).map(|a| a.region().map(str::to_owned)))
+    }
+
+    /// The period report's sums per specialisation of the partner records
+    /// (`None`: partners without one, first).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a sum is out
+    /// of range.
+    pub fn periods_by_specialisation(&self, report: &PeriodReport<'_>) -> Result<Vec<GroupPeriods<Option<String>>>> {
+        report.totals_by(|id| self.get(id.as_str()).map(|a| a.specialisation().map(str::to_owned)))
     }
 
     fn group_by<'a, F: Fn(&'a Assessment) -> Option<&'a str>>(&'a self, key: F) -> Result<Vec<GroupView>> {
