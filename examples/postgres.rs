@@ -1,0 +1,418 @@
+//! A billing tool's quarterly job against a PostgreSQL database: read the
+//! invoice lines, partners and risk facts out of their tables, review the
+//! network with the previous review loaded from the `reviews` table, and
+//! store one row per partner in `assessments` and this review in `reviews`,
+//! all in one transaction.
+//!
+//! ```text
+//! psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f examples/postgres/schema.sql
+//! psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f examples/postgres/load.sql    # the sample data
+//! DATABASE_URL=postgresql://billing@db.example/billing cargo run --example postgres -- --as-of 2026-11-01
+//! ```
+//!
+//! The connection comes from the environment, never from the code:
+//! `DATABASE_URL` (a URL or a `key=value` string, as `libpq` takes), or
+//! else the `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and `PGDATABASE`
+//! variables. A `PGHOST` (or `host=`) that starts with `/` is the directory
+//! of a Unix socket. The connection is not encrypted (`NoTls`): see the
+//! README for TLS.
+//!
+//! The lines are read with `COPY (SELECT …) TO STDOUT` straight into the
+//! crate's CSV import (the default; `--read rows` reads them row by row
+//! instead, which is slower). The assessments go in with
+//! `COPY assessments FROM STDIN`.
+//!
+//! A review date is stored once: a second run for the same date is refused
+//! (nothing is written) unless `--replace` is given, which deletes the
+//! stored review and its assessments and writes the new ones in the same
+//! transaction.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::error::Error;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use partner_priority::chrono::NaiveDate;
+use partner_priority::import::CsvImport;
+use partner_priority::lang::Catalogue as _;
+use partner_priority::review::PlaybookChoice;
+use partner_priority::risk::RiskFacts;
+use partner_priority::rust_decimal::Decimal;
+use partner_priority::{
+    Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Review, Sale, Segment,
+};
+use partner_priority::{Tier, period::Month};
+use postgres::fallible_iterator::FallibleIterator as _;
+use postgres::{Config, IsolationLevel, NoTls, Transaction};
+
+const USAGE: &str = "\
+usage: postgres [OPTIONS]
+
+  --as-of DATE      the review date, YYYY-MM-DD (default: the first day after the
+                    last month with invoice lines)
+  --replace         replace the stored review of that date (default: refuse)
+  --read copy|rows  read the invoice lines with COPY … TO STDOUT into the CSV
+                    import (copy, the default) or row by row (rows)
+  --policy FILE     the policy, JSON (see Policy in the crate docs)
+  --lang en|ru      the language of the strategy goals (default en)
+  -h, --help        this text
+
+The database: DATABASE_URL, or the PGHOST, PGPORT, PGUSER, PGPASSWORD and
+PGDATABASE variables. Tables: examples/postgres/schema.sql.";
+
+/// How the invoice lines come out of the database.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Read {
+    /// `COPY (SELECT …) TO STDOUT WITH (FORMAT csv)`, parsed by `CsvImport`.
+    Copy,
+    /// One `DataRow` message per line (binary dates, numeric as text),
+    /// each line made a `Sale`.
+    Rows,
+}
+
+struct Args {
+    as_of: Option<NaiveDate>,
+    replace: bool,
+    read: Read,
+    policy: Option<PathBuf>,
+    lang: Language,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { as_of: None, replace: false, read: Read::Copy, policy: None, lang: Language::En };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match flag.as_str() {
+            "--as-of" => {
+                let v = value("--as-of")?;
+                let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|_| format!("--as-of: `{v}` is not a date YYYY-MM-DD"))?;
+                args.as_of = Some(date);
+            }
+            "--replace" => args.replace = true,
+            "--read" => {
+                args.read = match value("--read")?.as_str() {
+                    "copy" => Read::Copy,
+                    "rows" => Read::Rows,
+                    v => return Err(format!("--read: `{v}` is not copy or rows")),
+                }
+            }
+            "--policy" => args.policy = Some(value("--policy")?.into()),
+            "--lang" => {
+                let v = value("--lang")?;
+                args.lang = Language::from_code(&v).ok_or_else(|| format!("--lang: `{v}` is not en or ru"))?;
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) if message.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The connection settings: `DATABASE_URL`, else the libpq `PG*`
+/// variables (each optional; a missing user is the login name, as libpq
+/// does).
+fn config() -> Result<Config, Box<dyn Error>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(url) = var("DATABASE_URL") {
+        // The parse error names no part of the string, which may hold a
+        // password.
+        return url.parse().map_err(|_| "DATABASE_URL is not a PostgreSQL connection string".into());
+    }
+    let mut config = Config::new();
+    config.host(var("PGHOST").as_deref().unwrap_or("localhost"));
+    if let Some(port) = var("PGPORT") {
+        config.port(port.parse().map_err(|_| format!("PGPORT: `{port}` is not a port number"))?);
+    }
+    match var("PGUSER").or_else(|| var("USER")) {
+        Some(user) => config.user(&user),
+        None => return Err("set DATABASE_URL, or PGUSER and the other PG* variables".into()),
+    };
+    if let Some(password) = var("PGPASSWORD") {
+        config.password(password);
+    }
+    if let Some(db) = var("PGDATABASE") {
+        config.dbname(&db);
+    }
+    config.application_name("partner-priority quarterly review");
+    Ok(config)
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let mut policy = match &args.policy {
+        Some(p) => Policy::from_json(&std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?)
+            .map_err(|e| format!("{}: {e}", p.display()))?,
+        None => Policy::default(),
+    };
+    if matches!(policy.playbook, PlaybookChoice::Builtin(_)) {
+        policy = policy.with_language(args.lang);
+    }
+    let mut client = config()?.connect(NoTls).map_err(|e| format!("connecting to the database: {e}"))?;
+    // One snapshot for every read (the lines, partners, facts and the
+    // previous review agree with each other), and one commit for every
+    // write: a failure anywhere leaves the database as it was.
+    let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).start()?;
+    // Two runs at once wait for each other (the second then finds the
+    // first one's review, or fails on its key; see `store`).
+    tx.batch_execute("SET LOCAL datestyle = 'ISO, YMD'; SELECT pg_advisory_xact_lock(7318, 18)")?;
+    let as_of = match args.as_of {
+        Some(d) => d,
+        None => {
+            let last: Option<NaiveDate> = tx.query_one("SELECT max(date) FROM invoice_lines", &[])?.get(0);
+            let last = last.ok_or("the invoice_lines table is empty")?;
+            Month::of(last).checked_add(1)?.first_day()
+        }
+    };
+    let stored: Option<(i64, String)> = tx
+        .query_opt(
+            "SELECT (SELECT count(*) FROM assessments WHERE review_date = $1), created_at::text \
+             FROM reviews WHERE review_date = $1",
+            &[&as_of],
+        )?
+        .map(|row| (row.get(0), row.get(1)));
+    if let Some((rows, created)) = &stored {
+        if !args.replace {
+            return Err(format!(
+                "the review of {as_of} is stored already ({rows} assessments, written {created}); \
+                 nothing was changed (run with --replace to replace it)"
+            )
+            .into());
+        }
+    }
+
+    let started = Instant::now();
+    let import = CsvImport::new().currency(policy.tiers.currency());
+    let ledger = match args.read {
+        Read::Copy => read_lines_copy(&mut tx, &import, as_of)?,
+        Read::Rows => read_lines_rows(&mut tx, policy.tiers.currency(), as_of)?,
+    };
+    let read_time = started.elapsed();
+    let partners: Vec<Partner> = import.read_partners(tx.copy_out(
+        "COPY (SELECT partner_id, name, region, specialisation, start_date, channel FROM partners) \
+         TO STDOUT WITH (FORMAT csv, HEADER true)",
+    )?)?;
+    let facts: Vec<RiskFacts> = import.read_risk_facts(tx.copy_out(
+        "COPY (SELECT partner_id, insolvency::text, credit_rating, credit_limit, credit_used, on_time_delivery, \
+         defect_rate, complaints, negative_reviews, violations, open_disputes, contract_breaches, court_cases \
+         FROM risk_facts) TO STDOUT WITH (FORMAT csv, HEADER true)",
+    )?)?;
+
+    // The previous review: the latest stored before this date.
+    let previous = match tx.query_opt(
+        "SELECT review_date, portfolio::text FROM reviews WHERE review_date < $1 ORDER BY review_date DESC LIMIT 1",
+        &[&as_of],
+    )? {
+        Some(row) => {
+            let date: NaiveDate = row.get(0);
+            let json: &str = row.get(1);
+            Some(Portfolio::from_json(json).map_err(|e| format!("the stored review of {date}: {e}"))?)
+        }
+        None => None,
+    };
+
+    let started = Instant::now();
+    let portfolio =
+        Review::new(&ledger, as_of).partners(&partners).facts(&facts).previous(previous.as_ref()).run(&policy)?;
+    let review_time = started.elapsed();
+
+    let started = Instant::now();
+    let written = store(&mut tx, &portfolio, stored.is_some())?;
+    tx.commit()?;
+    let write_time = started.elapsed();
+
+    summary(&portfolio, previous.as_ref(), stored.is_some(), written);
+    println!(
+        "read {} invoices of {} partners in {:.3} s ({}), reviewed in {:.3} s, wrote and committed in {:.3} s",
+        ledger.invoice_count(),
+        ledger.partner_count(),
+        read_time.as_secs_f64(),
+        if args.read == Read::Copy { "COPY TO STDOUT" } else { "row by row" },
+        review_time.as_secs_f64(),
+        write_time.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The columns the job reads, in the CSV import's names.
+const LINE_COLUMNS: &str =
+    "partner_id, date, amount, currency, invoice_id, line_id, margin, cost, due_date, paid_date FROM invoice_lines";
+
+/// The invoice lines dated before `as_of`, streamed out with `COPY … TO
+/// STDOUT` in CSV straight into the import (no file, no copy in memory).
+fn read_lines_copy(tx: &mut Transaction<'_>, import: &CsvImport, as_of: NaiveDate) -> Result<Ledger, Box<dyn Error>> {
+    // COPY takes no parameters; the date is ours, formatted as ISO.
+    let query = format!(
+        "COPY (SELECT {LINE_COLUMNS} WHERE date < '{}') TO STDOUT WITH (FORMAT csv, HEADER true)",
+        as_of.format("%Y-%m-%d")
+    );
+    let reader = tx.copy_out(&query)?;
+    Ok(import.read_sales(reader).map_err(|e| format!("invoice_lines: {e}"))?)
+}
+
+/// The invoice lines dated before `as_of`, row by row, each made a `Sale`
+/// and recorded in one batch.
+fn read_lines_rows(tx: &mut Transaction<'_>, currency: Currency, as_of: NaiveDate) -> Result<Ledger, Box<dyn Error>> {
+    // Numeric as text (exact, parsed with `from_str_exact`); dates binary.
+    let query = "SELECT partner_id, date, amount::text, currency, invoice_id, line_id, margin::text, cost::text, \
+                 due_date, paid_date FROM invoice_lines WHERE date < $1";
+    let mut rows = tx.query_raw(query, [&as_of])?;
+    let mut sales = Vec::new();
+    while let Some(row) = rows.next()? {
+        let line_id: Option<&str> = row.get(5);
+        let sale = sale(&row, currency).map_err(|e| format!("invoice_lines, line {}: {e}", line_id.unwrap_or("?")))?;
+        sales.push(sale);
+    }
+    let mut ledger = Ledger::new(currency);
+    ledger.record_all(&sales).map_err(|e| format!("invoice_lines: {e}"))?;
+    Ok(ledger)
+}
+
+/// One row of `invoice_lines` as a `Sale`.
+fn sale(row: &postgres::Row, currency: Currency) -> Result<Sale, Box<dyn Error>> {
+    let decimal = |i: usize, name: &str| -> Result<Option<Decimal>, Box<dyn Error>> {
+        let text: Option<&str> = row.try_get(i)?;
+        match text {
+            None => Ok(None),
+            Some(t) => Ok(Some(Decimal::from_str_exact(t).map_err(|e| format!("{name} `{t}`: {e}"))?)),
+        }
+    };
+    let line_currency: String = row.try_get(3)?;
+    let line_currency = Currency::new(line_currency.trim())?;
+    if line_currency != currency {
+        return Err(format!("the line is in {line_currency}, the review in {currency}").into());
+    }
+    let amount = decimal(2, "amount")?.ok_or("amount is null")?;
+    let mut sale =
+        Sale::new(PartnerId::new(row.try_get::<_, &str>(0)?)?, row.try_get(1)?, Money::new(amount, currency));
+    if let Some(invoice) = row.try_get::<_, Option<&str>>(4)? {
+        sale = sale.with_invoice(invoice);
+    }
+    if let Some(id) = row.try_get::<_, Option<&str>>(5)? {
+        sale = sale.with_line_id(id);
+    }
+    if let Some(margin) = decimal(6, "margin")? {
+        sale = sale.with_margin(margin);
+    }
+    if let Some(cost) = decimal(7, "cost")? {
+        sale = sale.with_cost(cost);
+    }
+    if let Some(due) = row.try_get::<_, Option<NaiveDate>>(8)? {
+        sale = sale.with_due_date(due);
+    }
+    if let Some(paid) = row.try_get::<_, Option<NaiveDate>>(9)? {
+        sale = sale.with_paid_date(paid);
+    }
+    Ok(sale)
+}
+
+/// Stores the review: its portfolio in `reviews` (replacing a stored one
+/// of the same date, whose assessments go with it) and one row per partner
+/// in `assessments` through `COPY … FROM STDIN`. Returns the rows written.
+fn store(tx: &mut Transaction<'_>, portfolio: &Portfolio, replace: bool) -> Result<u64, Box<dyn Error>> {
+    let as_of = portfolio.as_of();
+    if replace {
+        // The assessments go with it (ON DELETE CASCADE).
+        tx.execute("DELETE FROM reviews WHERE review_date = $1", &[&as_of])?;
+    }
+    let json = portfolio.to_json()?;
+    let partners = i32::try_from(portfolio.len())?;
+    tx.execute(
+        "INSERT INTO reviews (review_date, portfolio, partners) VALUES ($1, CAST($2::text AS jsonb), $3)",
+        &[&as_of, &json, &partners],
+    )
+    .map_err(|e| match e.code() {
+        Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {
+            format!("another run stored the review of {as_of} meanwhile; nothing was changed").into()
+        }
+        _ => Box::<dyn Error>::from(e),
+    })?;
+    let mut writer = tx.copy_in(
+        "COPY assessments (review_date, partner_id, segment, tier, monthly_turnover, priority_rank, priority_score, \
+         risk_level, potential, strategy_goal) FROM STDIN WITH (FORMAT csv)",
+    )?;
+    {
+        let mut csv = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, &mut writer));
+        let playbook = portfolio.playbook();
+        let date = as_of.format("%Y-%m-%d").to_string();
+        for a in portfolio.assessments() {
+            csv.write_record([
+                date.as_str(),
+                a.id().as_str(),
+                &a.segment().to_string(),
+                Language::En.tier(a.tier()),
+                &a.monthly_turnover().round_dp(2).to_string(),
+                &a.rank().to_string(),
+                &a.score().to_string(),
+                a.risk_level().map_or("unknown", |l| Language::En.risk_level(l)),
+                Language::En.potential_level(a.potential_level()),
+                &playbook.tier(a.tier()).goal,
+            ])?;
+        }
+        csv.into_inner().map_err(|e| e.into_error())?.flush()?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// Prints what was reviewed and stored, and what moved since the previous
+/// review.
+fn summary(portfolio: &Portfolio, previous: Option<&Portfolio>, replaced: bool, written: u64) {
+    let count = |s: Segment| portfolio.assessments().filter(|a| a.segment() == s).count();
+    let tiers = |t: Tier| portfolio.assessments().filter(|a| a.tier() == t).count();
+    println!(
+        "review {}: {} partners · segments A {} B {} C {} D {} · tiers Gold {} Silver {} Bronze {} Beginner {}",
+        portfolio.as_of(),
+        portfolio.len(),
+        count(Segment::A),
+        count(Segment::B),
+        count(Segment::C),
+        count(Segment::D),
+        tiers(Tier::Gold),
+        tiers(Tier::Silver),
+        tiers(Tier::Bronze),
+        tiers(Tier::Beginner),
+    );
+    match (previous, portfolio.migrations()) {
+        (Some(previous), Some(m)) => println!(
+            "since the previous review {}: segments {} promoted, {} demoted · tiers {} promoted, {} demoted · \
+             {} new, {} gone",
+            previous.as_of(),
+            m.segments.up.len(),
+            m.segments.down.len(),
+            m.tiers.up.len(),
+            m.tiers.down.len(),
+            m.new.len(),
+            m.gone.len()
+        ),
+        _ => println!("no previous review stored before {}", portfolio.as_of()),
+    }
+    println!(
+        "stored {written} assessments and the review of {}{}",
+        portfolio.as_of(),
+        if replaced { " (replacing the one stored before)" } else { "" }
+    );
+}
