@@ -172,14 +172,22 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if matches!(policy.playbook, PlaybookChoice::Builtin(_)) {
         policy = policy.with_language(args.lang);
     }
-    let mut client = config()?.connect(NoTls).map_err(|e| format!("connecting to the database: {e}"))?;
+    let mut client = config()?.connect(NoTls).map_err(|e| {
+        // The cause (refused, no such socket, bad password) is the source.
+        let cause = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+        format!("connecting to the database: {e}{cause}")
+    })?;
+    // Two runs at once wait for each other: a lock held by the session,
+    // taken before the transaction, so that the second one's snapshot
+    // shows the first one's review (a writer that takes no lock makes the
+    // second fail on the review's key instead; see `store`). It ends with
+    // the connection.
+    client.batch_execute("SELECT pg_advisory_lock(7318, 18)")?;
     // One snapshot for every read (the lines, partners, facts and the
     // previous review agree with each other), and one commit for every
     // write: a failure anywhere leaves the database as it was.
     let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).start()?;
-    // Two runs at once wait for each other (the second then finds the
-    // first one's review, or fails on its key; see `store`).
-    tx.batch_execute("SET LOCAL datestyle = 'ISO, YMD'; SELECT pg_advisory_xact_lock(7318, 18)")?;
+    tx.batch_execute("SET LOCAL datestyle = 'ISO, YMD'")?;
     let as_of = match args.as_of {
         Some(d) => d,
         None => {
