@@ -128,7 +128,14 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            // A database error says "db error"; the server's message is its
+            // source.
+            let cause = err
+                .downcast_ref::<postgres::Error>()
+                .and_then(std::error::Error::source)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            eprintln!("error: {err}{cause}");
             ExitCode::FAILURE
         }
     }
@@ -191,18 +198,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let as_of = match args.as_of {
         Some(d) => d,
         None => {
-            let last: Option<NaiveDate> = tx.query_one("SELECT max(date) FROM invoice_lines", &[])?.get(0);
+            let last: Option<NaiveDate> = tx.query_one("SELECT max(date) FROM invoice_lines", &[])?.try_get(0)?;
             let last = last.ok_or("the invoice_lines table is empty")?;
             Month::of(last).checked_add(1)?.first_day()
         }
     };
-    let stored: Option<(i64, String)> = tx
-        .query_opt(
-            "SELECT (SELECT count(*) FROM assessments WHERE review_date = $1), created_at::text \
-             FROM reviews WHERE review_date = $1",
-            &[&as_of],
-        )?
-        .map(|row| (row.get(0), row.get(1)));
+    let stored: Option<(i64, String)> = match tx.query_opt(
+        "SELECT (SELECT count(*) FROM assessments WHERE review_date = $1), created_at::text \
+         FROM reviews WHERE review_date = $1",
+        &[&as_of],
+    )? {
+        Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+        None => None,
+    };
     if let Some((rows, created)) = &stored {
         if !args.replace {
             return Err(format!(
@@ -220,15 +228,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Read::Rows => read_lines_rows(&mut tx, policy.tiers.currency(), as_of)?,
     };
     let read_time = started.elapsed();
-    let partners: Vec<Partner> = import.read_partners(tx.copy_out(
-        "COPY (SELECT partner_id, name, region, specialisation, start_date, channel FROM partners) \
-         TO STDOUT WITH (FORMAT csv, HEADER true)",
-    )?)?;
-    let facts: Vec<RiskFacts> = import.read_risk_facts(tx.copy_out(
-        "COPY (SELECT partner_id, insolvency::text, credit_rating, credit_limit, credit_used, on_time_delivery, \
-         defect_rate, complaints, negative_reviews, violations, open_disputes, contract_breaches, court_cases \
-         FROM risk_facts) TO STDOUT WITH (FORMAT csv, HEADER true)",
-    )?)?;
+    let partners: Vec<Partner> = import
+        .read_partners(tx.copy_out(
+            "COPY (SELECT partner_id, name, region, specialisation, start_date, channel FROM partners) \
+             TO STDOUT WITH (FORMAT csv, HEADER true)",
+        )?)
+        .map_err(|e| format!("partners: {e}"))?;
+    let facts: Vec<RiskFacts> = import
+        .read_risk_facts(tx.copy_out(
+            "COPY (SELECT partner_id, insolvency::text, credit_rating, credit_limit, credit_used, on_time_delivery, \
+             defect_rate, complaints, negative_reviews, violations, open_disputes, contract_breaches, court_cases \
+             FROM risk_facts) TO STDOUT WITH (FORMAT csv, HEADER true)",
+        )?)
+        .map_err(|e| format!("risk_facts: {e}"))?;
 
     // The previous review: the latest stored before this date.
     let previous = match tx.query_opt(
@@ -236,8 +248,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         &[&as_of],
     )? {
         Some(row) => {
-            let date: NaiveDate = row.get(0);
-            let json: &str = row.get(1);
+            let date: NaiveDate = row.try_get(0)?;
+            let json: &str = row.try_get(1)?;
             Some(Portfolio::from_json(json).map_err(|e| format!("the stored review of {date}: {e}"))?)
         }
         None => None,
@@ -284,7 +296,9 @@ fn read_lines_copy(tx: &mut Transaction<'_>, import: &CsvImport, as_of: NaiveDat
         as_of.format("%Y-%m-%d")
     );
     let reader = tx.copy_out(&query)?;
-    Ok(import.read_sales(reader).map_err(|e| format!("invoice_lines: {e}"))?)
+    // An error names the line of the stream (its line 1 is the header),
+    // the partner and the value.
+    Ok(import.read_sales(reader).map_err(|e| format!("invoice_lines, read with COPY: {e}"))?)
 }
 
 /// The invoice lines dated before `as_of`, row by row, each made a `Sale`
@@ -296,12 +310,21 @@ fn read_lines_rows(tx: &mut Transaction<'_>, currency: Currency, as_of: NaiveDat
     let mut rows = tx.query_raw(query, [&as_of])?;
     let mut sales = Vec::new();
     while let Some(row) = rows.next()? {
-        let line_id: Option<&str> = row.get(9);
+        let line_id: Option<&str> = row.try_get(9)?;
         let sale = sale(&row, currency).map_err(|e| format!("invoice_lines, line {}: {e}", line_id.unwrap_or("?")))?;
         sales.push(sale);
     }
     let mut ledger = Ledger::new(currency);
-    ledger.record_all(&sales).map_err(|e| format!("invoice_lines: {e}"))?;
+    ledger.record_all(&sales).map_err(|e| {
+        // The error's line is the row's position: name its invoice and date.
+        let row = e.line().and_then(|k| sales.get(usize::try_from(k).ok()?.checked_sub(1)?));
+        match row {
+            Some(sale) => {
+                format!("invoice_lines, invoice {} of {}: {e}", sale.invoice().unwrap_or("(none)"), sale.date())
+            }
+            None => format!("invoice_lines: {e}"),
+        }
+    })?;
     Ok(ledger)
 }
 
