@@ -308,23 +308,45 @@ fn read_lines_rows(tx: &mut Transaction<'_>, currency: Currency, as_of: NaiveDat
     let query = "SELECT partner_id, date, amount::text, currency, invoice_id, margin::text, cost::text, due_date, \
                  paid_date, line_id FROM invoice_lines WHERE date < $1";
     let mut rows = tx.query_raw(query, [&as_of])?;
-    let mut sales = Vec::new();
-    while let Some(row) = rows.next()? {
-        let line_id: Option<&str> = row.try_get(9)?;
-        let sale = sale(&row, currency).map_err(|e| format!("invoice_lines, line {}: {e}", line_id.unwrap_or("?")))?;
-        sales.push(sale);
-    }
-    let mut ledger = Ledger::new(currency);
-    ledger.record_all(&sales).map_err(|e| {
-        // The error's line is the row's position: name its invoice and date.
-        let row = e.line().and_then(|k| sales.get(usize::try_from(k).ok()?.checked_sub(1)?));
-        match row {
-            Some(sale) => {
-                format!("invoice_lines, invoice {} of {}: {e}", sale.invoice().unwrap_or("(none)"), sale.date())
-            }
-            None => format!("invoice_lines: {e}"),
+    // The rows stream into the ledger as they come (from 262 144 lines it
+    // checks and buffers them on the pool's threads meanwhile); the first
+    // row that is not a sale ends the stream and is the error.
+    let mut bad: Option<Box<dyn Error>> = None;
+    // Fused: the ledger may ask again after the end, and a finished query
+    // answers that with an error.
+    let mut done = false;
+    let sales = std::iter::from_fn(|| {
+        if done {
+            return None;
         }
-    })?;
+        let row = match rows.next() {
+            Ok(Some(row)) => row,
+            Ok(None) => {
+                done = true;
+                return None;
+            }
+            Err(e) => {
+                done = true;
+                bad = Some(e.into());
+                return None;
+            }
+        };
+        match sale(&row, currency) {
+            Ok(sale) => Some(sale),
+            Err(e) => {
+                let line_id: Option<&str> = row.try_get(9).ok().flatten();
+                done = true;
+                bad = Some(format!("invoice_lines, line {}: {e}", line_id.unwrap_or("?")).into());
+                None
+            }
+        }
+    });
+    let mut ledger = Ledger::new(currency);
+    let recorded = ledger.record_all(sales);
+    if let Some(e) = bad {
+        return Err(e);
+    }
+    recorded.map_err(|e| format!("invoice_lines, read row by row (a line is a row's position): {e}"))?;
     Ok(ledger)
 }
 
