@@ -289,6 +289,9 @@ const LINE_COLUMNS: &str =
 
 /// The invoice lines dated before `as_of`, streamed out with `COPY … TO
 /// STDOUT` in CSV straight into the import (no file, no copy in memory).
+/// All of them, not only the review window's: the potential looks at the
+/// months before the window (on the sample, the window alone changes 272
+/// of the 300 assessments).
 fn read_lines_copy(tx: &mut Transaction<'_>, import: &CsvImport, as_of: NaiveDate) -> Result<Ledger, Box<dyn Error>> {
     // COPY takes no parameters; the date is ours, formatted as ISO.
     let query = format!(
