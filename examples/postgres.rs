@@ -194,19 +194,21 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // previous review agree with each other), and one commit for every
     // write: a failure anywhere leaves the database as it was.
     let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).start()?;
+    // Dates cross as ISO text (`$1::text::date`, `date::text`).
     tx.batch_execute("SET LOCAL datestyle = 'ISO, YMD'")?;
     let as_of = match args.as_of {
         Some(d) => d,
         None => {
-            let last: Option<NaiveDate> = tx.query_one("SELECT max(date) FROM invoice_lines", &[])?.try_get(0)?;
+            let last: Option<String> = tx.query_one("SELECT max(date)::text FROM invoice_lines", &[])?.try_get(0)?;
             let last = last.ok_or("the invoice_lines table is empty")?;
-            Month::of(last).checked_add(1)?.first_day()
+            Month::of(day(&last)?).checked_add(1)?.first_day()
         }
     };
+    let as_of_text = iso(as_of);
     let stored: Option<(i64, String)> = match tx.query_opt(
-        "SELECT (SELECT count(*) FROM assessments WHERE review_date = $1), created_at::text \
-         FROM reviews WHERE review_date = $1",
-        &[&as_of],
+        "SELECT (SELECT count(*) FROM assessments WHERE review_date = $1::text::date), created_at::text \
+         FROM reviews WHERE review_date = $1::text::date",
+        &[&as_of_text],
     )? {
         Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
         None => None,
@@ -244,11 +246,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
     // The previous review: the latest stored before this date.
     let previous = match tx.query_opt(
-        "SELECT review_date, portfolio::text FROM reviews WHERE review_date < $1 ORDER BY review_date DESC LIMIT 1",
-        &[&as_of],
+        "SELECT review_date::text, portfolio::text FROM reviews WHERE review_date < $1::text::date \
+         ORDER BY review_date DESC LIMIT 1",
+        &[&as_of_text],
     )? {
         Some(row) => {
-            let date: NaiveDate = row.try_get(0)?;
+            let date: &str = row.try_get(0)?;
             let json: &str = row.try_get(1)?;
             Some(Portfolio::from_json(json).map_err(|e| format!("the stored review of {date}: {e}"))?)
         }
@@ -278,6 +281,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// A date as ISO text, as the queries take it.
+fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A date from the database's ISO text.
+fn day(text: &str) -> Result<NaiveDate, Box<dyn Error>> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date YYYY-MM-DD").into())
+}
+
 /// The columns the job reads, in the CSV import's names. Not `line_id`:
 /// the table's key already keeps each line once, and a line with an
 /// identity costs the ledger a record of it (for replays of a feed, which a
@@ -294,10 +307,8 @@ const LINE_COLUMNS: &str =
 /// of the 300 assessments).
 fn read_lines_copy(tx: &mut Transaction<'_>, import: &CsvImport, as_of: NaiveDate) -> Result<Ledger, Box<dyn Error>> {
     // COPY takes no parameters; the date is ours, formatted as ISO.
-    let query = format!(
-        "COPY (SELECT {LINE_COLUMNS} WHERE date < '{}') TO STDOUT WITH (FORMAT csv, HEADER true)",
-        as_of.format("%Y-%m-%d")
-    );
+    let query =
+        format!("COPY (SELECT {LINE_COLUMNS} WHERE date < '{}') TO STDOUT WITH (FORMAT csv, HEADER true)", iso(as_of));
     let reader = tx.copy_out(&query)?;
     // An error names the line of the stream (its line 1 is the header),
     // the partner and the value.
@@ -307,10 +318,10 @@ fn read_lines_copy(tx: &mut Transaction<'_>, import: &CsvImport, as_of: NaiveDat
 /// The invoice lines dated before `as_of`, row by row, each made a `Sale`
 /// and recorded in one batch (the line id is read only to name a bad line).
 fn read_lines_rows(tx: &mut Transaction<'_>, currency: Currency, as_of: NaiveDate) -> Result<Ledger, Box<dyn Error>> {
-    // Numeric as text (exact, parsed with `from_str_exact`); dates binary.
-    let query = "SELECT partner_id, date, amount::text, currency, invoice_id, margin::text, cost::text, due_date, \
-                 paid_date, line_id FROM invoice_lines WHERE date < $1";
-    let mut rows = tx.query_raw(query, [&as_of])?;
+    // Numeric as text (exact, parsed with `from_str_exact`), and dates.
+    let query = "SELECT partner_id, date::text, amount::text, currency, invoice_id, margin::text, cost::text, \
+                 due_date::text, paid_date::text, line_id FROM invoice_lines WHERE date < $1::text::date";
+    let mut rows = tx.query_raw(query, [iso(as_of)])?;
     // The rows stream into the ledger as they come (from 262 144 lines it
     // checks and buffers them on the pool's threads meanwhile); the first
     // row that is not a sale ends the stream and is the error.
@@ -369,7 +380,7 @@ fn sale(row: &postgres::Row, currency: Currency) -> Result<Sale, Box<dyn Error>>
     }
     let amount = decimal(2, "amount")?.ok_or("amount is null")?;
     let mut sale =
-        Sale::new(PartnerId::new(row.try_get::<_, &str>(0)?)?, row.try_get(1)?, Money::new(amount, currency));
+        Sale::new(PartnerId::new(row.try_get::<_, &str>(0)?)?, day(row.try_get(1)?)?, Money::new(amount, currency));
     if let Some(invoice) = row.try_get::<_, Option<&str>>(4)? {
         sale = sale.with_invoice(invoice);
     }
@@ -379,11 +390,11 @@ fn sale(row: &postgres::Row, currency: Currency) -> Result<Sale, Box<dyn Error>>
     if let Some(cost) = decimal(6, "cost")? {
         sale = sale.with_cost(cost);
     }
-    if let Some(due) = row.try_get::<_, Option<NaiveDate>>(7)? {
-        sale = sale.with_due_date(due);
+    if let Some(due) = row.try_get::<_, Option<&str>>(7)? {
+        sale = sale.with_due_date(day(due)?);
     }
-    if let Some(paid) = row.try_get::<_, Option<NaiveDate>>(8)? {
-        sale = sale.with_paid_date(paid);
+    if let Some(paid) = row.try_get::<_, Option<&str>>(8)? {
+        sale = sale.with_paid_date(day(paid)?);
     }
     Ok(sale)
 }
@@ -393,15 +404,16 @@ fn sale(row: &postgres::Row, currency: Currency) -> Result<Sale, Box<dyn Error>>
 /// in `assessments` through `COPY … FROM STDIN`. Returns the rows written.
 fn store(tx: &mut Transaction<'_>, portfolio: &Portfolio, replace: bool) -> Result<u64, Box<dyn Error>> {
     let as_of = portfolio.as_of();
+    let as_of_text = iso(as_of);
     if replace {
         // The assessments go with it (ON DELETE CASCADE).
-        tx.execute("DELETE FROM reviews WHERE review_date = $1", &[&as_of])?;
+        tx.execute("DELETE FROM reviews WHERE review_date = $1::text::date", &[&as_of_text])?;
     }
     let json = portfolio.to_json()?;
     let partners = i32::try_from(portfolio.len())?;
     tx.execute(
-        "INSERT INTO reviews (review_date, portfolio, partners) VALUES ($1, CAST($2::text AS jsonb), $3)",
-        &[&as_of, &json, &partners],
+        "INSERT INTO reviews (review_date, portfolio, partners) VALUES ($1::text::date, $2::text::jsonb, $3)",
+        &[&as_of_text, &json, &partners],
     )
     .map_err(|e| match e.code() {
         Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {
@@ -416,7 +428,7 @@ fn store(tx: &mut Transaction<'_>, portfolio: &Portfolio, replace: bool) -> Resu
     {
         let mut csv = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, &mut writer));
         let playbook = portfolio.playbook();
-        let date = as_of.format("%Y-%m-%d").to_string();
+        let date = as_of_text;
         for a in portfolio.assessments() {
             csv.write_record([
                 date.as_str(),
