@@ -28,6 +28,9 @@ fn every_name_is_worded_in_both_languages() {
     assert_eq!(names(&Language::Ru), ru);
     assert_eq!((English.language(), Russian.language()), (Language::En, Language::Ru));
     assert_eq!(Language::Ru.catalogue().tier(Tier::Gold), "Золотой");
+    // The words the --out CSV and the report print, pinned.
+    assert_eq!(en[en.len() - 4..], ["new", "low", "medium", "high"]);
+    assert_eq!(ru[ru.len() - 4..], ["новый", "низкий", "средний", "высокий"]);
 }
 
 /// A catalogue of its own overrides a word and takes the rest from its
