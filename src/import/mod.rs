@@ -1,0 +1,340 @@
+//! Adapters from files and record batches into a [`Ledger`]: invoice lines,
+//! monthly figures, partners and risk facts from CSV ([`CsvImport`], feature
+//! `csv`), invoice lines and monthly figures from Arrow record batches
+//! (`ArrowImport`, feature `arrow`) and from Parquet files or directories of
+//! part files (`ParquetImport`, feature `parquet`).
+//!
+//! Every import is exact (amounts are decimals, never floats) and all or
+//! nothing, and its errors name where the bad value was: the line and
+//! column of a CSV file, the row and column of a record batch, and the file
+//! of a directory of Parquet part files.
+//!
+//! # Monthly figures
+//!
+//! What a warehouse (Spark, ClickHouse, PostgreSQL, DuckDB) computes from
+//! invoice lines, one partner and month at a time, in the same columns in
+//! CSV, Arrow and Parquet:
+//!
+//! | column | required | content |
+//! | --- | --- | --- |
+//! | `partner_id` | yes | the partner's id |
+//! | `month` | yes | the month, `YYYY-MM` (Arrow and Parquet: also a `Date32` of any day in it) |
+//! | `turnover` | yes | net turnover: invoices plus credit notes |
+//! | `credit_notes` | no | the credit-note total, zero or negative (already part of `turnover`) |
+//! | `credit_note_count` | no | the number of credit notes |
+//! | `deals` | no | the number of deals (invoices whose lines add up to more than zero) |
+//! | `margin` | no | the margin of the lines that carried one; empty: none did |
+//! | `margin_complete` | no | `true` if every line of the month carried a margin; without the column, `true` where `margin` is given |
+//! | `currency` | no | ISO 4217 code; without it the import's currency (RUB unless set) |
+//! | `due_date` | no | a due date of the month's invoice lines |
+//! | `paid_date` | no | when the lines due on `due_date` were paid; empty: not paid |
+//! | `receivable` | no | the amount of the month's invoice lines due on `due_date` and paid on `paid_date` |
+//!
+//! A row is one partner, month, due date and paid date: a month whose
+//! lines were due on two dates has two rows, each with its `receivable`, and
+//! the month's figures repeated (they must agree: a row that says otherwise
+//! is an error naming it). A month without receivables has one row with
+//! empty `due_date` and `receivable`. This is what a `LEFT JOIN` of the
+//! monthly figures with the receivables gives; see the README for the query
+//! in Spark SQL, ClickHouse, PostgreSQL and DuckDB. The same partner, month,
+//! due date and paid date twice is a resent extract, and an error.
+//!
+//! The figures give the same review as the lines they sum up
+//! ([`Ledger::monthly_figures`] gives them from a ledger).
+
+#[cfg(feature = "arrow")]
+mod from_arrow;
+#[cfg(feature = "csv")]
+mod from_csv;
+#[cfg(feature = "parquet")]
+mod from_parquet;
+
+#[cfg(feature = "arrow")]
+pub use from_arrow::{ArrowImport, monthly_batch};
+#[cfg(feature = "csv")]
+pub use from_csv::CsvImport;
+#[cfg(feature = "parquet")]
+pub use from_parquet::ParquetImport;
+
+/// The arrow-rs array crate this module is built with, so a program makes
+/// record batches of the same version.
+#[cfg(feature = "arrow")]
+pub use arrow_array;
+/// The parquet crate this module is built with.
+#[cfg(feature = "parquet")]
+pub use parquet;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ledger::{DateRange, Ledger, MonthlyFigures, Receivable};
+use crate::money::Currency;
+use crate::partner::PartnerId;
+use crate::period::Month;
+
+/// The columns of a monthly-figures table, in the order of the documentation.
+#[cfg_attr(not(feature = "csv"), allow(dead_code))] // named in the CSV import's errors
+pub(crate) const MONTHLY_COLUMNS: &str = "partner_id, month, turnover, credit_notes, credit_note_count, deals, margin, \
+     margin_complete, currency, due_date, paid_date, receivable";
+
+/// One row of a monthly-figures table, parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct MonthlyRow<'a> {
+    pub(crate) partner: &'a str,
+    pub(crate) month: Month,
+    pub(crate) currency: Option<Currency>,
+    pub(crate) turnover: Decimal,
+    pub(crate) credit_notes: Decimal,
+    pub(crate) credit_note_count: u32,
+    pub(crate) deals: u32,
+    pub(crate) margin: Option<Decimal>,
+    pub(crate) margin_complete: Option<bool>,
+    pub(crate) due_date: Option<NaiveDate>,
+    pub(crate) paid_date: Option<NaiveDate>,
+    pub(crate) receivable: Option<Decimal>,
+}
+
+/// A receivable's due date and paid date.
+type DuePaid = (NaiveDate, Option<NaiveDate>);
+
+/// The rows of a monthly-figures table gathered into figures per partner
+/// and month, checking that the rows of one month agree.
+pub(crate) struct MonthlyTable<'a> {
+    currency: Currency,
+    /// What a position is called in errors: `row` or `line`.
+    unit: &'static str,
+    groups: HashMap<(&'a str, Month), usize, foldhash::fast::RandomState>,
+    figures: Vec<MonthlyFigures>,
+    /// The first row (its position in the data set) of each figures.
+    first_rows: Vec<u64>,
+    /// The receivable keys seen per figures, to find a resent row.
+    seen: HashMap<(usize, Option<DuePaid>), u64, foldhash::fast::RandomState>,
+}
+
+impl<'a> MonthlyTable<'a> {
+    pub(crate) fn new(currency: Currency, unit: &'static str) -> MonthlyTable<'a> {
+        MonthlyTable {
+            currency,
+            unit,
+            groups: HashMap::default(),
+            figures: Vec::new(),
+            first_rows: Vec::new(),
+            seen: HashMap::default(),
+        }
+    }
+
+    /// Room for `rows` more rows.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.groups.reserve(rows);
+        self.figures.reserve(rows);
+        self.first_rows.reserve(rows);
+        self.seen.reserve(rows);
+    }
+
+    /// Takes one row (`row` is its 1-based position, for the errors, which
+    /// name the column but not yet the row).
+    pub(crate) fn add(&mut self, r: MonthlyRow<'a>, row: u64) -> Result<()> {
+        if let Some(c) = r.currency
+            && c != self.currency
+        {
+            return Err(Error::currency_mismatch(self.currency, c).at_column("currency"));
+        }
+        if r.credit_notes > Decimal::ZERO {
+            return Err(Error::value(
+                "credit_notes",
+                &r.credit_notes.to_string(),
+                "a credit-note total is zero or negative",
+            )
+            .at_column("credit_notes"));
+        }
+        let receivable = match (r.due_date, r.paid_date, r.receivable) {
+            (None, None, None) => None,
+            (Some(due), paid, Some(amount)) => {
+                if amount <= Decimal::ZERO {
+                    return Err(Error::value("receivable", &amount.to_string(), "an amount due is positive")
+                        .at_column("receivable"));
+                }
+                Some((due, paid, amount))
+            }
+            (None, _, Some(_)) | (None, Some(_), None) => {
+                return Err(Error::value("due_date", "", "a receivable (or a paid date) needs its due date")
+                    .at_column("due_date"));
+            }
+            (Some(due), _, None) => {
+                return Err(Error::value("receivable", "", format!("the amount due on {due} is missing"))
+                    .at_column("receivable"));
+            }
+        };
+        let margin_complete = r.margin_complete.unwrap_or(r.margin.is_some());
+        let key = (r.partner, r.month);
+        let at = match self.groups.get(&key) {
+            Some(&at) => {
+                self.check_agrees(at, &r, margin_complete)?;
+                at
+            }
+            None => {
+                let id = PartnerId::new(r.partner).map_err(|e| e.at_column("partner_id"))?;
+                let mut f = MonthlyFigures::new(id, r.month, crate::money::Money::new(r.turnover, self.currency))
+                    .with_deals(r.deals)
+                    .with_credit_notes(r.credit_notes, r.credit_note_count);
+                f.margin = r.margin.unwrap_or(Decimal::ZERO);
+                f.margin_complete = margin_complete;
+                let at = self.figures.len();
+                self.figures.push(f);
+                self.first_rows.push(row);
+                self.groups.insert(key, at);
+                at
+            }
+        };
+        let seen_key = (at, receivable.map(|(due, paid, _)| (due, paid)));
+        if let Some(first) = self.seen.insert(seen_key, row) {
+            let f = self.figures.get(at).map(|f| f.month.to_string()).unwrap_or_default();
+            let what = match receivable {
+                Some((due, paid, _)) => format!(
+                    "{f} (due {due}, {}; first on {} {first})",
+                    paid.map_or("unpaid".to_owned(), |p| format!("paid {p}")),
+                    self.unit
+                ),
+                None => format!("{f} (first on {} {first})", self.unit),
+            };
+            return Err(Error::from(ErrorKind::DuplicateMonthlyFigures { month: what }));
+        }
+        if let (Some((due, paid, amount)), Some(f)) = (receivable, self.figures.get_mut(at)) {
+            f.receivables.push(Receivable { month: f.month, due_date: due, paid_date: paid, amount });
+        }
+        Ok(())
+    }
+
+    /// The row agrees with the figures already taken for its month.
+    fn check_agrees(&self, at: usize, r: &MonthlyRow<'_>, margin_complete: bool) -> Result<()> {
+        let Some(f) = self.figures.get(at) else { return Ok(()) };
+        let first = self.first_rows.get(at).copied().unwrap_or_default();
+        let differ = |column: &str, value: String| {
+            Err(Error::value(
+                column,
+                &value,
+                format!(
+                    "{} {first} gives other figures for {} in {}; the {}s of one month repeat them",
+                    self.unit, f.partner, f.month, self.unit
+                ),
+            )
+            .at_column(column))
+        };
+        let margin = r.margin.unwrap_or(Decimal::ZERO);
+        if f.turnover != r.turnover {
+            return differ("turnover", r.turnover.to_string());
+        }
+        if f.credit_notes != r.credit_notes {
+            return differ("credit_notes", r.credit_notes.to_string());
+        }
+        if f.credit_note_count != r.credit_note_count {
+            return differ("credit_note_count", r.credit_note_count.to_string());
+        }
+        if f.deals != r.deals {
+            return differ("deals", r.deals.to_string());
+        }
+        if f.margin != margin {
+            return differ("margin", margin.to_string());
+        }
+        if f.margin_complete != margin_complete {
+            return differ("margin_complete", margin_complete.to_string());
+        }
+        Ok(())
+    }
+
+    /// The figures, by partner and month, each with its receivables by due
+    /// and paid date, and the first row of each.
+    pub(crate) fn finish(self) -> (Vec<MonthlyFigures>, Vec<u64>) {
+        let mut both: Vec<(MonthlyFigures, u64)> = self.figures.into_iter().zip(self.first_rows).collect();
+        both.sort_unstable_by(|a, b| (&a.0.partner, a.0.month).cmp(&(&b.0.partner, b.0.month)));
+        for (f, _) in &mut both {
+            f.receivables.sort_unstable_by_key(|r| (r.due_date, r.paid_date));
+        }
+        both.into_iter().unzip()
+    }
+
+    /// The figures as a new ledger in the table's currency, accepting
+    /// `dates`. Errors name the first row of the bad figures (`as_row`:
+    /// as a row, else as a line).
+    pub(crate) fn into_ledger(self, dates: DateRange, as_row: bool) -> Result<Ledger> {
+        let currency = self.currency;
+        let (figures, rows) = self.finish();
+        let mut ledger = Ledger::new(currency).with_dates(dates);
+        ledger.add_monthly_all(figures).map_err(|e| {
+            let row = e.line().and_then(|k| rows.get(usize::try_from(k).ok()?.checked_sub(1)?).copied());
+            match row {
+                Some(row) if as_row => e.line_as_row().at_row(row),
+                Some(row) => e.at_line(row),
+                None => e,
+            }
+        })?;
+        Ok(ledger)
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date in the range a sale may carry.
+pub(crate) fn parse_date(raw: &[u8]) -> Result<NaiveDate> {
+    let shown = || String::from_utf8_lossy(raw).into_owned();
+    let bad = || Error::value("date", &shown(), "expected a date YYYY-MM-DD");
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *raw else {
+        return Err(bad());
+    };
+    let digit = |b: u8| if b.is_ascii_digit() { Ok(u32::from(b - b'0')) } else { Err(bad()) };
+    let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
+    let month = digit(m1)? * 10 + digit(m2)?;
+    let day = digit(d1)? * 10 + digit(d2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| Error::value("date", &shown(), "no such day in the calendar"))?;
+    if !(Ledger::MIN_DATE..=Ledger::MAX_DATE).contains(&date) {
+        return Err(Error::from(ErrorKind::DateOutOfRange {
+            what: format!("{date} is outside 0001-01-01 … 9999-12-31"),
+        }));
+    }
+    Ok(date)
+}
+
+/// Parses an exact decimal amount into integer minor units at `scale`.
+pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &str) -> Result<i64> {
+    let shown = || String::from_utf8_lossy(raw).into_owned();
+    let raw = raw.trim_ascii();
+    let bad = |reason: &str| Error::value(field, &shown(), reason);
+    let separator = if decimal_comma { b',' } else { b'.' };
+    let (negative, body) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        Some(_) => (false, raw),
+        None => return Err(bad("the amount is empty")),
+    };
+    let (int_part, frac_part) = match body.iter().position(|&b| b == separator) {
+        Some(pos) => (&body[..pos], &body[pos + 1..]),
+        None => (body, &[][..]),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(bad("expected a decimal number"));
+    }
+    if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
+        let reason = if decimal_comma {
+            "expected a decimal number like -1234,56 (no thousands separators)"
+        } else {
+            "expected a decimal number like -1234.56 (no thousands separators)"
+        };
+        return Err(bad(reason));
+    }
+    let kept = frac_part.len().min(scale as usize);
+    let (frac_kept, frac_rest) = frac_part.split_at(kept);
+    if frac_rest.iter().any(|&b| b != b'0') {
+        return Err(bad(&format!("more than {scale} decimal places; the ledger keeps amounts exactly")));
+    }
+    let out_of_range = || bad("out of the ledger's range");
+    let mut value: i64 = 0;
+    for &b in int_part.iter().chain(frac_kept) {
+        value = value.checked_mul(10).and_then(|v| v.checked_add(i64::from(b - b'0'))).ok_or_else(out_of_range)?;
+    }
+    for _ in kept..scale as usize {
+        value = value.checked_mul(10).ok_or_else(out_of_range)?;
+    }
+    Ok(if negative { -value } else { value })
+}
