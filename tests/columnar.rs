@@ -331,3 +331,151 @@ fn monthly_figures_read_alike_from_csv_and_arrow() {
     assert_eq!(from_csv, figures);
     assert_eq!(from_arrow, figures);
 }
+
+#[cfg(feature = "parquet")]
+mod parquet_files {
+    use super::*;
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Decimal128Type, Int64Type};
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use partner_priority::Portfolio;
+    use partner_priority::import::ParquetImport;
+    use partner_priority::lang::Catalogue as _;
+    use partner_priority::report;
+    use partner_priority::rust_decimal::Decimal;
+
+    fn parquet_bytes(batches: &[RecordBatch]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut out, batches[0].schema(), None).unwrap();
+        for b in batches {
+            w.write(b).unwrap();
+        }
+        w.close().unwrap();
+        out
+    }
+
+    fn read_back(bytes: Vec<u8>) -> RecordBatch {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).unwrap().build().unwrap();
+        let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+        arrow_select_concat(&batches)
+    }
+
+    /// One batch of all rows (the results fit one batch in these tests).
+    fn arrow_select_concat(batches: &[RecordBatch]) -> RecordBatch {
+        assert!(batches.len() <= 1, "expected one batch");
+        batches.first().cloned().unwrap_or_else(|| RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty())))
+    }
+
+    fn decimals(b: &RecordBatch, name: &str) -> Vec<Decimal> {
+        let a = b.column_by_name(name).unwrap();
+        let arrow_schema::DataType::Decimal128(_, scale) = a.data_type() else { panic!("{name} is not a decimal") };
+        let scale = u32::try_from(*scale).unwrap();
+        a.as_primitive::<Decimal128Type>().values().iter().map(|v| Decimal::from_i128_with_scale(*v, scale)).collect()
+    }
+
+    fn texts(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
+        let a = b.column_by_name(name).unwrap().as_string::<i32>();
+        (0..a.len()).map(|i| a.is_valid(i).then(|| a.value(i).to_owned())).collect()
+    }
+
+    fn check_results(p: &Portfolio, b: &RecordBatch) -> Result<(), TestCaseError> {
+        let rows: Vec<_> = p.assessments().collect();
+        prop_assert_eq!(b.num_rows(), rows.len());
+        let ids: Vec<Option<String>> = rows.iter().map(|a| Some(a.id().to_string())).collect();
+        prop_assert_eq!(texts(b, "partner_id"), ids);
+        let segments: Vec<Option<String>> = rows.iter().map(|a| Some(a.segment().to_string())).collect();
+        prop_assert_eq!(texts(b, "segment"), segments);
+        let scale = Ledger::new(p.currency()).scale();
+        let monthly: Vec<Decimal> = rows.iter().map(|a| a.monthly_turnover().round_dp(scale)).collect();
+        prop_assert_eq!(decimals(b, "monthly_turnover"), monthly);
+        prop_assert_eq!(decimals(b, "turnover"), rows.iter().map(|a| a.turnover()).collect::<Vec<_>>());
+        prop_assert_eq!(decimals(b, "margin"), rows.iter().map(|a| a.margin()).collect::<Vec<_>>());
+        prop_assert_eq!(decimals(b, "priority_score"), rows.iter().map(|a| a.score()).collect::<Vec<_>>());
+        let ranks = b.column_by_name("priority_rank").unwrap().as_primitive::<Int64Type>();
+        prop_assert_eq!(ranks.values().to_vec(), rows.iter().map(|a| i64::from(a.rank())).collect::<Vec<_>>());
+        let tiers: Vec<Option<String>> =
+            rows.iter().map(|a| Some(partner_priority::Language::En.tier(a.tier()).to_owned())).collect();
+        prop_assert_eq!(texts(b, "tier"), tiers);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// The results written as Parquet read back as the review in
+        /// memory: every partner, in rank order, every amount exact.
+        #[test]
+        fn parquet_out_reads_back_as_the_results_in_memory(lines in proptest::collection::vec(line(), 0..60)) {
+            let Ok(ledger) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
+            for as_of in review_dates() {
+                let p = Review::new(&ledger, as_of).run(&Policy::default()).unwrap();
+                let mut out = Vec::new();
+                report::write_parquet(&p, &mut out).unwrap();
+                check_results(&p, &read_back(out))?;
+                check_results(&p, &report::results_batch(&p).unwrap())?;
+            }
+        }
+
+        /// Lines read from Parquet give the review of the same CSV lines.
+        #[test]
+        fn parquet_in_gives_the_review_of_the_same_csv_lines(lines in proptest::collection::vec(line(), 1..60)) {
+            let Ok(from_csv) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
+            let bytes = parquet_bytes(&[batch(&lines, true, false)]);
+            let from_parquet = ParquetImport::new().read_sales_bytes(bytes).unwrap();
+            same_reviews(&from_csv, &from_parquet)?;
+        }
+    }
+
+    /// A directory of part files as Spark writes it: read as one data set,
+    /// `_SUCCESS`, `.crc` and hidden files skipped.
+    #[test]
+    fn a_directory_of_part_files_is_one_data_set() {
+        let ledger = CsvImport::new().read_sales_path("examples/data/invoices.csv").unwrap();
+        let figures: Vec<_> = ledger.monthly_figures().collect();
+        let batch = monthly_batch(&figures).unwrap();
+        let dir = std::env::temp_dir().join(format!("pp-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let half = batch.num_rows() / 2;
+        let parts = [batch.slice(half, batch.num_rows() - half), batch.slice(0, half)];
+        for (k, part) in parts.iter().enumerate() {
+            let name = format!("part-{k:05}-abc.snappy.parquet");
+            std::fs::write(dir.join(&name), parquet_bytes(std::slice::from_ref(part))).unwrap();
+            std::fs::write(dir.join(format!(".{name}.crc")), b"crc").unwrap();
+        }
+        std::fs::write(dir.join("_SUCCESS"), b"").unwrap();
+        let from_parts = ParquetImport::new().read_monthly_path(&dir).unwrap();
+        assert_eq!(ParquetImport::new().monthly_figures_path(&dir).unwrap(), figures);
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let policy = Policy::default();
+        assert_eq!(
+            Review::new(&ledger, as_of).run(&policy).unwrap(),
+            Review::new(&from_parts, as_of).run(&policy).unwrap()
+        );
+
+        // A bad row in the second file is named by its file and its row there.
+        let mut bad = parts[1].clone();
+        let turnover = Arc::new(StringArray::from(vec![Some("12.5x"); bad.num_rows()])) as ArrayRef;
+        let at = bad.schema().index_of("turnover").unwrap();
+        let mut columns = bad.columns().to_vec();
+        columns[at] = turnover;
+        let mut fields: Vec<arrow_schema::Field> = bad.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields[at] = arrow_schema::Field::new("turnover", arrow_schema::DataType::Utf8, true);
+        bad = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns).unwrap();
+        std::fs::write(dir.join("part-00001-abc.snappy.parquet"), parquet_bytes(&[bad])).unwrap();
+        let err = ParquetImport::new().read_monthly_path(&dir).unwrap_err();
+        assert_eq!(
+            (err.file(), err.row(), err.column()),
+            (Some("part-00001-abc.snappy.parquet"), Some(1), Some("turnover")),
+            "{err}"
+        );
+
+        // A corrupt file is an error naming it.
+        std::fs::write(dir.join("part-00001-abc.snappy.parquet"), b"PAR1 not really").unwrap();
+        let err = ParquetImport::new().read_monthly_path(&dir).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Columnar { .. }), "{err}");
+        assert_eq!(err.file(), Some("part-00001-abc.snappy.parquet"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
