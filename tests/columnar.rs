@@ -1,7 +1,7 @@
 //! Arrow and Parquet in and out (features `arrow`, `parquet`): the same
 //! review as from CSV, errors that name the row and the column.
 #![cfg(all(feature = "arrow", feature = "csv"))]
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::sync::Arc;
 
