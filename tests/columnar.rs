@@ -479,3 +479,33 @@ mod parquet_files {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Truncated and corrupted Parquet files are errors, never panics (the
+/// fuzz target `parquet_input` explores further).
+#[cfg(feature = "parquet")]
+#[test]
+fn corrupt_parquet_files_are_errors_never_panics() {
+    use partner_priority::import::ParquetImport;
+    for seed in ["seed-sales.parquet", "seed-monthly.parquet"] {
+        let good = std::fs::read(format!("fuzz/corpus/parquet_input/{seed}")).unwrap();
+        assert!(ParquetImport::new().read_sales_bytes(good.clone()).is_ok() || seed.contains("monthly"));
+        let import = ParquetImport::new();
+        for len in (0..good.len()).step_by(7) {
+            assert!(import.read_sales_bytes(&good[..len]).is_err());
+            let _ = import.read_monthly_bytes(&good[..len]);
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..2000 {
+            let mut bad = good.clone();
+            for _ in 0..3 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let at = usize::try_from(state % bad.len() as u64).unwrap();
+                bad[at] = (state >> 32) as u8;
+            }
+            let _ = import.read_sales_bytes(bad.clone());
+            let _ = import.read_monthly_bytes(bad);
+        }
+    }
+}

@@ -654,7 +654,7 @@ impl ArrowImport {
     /// [`ErrorKind::DuplicateMonthlyFigures`] (the same partner, month, due
     /// date and paid date twice).
     pub fn monthly_figures(&self, batches: &[RecordBatch]) -> Result<Vec<crate::ledger::MonthlyFigures>> {
-        Ok(self.monthly_table(batches)?.finish().0)
+        self.monthly_table(batches)?.finish()
     }
 
     fn monthly_table<'a>(&self, batches: &'a [RecordBatch]) -> Result<MonthlyTable<'a>> {

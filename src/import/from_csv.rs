@@ -984,7 +984,7 @@ impl CsvImport {
     /// date and paid date twice); [`ErrorKind::Io`].
     pub fn monthly_figures<R: Read>(&self, reader: R) -> Result<Vec<crate::ledger::MonthlyFigures>> {
         let records = self.monthly_records(reader)?;
-        Ok(self.monthly_table(&records)?.finish().0)
+        self.monthly_table(&records)?.finish()
     }
 
     /// The header's column positions and the records of a monthly-figures

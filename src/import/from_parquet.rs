@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use arrow_array::RecordBatch;
+use arrow_array::{Array, RecordBatch};
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::file::reader::ChunkReader;
 
@@ -58,6 +58,31 @@ struct Part {
 
 fn parquet_error(e: impl std::fmt::Display) -> Error {
     ErrorKind::Columnar { format: "Parquet", message: e.to_string() }.into()
+}
+
+/// Decodes record batches, turning a panic of the decoder into an error.
+///
+/// The parquet crate can panic on some corrupt files (a definition-level
+/// run longer than its page, say) instead of returning an error; a corrupt
+/// file must be an error here, never a panic. The batches are then
+/// validated in full (offsets, lengths, UTF-8), so that what reaches the
+/// import is well-formed Arrow data. (With `panic = "abort"` the process
+/// still aborts, and the default panic hook prints the decoder's message.)
+fn decode(read: impl FnOnce() -> Result<Vec<RecordBatch>>) -> Result<Vec<RecordBatch>> {
+    let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        parquet_error(format!("the decoder failed on a corrupt file: {why}"))
+    })??;
+    for batch in &batches {
+        for column in batch.columns() {
+            column.to_data().validate_full().map_err(parquet_error)?;
+        }
+    }
+    Ok(batches)
 }
 
 impl ParquetImport {
@@ -198,8 +223,7 @@ fn read_parts(path: &Path) -> Result<Vec<Part>> {
     for (k, file) in files.iter().enumerate() {
         let name = name_of(file);
         let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
-        let meta = ArrowReaderMetadata::load(&handle, ArrowReaderOptions::new())
-            .map_err(|e| parquet_error(e).in_file(&name))?;
+        let meta = decode_metadata(&handle).map_err(|e| e.in_file(&name))?;
         let groups = meta.metadata().num_row_groups();
         for g in 0..groups {
             units.push((k, g, meta.clone()));
@@ -209,13 +233,15 @@ fn read_parts(path: &Path) -> Result<Vec<Part>> {
         let file = files.get(k).map(PathBuf::as_path).unwrap_or(path);
         let name = name_of(file);
         let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, meta)
-            .with_row_groups(vec![g])
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| parquet_error(e).in_file(&name))?;
-        let batches =
-            reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| parquet_error(e).in_file(&name))?;
+        let batches = decode(|| {
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, meta)
+                .with_row_groups(vec![g])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(parquet_error)?;
+            reader.collect::<std::result::Result<Vec<_>, _>>().map_err(parquet_error)
+        })
+        .map_err(|e| e.in_file(&name))?;
         Ok((k, batches))
     })?;
     let mut parts: Vec<Part> = files.iter().map(|f| Part { name: name_of(f), batches: Vec::new() }).collect();
@@ -228,12 +254,23 @@ fn read_parts(path: &Path) -> Result<Vec<Part>> {
     Ok(parts)
 }
 
+/// A file's metadata, a panic of the decoder turned into an error.
+fn decode_metadata(handle: &std::fs::File) -> Result<ArrowReaderMetadata> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ArrowReaderMetadata::load(handle, ArrowReaderOptions::new()).map_err(parquet_error)
+    }))
+    .map_err(|_| parquet_error("the decoder failed on a corrupt file's metadata"))?
+}
+
 /// Reads one Parquet file held in memory.
 fn read_part<R: ChunkReader + 'static>(name: String, reader: R) -> Result<Part> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(reader)
-        .and_then(|b| b.with_batch_size(BATCH_ROWS).build())
-        .map_err(|e| parquet_error(e).in_file(&name))?;
-    let batches = reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| parquet_error(e).in_file(&name))?;
+    let batches = decode(|| {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(reader)
+            .and_then(|b| b.with_batch_size(BATCH_ROWS).build())
+            .map_err(parquet_error)?;
+        reader.collect::<std::result::Result<Vec<_>, _>>().map_err(parquet_error)
+    })
+    .map_err(|e| e.in_file(&name))?;
     Ok(Part { name, batches })
 }
 

@@ -97,21 +97,38 @@ pub(crate) struct MonthlyRow<'a> {
     pub(crate) receivable: Option<Decimal>,
 }
 
-/// A receivable's due date and paid date.
-type DuePaid = (NaiveDate, Option<NaiveDate>);
+/// The figures of one partner and month, as the first of its rows gave
+/// them.
+struct Group {
+    partner: u32,
+    month: Month,
+    turnover: Decimal,
+    credit_notes: Decimal,
+    margin: Decimal,
+    deals: u32,
+    credit_note_count: u32,
+    margin_complete: bool,
+    /// A row without a receivable was taken for this month.
+    bare_row: Option<u64>,
+    first_row: u64,
+}
+
+/// One receivable row: its group, due date, paid date, amount and row.
+type ReceivableRow = (u32, NaiveDate, Option<NaiveDate>, Decimal, u64);
 
 /// The rows of a monthly-figures table gathered into figures per partner
-/// and month, checking that the rows of one month agree.
+/// and month, checking that the rows of one month agree. Partners are
+/// interned (one id per partner, not per row) and figures kept compact,
+/// so that 24 million rows fit.
 pub(crate) struct MonthlyTable<'a> {
     currency: Currency,
     /// What a position is called in errors: `row` or `line`.
     unit: &'static str,
-    groups: HashMap<(&'a str, Month), usize, foldhash::fast::RandomState>,
-    figures: Vec<MonthlyFigures>,
-    /// The first row (its position in the data set) of each figures.
-    first_rows: Vec<u64>,
-    /// The receivable keys seen per figures, to find a resent row.
-    seen: HashMap<(usize, Option<DuePaid>), u64, foldhash::fast::RandomState>,
+    partner_index: HashMap<&'a str, u32, foldhash::fast::RandomState>,
+    partners: Vec<PartnerId>,
+    groups: HashMap<(u32, Month), u32, foldhash::fast::RandomState>,
+    figures: Vec<Group>,
+    receivables: Vec<ReceivableRow>,
 }
 
 impl<'a> MonthlyTable<'a> {
@@ -119,10 +136,11 @@ impl<'a> MonthlyTable<'a> {
         MonthlyTable {
             currency,
             unit,
+            partner_index: HashMap::default(),
+            partners: Vec::new(),
             groups: HashMap::default(),
             figures: Vec::new(),
-            first_rows: Vec::new(),
-            seen: HashMap::default(),
+            receivables: Vec::new(),
         }
     }
 
@@ -130,8 +148,6 @@ impl<'a> MonthlyTable<'a> {
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.groups.reserve(rows);
         self.figures.reserve(rows);
-        self.first_rows.reserve(rows);
-        self.seen.reserve(rows);
     }
 
     /// Takes one row (`row` is its 1-based position, for the errors, which
@@ -169,56 +185,65 @@ impl<'a> MonthlyTable<'a> {
             }
         };
         let margin_complete = r.margin_complete.unwrap_or(r.margin.is_some());
-        let key = (r.partner, r.month);
-        let at = match self.groups.get(&key) {
+        let partner = match self.partner_index.get(r.partner) {
+            Some(&k) => k,
+            None => {
+                let id = PartnerId::new(r.partner).map_err(|e| e.at_column("partner_id"))?;
+                let k = u32::try_from(self.partners.len()).map_err(|_| Error::overflow("the number of partners"))?;
+                self.partners.push(id);
+                self.partner_index.insert(r.partner, k);
+                k
+            }
+        };
+        let at = match self.groups.get(&(partner, r.month)) {
             Some(&at) => {
                 self.check_agrees(at, &r, margin_complete)?;
                 at
             }
             None => {
-                let id = PartnerId::new(r.partner).map_err(|e| e.at_column("partner_id"))?;
-                let mut f = MonthlyFigures::new(id, r.month, crate::money::Money::new(r.turnover, self.currency))
-                    .with_deals(r.deals)
-                    .with_credit_notes(r.credit_notes, r.credit_note_count);
-                f.margin = r.margin.unwrap_or(Decimal::ZERO);
-                f.margin_complete = margin_complete;
-                let at = self.figures.len();
-                self.figures.push(f);
-                self.first_rows.push(row);
-                self.groups.insert(key, at);
+                let at = u32::try_from(self.figures.len()).map_err(|_| Error::overflow("the number of figures"))?;
+                self.figures.push(Group {
+                    partner,
+                    month: r.month,
+                    turnover: r.turnover,
+                    credit_notes: r.credit_notes,
+                    margin: r.margin.unwrap_or(Decimal::ZERO),
+                    deals: r.deals,
+                    credit_note_count: r.credit_note_count,
+                    margin_complete,
+                    bare_row: None,
+                    first_row: row,
+                });
+                self.groups.insert((partner, r.month), at);
                 at
             }
         };
-        let seen_key = (at, receivable.map(|(due, paid, _)| (due, paid)));
-        if let Some(first) = self.seen.insert(seen_key, row) {
-            let f = self.figures.get(at).map(|f| f.month.to_string()).unwrap_or_default();
-            let what = match receivable {
-                Some((due, paid, _)) => format!(
-                    "{f} (due {due}, {}; first on {} {first})",
-                    paid.map_or("unpaid".to_owned(), |p| format!("paid {p}")),
-                    self.unit
-                ),
-                None => format!("{f} (first on {} {first})", self.unit),
-            };
-            return Err(Error::from(ErrorKind::DuplicateMonthlyFigures { month: what }));
-        }
-        if let (Some((due, paid, amount)), Some(f)) = (receivable, self.figures.get_mut(at)) {
-            f.receivables.push(Receivable { month: f.month, due_date: due, paid_date: paid, amount });
+        match receivable {
+            Some((due, paid, amount)) => self.receivables.push((at, due, paid, amount, row)),
+            None => {
+                if let Some(g) = self.figures.get_mut(at as usize) {
+                    if let Some(first) = g.bare_row {
+                        return Err(Error::from(ErrorKind::DuplicateMonthlyFigures {
+                            month: format!("{} (first on {} {first})", g.month, self.unit),
+                        }));
+                    }
+                    g.bare_row = Some(row);
+                }
+            }
         }
         Ok(())
     }
 
     /// The row agrees with the figures already taken for its month.
-    fn check_agrees(&self, at: usize, r: &MonthlyRow<'_>, margin_complete: bool) -> Result<()> {
-        let Some(f) = self.figures.get(at) else { return Ok(()) };
-        let first = self.first_rows.get(at).copied().unwrap_or_default();
+    fn check_agrees(&self, at: u32, r: &MonthlyRow<'_>, margin_complete: bool) -> Result<()> {
+        let Some(f) = self.figures.get(at as usize) else { return Ok(()) };
         let differ = |column: &str, value: String| {
             Err(Error::value(
                 column,
                 &value,
                 format!(
-                    "{} {first} gives other figures for {} in {}; the {}s of one month repeat them",
-                    self.unit, f.partner, f.month, self.unit
+                    "{} {} gives other figures for {} in {}; the {}s of one month repeat them",
+                    self.unit, f.first_row, r.partner, f.month, self.unit
                 ),
             )
             .at_column(column))
@@ -245,26 +270,83 @@ impl<'a> MonthlyTable<'a> {
         Ok(())
     }
 
-    /// The figures, by partner and month, each with its receivables by due
-    /// and paid date, and the first row of each.
-    pub(crate) fn finish(self) -> (Vec<MonthlyFigures>, Vec<u64>) {
-        let mut both: Vec<(MonthlyFigures, u64)> = self.figures.into_iter().zip(self.first_rows).collect();
-        both.sort_unstable_by(|a, b| (&a.0.partner, a.0.month).cmp(&(&b.0.partner, b.0.month)));
-        for (f, _) in &mut both {
-            f.receivables.sort_unstable_by_key(|r| (r.due_date, r.paid_date));
+    /// Sorts the receivables by figures, due date and paid date, and finds
+    /// one given twice (the error names the row of the later copy, the
+    /// earliest such row in the data).
+    fn sort_receivables(&mut self) -> Result<()> {
+        crate::util::par::sort_unstable_by(&mut self.receivables, |a, b| {
+            (a.0, a.1, a.2, a.4).cmp(&(b.0, b.1, b.2, b.4))
+        })?;
+        let twice = self
+            .receivables
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] if (a.0, a.1, a.2) == (b.0, b.1, b.2) => Some((b.4, a.4, b.0, b.1, b.2)),
+                _ => None,
+            })
+            .min_by_key(|d| d.0);
+        if let Some((row, first, at, due, paid)) = twice {
+            let month = self.figures.get(at as usize).map(|g| g.month.to_string()).unwrap_or_default();
+            let partner = self.figures.get(at as usize).and_then(|g| self.partners.get(g.partner as usize));
+            let err = Error::from(ErrorKind::DuplicateMonthlyFigures {
+                month: format!(
+                    "{month} (due {due}, {}; first on {} {first})",
+                    paid.map_or("unpaid".to_owned(), |p| format!("paid {p}")),
+                    self.unit
+                ),
+            });
+            let err = match partner {
+                Some(p) => err.for_partner(p),
+                None => err,
+            };
+            return Err(match self.unit {
+                "line" => err.at_line(row),
+                _ => err.at_row(row),
+            });
         }
-        both.into_iter().unzip()
+        Ok(())
+    }
+
+    /// The figures in the order their first rows came, with their
+    /// receivables (sorted by [`sort_receivables`](Self::sort_receivables)).
+    fn figures(&self) -> impl Iterator<Item = MonthlyFigures> + '_ {
+        let mut next = 0usize;
+        let currency = self.currency;
+        self.figures.iter().enumerate().filter_map(move |(k, g)| {
+            // Every group's partner is interned; `?` never skips one.
+            let id = self.partners.get(g.partner as usize)?.clone();
+            let mut f = MonthlyFigures::new(id, g.month, crate::money::Money::new(g.turnover, currency))
+                .with_deals(g.deals)
+                .with_credit_notes(g.credit_notes, g.credit_note_count);
+            f.margin = g.margin;
+            f.margin_complete = g.margin_complete;
+            // The receivables of groups before this one were taken already.
+            while let Some(r) = self.receivables.get(next).filter(|r| r.0 as usize == k) {
+                f.receivables.push(Receivable { month: g.month, due_date: r.1, paid_date: r.2, amount: r.3 });
+                next += 1;
+            }
+            Some(f)
+        })
+    }
+
+    /// The figures, by partner and month, each with its receivables by due
+    /// and paid date.
+    pub(crate) fn finish(mut self) -> Result<Vec<MonthlyFigures>> {
+        self.sort_receivables()?;
+        let mut out: Vec<MonthlyFigures> = self.figures().collect();
+        out.sort_unstable_by(|a, b| (&a.partner, a.month).cmp(&(&b.partner, b.month)));
+        Ok(out)
     }
 
     /// The figures as a new ledger in the table's currency, accepting
     /// `dates`. Errors name the first row of the bad figures (`as_row`:
     /// as a row, else as a line).
-    pub(crate) fn into_ledger(self, dates: DateRange, as_row: bool) -> Result<Ledger> {
-        let currency = self.currency;
-        let (figures, rows) = self.finish();
-        let mut ledger = Ledger::new(currency).with_dates(dates);
-        ledger.add_monthly_all(figures).map_err(|e| {
-            let row = e.line().and_then(|k| rows.get(usize::try_from(k).ok()?.checked_sub(1)?).copied());
+    pub(crate) fn into_ledger(mut self, dates: DateRange, as_row: bool) -> Result<Ledger> {
+        self.sort_receivables()?;
+        let mut ledger = Ledger::new(self.currency).with_dates(dates);
+        ledger.add_monthly_all(self.figures()).map_err(|e| {
+            let row =
+                e.line().and_then(|k| self.figures.get(usize::try_from(k).ok()?.checked_sub(1)?).map(|g| g.first_row));
             match row {
                 Some(row) if as_row => e.line_as_row().at_row(row),
                 Some(row) => e.at_line(row),

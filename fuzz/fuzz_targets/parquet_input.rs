@@ -1,0 +1,16 @@
+//! Parquet import: any bytes (a corrupt, truncated or hostile file) give a
+//! ledger or a typed error, never a panic, read as invoice lines or as
+//! monthly figures.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use partner_priority::import::ParquetImport;
+
+fuzz_target!(|data: &[u8]| {
+    let import = ParquetImport::new();
+    if let Ok(ledger) = import.read_sales_bytes(data) {
+        // Whatever was read is a ledger that reviews.
+        let _ = ledger.monthly_figures().count();
+    }
+    let _ = import.read_monthly_bytes(data);
+});
