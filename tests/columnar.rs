@@ -357,15 +357,12 @@ mod parquet_files {
     }
 
     fn read_back(bytes: Vec<u8>) -> RecordBatch {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).unwrap().build().unwrap();
-        let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
-        arrow_select_concat(&batches)
-    }
-
-    /// One batch of all rows (the results fit one batch in these tests).
-    fn arrow_select_concat(batches: &[RecordBatch]) -> RecordBatch {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).unwrap();
+        let schema = builder.schema().clone();
+        let batches: Vec<RecordBatch> = builder.build().unwrap().map(Result::unwrap).collect();
+        // The results of these tests fit one batch.
         assert!(batches.len() <= 1, "expected one batch");
-        batches.first().cloned().unwrap_or_else(|| RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty())))
+        batches.first().cloned().unwrap_or_else(|| RecordBatch::new_empty(schema))
     }
 
     fn decimals(b: &RecordBatch, name: &str) -> Vec<Decimal> {

@@ -129,6 +129,10 @@ pub(crate) struct MonthlyTable<'a> {
     groups: HashMap<(u32, Month), u32, foldhash::fast::RandomState>,
     figures: Vec<Group>,
     receivables: Vec<ReceivableRow>,
+    /// The previous row's partner and group: rows usually come by partner
+    /// and month, and then need no hashing.
+    last_partner: Option<(&'a str, u32)>,
+    last_group: Option<(u32, Month, u32)>,
 }
 
 impl<'a> MonthlyTable<'a> {
@@ -141,6 +145,8 @@ impl<'a> MonthlyTable<'a> {
             groups: HashMap::default(),
             figures: Vec::new(),
             receivables: Vec::new(),
+            last_partner: None,
+            last_group: None,
         }
     }
 
@@ -185,8 +191,12 @@ impl<'a> MonthlyTable<'a> {
             }
         };
         let margin_complete = r.margin_complete.unwrap_or(r.margin.is_some());
-        let partner = match self.partner_index.get(r.partner) {
-            Some(&k) => k,
+        let known = match self.last_partner {
+            Some((text, k)) if text == r.partner => Some(k),
+            _ => self.partner_index.get(r.partner).copied(),
+        };
+        let partner = match known {
+            Some(k) => k,
             None => {
                 let id = PartnerId::new(r.partner).map_err(|e| e.at_column("partner_id"))?;
                 let k = u32::try_from(self.partners.len()).map_err(|_| Error::overflow("the number of partners"))?;
@@ -195,8 +205,13 @@ impl<'a> MonthlyTable<'a> {
                 k
             }
         };
-        let at = match self.groups.get(&(partner, r.month)) {
-            Some(&at) => {
+        self.last_partner = Some((r.partner, partner));
+        let known = match self.last_group {
+            Some((p, m, at)) if p == partner && m == r.month => Some(at),
+            _ => self.groups.get(&(partner, r.month)).copied(),
+        };
+        let at = match known {
+            Some(at) => {
                 self.check_agrees(at, &r, margin_complete)?;
                 at
             }
@@ -218,6 +233,7 @@ impl<'a> MonthlyTable<'a> {
                 at
             }
         };
+        self.last_group = Some((partner, r.month, at));
         match receivable {
             Some((due, paid, amount)) => self.receivables.push((at, due, paid, amount, row)),
             None => {
