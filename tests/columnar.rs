@@ -506,3 +506,36 @@ fn corrupt_parquet_files_are_errors_never_panics() {
         }
     }
 }
+
+/// A data set large enough to be read on several threads: the same review
+/// as from CSV, and a bad row named as one thread would name it.
+#[test]
+fn a_large_arrow_read_on_threads_gives_the_csv_review_and_rows() {
+    let lines: Vec<Line> = (0..150_000u32)
+        .map(|k| Line {
+            partner: (k % 6) as u8,
+            day: k % 500,
+            cents: i64::from(k % 9_973) * 100 - 1_000_00,
+            invoice: None,
+            margin: (k % 3 == 0).then_some(i64::from(k % 777)),
+            due: (k % 2 == 0).then_some(k % 500 + 30),
+            paid: (k % 4 == 0).then_some(k % 500 + 40),
+        })
+        .collect();
+    let batches: Vec<RecordBatch> = lines.chunks(10_000).map(|c| batch(c, true, false)).collect();
+    let from_arrow = ArrowImport::new().read_sales(&batches).unwrap();
+    let from_csv = CsvImport::new().read_sales(csv(&lines).as_bytes()).unwrap();
+    let as_of = date(600);
+    assert_eq!(
+        Review::new(&from_csv, as_of).run(&Policy::default()).unwrap(),
+        Review::new(&from_arrow, as_of).run(&Policy::default()).unwrap()
+    );
+    let mut bad = lines.clone();
+    bad[123_456].paid = Some(bad[123_456].day.saturating_sub(1));
+    bad[123_456].due = Some(bad[123_456].day);
+    let batches: Vec<RecordBatch> = bad.chunks(10_000).map(|c| batch(c, true, false)).collect();
+    let err = ArrowImport::new().read_sales(&batches).unwrap_err();
+    let csv_err = CsvImport::new().read_sales(csv(&bad).as_bytes()).unwrap_err();
+    assert_eq!(err.row(), Some(123_457), "{err}");
+    assert_eq!(csv_err.line(), Some(123_458), "{csv_err}");
+}

@@ -543,30 +543,68 @@ impl ArrowImport {
             return self.read_as_sales(ledger, batches, &columns);
         }
         let currency = ledger.currency();
-        let mut batch = Batch::new(currency, ledger.scale(), self.dates_for(ledger));
+        let (scale, dates) = (ledger.scale(), self.dates_for(ledger));
         let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-        batch.expect_lines(total as u64);
-        let scale = batch.scale();
-        let mut row = 0u64;
-        for (cols, b) in columns.iter().zip(batches) {
-            for i in 0..b.num_rows() {
-                row += 1;
-                let read = cols.check_currency(i, currency).and_then(|()| cols.line(i, scale));
-                let added = read.and_then(|(partner, line)| {
-                    batch
-                        .add_parsed(PartnerKey::Str(partner), &line, row, ledger.invoice_set())
-                        .map_err(|e| ledger_column(with_partner(e, partner)))
-                });
-                if let Err(e) = added {
-                    let e = match cols.partner.get(i) {
-                        Some(p) => with_partner(e, p),
-                        None => e,
-                    };
-                    return Err(batch.first_error(e.at_line(row)).line_as_row());
-                }
+        if total == 0 {
+            return Ok(Recorded::default());
+        }
+        // Consecutive runs of batches, one per thread (feature `parallel`),
+        // each into a batch of its own, aggregated together as one batch
+        // of every row, as the CSV import reads a file in byte ranges.
+        let threads = if total >= 1 << 16 { crate::util::par::threads()? } else { 1 };
+        let share = total.div_ceil(threads.max(1)).max(1);
+        let mut runs: Vec<(usize, usize, u64)> = Vec::new();
+        let (mut from, mut rows, mut first_row) = (0usize, 0usize, 1u64);
+        for (k, b) in batches.iter().enumerate() {
+            rows += b.num_rows();
+            if rows >= share || k + 1 == batches.len() {
+                runs.push((from, k + 1, first_row));
+                first_row = first_row.saturating_add(rows as u64);
+                (from, rows) = (k + 1, 0);
             }
         }
-        let delta = batch.finish().map_err(|e| ledger_column(e).line_as_row())?;
+        let invoices = ledger.invoice_set();
+        let reads = crate::util::par::map_owned(runs, |(from, to, first_row)| {
+            let mut batch = Batch::new(currency, scale, dates);
+            let rows: usize = batches.get(from..to).unwrap_or_default().iter().map(RecordBatch::num_rows).sum();
+            batch.expect_lines(rows as u64);
+            let mut row = 0u64;
+            let cols = columns.get(from..to).unwrap_or_default();
+            for (cols, b) in cols.iter().zip(batches.get(from..to).unwrap_or_default()) {
+                for i in 0..b.num_rows() {
+                    row += 1;
+                    let read = cols.check_currency(i, currency).and_then(|()| cols.line(i, scale));
+                    let added = read.and_then(|(partner, line)| {
+                        batch
+                            .add_parsed(PartnerKey::Str(partner), &line, row, invoices)
+                            .map_err(|e| ledger_column(with_partner(e, partner)))
+                    });
+                    if let Err(e) = added {
+                        let e = match cols.partner.get(i) {
+                            Some(p) => with_partner(e, p),
+                            None => e,
+                        };
+                        return (batch, first_row, Some(e.at_line(row)));
+                    }
+                }
+            }
+            (batch, first_row, None)
+        })?;
+        let mut done = Vec::with_capacity(reads.len());
+        for (mut batch, first_row, error) in reads {
+            let shift = first_row - 1;
+            batch.set_line_offset(shift);
+            done.push(batch);
+            if let Some(e) = error {
+                let e = match e.line() {
+                    Some(line) => e.at_line(line.saturating_add(shift)),
+                    None => e,
+                };
+                // Or an earlier row whose figures overflow.
+                return Err(crate::ledger::first_error_of(done, e).line_as_row());
+            }
+        }
+        let delta = crate::ledger::finish_all(done).map_err(|e| ledger_column(e).line_as_row())?;
         ledger.merge(delta)?;
         Ok(Recorded { recorded: total, replays: 0 })
     }

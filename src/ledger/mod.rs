@@ -27,7 +27,7 @@ mod store;
 mod window;
 
 pub(crate) use batch::Batch;
-#[cfg(feature = "csv")]
+#[cfg(any(feature = "csv", feature = "arrow"))]
 pub(crate) use batch::{finish_all, first_error_of};
 use input::MarginInput;
 pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
