@@ -678,6 +678,13 @@ impl ArrowImport {
         table.into_ledger(self.dates, true)
     }
 
+    /// The monthly figures of `batches` gathered, owning their data (the
+    /// batches may then be dropped), and the dates they must be in.
+    #[cfg(feature = "parquet")]
+    pub(crate) fn gather_monthly(&self, batches: &[RecordBatch]) -> Result<(super::Gathered, DateRange)> {
+        Ok((self.monthly_table(batches)?.gather(), self.dates))
+    }
+
     /// Reads monthly figures, by partner and month.
     ///
     /// # Errors

@@ -50,10 +50,24 @@ impl From<ArrowImport> for ParquetImport {
     }
 }
 
-/// One part of a data set: its name (for errors) and its batches.
+/// One part of a data set: its name (for errors), its batches and its
+/// number of rows.
 struct Part {
     name: String,
     batches: Vec<RecordBatch>,
+    rows: u64,
+}
+
+impl Part {
+    fn new(name: String, batches: Vec<RecordBatch>) -> Part {
+        let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        Part { name, batches, rows }
+    }
+
+    /// The part without its data, for naming rows in errors.
+    fn emptied(self) -> Part {
+        Part { name: self.name, batches: Vec::new(), rows: self.rows }
+    }
 }
 
 fn parquet_error(e: impl std::fmt::Display) -> Error {
@@ -150,8 +164,12 @@ impl ParquetImport {
     /// of [`ArrowImport::read_monthly`], naming the file and the row.
     pub fn read_monthly_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
         let parts = read_parts(path.as_ref())?;
-        let batches = all_batches(&parts);
-        self.arrow.read_monthly(&batches).map_err(|e| locate(e, &parts))
+        // The figures gathered, the decoded data is dropped before the
+        // ledger is built: a million partners' two years fit twice over.
+        let gathered = self.arrow.gather_monthly(&all_batches(&parts)).map_err(|e| locate(e, &parts));
+        let counts: Vec<Part> = parts.into_iter().map(Part::emptied).collect();
+        let (gathered, dates) = gathered?;
+        gathered.into_ledger(dates, true).map_err(|e| locate(e, &counts))
     }
 
     /// Reads monthly figures from the bytes of one Parquet file into a new
@@ -244,14 +262,14 @@ fn read_parts(path: &Path) -> Result<Vec<Part>> {
         .map_err(|e| e.in_file(&name))?;
         Ok((k, batches))
     })?;
-    let mut parts: Vec<Part> = files.iter().map(|f| Part { name: name_of(f), batches: Vec::new() }).collect();
+    let mut parts: Vec<(String, Vec<RecordBatch>)> = files.iter().map(|f| (name_of(f), Vec::new())).collect();
     for unit in decoded {
         let (k, batches) = unit?;
         if let Some(part) = parts.get_mut(k) {
-            part.batches.extend(batches);
+            part.1.extend(batches);
         }
     }
-    Ok(parts)
+    Ok(parts.into_iter().map(|(name, batches)| Part::new(name, batches)).collect())
 }
 
 /// A file's metadata, a panic of the decoder turned into an error.
@@ -271,7 +289,7 @@ fn read_part<R: ChunkReader + 'static>(name: String, reader: R) -> Result<Part> 
         reader.collect::<std::result::Result<Vec<_>, _>>().map_err(parquet_error)
     })
     .map_err(|e| e.in_file(&name))?;
-    Ok(Part { name, batches })
+    Ok(Part::new(name, batches))
 }
 
 fn all_batches(parts: &[Part]) -> Vec<RecordBatch> {
@@ -285,11 +303,10 @@ fn locate(e: Error, parts: &[Part]) -> Error {
         return e;
     }
     for part in parts {
-        let rows: u64 = part.batches.iter().map(|b| b.num_rows() as u64).sum();
-        if row <= rows {
+        if row <= part.rows {
             return e.at_row(row).in_file(&part.name);
         }
-        row -= rows;
+        row -= part.rows;
     }
     e
 }

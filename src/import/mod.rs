@@ -286,6 +286,39 @@ impl<'a> MonthlyTable<'a> {
         Ok(())
     }
 
+    /// The rows gathered, without the index into the data they came
+    /// from: the caller may drop the data now.
+    pub(crate) fn gather(self) -> Gathered {
+        Gathered {
+            currency: self.currency,
+            unit: self.unit,
+            partners: self.partners,
+            figures: self.figures,
+            receivables: self.receivables,
+        }
+    }
+
+    /// The figures, by partner and month (see [`Gathered::finish`]).
+    pub(crate) fn finish(self) -> Result<Vec<MonthlyFigures>> {
+        self.gather().finish()
+    }
+
+    /// The figures as a new ledger (see [`Gathered::into_ledger`]).
+    pub(crate) fn into_ledger(self, dates: DateRange, as_row: bool) -> Result<Ledger> {
+        self.gather().into_ledger(dates, as_row)
+    }
+}
+
+/// Monthly figures gathered from their rows, owning what they hold.
+pub(crate) struct Gathered {
+    currency: Currency,
+    unit: &'static str,
+    partners: Vec<PartnerId>,
+    figures: Vec<Group>,
+    receivables: Vec<ReceivableRow>,
+}
+
+impl Gathered {
     /// Sorts the receivables by figures, due date and paid date, and finds
     /// one given twice (the error names the row of the later copy, the
     /// earliest such row in the data).

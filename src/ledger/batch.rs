@@ -196,7 +196,7 @@ impl Batch {
         }
     }
 
-    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn scale(&self) -> u32 {
         self.scale
     }
@@ -361,7 +361,7 @@ impl Batch {
     /// line), or an earlier line whose figures overflow when aggregated.
     /// Aggregating is needed only if the lines' amounts could add up to more
     /// than a figure holds.
-    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn first_error(self, err: Error) -> Error {
         first_error_of(vec![self], err)
     }
@@ -373,7 +373,7 @@ impl Batch {
     /// The first error by line: a figure that overflows; then, in
     /// fingerprint order, an invoice with lines for two partners or whose
     /// total overflows.
-    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
     pub(crate) fn finish(self) -> Result<Ledger> {
         finish_all(vec![self])
     }
