@@ -491,6 +491,12 @@ fn corrupt_parquet_files_are_errors_never_panics() {
             assert!(import.read_sales_bytes(&good[..len]).is_err());
             let _ = import.read_monthly_bytes(&good[..len]);
         }
+        // Files the fuzzer found (`seed-*` in its corpus): errors too.
+        for entry in std::fs::read_dir("fuzz/corpus/parquet_input").unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let _ = import.read_sales_bytes(bytes.clone());
+            let _ = import.read_monthly_bytes(bytes);
+        }
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..2000 {
             let mut bad = good.clone();
