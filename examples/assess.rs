@@ -9,6 +9,7 @@
 //! cargo run --example assess -- --invoices my.csv --as-of 2026-01-01 --out assessment.csv
 //! cargo run --example assess -- --html report.html
 //! cargo run --example assess -- --periods quarterly --report periods.csv
+//! cargo run --features parquet --example assess -- --monthly monthly.parquet --out assessment.parquet
 //! ```
 //!
 //! It prints the turnover report, the Pareto table and concentration, the
@@ -42,6 +43,10 @@ const USAGE: &str = "\
 usage: assess [OPTIONS]
 
   --invoices FILE   invoice lines, CSV (partner_id,date,amount[,currency,invoice_id,margin,cost,due_date,paid_date])
+                    or Parquet (a .parquet file or a directory of part files; feature `parquet`)
+  --monthly FILE    monthly figures per partner and month, CSV or Parquet, from a warehouse
+                    (partner_id,month,turnover[,credit_notes,credit_note_count,deals,margin,
+                    margin_complete,currency,due_date,paid_date,receivable]); with --invoices, both count
   --partners FILE   partners, CSV (partner_id[,name,region,specialisation,start_date,...])
   --risk FILE       risk facts, CSV (partner_id[,insolvency,credit_rating,on_time_delivery,open_disputes,...])
   --policy FILE     the policy, JSON (see Policy in the crate docs)
@@ -50,7 +55,7 @@ usage: assess [OPTIONS]
   --as-of DATE      the review date, YYYY-MM-DD (default: the day after the last month with data)
   --months N        the window length in months (default 12, or the policy's)
   --lang en|ru      the report language (default en)
-  --out FILE        write one CSV row per partner
+  --out FILE        write one row per partner: CSV, or Parquet for a .parquet file (feature `parquet`)
   --html FILE       write the review as one self-contained HTML page with charts
   --all             list every partner in the turnover report
   --periods monthly|quarterly
@@ -59,11 +64,12 @@ usage: assess [OPTIONS]
                     (partner_id,period,turnover,margin,deals,average_deal,...)
   -h, --help        this text
 
-Without --invoices the bundled sample data in examples/data/ is used.";
+Without --invoices and --monthly the bundled sample data in examples/data/ is used.";
 
 #[derive(Default)]
 struct Args {
     invoices: Option<PathBuf>,
+    monthly: Option<PathBuf>,
     partners: Option<PathBuf>,
     risk: Option<PathBuf>,
     policy: Option<PathBuf>,
@@ -85,6 +91,7 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--invoices" => args.invoices = Some(value("--invoices")?.into()),
+            "--monthly" => args.monthly = Some(value("--monthly")?.into()),
             "--partners" => args.partners = Some(value("--partners")?.into()),
             "--risk" => args.risk = Some(value("--risk")?.into()),
             "--policy" => args.policy = Some(value("--policy")?.into()),
@@ -126,7 +133,7 @@ fn parse_args() -> Result<Args, String> {
     if args.periods.is_some() && args.report.is_none() {
         return Err("--periods needs --report FILE".to_owned());
     }
-    if args.invoices.is_none() {
+    if args.invoices.is_none() && args.monthly.is_none() {
         let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data");
         args.invoices = Some(data.join("invoices.csv"));
         args.partners.get_or_insert_with(|| data.join("partners.csv"));
@@ -210,8 +217,30 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(currency) => CsvImport::new().currency(currency),
         None => CsvImport::new(),
     };
-    let invoices = args.invoices.as_deref().ok_or("no invoices file")?;
-    let ledger = in_file(invoices, import.read_sales_path(invoices))?;
+    let currency = args.currency.or(policy.as_ref().map(|p| p.tiers.currency()));
+    let mut ledger = None;
+    if let Some(invoices) = args.invoices.as_deref() {
+        ledger = Some(if is_parquet(invoices) {
+            in_file(invoices, parquet::read(invoices, currency, false))?
+        } else {
+            in_file(invoices, import.read_sales_path(invoices))?
+        });
+    }
+    if let Some(monthly) = args.monthly.as_deref() {
+        let figures = if is_parquet(monthly) {
+            in_file(monthly, parquet::read(monthly, currency, true))?
+        } else {
+            in_file(monthly, import.read_monthly_path(monthly))?
+        };
+        ledger = Some(match ledger {
+            Some(mut lines) => {
+                in_file(monthly, lines.merge(figures))?;
+                lines
+            }
+            None => figures,
+        });
+    }
+    let ledger = ledger.ok_or("no invoices or monthly figures")?;
     timer.lap("import");
     let partners: Vec<Partner> = match &args.partners {
         Some(p) => in_file(p, import.read_partners_path(p))?,
@@ -294,7 +323,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     std::io::stdout().write_all(out.as_bytes())?;
     timer.lap("report");
     if let Some(path) = &args.out {
-        in_file(path, write_csv(path, &portfolio, args.lang))?;
+        if path.extension().is_some_and(|e| e == "parquet") {
+            in_file(path, parquet::write(path, &portfolio))?;
+        } else {
+            in_file(path, write_csv(path, &portfolio, args.lang))?;
+        }
         timer.lap("csv");
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
@@ -334,6 +367,55 @@ fn report_window(review: Window, granularity: Granularity) -> Result<Window, Box
             Ok(Window::new(end.checked_add(1 - 3 * quarters)?, end)?)
         }
         _ => Ok(review),
+    }
+}
+
+/// A Parquet input: a `.parquet` file, or a directory (of part files, as
+/// Spark writes them).
+fn is_parquet(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "parquet") || path.is_dir()
+}
+
+/// Parquet in and out, with the `parquet` feature.
+#[cfg(feature = "parquet")]
+mod parquet {
+    use std::error::Error;
+    use std::path::Path;
+
+    use partner_priority::import::ParquetImport;
+    use partner_priority::{Currency, Ledger, Portfolio};
+
+    /// Invoice lines, or monthly figures, from a Parquet file or directory.
+    pub(crate) fn read(path: &Path, currency: Option<Currency>, monthly: bool) -> Result<Ledger, Box<dyn Error>> {
+        let import = match currency {
+            Some(c) => ParquetImport::new().currency(c),
+            None => ParquetImport::new(),
+        };
+        Ok(if monthly { import.read_monthly_path(path)? } else { import.read_sales_path(path)? })
+    }
+
+    /// One row per partner as a Parquet file.
+    pub(crate) fn write(path: &Path, portfolio: &Portfolio) -> Result<(), Box<dyn Error>> {
+        Ok(partner_priority::report::write_parquet_path(portfolio, path)?)
+    }
+}
+
+/// Without the `parquet` feature: an error that says how to get it.
+#[cfg(not(feature = "parquet"))]
+mod parquet {
+    use std::error::Error;
+    use std::path::Path;
+
+    use partner_priority::{Currency, Ledger, Portfolio};
+
+    const NO: &str = "Parquet needs the `parquet` feature: cargo run --features parquet --example assess -- …";
+
+    pub(crate) fn read(_: &Path, _: Option<Currency>, _: bool) -> Result<Ledger, Box<dyn Error>> {
+        Err(NO.into())
+    }
+
+    pub(crate) fn write(_: &Path, _: &Portfolio) -> Result<(), Box<dyn Error>> {
+        Err(NO.into())
     }
 }
 

@@ -57,11 +57,22 @@ pub struct Location {
     pub partner: Option<String>,
     /// The invoice (document number) the bad data belongs to.
     pub invoice: Option<String>,
+    /// The 1-based row of an Arrow or Parquet data set (rows count on
+    /// across its record batches and part files).
+    pub row: Option<u64>,
+    /// The file that held the bad data, when an input is several files (a
+    /// directory of Parquet part files).
+    pub file: Option<String>,
 }
 
 impl Location {
     fn is_empty(&self) -> bool {
-        self.line.is_none() && self.column.is_none() && self.partner.is_none() && self.invoice.is_none()
+        self.line.is_none()
+            && self.column.is_none()
+            && self.partner.is_none()
+            && self.invoice.is_none()
+            && self.row.is_none()
+            && self.file.is_none()
     }
 }
 
@@ -222,6 +233,26 @@ pub enum ErrorKind {
         /// The CSV reader's description.
         message: String,
     },
+    /// An Arrow or Parquet column whose type the import does not take: a
+    /// float for an amount (floats are not exact), a number for an id.
+    #[error("column `{column}` is {found}: {reason}")]
+    ColumnType {
+        /// The column name.
+        column: String,
+        /// The column's type, as Arrow names it (`Float64`, `Int32`).
+        found: String,
+        /// Why it is not taken, and what is.
+        reason: String,
+    },
+    /// A Parquet file that cannot be read (corrupt, truncated, or not
+    /// Parquet), or an Arrow or Parquet structure that cannot be built.
+    #[error("{format}: {message}")]
+    Columnar {
+        /// `Parquet` or `Arrow`.
+        format: &'static str,
+        /// The reader's or writer's description.
+        message: String,
+    },
     /// Reading or writing failed.
     #[error("I/O error: {0}")]
     Io(#[source] std::io::Error),
@@ -332,6 +363,20 @@ impl Error {
         self.inner.location.column.as_deref()
     }
 
+    /// The 1-based row of an Arrow or Parquet data set, if the error came
+    /// from one.
+    #[must_use]
+    pub fn row(&self) -> Option<u64> {
+        self.inner.location.row
+    }
+
+    /// The file (a Parquet part file) that held the bad data, if the input
+    /// was several files.
+    #[must_use]
+    pub fn file(&self) -> Option<&str> {
+        self.inner.location.file.as_deref()
+    }
+
     /// The partner the bad data belongs to, if known.
     #[must_use]
     pub fn partner(&self) -> Option<&str> {
@@ -396,7 +441,31 @@ impl Error {
         self
     }
 
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    /// Moves the error's line (a position in a batch) to its row: for
+    /// the Arrow and Parquet imports, whose ledger calls count in lines.
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
+    pub(crate) fn line_as_row(mut self) -> Self {
+        if let Some(line) = self.inner.location.line.take() {
+            self.inner.location.row = Some(line);
+        }
+        self
+    }
+
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
+    pub(crate) fn at_row(mut self, row: u64) -> Self {
+        self.inner.location.row = Some(row);
+        self
+    }
+
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))] // used by the Parquet import
+    pub(crate) fn in_file(mut self, file: &str) -> Self {
+        if self.inner.location.file.is_none() {
+            self.inner.location.file = Some(file.to_owned());
+        }
+        self
+    }
+
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
     pub(crate) fn at_column(mut self, column: &str) -> Self {
         self.inner.location.column = Some(column.to_owned());
         self
@@ -477,6 +546,12 @@ impl fmt::Display for Error {
         let loc = &self.inner.location;
         if !loc.is_empty() {
             let mut parts = Vec::new();
+            if let Some(file) = &loc.file {
+                parts.push(format!("file `{file}`"));
+            }
+            if let Some(row) = loc.row {
+                parts.push(format!("row {row}"));
+            }
             if let Some(line) = loc.line {
                 parts.push(format!("line {line}"));
             }

@@ -78,7 +78,9 @@
 //!   promotions and demotions.
 //! - [`report`]: the review as one self-contained HTML page with its
 //!   charts; [`lang`]: the words a person reads, per [`Language`].
-//! - [`import`]: invoice lines, partners and risk facts from CSV.
+//! - [`import`]: invoice lines, monthly figures, partners and risk facts
+//!   from CSV; invoice lines and monthly figures from Arrow record batches
+//!   and Parquet files (features `arrow`, `parquet`).
 //! - [`Error`] (module [`error`]): the one error type.
 //!
 //! `rust_decimal` and `chrono` are re-exported ([`rust_decimal`],
@@ -92,6 +94,12 @@
 //! - `parallel` (enabled by default): large ingests, imports and reviews on
 //!   all cores with rayon. Without it everything runs on the caller's
 //!   thread, with the same results.
+//! - `arrow`: invoice lines and monthly figures from Arrow record batches
+//!   (`import::ArrowImport`), and the review's results as a record batch
+//!   (`report::results_batch`).
+//! - `parquet` (implies `arrow`): the same from and to Parquet files, a
+//!   file or a directory of part files as Spark writes them
+//!   (`import::ParquetImport`, `report::write_parquet`).
 //!
 //! # Not in scope
 //!
@@ -116,7 +124,7 @@ pub mod period;
 pub mod ledger;
 // Layer 3: the analyses, each a pure function of the ledger's figures and
 // its own policy, and the adapters from files.
-#[cfg(feature = "csv")]
+#[cfg(any(feature = "csv", feature = "arrow"))]
 pub mod import;
 pub mod pareto;
 pub mod potential;

@@ -224,7 +224,7 @@ impl Batch {
     }
 
     /// Sets the number added to this batch's line numbers.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
     pub(crate) fn set_line_offset(&mut self, offset: u64) {
         self.line_offset = offset;
     }

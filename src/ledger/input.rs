@@ -572,7 +572,7 @@ impl Recorded {
 #[derive(Clone, Copy)]
 pub(crate) enum PartnerKey<'a> {
     Id(&'a PartnerId),
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
     Str(&'a str),
 }
 

@@ -30,13 +30,13 @@ mod store;
 mod window;
 
 pub(crate) use batch::Batch;
-#[cfg(feature = "csv")]
+#[cfg(any(feature = "csv", feature = "arrow"))]
 pub(crate) use batch::{finish_all, first_error_of};
 use input::MarginInput;
 pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
 pub(crate) use input::{Line, PartnerKey, to_minor};
 pub(crate) use invoices::InvoiceSet;
-#[cfg(feature = "csv")]
+#[cfg(any(feature = "csv", feature = "arrow"))]
 pub(crate) use record::check_line_dates;
 use record::{Record, Staged, Tx};
 pub(crate) use store::{Cell, Hasher, PayRecord, Row};
@@ -1015,7 +1015,7 @@ impl Ledger {
         &self.rows
     }
 
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
     pub(crate) fn invoice_set(&self) -> &InvoiceSet {
         &self.invoices
     }

@@ -23,9 +23,16 @@ use crate::review::Portfolio;
 use crate::tier::Tier;
 
 mod charts;
+#[cfg(feature = "arrow")]
+mod columnar;
 mod dynamics;
 mod page;
 mod svg;
+
+#[cfg(feature = "arrow")]
+pub use columnar::results_batch;
+#[cfg(feature = "parquet")]
+pub use columnar::{write_parquet, write_parquet_path};
 
 use charts::*;
 pub use dynamics::Dynamics;

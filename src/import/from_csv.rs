@@ -1,10 +1,9 @@
-//! CSV input: invoice lines and partners (feature `csv`).
+//! CSV input: invoice lines, monthly figures, partners and risk facts (feature `csv`).
 
 use std::io::Read;
 use std::path::Path;
 
-use chrono::NaiveDate;
-
+use super::{parse_amount, parse_date};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::{Batch, DateRange, Ledger, Line, PartnerKey, Recorded, Sale};
 use crate::money::Currency;
@@ -927,6 +926,230 @@ impl CsvImport {
     }
 }
 
+impl CsvImport {
+    /// Reads monthly figures (the columns of the [module docs](super)) into
+    /// a new ledger, in the import's currency (RUB unless set) or the
+    /// file's `currency` column.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use partner_priority::import::CsvImport;
+    ///
+    /// let data = "\
+    /// partner_id,month,turnover,deals,due_date,paid_date,receivable
+    /// D-1,2025-03,120000.00,2,2025-04-15,2025-04-10,100000.00
+    /// D-1,2025-03,120000.00,2,2025-04-30,,20000.00
+    /// D-2,2025-03,5000,1,,,
+    /// ";
+    /// let ledger = CsvImport::new().read_monthly(data.as_bytes())?;
+    /// assert_eq!(ledger.partner_count(), 2);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`monthly_figures`](CsvImport::monthly_figures), and every error
+    /// of [`Ledger::add_monthly_all`] (a month outside the import's dates,
+    /// a due date before its month, an amount the ledger cannot keep),
+    /// naming the first line of the bad figures.
+    pub fn read_monthly<R: Read>(&self, reader: R) -> Result<Ledger> {
+        let records = self.monthly_records(reader)?;
+        self.monthly_table(&records)?.into_ledger(self.dates, false)
+    }
+
+    /// Reads monthly figures from a file into a new ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the file cannot be opened, and every error of
+    /// [`read_monthly`](CsvImport::read_monthly).
+    pub fn read_monthly_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
+        self.read_monthly(std::fs::File::open(path)?)
+    }
+
+    /// Reads monthly figures, by partner and month.
+    ///
+    /// # Errors
+    ///
+    /// On the first problem, with its line and column: the header's
+    /// ([`ErrorKind::MissingColumn`], [`ErrorKind::UnknownColumn`],
+    /// [`ErrorKind::DuplicateColumn`]), [`ErrorKind::Csv`],
+    /// [`ErrorKind::InvalidValue`] (a malformed month, amount, count or
+    /// date, a positive credit-note total, a receivable without its due
+    /// date or amount, figures that differ between the lines of one
+    /// month), [`ErrorKind::InvalidPartnerId`],
+    /// [`ErrorKind::CurrencyMismatch`] and
+    /// [`ErrorKind::DuplicateMonthlyFigures`] (the same partner, month, due
+    /// date and paid date twice); [`ErrorKind::Io`].
+    pub fn monthly_figures<R: Read>(&self, reader: R) -> Result<Vec<crate::ledger::MonthlyFigures>> {
+        let records = self.monthly_records(reader)?;
+        self.monthly_table(&records)?.finish()
+    }
+
+    /// The header's column positions and the records of a monthly-figures
+    /// file.
+    fn monthly_records<R: Read>(&self, reader: R) -> Result<(MonthlyColumns, Vec<csv::StringRecord>)> {
+        let mut rdr = self.reader(reader);
+        let headers = rdr.byte_headers().map_err(csv_error)?.clone();
+        let mut found: [Option<usize>; 12] = [None; 12];
+        for (pos, raw) in headers.iter().enumerate() {
+            let name = header_name(raw, pos).map_err(|e| e.at_line(1))?;
+            match MONTHLY_NAMES.iter().position(|n| *n == name) {
+                Some(k) => {
+                    if found[k].is_some() {
+                        return Err(Error::from(ErrorKind::DuplicateColumn { column: name }).at_line(1));
+                    }
+                    found[k] = Some(pos);
+                }
+                None if self.ignore_unknown_columns => {}
+                None => {
+                    return Err(Error::from(ErrorKind::UnknownColumn {
+                        column: crate::error::shorten(&name),
+                        expected: super::MONTHLY_COLUMNS,
+                    })
+                    .at_line(1));
+                }
+            }
+        }
+        for k in 0..3 {
+            if found[k].is_none() {
+                return Err(Error::from(ErrorKind::MissingColumn { column: MONTHLY_NAMES[k] }).at_line(1));
+            }
+        }
+        let mut records = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(true) => records.push(record.clone()),
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(e)),
+            }
+        }
+        Ok((MonthlyColumns { found, width: headers.len() }, records))
+    }
+
+    fn monthly_table<'a>(
+        &self,
+        (cols, records): &'a (MonthlyColumns, Vec<csv::StringRecord>),
+    ) -> Result<super::MonthlyTable<'a>> {
+        let currency = self.currency.unwrap_or(Currency::RUB);
+        let currency = match (self.currency, cols.found[8], records.first()) {
+            (None, Some(pos), Some(first)) => match first.get(pos).filter(|c| !c.is_empty()) {
+                Some(code) => {
+                    let line = first.position().map_or(2, csv::Position::line);
+                    Currency::new(code).map_err(|e| e.at_line(line).at_column("currency"))?
+                }
+                None => currency,
+            },
+            _ => currency,
+        };
+        let scale = Ledger::new(currency).scale();
+        let mut table = super::MonthlyTable::new(currency, "line");
+        table.reserve(records.len());
+        for record in records {
+            let line = record.position().map_or(0, csv::Position::line);
+            if record.len() != cols.width {
+                return Err(Error::from(ErrorKind::Csv {
+                    message: format!("the line has {} fields, the header has {}", record.len(), cols.width),
+                })
+                .at_line(line));
+            }
+            let field = |k: usize| cols.found[k].and_then(|pos| record.get(pos)).filter(|f| !f.is_empty());
+            let parsed = (|| -> Result<super::MonthlyRow<'a>> {
+                let name = |k: usize| MONTHLY_NAMES[k];
+                let required = |k: usize| {
+                    field(k).ok_or_else(|| Error::value(name(k), "", "a required field is empty").at_column(name(k)))
+                };
+                let amount = |k: usize| -> Result<Option<Decimal>> {
+                    field(k)
+                        .map(|raw| {
+                            parse_amount(raw.as_bytes(), scale, self.decimal_comma, name(k))
+                                .map(|v| Decimal::new(v, scale))
+                                .map_err(|e| e.at_column(name(k)))
+                        })
+                        .transpose()
+                };
+                let count = |k: usize| -> Result<u32> {
+                    field(k).map_or(Ok(0), |raw| {
+                        raw.trim().parse::<u32>().map_err(|_| {
+                            Error::value(name(k), raw, "expected a count 0 … 4294967295").at_column(name(k))
+                        })
+                    })
+                };
+                let date = |k: usize| -> Result<Option<chrono::NaiveDate>> {
+                    field(k).map(|raw| parse_date(raw.as_bytes()).map_err(|e| e.at_column(name(k)))).transpose()
+                };
+                let partner = required(0)?;
+                let month_text = required(1)?;
+                let month = month_text
+                    .parse::<crate::period::Month>()
+                    .map_err(|_| Error::value("month", month_text, "expected a month YYYY-MM").at_column("month"))?;
+                let margin_complete = match field(7) {
+                    None => None,
+                    Some(raw) => Some(match raw.trim() {
+                        "true" | "TRUE" | "True" | "1" => true,
+                        "false" | "FALSE" | "False" | "0" => false,
+                        other => {
+                            return Err(Error::value("margin_complete", other, "expected true or false")
+                                .at_column("margin_complete"));
+                        }
+                    }),
+                };
+                let currency = match field(8) {
+                    Some(code) => Some(Currency::new(code).map_err(|e| e.at_column("currency"))?),
+                    None => None,
+                };
+                Ok(super::MonthlyRow {
+                    partner,
+                    month,
+                    currency,
+                    turnover: amount(2)?.ok_or_else(|| {
+                        Error::value("turnover", "", "a required field is empty").at_column("turnover")
+                    })?,
+                    credit_notes: amount(3)?.unwrap_or(Decimal::ZERO),
+                    credit_note_count: count(4)?,
+                    deals: count(5)?,
+                    margin: amount(6)?,
+                    margin_complete,
+                    due_date: date(9)?,
+                    paid_date: date(10)?,
+                    receivable: amount(11)?,
+                })
+            })();
+            let with_partner = |e: Error| match field(0).map(PartnerId::new) {
+                Some(Ok(id)) => e.for_partner(&id),
+                _ => e,
+            };
+            let parsed = parsed.map_err(|e| with_partner(e.at_line(line)))?;
+            table.add(parsed, line).map_err(|e| with_partner(e.at_line(line)))?;
+        }
+        Ok(table)
+    }
+}
+
+/// The columns of a monthly-figures file, in the order of the module docs.
+const MONTHLY_NAMES: [&str; 12] = [
+    "partner_id",
+    "month",
+    "turnover",
+    "credit_notes",
+    "credit_note_count",
+    "deals",
+    "margin",
+    "margin_complete",
+    "currency",
+    "due_date",
+    "paid_date",
+    "receivable",
+];
+
+/// Where the columns of a monthly-figures file are.
+struct MonthlyColumns {
+    found: [Option<usize>; 12],
+    width: usize,
+}
+
 /// The columns of a risk-facts CSV.
 const RISK_COLUMNS: &str = "partner_id, insolvency, credit_rating, credit_limit, credit_used, on_time_delivery, \
     defect_rate, return_rate, complaints, negative_reviews, violations, open_disputes, contract_breaches, court_cases";
@@ -1094,27 +1317,6 @@ pub(crate) fn text<'a>(raw: &'a [u8], column: &str) -> Result<&'a str> {
     })
 }
 
-/// Parses a `YYYY-MM-DD` date in the range a sale may carry.
-pub(crate) fn parse_date(raw: &[u8]) -> Result<NaiveDate> {
-    let shown = || String::from_utf8_lossy(raw).into_owned();
-    let bad = || Error::value("date", &shown(), "expected a date YYYY-MM-DD");
-    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *raw else {
-        return Err(bad());
-    };
-    let digit = |b: u8| if b.is_ascii_digit() { Ok(u32::from(b - b'0')) } else { Err(bad()) };
-    let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
-    let month = digit(m1)? * 10 + digit(m2)?;
-    let day = digit(d1)? * 10 + digit(d2)?;
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
-        .ok_or_else(|| Error::value("date", &shown(), "no such day in the calendar"))?;
-    if !(Ledger::MIN_DATE..=Ledger::MAX_DATE).contains(&date) {
-        return Err(Error::from(ErrorKind::DateOutOfRange {
-            what: format!("{date} is outside 0001-01-01 … 9999-12-31"),
-        }));
-    }
-    Ok(date)
-}
-
 /// Parses a plain decimal (sign, digits, one separator) exactly.
 fn parse_decimal(value: &str, decimal_comma: bool, field: &str) -> Result<Decimal> {
     let text = value.trim();
@@ -1130,53 +1332,11 @@ fn parse_decimal(value: &str, decimal_comma: bool, field: &str) -> Result<Decima
     Decimal::from_str_exact(&text.replace(separator, ".")).map_err(|_| bad())
 }
 
-/// Parses an exact decimal amount into integer minor units at `scale`.
-pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &str) -> Result<i64> {
-    let shown = || String::from_utf8_lossy(raw).into_owned();
-    let raw = raw.trim_ascii();
-    let bad = |reason: &str| Error::value(field, &shown(), reason);
-    let separator = if decimal_comma { b',' } else { b'.' };
-    let (negative, body) = match raw.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        Some(_) => (false, raw),
-        None => return Err(bad("the amount is empty")),
-    };
-    let (int_part, frac_part) = match body.iter().position(|&b| b == separator) {
-        Some(pos) => (&body[..pos], &body[pos + 1..]),
-        None => (body, &[][..]),
-    };
-    if int_part.is_empty() && frac_part.is_empty() {
-        return Err(bad("expected a decimal number"));
-    }
-    if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
-        let reason = if decimal_comma {
-            "expected a decimal number like -1234,56 (no thousands separators)"
-        } else {
-            "expected a decimal number like -1234.56 (no thousands separators)"
-        };
-        return Err(bad(reason));
-    }
-    let kept = frac_part.len().min(scale as usize);
-    let (frac_kept, frac_rest) = frac_part.split_at(kept);
-    if frac_rest.iter().any(|&b| b != b'0') {
-        return Err(bad(&format!("more than {scale} decimal places; the ledger keeps amounts exactly")));
-    }
-    let out_of_range = || bad("out of the ledger's range");
-    let mut value: i64 = 0;
-    for &b in int_part.iter().chain(frac_kept) {
-        value = value.checked_mul(10).and_then(|v| v.checked_add(i64::from(b - b'0'))).ok_or_else(out_of_range)?;
-    }
-    for _ in kept..scale as usize {
-        value = value.checked_mul(10).ok_or_else(out_of_range)?;
-    }
-    Ok(if negative { -value } else { value })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::period::Window;
+    use chrono::NaiveDate;
     use rust_decimal::Decimal;
 
     fn window() -> Window {

@@ -1,0 +1,312 @@
+//! Parquet input: invoice lines and monthly figures from a Parquet file or
+//! a directory of part files (feature `parquet`).
+
+use std::path::{Path, PathBuf};
+
+use arrow_array::{Array, RecordBatch};
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::file::reader::ChunkReader;
+
+use super::ArrowImport;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ledger::{DateRange, Ledger, MonthlyFigures};
+use crate::money::Currency;
+
+/// Rows per record batch read.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Reads invoice lines and monthly figures from Parquet, exactly and all or
+/// nothing: a file, or a directory of part files read as one data set (what
+/// Spark, DuckDB or polars write).
+///
+/// The columns and types are those of [`ArrowImport`], which the Parquet
+/// data becomes: amounts as `DECIMAL` (any precision and scale; a `FLOAT`
+/// or `DOUBLE` column is an error) or strings, dates as `DATE` or strings,
+/// ids as strings. Compression: none or Snappy (Spark's default).
+///
+/// In a directory, the files are read in the order of their names; files
+/// whose names start with `_` or `.` (Spark's `_SUCCESS`, Hadoop's
+/// `.part-….crc`) and subdirectories are skipped. Rows are numbered within
+/// each file (1-based), and errors name the file and the row.
+///
+/// # Example
+///
+/// ```no_run
+/// use partner_priority::import::ParquetImport;
+///
+/// // A directory of part files as Spark writes it.
+/// let ledger = ParquetImport::new().read_monthly_path("warehouse/monthly.parquet")?;
+/// println!("{} partners", ledger.partner_count());
+/// # Ok::<(), partner_priority::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ParquetImport {
+    arrow: ArrowImport,
+}
+
+impl From<ArrowImport> for ParquetImport {
+    fn from(arrow: ArrowImport) -> ParquetImport {
+        ParquetImport { arrow }
+    }
+}
+
+/// One part of a data set: its name (for errors), its batches and its
+/// number of rows.
+struct Part {
+    name: String,
+    batches: Vec<RecordBatch>,
+    rows: u64,
+}
+
+impl Part {
+    fn new(name: String, batches: Vec<RecordBatch>) -> Part {
+        let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        Part { name, batches, rows }
+    }
+
+    /// The part without its data, for naming rows in errors.
+    fn emptied(self) -> Part {
+        Part { name: self.name, batches: Vec::new(), rows: self.rows }
+    }
+}
+
+fn parquet_error(e: impl std::fmt::Display) -> Error {
+    ErrorKind::Columnar { format: "Parquet", message: e.to_string() }.into()
+}
+
+/// Decodes record batches, turning a panic of the decoder into an error.
+///
+/// The parquet crate can panic on some corrupt files (a definition-level
+/// run longer than its page, say) instead of returning an error; a corrupt
+/// file must be an error here, never a panic. The batches are then
+/// validated in full (offsets, lengths, UTF-8), so that what reaches the
+/// import is well-formed Arrow data. (With `panic = "abort"` the process
+/// still aborts, and the default panic hook prints the decoder's message.)
+fn decode(read: impl FnOnce() -> Result<Vec<RecordBatch>>) -> Result<Vec<RecordBatch>> {
+    let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        parquet_error(format!("the decoder failed on a corrupt file: {why}"))
+    })??;
+    for batch in &batches {
+        for column in batch.columns() {
+            column.to_data().validate_full().map_err(parquet_error)?;
+        }
+    }
+    Ok(batches)
+}
+
+impl ParquetImport {
+    /// An import in the data's currency (RUB without a `currency` column),
+    /// accepting this century's dates.
+    #[must_use]
+    pub fn new() -> ParquetImport {
+        ParquetImport::default()
+    }
+
+    /// Reads every amount as `currency` ([`ArrowImport::currency`]).
+    #[must_use]
+    pub fn currency(mut self, currency: Currency) -> ParquetImport {
+        self.arrow = self.arrow.currency(currency);
+        self
+    }
+
+    /// The dates accepted ([`ArrowImport::dates`]).
+    #[must_use]
+    pub fn dates(mut self, dates: DateRange) -> ParquetImport {
+        self.arrow = self.arrow.dates(dates);
+        self
+    }
+
+    /// Takes only invoice lines with an identity ([`ArrowImport::strict`]).
+    #[must_use]
+    pub fn strict(mut self, yes: bool) -> ParquetImport {
+        self.arrow = self.arrow.strict(yes);
+        self
+    }
+
+    /// Reads invoice lines from a Parquet file or a directory of part files
+    /// into a new ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the path cannot be read,
+    /// [`ErrorKind::Columnar`] for a file that is not valid Parquet (naming
+    /// the file), and every error of [`ArrowImport::read_sales_into`],
+    /// naming the file and the row within it.
+    pub fn read_sales_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
+        let parts = read_parts(path.as_ref())?;
+        let batches = all_batches(&parts);
+        self.arrow.read_sales(&batches).map_err(|e| locate(e, &parts))
+    }
+
+    /// Reads invoice lines from the bytes of one Parquet file.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_sales_path`](ParquetImport::read_sales_path).
+    pub fn read_sales_bytes(&self, bytes: impl Into<Vec<u8>>) -> Result<Ledger> {
+        let part = read_part("(bytes)".to_owned(), bytes::Bytes::from(bytes.into()))?;
+        let parts = [part];
+        self.arrow.read_sales(&all_batches(&parts)).map_err(|e| locate(e, &parts))
+    }
+
+    /// Reads monthly figures (the columns of the [module docs](super)) from
+    /// a Parquet file or a directory of part files into a new ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`], [`ErrorKind::Columnar`] as
+    /// [`read_sales_path`](ParquetImport::read_sales_path), and every error
+    /// of [`ArrowImport::read_monthly`], naming the file and the row.
+    pub fn read_monthly_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
+        let parts = read_parts(path.as_ref())?;
+        // The figures gathered, the decoded data is dropped before the
+        // ledger is built: a million partners' two years fit twice over.
+        let gathered = self.arrow.gather_monthly(&all_batches(&parts)).map_err(|e| locate(e, &parts));
+        let counts: Vec<Part> = parts.into_iter().map(Part::emptied).collect();
+        let (gathered, dates) = gathered?;
+        gathered.into_ledger(dates, true).map_err(|e| locate(e, &counts))
+    }
+
+    /// Reads monthly figures from the bytes of one Parquet file into a new
+    /// ledger.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_monthly_path`](ParquetImport::read_monthly_path).
+    pub fn read_monthly_bytes(&self, bytes: impl Into<Vec<u8>>) -> Result<Ledger> {
+        let part = read_part("(bytes)".to_owned(), bytes::Bytes::from(bytes.into()))?;
+        let parts = [part];
+        self.arrow.read_monthly(&all_batches(&parts)).map_err(|e| locate(e, &parts))
+    }
+
+    /// Reads monthly figures, by partner and month, from a Parquet file or
+    /// a directory of part files.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_monthly_path`](ParquetImport::read_monthly_path), but for
+    /// the ledger's checks.
+    pub fn monthly_figures_path<P: AsRef<Path>>(&self, path: P) -> Result<Vec<MonthlyFigures>> {
+        let parts = read_parts(path.as_ref())?;
+        let batches = all_batches(&parts);
+        self.arrow.monthly_figures(&batches).map_err(|e| locate(e, &parts))
+    }
+
+    /// The record batches of a Parquet file or a directory of part files,
+    /// in order.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] if the path cannot be read, [`ErrorKind::Columnar`]
+    /// for a file that is not valid Parquet (naming the file).
+    pub fn read_batches<P: AsRef<Path>>(path: P) -> Result<Vec<RecordBatch>> {
+        Ok(all_batches(&read_parts(path.as_ref())?))
+    }
+}
+
+/// The files of a data set: the file itself, or a directory's data files
+/// by name.
+fn data_files(path: &Path) -> Result<Vec<PathBuf>> {
+    if !std::fs::metadata(path)?.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('_') || name.starts_with('.') || name.ends_with(".crc") {
+            continue;
+        }
+        if entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads every file of a data set; the files (and the row groups of each)
+/// are decoded on the crate's threads (feature `parallel`).
+fn read_parts(path: &Path) -> Result<Vec<Part>> {
+    let files = data_files(path)?;
+    let name_of =
+        |f: &Path| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut units = Vec::new();
+    for (k, file) in files.iter().enumerate() {
+        let name = name_of(file);
+        let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
+        let meta = decode_metadata(&handle).map_err(|e| e.in_file(&name))?;
+        let groups = meta.metadata().num_row_groups();
+        for g in 0..groups {
+            units.push((k, g, meta.clone()));
+        }
+    }
+    let decoded = crate::util::par::map_owned(units, |(k, g, meta)| -> Result<(usize, Vec<RecordBatch>)> {
+        let file = files.get(k).map(PathBuf::as_path).unwrap_or(path);
+        let name = name_of(file);
+        let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
+        let batches = decode(|| {
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, meta)
+                .with_row_groups(vec![g])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(parquet_error)?;
+            reader.collect::<std::result::Result<Vec<_>, _>>().map_err(parquet_error)
+        })
+        .map_err(|e| e.in_file(&name))?;
+        Ok((k, batches))
+    })?;
+    let mut parts: Vec<(String, Vec<RecordBatch>)> = files.iter().map(|f| (name_of(f), Vec::new())).collect();
+    for unit in decoded {
+        let (k, batches) = unit?;
+        if let Some(part) = parts.get_mut(k) {
+            part.1.extend(batches);
+        }
+    }
+    Ok(parts.into_iter().map(|(name, batches)| Part::new(name, batches)).collect())
+}
+
+/// A file's metadata, a panic of the decoder turned into an error.
+fn decode_metadata(handle: &std::fs::File) -> Result<ArrowReaderMetadata> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ArrowReaderMetadata::load(handle, ArrowReaderOptions::new()).map_err(parquet_error)
+    }))
+    .map_err(|_| parquet_error("the decoder failed on a corrupt file's metadata"))?
+}
+
+/// Reads one Parquet file held in memory.
+fn read_part<R: ChunkReader + 'static>(name: String, reader: R) -> Result<Part> {
+    let batches = decode(|| {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(reader)
+            .and_then(|b| b.with_batch_size(BATCH_ROWS).build())
+            .map_err(parquet_error)?;
+        reader.collect::<std::result::Result<Vec<_>, _>>().map_err(parquet_error)
+    })
+    .map_err(|e| e.in_file(&name))?;
+    Ok(Part::new(name, batches))
+}
+
+fn all_batches(parts: &[Part]) -> Vec<RecordBatch> {
+    parts.iter().flat_map(|p| p.batches.iter().cloned()).collect()
+}
+
+/// Turns a row of the whole data set into its file and the row within it.
+fn locate(e: Error, parts: &[Part]) -> Error {
+    let Some(mut row) = e.row() else { return e };
+    if parts.len() <= 1 {
+        return e;
+    }
+    for part in parts {
+        if row <= part.rows {
+            return e.at_row(row).in_file(&part.name);
+        }
+        row -= part.rows;
+    }
+    e
+}
