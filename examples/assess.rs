@@ -60,7 +60,8 @@ usage: assess [OPTIONS]
   --all             list every partner in the turnover report
   --periods monthly|quarterly
                     the period of --report (default monthly)
-  --report FILE     write the period report: one CSV row per partner and period
+  --report FILE     write the period report: one row per partner and period, CSV,
+                    or Parquet for a .parquet file (feature `parquet`)
                     (partner_id,period,turnover,margin,deals,average_deal,...)
   -h, --help        this text
 
@@ -334,9 +335,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if let Some(path) = &args.report {
         let granularity = args.periods.unwrap_or_default();
         let window = report_window(portfolio.window(), granularity)?;
-        let file = in_file(path, std::fs::File::create(path))?;
         let periods = PeriodReport::new(&ledger, window, granularity);
-        in_file(path, periods.write_csv(std::io::BufWriter::new(file)))?;
+        if is_parquet(path) {
+            parquet::write_periods(path, &periods)?;
+        } else {
+            let file = in_file(path, std::fs::File::create(path))?;
+            in_file(path, periods.write_csv(std::io::BufWriter::new(file)))?;
+        }
         timer.lap("periods");
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
     }
@@ -383,6 +388,7 @@ mod parquet {
     use std::path::Path;
 
     use partner_priority::import::ParquetImport;
+    use partner_priority::ledger::periods::PeriodReport;
     use partner_priority::{Currency, Ledger, Portfolio};
 
     /// Invoice lines, or monthly figures, from a Parquet file or directory.
@@ -398,6 +404,11 @@ mod parquet {
     pub(crate) fn write(path: &Path, portfolio: &Portfolio) -> Result<(), Box<dyn Error>> {
         Ok(partner_priority::report::write_parquet_path(portfolio, path)?)
     }
+
+    /// The period report as a Parquet file: one row per partner and period.
+    pub(crate) fn write_periods(path: &Path, report: &PeriodReport<'_>) -> Result<(), Box<dyn Error>> {
+        Ok(partner_priority::report::write_periods_parquet_path(report, path)?)
+    }
 }
 
 /// Without the `parquet` feature: an error that says how to get it.
@@ -406,6 +417,7 @@ mod parquet {
     use std::error::Error;
     use std::path::Path;
 
+    use partner_priority::ledger::periods::PeriodReport;
     use partner_priority::{Currency, Ledger, Portfolio};
 
     const NO: &str = "Parquet needs the `parquet` feature: cargo run --features parquet --example assess -- …";
@@ -415,6 +427,10 @@ mod parquet {
     }
 
     pub(crate) fn write(_: &Path, _: &Portfolio) -> Result<(), Box<dyn Error>> {
+        Err(NO.into())
+    }
+
+    pub(crate) fn write_periods(_: &Path, _: &PeriodReport<'_>) -> Result<(), Box<dyn Error>> {
         Err(NO.into())
     }
 }

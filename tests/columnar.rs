@@ -545,3 +545,72 @@ fn a_large_arrow_read_on_threads_gives_the_csv_review_and_rows() {
     assert_eq!(err.row(), Some(123_457), "{err}");
     assert_eq!(csv_err.line(), Some(123_458), "{csv_err}");
 }
+
+/// The period report as a record batch and as Parquet: the CSV's columns
+/// and figures, row for row (the CSV's empty fields are nulls).
+#[cfg(feature = "parquet")]
+#[test]
+fn the_period_report_in_parquet_has_the_csv_rows() {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Decimal128Type, Int64Type};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use partner_priority::ledger::periods::{CSV_HEADER, Granularity, PeriodReport};
+    use partner_priority::period::Window;
+    use partner_priority::report;
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/invoices.csv");
+    let ledger = CsvImport::new().read_sales_path(path).unwrap();
+    let window = Window::before(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), 12).unwrap();
+    for granularity in [Granularity::Monthly, Granularity::Quarterly] {
+        let periods = PeriodReport::new(&ledger, window, granularity);
+        let mut csv = Vec::new();
+        periods.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let file = std::env::temp_dir().join(format!("partner-priority-periods-{granularity:?}.parquet"));
+        report::write_periods_parquet_path(&periods, &file).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).unwrap()).unwrap();
+        let batches: Vec<RecordBatch> = reader.build().unwrap().map(Result::unwrap).collect();
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), csv.lines().count() - 1);
+        let mut rows = csv.lines();
+        assert_eq!(rows.next(), Some(CSV_HEADER.join(",").as_str()));
+        for b in &batches {
+            let schema = b.schema();
+            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            assert_eq!(names, CSV_HEADER);
+            for r in 0..b.num_rows() {
+                let cell = |c: usize| -> String {
+                    let a = b.column(c);
+                    if a.is_null(r) {
+                        return String::new();
+                    }
+                    match a.data_type() {
+                        arrow_schema::DataType::Utf8 => a.as_string::<i32>().value(r).to_owned(),
+                        arrow_schema::DataType::Int64 => a.as_primitive::<Int64Type>().value(r).to_string(),
+                        arrow_schema::DataType::Decimal128(_, s) => {
+                            partner_priority::rust_decimal::Decimal::from_i128_with_scale(
+                                a.as_primitive::<Decimal128Type>().value(r),
+                                u32::try_from(*s).unwrap(),
+                            )
+                            .normalize()
+                            .to_string()
+                        }
+                        other => panic!("unexpected column type {other}"),
+                    }
+                };
+                let from_parquet: Vec<String> = (0..CSV_HEADER.len()).map(cell).collect();
+                let from_csv: Vec<String> = rows
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|f| {
+                        f.parse::<partner_priority::rust_decimal::Decimal>()
+                            .map_or(f.to_owned(), |d| d.normalize().to_string())
+                    })
+                    .collect();
+                assert_eq!(from_parquet, from_csv, "{granularity:?} row {r}");
+            }
+        }
+    }
+}

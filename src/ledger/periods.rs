@@ -404,6 +404,12 @@ impl<'a> PeriodReport<'a> {
         self.granularity
     }
 
+    /// The ledger's scale (decimal places of its amounts).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // used by the record batch
+    pub(crate) fn scale(&self) -> u32 {
+        self.ledger.scale()
+    }
+
     /// The currency of every amount.
     #[must_use]
     pub fn currency(&self) -> Currency {

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use rust_decimal::Decimal;
+use rust_decimal::RoundingStrategy;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::lang::Catalogue;
 use crate::language::Language;
+use crate::ledger::periods::{CSV_HEADER, Change, PeriodReport};
 use crate::review::{Assessment, Portfolio};
 use crate::tier::Tier;
 
@@ -19,11 +21,21 @@ fn arrow_error(e: arrow_schema::ArrowError) -> Error {
 
 /// A decimal column at the largest scale of its values.
 fn decimals(name: &str, values: &[Decimal]) -> Result<ArrayRef> {
-    let scale = values.iter().map(|d| d.normalize().scale()).max().unwrap_or(0);
+    let values: Vec<Option<Decimal>> = values.iter().copied().map(Some).collect();
+    optional_decimals(name, &values)
+}
+
+/// A decimal column at the largest scale of its values, `None` as null.
+fn optional_decimals(name: &str, values: &[Option<Decimal>]) -> Result<ArrayRef> {
+    let scale = values.iter().flatten().map(|d| d.normalize().scale()).max().unwrap_or(0);
     let mut out = Decimal128Builder::with_capacity(values.len())
         .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(28))
         .map_err(arrow_error)?;
     for d in values {
+        let Some(d) = d else {
+            out.append_null();
+            continue;
+        };
         let n = d.normalize();
         let v = 10i128
             .checked_pow(scale - n.scale())
@@ -33,6 +45,115 @@ fn decimals(name: &str, values: &[Decimal]) -> Result<ArrayRef> {
         out.append_value(v);
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// The period report as a record batch: the columns of
+/// [`PeriodReport::write_csv`] ([`CSV_HEADER`], in that order), one row per
+/// partner and period in the same order, with the same figures.
+///
+/// | column | type | content |
+/// | --- | --- | --- |
+/// | `partner_id`, `period` | `Utf8` | the partner; `2026-03` or `2026-Q1` |
+/// | `turnover`, `margin`, `credit_notes` | `Decimal128` | the period's sums, exact |
+/// | `deals`, `credit_note_count` | `Int64` | counts |
+/// | `average_deal` | `Decimal128`, null without deals | rounded to the currency's minor unit |
+/// | `margin_pct` | `Decimal128`, null as in the CSV | percent, 2 decimal places |
+/// | `change_prev`, `change_year` | `Decimal128`, null without a base | exact |
+/// | `change_prev_pct`, `change_year_pct` | `Decimal128`, null without a base or from a zero base | percent, 2 decimal places |
+///
+/// The whole report is built in memory (a million partners over eight
+/// quarters is eight million rows); write it in parts with
+/// [`PeriodReport::partners`] when that is too much.
+///
+/// # Errors
+///
+/// The errors of [`PeriodReport::partners`]; [`ErrorKind::Overflow`] if a
+/// decimal does not fit `Decimal128(38, s)` at its column's scale;
+/// [`ErrorKind::Columnar`] if the batch cannot be built.
+pub fn periods_batch(report: &PeriodReport<'_>) -> Result<RecordBatch> {
+    let scale = report.scale();
+    let round = |d: Decimal, dp: u32| d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let pct = |r: Option<Decimal>| r.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED)).map(|p| round(p, 2));
+    let mut ids = StringBuilder::new();
+    let mut periods = StringBuilder::new();
+    let (mut deals, mut notes) = (Int64Builder::new(), Int64Builder::new());
+    let mut columns: [Vec<Option<Decimal>>; 9] = Default::default();
+    for partner in report.partners() {
+        let partner = partner?;
+        for f in partner.periods() {
+            ids.append_value(partner.partner().as_str());
+            periods.append_value(f.period.to_string());
+            deals.append_value(i64::try_from(f.deals).unwrap_or(i64::MAX));
+            notes.append_value(i64::try_from(f.credit_note_count).unwrap_or(i64::MAX));
+            let change = |c: Option<Change>| (c.map(|c| c.absolute), pct(c.and_then(|c| c.ratio)));
+            let (prev, prev_pct) = change(f.vs_previous);
+            let (year, year_pct) = change(f.vs_year_before);
+            let row = [
+                Some(f.turnover),
+                Some(f.margin),
+                f.average_deal().map(|a| round(a, scale)),
+                pct(f.margin_rate()),
+                Some(f.credit_notes),
+                prev,
+                prev_pct,
+                year,
+                year_pct,
+            ];
+            for (column, value) in columns.iter_mut().zip(row) {
+                column.push(value);
+            }
+        }
+    }
+    let [turnover, margin, average, margin_pct, credit_notes, prev, prev_pct, year, year_pct] = columns;
+    let text = |b: &mut StringBuilder| -> ArrayRef { Arc::new(b.finish()) };
+    let ints = |b: &mut Int64Builder| -> ArrayRef { Arc::new(b.finish()) };
+    let arrays: [ArrayRef; 13] = [
+        text(&mut ids),
+        text(&mut periods),
+        optional_decimals("turnover", &turnover)?,
+        optional_decimals("margin", &margin)?,
+        ints(&mut deals),
+        optional_decimals("average_deal", &average)?,
+        optional_decimals("margin_pct", &margin_pct)?,
+        optional_decimals("credit_notes", &credit_notes)?,
+        ints(&mut notes),
+        optional_decimals("change_prev", &prev)?,
+        optional_decimals("change_prev_pct", &prev_pct)?,
+        optional_decimals("change_year", &year)?,
+        optional_decimals("change_year_pct", &year_pct)?,
+    ];
+    RecordBatch::try_from_iter(CSV_HEADER.into_iter().zip(arrays)).map_err(arrow_error)
+}
+
+/// Writes a record batch as a Parquet file, Snappy-compressed.
+#[cfg(feature = "parquet")]
+fn write_batch<W: std::io::Write + Send>(batch: &RecordBatch, writer: W) -> Result<()> {
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+    let parquet_error = |e: parquet::errors::ParquetError| {
+        Error::from(ErrorKind::Columnar { format: "Parquet", message: e.to_string() })
+    };
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let mut w = ArrowWriter::try_new(writer, batch.schema(), Some(props)).map_err(parquet_error)?;
+    w.write(batch).map_err(parquet_error)?;
+    w.close().map_err(parquet_error)?;
+    Ok(())
+}
+
+/// Writes the period report ([`periods_batch`]) as a Parquet file at
+/// `path`, Snappy-compressed.
+///
+/// # Errors
+///
+/// [`ErrorKind::Io`] if the file cannot be created; the errors of
+/// [`periods_batch`]; [`ErrorKind::Columnar`] or [`ErrorKind::Io`] if
+/// writing fails.
+#[cfg(feature = "parquet")]
+pub fn write_periods_parquet_path<P: AsRef<std::path::Path>>(report: &PeriodReport<'_>, path: P) -> Result<()> {
+    let batch = periods_batch(report)?;
+    let file = std::fs::File::create(path)?;
+    write_batch(&batch, std::io::BufWriter::new(file))
 }
 
 /// The per-partner results of a review as a record batch, one row per
@@ -119,18 +240,7 @@ pub fn results_batch(portfolio: &Portfolio) -> Result<RecordBatch> {
 /// [`ErrorKind::Io`] if writing fails.
 #[cfg(feature = "parquet")]
 pub fn write_parquet<W: std::io::Write + Send>(portfolio: &Portfolio, writer: W) -> Result<()> {
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::Compression;
-    use parquet::file::properties::WriterProperties;
-    let batch = results_batch(portfolio)?;
-    let parquet_error = |e: parquet::errors::ParquetError| {
-        Error::from(ErrorKind::Columnar { format: "Parquet", message: e.to_string() })
-    };
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-    let mut w = ArrowWriter::try_new(writer, batch.schema(), Some(props)).map_err(parquet_error)?;
-    w.write(&batch).map_err(parquet_error)?;
-    w.close().map_err(parquet_error)?;
-    Ok(())
+    write_batch(&results_batch(portfolio)?, writer)
 }
 
 /// Writes the per-partner results as a Parquet file at `path`.

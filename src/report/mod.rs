@@ -30,9 +30,9 @@ mod page;
 mod svg;
 
 #[cfg(feature = "arrow")]
-pub use columnar::results_batch;
+pub use columnar::{periods_batch, results_batch};
 #[cfg(feature = "parquet")]
-pub use columnar::{write_parquet, write_parquet_path};
+pub use columnar::{write_parquet, write_parquet_path, write_periods_parquet_path};
 
 use charts::*;
 pub use dynamics::Dynamics;
