@@ -236,6 +236,11 @@ impl PeriodFigures {
         self.invoiced().checked_div(Decimal::from(self.deals))
     }
 
+    /// The average deal rounded to `scale` places, as the report writes it.
+    pub(crate) fn rounded_average_deal(&self, scale: u32) -> Option<Decimal> {
+        self.average_deal().map(|a| a.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero))
+    }
+
     /// The margin as a share of net turnover (0.15 = 15 %); `None` when the
     /// turnover is not positive or the margin is incomplete (some lines
     /// carried none, so the share would be too low).
@@ -306,6 +311,13 @@ impl<K> GroupPeriods<K> {
     pub fn periods(&self) -> &[PeriodFigures] {
         &self.periods
     }
+}
+
+/// A share as the report writes it: in percent, rounded to two places.
+pub(crate) fn percent(share: Option<Decimal>) -> Option<Decimal> {
+    share
+        .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+        .map(|p| p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// The columns of [`PeriodReport::write_csv`], in order.
@@ -405,7 +417,6 @@ impl<'a> PeriodReport<'a> {
     }
 
     /// The ledger's scale (decimal places of its amounts).
-    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // used by the record batch
     pub(crate) fn scale(&self) -> u32 {
         self.ledger.scale()
     }
@@ -546,21 +557,14 @@ impl<'a> PeriodReport<'a> {
         let mut line = CSV_HEADER.join(",");
         line.push('\n');
         out.write_all(line.as_bytes()).map_err(Error::from)?;
-        let scale = self.ledger.scale();
-        let pct = |r: Option<Decimal>| -> String {
-            r.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
-                .map(|p| p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).to_string())
-                .unwrap_or_default()
-        };
+        let scale = self.scale();
+        let pct = |r: Option<Decimal>| -> String { percent(r).map(|p| p.to_string()).unwrap_or_default() };
         for partner in self.partners() {
             let partner = partner?;
             let id = csv_text(partner.partner().as_str());
             for f in partner.periods() {
                 line.clear();
-                let avg = f
-                    .average_deal()
-                    .map(|a| a.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero).to_string())
-                    .unwrap_or_default();
+                let avg = f.rounded_average_deal(scale).map(|a| a.to_string()).unwrap_or_default();
                 let change = |c: Option<Change>| match c {
                     Some(c) => (c.absolute.to_string(), pct(c.ratio)),
                     None => (String::new(), String::new()),

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use rust_decimal::Decimal;
-use rust_decimal::RoundingStrategy;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::lang::Catalogue;
 use crate::language::Language;
-use crate::ledger::periods::{CSV_HEADER, Change, PeriodReport};
+use crate::ledger::periods::{CSV_HEADER, Change, PeriodReport, percent};
 use crate::review::{Assessment, Portfolio};
 use crate::tier::Tier;
 
@@ -72,8 +71,6 @@ fn optional_decimals(name: &str, values: &[Option<Decimal>]) -> Result<ArrayRef>
 /// [`ErrorKind::Columnar`] if the batch cannot be built.
 pub fn periods_batch(report: &PeriodReport<'_>) -> Result<RecordBatch> {
     let scale = report.scale();
-    let round = |d: Decimal, dp: u32| d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    let pct = |r: Option<Decimal>| r.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED)).map(|p| round(p, 2));
     let mut ids = StringBuilder::new();
     let mut periods = StringBuilder::new();
     let (mut deals, mut notes) = (Int64Builder::new(), Int64Builder::new());
@@ -85,14 +82,14 @@ pub fn periods_batch(report: &PeriodReport<'_>) -> Result<RecordBatch> {
             periods.append_value(f.period.to_string());
             deals.append_value(i64::try_from(f.deals).unwrap_or(i64::MAX));
             notes.append_value(i64::try_from(f.credit_note_count).unwrap_or(i64::MAX));
-            let change = |c: Option<Change>| (c.map(|c| c.absolute), pct(c.and_then(|c| c.ratio)));
+            let change = |c: Option<Change>| (c.map(|c| c.absolute), percent(c.and_then(|c| c.ratio)));
             let (prev, prev_pct) = change(f.vs_previous);
             let (year, year_pct) = change(f.vs_year_before);
             let row = [
                 Some(f.turnover),
                 Some(f.margin),
-                f.average_deal().map(|a| round(a, scale)),
-                pct(f.margin_rate()),
+                f.rounded_average_deal(scale),
+                percent(f.margin_rate()),
                 Some(f.credit_notes),
                 prev,
                 prev_pct,
