@@ -69,29 +69,43 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     }
     let negative = (num < 0) != (den < 0);
     let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
-    let int = n / d;
-    let rem = n % d;
+    // The integer part in 64 bits when both fit (a hardware division; a
+    // 128-bit one is a library call several times slower).
+    let (int, rem) = match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
+        _ => (n / d, n % d),
+    };
     let frac = if d < 1 << 64 {
         // rem < d < 2^64, so rem × 10^18 < 2^124.
         rem * RATIO_ONE / d
     } else {
         div_wide(mul_wide(rem, RATIO_ONE), d)
     };
-    let mut scale = RATIO_DP;
-    let mut mantissa = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
-        Some(m) if m < 1 << 96 => m,
-        // Ratios this large do not occur in shares; keep the integer part.
-        _ => {
-            scale = 0;
-            int.min((1 << 96) - 1)
+    let (mantissa, scale) = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
+        // The mantissa's trailing zeros are those of the fraction (below
+        // 10^18, so counted in 64 bits): one 128-bit division removes them
+        // all, where removing them one by one took up to 36.
+        Some(m) if m < 1 << 96 => {
+            let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
+            (m / 10u128.pow(zeros), RATIO_DP - zeros)
         }
+        // Ratios this large do not occur in shares; keep the integer part.
+        _ => (int.min((1 << 96) - 1), 0),
     };
-    while scale > 0 && mantissa % 10 == 0 {
-        mantissa /= 10;
-        scale -= 1;
-    }
     let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
     if negative { -value } else { value }
+}
+
+/// The number of trailing decimal zeros of `v` (not zero).
+fn trailing_zeros(mut v: u64) -> u32 {
+    let mut zeros = 0;
+    for (p, k) in [(100_000_000, 8), (10_000, 4), (100, 2), (10, 1)] {
+        while v % p == 0 {
+            v /= p;
+            zeros += k;
+        }
+    }
+    zeros
 }
 
 /// The mantissa of `d` at `dp` decimal places (for a decimal known to have
@@ -250,6 +264,40 @@ impl Cut {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratios_are_the_truncated_quotient_without_trailing_zeros() {
+        use std::str::FromStr;
+        // Against the decimal quotient from long division by hand: the
+        // first 18 places, truncated, trailing zeros dropped.
+        let reference = |num: i128, den: i128| -> Decimal {
+            let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+            let mut text = format!("{}.", n / d);
+            let mut rem = n % d;
+            for _ in 0..18 {
+                rem *= 10;
+                text.push(char::from(b'0' + (rem / d) as u8));
+                rem %= d;
+            }
+            let v = Decimal::from_str(&text).unwrap().normalize();
+            if (num < 0) != (den < 0) { -v } else { v }
+        };
+        let values: [i128; 11] = [1, 2, 3, 7, 10, 12, 100, 450_000, 1_000_000_007, 123_456_789_000, -36];
+        for &num in &values {
+            for &den in &values {
+                let got = ratio(num, den);
+                assert_eq!(got, reference(num, den), "{num} / {den}");
+                assert_eq!(got.scale(), reference(num, den).scale(), "{num} / {den}");
+            }
+        }
+        assert_eq!(ratio(3, 2).to_string(), "1.5");
+        assert_eq!(ratio(1, 3).to_string(), "0.333333333333333333");
+        assert_eq!(ratio(1_000_000, 10).to_string(), "100000");
+        assert_eq!(ratio(5, 0), Decimal::ZERO);
+        // Beyond 96 bits at 18 places, the integer part alone.
+        assert_eq!(ratio(10i128.pow(20), 3).to_string(), "33333333333333333333");
+        assert_eq!(ratio(10i128.pow(20), 10i128.pow(20)), Decimal::ONE);
+    }
 
     #[test]
     fn wide_products_are_exact() {
