@@ -6,11 +6,14 @@
 //!   partner's periods (`PeriodReport::partners`), one partner at a time;
 //! - `periods/network by tier, 1M partners × 24 months`: the totals per
 //!   tier (`Portfolio::periods_by_tier`);
-//! - `forecast/1M partners`: `Forecast::new` from a prebuilt review;
-//! - `review/1M partners` and `review/1M partners with forecast and
-//!   dynamics`: the review alone, and the review followed by what `assess
-//!   --html` adds (the forecast and the report's monthly figures by segment
-//!   and tier with the top 20's sparklines).
+//! - `forecast/1M partners`: `Forecast::new` from a prebuilt review (a
+//!   second pass over the ledger);
+//! - `review/1M partners`, `review/1M partners with forecast` and
+//!   `review/1M partners with forecast and dynamics`: the review alone, the
+//!   review with the forecast made in its own pass
+//!   (`Review::run_with_forecast`), and that followed by what `assess
+//!   --html` adds (the report's monthly figures by segment and tier with
+//!   the top 20's sparklines).
 //!
 //! The ledger holds warehouse monthly figures: 24 months (2024-11 …
 //! 2026-10) for each of 1M partners, heavy-tailed, seasonal, deterministic.
@@ -104,10 +107,12 @@ fn benches(c: &mut Criterion) {
     group.bench_function("1M partners", |b| {
         b.iter_with_large_drop(|| Review::new(&ledger, as_of()).run(&policy).unwrap())
     });
+    group.bench_function("1M partners with forecast", |b| {
+        b.iter_with_large_drop(|| Review::new(&ledger, as_of()).run_with_forecast(&policy).unwrap())
+    });
     group.bench_function("1M partners with forecast and dynamics", |b| {
         b.iter_with_large_drop(|| {
-            let p = Review::new(&ledger, as_of()).run(&policy).unwrap();
-            let f = Forecast::new(&ledger, &p, &policy).unwrap();
+            let (p, f) = Review::new(&ledger, as_of()).run_with_forecast(&policy).unwrap();
             let d = Dynamics::new(&ledger, &p, 20).unwrap();
             (p, f, d)
         })

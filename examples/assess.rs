@@ -291,7 +291,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         None
     };
     timer.lap("previous");
-    let portfolio = review.previous(previous.as_ref()).run(&policy)?;
+    // The forecast of the next review is made in the review's own pass.
+    let (portfolio, forecast) = review.previous(previous.as_ref()).run_with_forecast(&policy)?;
     timer.lap("assess");
 
     let report = Report { p: &portfolio, lang: args.lang };
@@ -305,7 +306,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     timer.lap("top");
     report.quarters(&mut out, &ledger, 10)?;
     timer.lap("quarters");
-    report.outlook(&mut out, &Forecast::new(&ledger, &portfolio, &policy)?, 10);
+    report.outlook(&mut out, &forecast, 10);
     timer.lap("forecast");
     report.alerts(&mut out);
     timer.lap("alerts");
@@ -356,7 +357,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // The program ends here: the system takes its memory back at once,
     // where freeing a million partners' figures one by one takes a few
     // tenths of a second.
-    std::mem::forget((ledger, previous, portfolio));
+    std::mem::forget((ledger, previous, portfolio, forecast));
     Ok(())
 }
 

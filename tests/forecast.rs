@@ -17,6 +17,7 @@ use partner_priority::period::Month;
 use partner_priority::review::forecast::{Forecast, Outlook};
 use partner_priority::rust_decimal::Decimal;
 use partner_priority::{Currency, Ledger, Money, Partner, PartnerId, Policy, Review};
+use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
@@ -51,6 +52,9 @@ impl Backtest {
             let portfolio = Review::new(ledger, made).partners(partners).run(&policy).unwrap();
             let forecast = Forecast::new(ledger, &portfolio, &policy).unwrap();
             assert_eq!(forecast.next_review(), review);
+            // Made in the review's own pass, the same forecast.
+            let (with, fused) = Review::new(ledger, made).partners(partners).run_with_forecast(&policy).unwrap();
+            assert_eq!((&with, &fused), (&portfolio, &forecast));
             b.demotions_seen += forecast.demotions().len();
             for p in forecast.projections() {
                 let actual = ledger.turnover(&p.partner, forecast.period()).unwrap().total();
@@ -178,7 +182,7 @@ fn likely_moves_are_the_projected_tiers_against_todays() {
     for p in forecast.demotions() {
         assert!(p.projected_tier < p.tier && p.outlook() == Outlook::Demotion);
     }
-    let steady = forecast.projections().iter().filter(|p| p.outlook() == Outlook::Steady).count();
+    let steady = forecast.projections().filter(|p| p.outlook() == Outlook::Steady).count();
     assert_eq!(steady + forecast.promotions().len() + forecast.demotions().len(), portfolio.len());
 }
 
@@ -202,9 +206,109 @@ fn the_evidence_of_a_likely_move_is_worded_in_english_and_russian() {
     assert!(ru.starts_with("последние 3 мес.: "), "{ru}");
     assert!(ru.ends_with(&format!("{} → {}", Language::Ru.tier(p.tier), Language::Ru.tier(p.projected_tier))), "{ru}");
     assert!(!ru.chars().any(|c| c.is_ascii_alphabetic()), "{ru}");
-    let seasonal = forecast.projections().iter().find(|p| p.swing.is_some() && !p.swing_capped()).unwrap();
+    let seasonal = forecast.projections().find(|p| p.swing.is_some() && !p.swing_capped()).unwrap();
     assert!(Language::En.projection(seasonal).contains("counted (halved): "));
     assert!(Language::Ru.projection(seasonal).contains("учтено (наполовину): "));
-    let young = forecast.projections().iter().find(|p| p.swing.is_none()).unwrap();
+    let young = forecast.projections().find(|p| p.swing.is_none()).unwrap();
     assert!(Language::En.projection(young).contains("no year of history"));
+}
+
+/// A partner's month of figures for the properties: (partner 0..6, month
+/// 0..36 from 2024-01, amount in roubles, deals).
+type Cell = (u8, i32, i64, u32);
+
+fn cells() -> impl Strategy<Value = Vec<Cell>> {
+    proptest::collection::vec(
+        (0u8..6, 0i32..36, prop_oneof![5 => 1i64..2_000_000, 1 => -50_000i64..0, 1 => Just(0)], 0u32..4),
+        0..80,
+    )
+}
+
+fn ledger_of(cells: &[Cell]) -> Ledger {
+    // Summed per partner and month, in the order each first came.
+    let mut sums: Vec<((u8, i32), (i64, u32))> = Vec::new();
+    for &(p, m, amount, deals) in cells {
+        match sums.iter_mut().find(|(k, _)| *k == (p, m)) {
+            Some((_, e)) => *e = (e.0 + amount, e.1 + deals),
+            None => sums.push(((p, m), (amount, deals))),
+        }
+    }
+    let mut ledger = Ledger::new(Currency::RUB);
+    let first = Month::new(2024, 1).unwrap();
+    ledger
+        .add_monthly_all(sums.into_iter().map(|((p, m), (amount, deals))| {
+            let money = Money::new(Decimal::from(amount), Currency::RUB);
+            MonthlyFigures::new(PartnerId::new(&format!("P{p}")).unwrap(), first.checked_add(m).unwrap(), money)
+                .with_deals(deals)
+        }))
+        .unwrap();
+    ledger
+}
+
+/// Listed partners: P4 … P7, some with a start date (P6 and P7 may have
+/// no figures at all and are then assessed as passive).
+fn listed(starts: &[Option<u32>]) -> Vec<Partner> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, start)| {
+            let p = Partner::new(PartnerId::new(&format!("P{}", k + 4)).unwrap());
+            match start {
+                Some(d) => p.with_start_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Months::new(*d)),
+                None => p,
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    /// The forecast made in the review's own pass
+    /// (`Review::run_with_forecast`) is the one `Forecast::new` makes from
+    /// the portfolio afterwards, with the same portfolio, for monthly and
+    /// quarterly reviews, listed partners without figures, and tier
+    /// hysteresis from a previous review.
+    #[test]
+    fn the_forecast_made_with_the_review_is_the_forecast_made_after_it(
+        cells in cells(),
+        starts in proptest::collection::vec(proptest::option::of(0u32..40), 0..4),
+        at in 12u32..40,
+        monthly in any::<bool>(),
+        demote_after in 1u32..3,
+    ) {
+        let ledger = ledger_of(&cells);
+        let partners = listed(&starts);
+        let mut policy = Policy::default();
+        if monthly {
+            policy.review_period = partner_priority::period::ReviewPeriod::Monthly;
+        }
+        policy.tiers = partner_priority::tier::TierPolicy::builder(Currency::RUB).demote_after(demote_after).build().unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Months::new(at);
+        let before = as_of - Months::new(policy.review_period.months());
+        let previous = Review::new(&ledger, before).partners(&partners).run(&policy).unwrap();
+        let review = Review::new(&ledger, as_of).partners(&partners).previous(&previous);
+        let portfolio = review.run(&policy).unwrap();
+        let after = Forecast::new(&ledger, &portfolio, &policy).unwrap();
+        let (with, fused) = review.run_with_forecast(&policy).unwrap();
+        prop_assert_eq!(&with, &portfolio);
+        prop_assert_eq!(&fused, &after);
+        prop_assert_eq!(fused.len(), portfolio.len());
+        // In the portfolio's rank order, and found by id.
+        for (p, a) in fused.projections().zip(portfolio.assessments()) {
+            prop_assert_eq!(&p.partner, a.id());
+            prop_assert_eq!(fused.get(a.id().as_str()), Some(p));
+        }
+    }
+
+    /// The forecast does not depend on the order the ledger was built in.
+    #[test]
+    fn the_forecast_does_not_depend_on_the_order_of_the_data(cells in cells(), at in 12u32..40) {
+        let mut reversed = cells.clone();
+        reversed.reverse();
+        let (a, b) = (ledger_of(&cells), ledger_of(&reversed));
+        let as_of = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Months::new(at);
+        let policy = Policy::default();
+        let (_, fa) = Review::new(&a, as_of).run_with_forecast(&policy).unwrap();
+        let (_, fb) = Review::new(&b, as_of).run_with_forecast(&policy).unwrap();
+        prop_assert_eq!(fa, fb);
+    }
 }

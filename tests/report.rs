@@ -1412,3 +1412,44 @@ fn a_sparkline_rises_with_a_rising_partner_and_says_its_ends() {
         "Russian sparkline title"
     );
 }
+
+/// The network's monthly series the review sums as it goes are those summed
+/// from the ledger afterwards (the path of a portfolio read back from its
+/// JSON): for partners in every segment and tier, partners with gaps,
+/// listed partners without figures and a partner whose figures start after
+/// the window.
+#[cfg(feature = "serde")]
+#[test]
+fn the_network_sums_made_by_the_review_are_those_summed_from_the_ledger() {
+    use partner_priority::Partner;
+    let mut ledger = Ledger::new(Currency::RUB);
+    for p in 0..80u64 {
+        let h = p.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let size = 2_000 + (1i64 << (h % 20)) * 3;
+        for m in 0..24i32 {
+            if (h >> (m + 7)) % 5 == 0 {
+                continue; // a month without sales
+            }
+            let month = Month::new(2024, 1).unwrap().checked_add(m).unwrap();
+            let amount = size * (90 + ((h >> m) % 21) as i64) / 100;
+            ledger
+                .add_monthly(MonthlyFigures::new(PartnerId::new(&format!("P{p:02}")).unwrap(), month, rub(amount)))
+                .unwrap();
+        }
+    }
+    let late = MonthlyFigures::new(PartnerId::new("late").unwrap(), Month::new(2026, 2).unwrap(), rub(500_000));
+    ledger.add_monthly(late).unwrap();
+    let partners = [Partner::new(PartnerId::new("listed").unwrap()), Partner::new(PartnerId::new("P03").unwrap())];
+    let p = Review::new(&ledger, date(2026, 1, 1)).partners(&partners).run(&Policy::default()).unwrap();
+    let tiers: std::collections::BTreeSet<_> = p.assessments().map(|a| a.tier()).collect();
+    let segments: std::collections::BTreeSet<_> = p.assessments().map(|a| a.segment()).collect();
+    assert_eq!((tiers.len(), segments.len()), (4, 4));
+    let summed = report::Dynamics::new(&ledger, &p, 20).unwrap();
+    let back: Portfolio = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    assert_eq!(back, p);
+    let from_ledger = report::Dynamics::new(&ledger, &back, 20).unwrap();
+    assert_eq!(summed, from_ledger);
+    // Each month's segments add up to the network's turnover that month.
+    let network: Decimal = summed.segments().iter().flat_map(|(_, v)| v.iter()).sum();
+    assert_eq!(network, p.total().amount());
+}

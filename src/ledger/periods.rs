@@ -481,15 +481,26 @@ impl<'a> PeriodReport<'a> {
         K: Ord + Send,
         F: Fn(&PartnerId) -> Option<K> + Sync + Send,
     {
+        self.totals_by_row(|_, id| key(id))
+    }
+
+    /// [`totals_by`](Self::totals_by) with the key of each partner given
+    /// its row's position in the ledger as well.
+    pub(crate) fn totals_by_row<K, F>(&self, key: F) -> Result<Vec<GroupPeriods<K>>>
+    where
+        K: Ord + Send,
+        F: Fn(usize, &PartnerId) -> Option<K> + Sync + Send,
+    {
         // Each share of the partners (on its own core with the `parallel`
         // feature) sums into groups of its own; the shares' groups are
         // then added up in order.
-        let chunks: Vec<&[Row]> = self.ledger.rows().chunks(1 << 14).collect();
-        let partial = crate::util::par::map(&chunks, |chunk| -> Result<BTreeMap<K, (u64, Vec<Acc>)>> {
+        const SHARE: usize = 1 << 14;
+        let chunks: Vec<(usize, &[Row])> = self.ledger.rows().chunks(SHARE).enumerate().collect();
+        let partial = crate::util::par::map(&chunks, |&(c, chunk)| -> Result<BTreeMap<K, (u64, Vec<Acc>)>> {
             let mut groups: BTreeMap<K, (u64, Vec<Acc>)> = BTreeMap::new();
             let mut acc = Vec::new();
-            for row in *chunk {
-                let Some(k) = key(&row.id) else { continue };
+            for (k, row) in chunk.iter().enumerate() {
+                let Some(k) = key(c * SHARE + k, &row.id) else { continue };
                 self.accumulate(row, &mut acc);
                 let (count, sums) = groups.entry(k).or_insert_with(|| (0, vec![Acc::default(); acc.len()]));
                 *count += 1;

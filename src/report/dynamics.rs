@@ -14,7 +14,7 @@ use crate::ledger::periods::{Granularity, PeriodReport};
 use crate::money::Currency;
 use crate::pareto::Segment;
 use crate::partner::PartnerId;
-use crate::period::Month;
+use crate::period::{Month, Window};
 use crate::review::Portfolio;
 use crate::tier::Tier;
 
@@ -24,10 +24,13 @@ use crate::tier::Tier;
 /// tier of this review), and the last 12 months of each partner in the top
 /// list.
 ///
-/// The review itself holds no monthly series, so the page shows these
-/// charts only when the options carry a `Dynamics`
-/// ([`ReportOptions::with_dynamics`](super::ReportOptions::with_dynamics)):
-/// a review without them costs nothing more.
+/// The page shows these charts only when the options carry a `Dynamics`
+/// ([`ReportOptions::with_dynamics`](super::ReportOptions::with_dynamics)).
+/// The network's series come from the sums the review made as it went (a
+/// dozen additions per partner), so they cost no second pass over the
+/// ledger; for a portfolio read back from its JSON, which has no such sums,
+/// they are summed from `ledger`, with the same result. Either way `ledger`
+/// must be the ledger the portfolio is the review of.
 ///
 /// # Example
 ///
@@ -75,31 +78,57 @@ impl Dynamics {
     /// of range.
     pub fn new(ledger: &Ledger, portfolio: &Portfolio, top: usize) -> Result<Dynamics> {
         let window = portfolio.window();
-        let report = PeriodReport::new(ledger, window, Granularity::Monthly);
         let months: Vec<Month> = window.months().collect();
-        let turnovers =
-            |periods: &[crate::ledger::periods::PeriodFigures]| periods.iter().map(|f| f.turnover).collect();
-        // One pass over the ledger: the sums per segment and tier, then
-        // added up per segment and per tier.
-        let groups = report.totals_by(|id| portfolio.get(id.as_str()).map(|a| (a.segment(), a.tier())))?;
+        let (segments, tiers) = match portfolio.network_months() {
+            // The review summed the network month by month as it went.
+            Some(network) => (network.by_segment(ledger.scale())?, network.by_tier(ledger.scale())?),
+            // A portfolio read back from its JSON: one pass over the ledger.
+            None => Dynamics::network(ledger, portfolio)?,
+        };
+        // The last 12 months of the window (fewer if it is shorter).
+        let last = window.last();
+        let first = last.checked_add(-11).ok().filter(|m| *m > window.first()).unwrap_or(window.first());
+        let last12 = Window::new(first, last)?;
+        let mut partners = Vec::new();
+        for a in portfolio.top(top) {
+            if let Some(t) = ledger.turnover(a.id(), last12) {
+                partners.push((a.id().clone(), t.months().iter().map(|f| f.turnover).collect()));
+            }
+        }
+        partners.sort_by(|a: &(PartnerId, Vec<Decimal>), b| a.0.cmp(&b.0));
+        Ok(Dynamics { currency: ledger.currency(), months, segments, tiers, partners })
+    }
+
+    /// The network's monthly turnover by segment and by tier, from the
+    /// ledger.
+    #[allow(clippy::type_complexity)]
+    fn network(
+        ledger: &Ledger,
+        portfolio: &Portfolio,
+    ) -> Result<(Vec<(Segment, Vec<Decimal>)>, Vec<(Tier, Vec<Decimal>)>)> {
+        let report = PeriodReport::new(ledger, portfolio.window(), Granularity::Monthly);
+        // A review of this ledger built its assessments in the ledger's
+        // order of partners: each partner's is then found at its own
+        // position, without a lookup (which costs more than the sums).
+        let built = portfolio.built();
+        let groups = report.totals_by_row(|i, id| {
+            let a = match built.get(i) {
+                Some(a) if a.id() == id => Some(a),
+                _ => portfolio.get(id.as_str()),
+            };
+            a.map(|a| (a.segment(), a.tier()))
+        })?;
         let mut segments: Vec<(Segment, Vec<Decimal>)> = Vec::new();
         let mut tiers: Vec<(Tier, Vec<Decimal>)> = Vec::new();
         for g in &groups {
             let (segment, tier) = *g.key();
-            let values: Vec<Decimal> = turnovers(g.periods());
+            let values: Vec<Decimal> = g.periods().iter().map(|f| f.turnover).collect();
             add_into(&mut segments, segment, &values)?;
             add_into(&mut tiers, tier, &values)?;
         }
         segments.sort_by_key(|(s, _)| Segment::ALL.iter().position(|x| x == s));
         tiers.sort_by_key(|(t, _)| Tier::ALL.iter().position(|x| x == t));
-        let mut partners = Vec::new();
-        for a in portfolio.top(top) {
-            if let Some(p) = report.partner(a.id())? {
-                partners.push((a.id().clone(), turnovers(p.last(12))));
-            }
-        }
-        partners.sort_by(|a: &(PartnerId, Vec<Decimal>), b| a.0.cmp(&b.0));
-        Ok(Dynamics { currency: ledger.currency(), months, segments, tiers, partners })
+        Ok((segments, tiers))
     }
 
     /// The months of the review window, first to last.

@@ -77,6 +77,7 @@ use crate::ledger::{Ledger, Row};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
 use crate::period::{Month, Window};
+use crate::review::portfolio::{IdIndex, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
 use crate::tier::Tier;
 use crate::util::exact::ratio;
@@ -163,27 +164,123 @@ impl Projection {
     }
 }
 
+/// The cap on a swing: −1/3 … +1/2.
+fn swing_bounds() -> (Decimal, Decimal) {
+    (Decimal::NEGATIVE_ONE / Decimal::from(3), Decimal::new(5, 1))
+}
+
 /// Half of a swing capped to −1/3 … +1/2.
 fn counted_swing(swing: Decimal) -> Decimal {
-    let low = Decimal::NEGATIVE_ONE / Decimal::from(3);
-    let high = Decimal::new(5, 1);
+    let (low, high) = swing_bounds();
     swing.clamp(low, high) / Decimal::TWO
 }
 
 /// The projections of every partner of a review for the next review
 /// period. See the [module](self) documentation for the method.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+///
+/// Build it with [`Review::run_with_forecast`](crate::Review::run_with_forecast),
+/// which projects each partner in the review's own pass over the ledger
+/// (the cheaper way), or afterwards from a portfolio with
+/// [`Forecast::new`]; both give the same forecast.
+#[derive(Clone, Debug)]
 pub struct Forecast {
     as_of: NaiveDate,
     next_review: NaiveDate,
     period: Window,
+    /// In the order the review built its assessments.
     projections: Vec<Projection>,
+    /// Rank `r` is `projections[order[r - 1]]` (the portfolio's ranking).
+    order: Vec<u32>,
+    by_id: IdIndex,
 }
+
+impl PartialEq for Forecast {
+    /// Two forecasts are equal when they hold the same projections for the
+    /// same dates in the same rank order, whatever order they were built in.
+    fn eq(&self, other: &Forecast) -> bool {
+        self.as_of == other.as_of
+            && self.next_review == other.next_review
+            && self.period == other.period
+            && self.projections().eq(other.projections())
+    }
+}
+
+impl Eq for Forecast {}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Forecast {
+    /// The dates and the projections in rank order.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Forecast", 4)?;
+        s.serialize_field("as_of", &self.as_of)?;
+        s.serialize_field("next_review", &self.next_review)?;
+        s.serialize_field("period", &self.period)?;
+        s.serialize_field("projections", &InOrder(self))?;
+        s.end()
+    }
+}
+
+/// The projections of a forecast, serialised in rank order.
+#[cfg(feature = "serde")]
+struct InOrder<'a>(&'a Forecast);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for InOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.projections())
+    }
+}
+
+impl Keyed for Projection {
+    fn key(&self) -> &str {
+        self.partner.as_str()
+    }
+}
+
+/// The projections of a [`Forecast`] in the rank order of the review: see
+/// [`Forecast::projections`].
+#[derive(Clone, Debug)]
+pub struct Projections<'a> {
+    all: &'a [Projection],
+    order: std::slice::Iter<'a, u32>,
+}
+
+impl<'a> Iterator for Projections<'a> {
+    type Item = &'a Projection;
+
+    fn next(&mut self) -> Option<&'a Projection> {
+        // Every position in the order is one of the projections (the
+        // forecast is built so); `get` keeps a broken one from panicking.
+        self.order.next().and_then(|&i| self.all.get(i as usize))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.order.size_hint()
+    }
+
+    fn nth(&mut self, n: usize) -> Option<&'a Projection> {
+        self.order.nth(n).and_then(|&i| self.all.get(i as usize))
+    }
+}
+
+impl DoubleEndedIterator for Projections<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.order.next_back().and_then(|&i| self.all.get(i as usize))
+    }
+}
+
+impl ExactSizeIterator for Projections<'_> {}
+
+impl std::iter::FusedIterator for Projections<'_> {}
 
 impl Forecast {
     /// Projects every partner of `portfolio` (the review of `ledger` under
     /// `policy`) to the next review, one review period after its date.
+    ///
+    /// This reads every partner's figures in the ledger again; when the
+    /// forecast is wanted with the review, [`Review::run_with_forecast`](crate::Review::run_with_forecast)
+    /// makes both in one pass, with the same result.
     ///
     /// # Errors
     ///
@@ -193,55 +290,26 @@ impl Forecast {
     /// is out of range; [`ErrorKind::ThreadPool`] if the `parallel`
     /// feature's pool cannot start.
     pub fn new(ledger: &Ledger, portfolio: &Portfolio, policy: &Policy) -> Result<Forecast> {
-        let as_of = portfolio.as_of();
-        let step = portfolio.review_period().months();
-        let next_review = as_of
-            .checked_add_months(Months::new(step))
-            .ok_or_else(|| Error::from(ErrorKind::DateOutOfRange { what: format!("the review after {as_of}") }))?;
-        let period = Window::before(next_review, step)?;
-        let next_window = Window::before(next_review, policy.window_months())?;
-        let level_months = Window::before(as_of, step.max(3))?;
-        let known_last = level_months.last();
         let data_from = ledger.rows().iter().filter_map(|r| r.cells.first()).map(|c| c.month).min();
-        let setup = Setup { scale: ledger.scale(), level_months, period, next_window, known_last, data_from };
-        let currency = ledger.currency();
+        let step = portfolio.review_period().months();
+        let setup = Setup::new(ledger, portfolio.as_of(), step, data_from, policy)?;
         // In the order the review built them, which is the ledger's order
         // of rows when the review is of this ledger: each partner's row is
         // then found at its own index, without a lookup.
-        let assessments: Vec<(usize, &Assessment)> = portfolio.assessments.iter().enumerate().collect();
         let rows = ledger.rows();
-        let projected = par::map(&assessments, |&(i, a)| -> Result<Projection> {
-            let row = match rows.get(i) {
-                Some(r) if r.id == *a.id() => Some(r),
-                _ => ledger.row(a.id().as_str()),
-            };
-            let figures = setup.project(row)?;
-            let first_active = row
-                .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
-                .and_then(|c| Month::from_index(c.month));
-            let start_date = a.partner().and_then(|p| p.start_date);
-            let months = policy.tiers.months(next_window, start_date, first_active);
-            let assigned = policy
-                .tiers
-                .assign(Money::new(figures.next_total, currency), months, Some(a.tier_state()))
-                .map_err(|e| e.for_partner(a.id()))?;
-            Ok(Projection {
-                partner: a.id().clone(),
-                currency,
-                period,
-                level: figures.level,
-                level_months,
-                swing: figures.swing,
-                monthly: figures.monthly,
-                next_monthly: assigned.monthly,
-                tier: a.tier(),
-                projected_tier: assigned.tier,
-                projected_plain: assigned.plain,
-            })
-        })?;
-        let mut projections = projected.into_iter().collect::<Result<Vec<Projection>>>()?;
-        par::sort_unstable_by(&mut projections, |a, b| a.partner.cmp(&b.partner))?;
-        Ok(Forecast { as_of, next_review, period, projections })
+        let projected = par::map_init(
+            &portfolio.assessments,
+            || (),
+            |_, i, a| -> Result<Projection> {
+                let row = match rows.get(i) {
+                    Some(r) if r.id == *a.id() => Some(r),
+                    _ => ledger.row(a.id().as_str()),
+                };
+                setup.projection(row, a)
+            },
+        )?;
+        let projections = projected.into_iter().collect::<Result<Vec<Projection>>>()?;
+        Ok(setup.forecast(projections, portfolio.order.clone()))
     }
 
     /// The date of the review the forecast is made at.
@@ -262,17 +330,28 @@ impl Forecast {
         self.period
     }
 
-    /// Every partner's projection, sorted by partner id.
+    /// The number of partners projected: every partner of the review.
     #[must_use]
-    pub fn projections(&self) -> &[Projection] {
-        &self.projections
+    pub fn len(&self) -> usize {
+        self.projections.len()
+    }
+
+    /// True if no partner was projected (the review was empty).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.projections.is_empty()
+    }
+
+    /// Every partner's projection, in the review's rank order (rank 1
+    /// first). The iterator knows its length and runs from both ends.
+    pub fn projections(&self) -> Projections<'_> {
+        Projections { all: &self.projections, order: self.order.iter() }
     }
 
     /// One partner's projection.
     #[must_use]
     pub fn get<K: Borrow<str> + ?Sized>(&self, partner: &K) -> Option<&Projection> {
-        let key = partner.borrow();
-        self.projections.binary_search_by(|p| p.partner.as_str().cmp(key)).ok().and_then(|i| self.projections.get(i))
+        self.by_id.find(&self.projections, partner.borrow())
     }
 
     /// The partners the projection moves up a tier, largest projected
@@ -297,13 +376,21 @@ impl Forecast {
 }
 
 /// What every partner's projection shares.
-struct Setup {
+pub(super) struct Setup<'a> {
+    policy: &'a Policy,
+    currency: Currency,
     scale: u32,
+    as_of: NaiveDate,
+    next_review: NaiveDate,
     level_months: Window,
     period: Window,
     next_window: Window,
     known_last: Month,
+    /// The first month with data in the ledger.
     data_from: Option<i32>,
+    /// [`swing_bounds`], worked out once.
+    swing_low: Decimal,
+    swing_high: Decimal,
 }
 
 /// One partner's projected figures.
@@ -314,36 +401,126 @@ struct Figures {
     next_total: Decimal,
 }
 
-impl Setup {
+impl<'a> Setup<'a> {
+    /// The setup of a forecast of the review of `ledger` as of `as_of`,
+    /// made every `step` months, whose first month with data is
+    /// `data_from`.
+    pub(super) fn new(
+        ledger: &Ledger,
+        as_of: NaiveDate,
+        step: u32,
+        data_from: Option<i32>,
+        policy: &'a Policy,
+    ) -> Result<Setup<'a>> {
+        let next_review = as_of
+            .checked_add_months(Months::new(step))
+            .ok_or_else(|| Error::from(ErrorKind::DateOutOfRange { what: format!("the review after {as_of}") }))?;
+        let period = Window::before(next_review, step)?;
+        let next_window = Window::before(next_review, policy.window_months())?;
+        let level_months = Window::before(as_of, step.max(3))?;
+        Ok(Setup {
+            policy,
+            currency: ledger.currency(),
+            scale: ledger.scale(),
+            as_of,
+            next_review,
+            level_months,
+            period,
+            next_window,
+            known_last: level_months.last(),
+            data_from,
+            swing_low: swing_bounds().0,
+            swing_high: swing_bounds().1,
+        })
+    }
+
+    /// The forecast of `projections` (in the review's order) ranked by
+    /// `order` (the portfolio's).
+    pub(super) fn forecast(&self, projections: Vec<Projection>, order: Vec<u32>) -> Forecast {
+        Forecast {
+            as_of: self.as_of,
+            next_review: self.next_review,
+            period: self.period,
+            projections,
+            order,
+            by_id: IdIndex::default(),
+        }
+    }
+
+    /// The projection of the partner assessed as `a`, whose figures are
+    /// `row`.
+    pub(super) fn projection(&self, row: Option<&Row>, a: &Assessment) -> Result<Projection> {
+        let figures = self.project(row)?;
+        let first_active = row
+            .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
+            .and_then(|c| Month::from_index(c.month));
+        let start_date = a.partner().and_then(|p| p.start_date);
+        let tiers = &self.policy.tiers;
+        let months = tiers.months(self.next_window, start_date, first_active);
+        let assigned = tiers
+            .assign(Money::new(figures.next_total, self.currency), months, Some(a.tier_state()))
+            .map_err(|e| e.for_partner(a.id()))?;
+        Ok(Projection {
+            partner: a.id().clone(),
+            currency: self.currency,
+            period: self.period,
+            level: figures.level,
+            level_months: self.level_months,
+            swing: figures.swing,
+            monthly: figures.monthly,
+            next_monthly: assigned.monthly,
+            tier: a.tier(),
+            projected_tier: assigned.tier,
+            projected_plain: assigned.plain,
+        })
+    }
+
     fn project(&self, row: Option<&Row>) -> Result<Figures> {
-        let sum = |first: i32, last: i32| row.map_or(0, |r| Ledger::net_between(r, first, last));
         let (lf, ll) = (self.level_months.first().index(), self.level_months.last().index());
         let (pf, pl) = (self.period.first().index(), self.period.last().index());
+        let (nf, nl) = (self.next_window.first().index(), self.next_window.last().index());
+        let known_last = self.known_last.index().min(nl);
+        let seasonal = self.data_from.is_some_and(|from| lf - 12 >= from);
+        // The sums over the level's months, the months ahead and the
+        // level's months a year before, and the next window's known months:
+        // one scan of the partner's cells.
+        let ranges = [(lf, ll), (pf - 12, pl - 12), (lf - 12, ll - 12), (nf, known_last)];
+        let mut sums = [0i128; 4];
+        if let Some(r) = row {
+            let from = ranges.iter().map(|r| r.0).min().unwrap_or(lf);
+            let to = ranges.iter().map(|r| r.1).max().unwrap_or(ll);
+            let start = r.cells.partition_point(|c| c.month < from);
+            for c in r.cells.get(start..).unwrap_or_default().iter().take_while(|c| c.month <= to) {
+                for (s, &(first, last)) in sums.iter_mut().zip(&ranges) {
+                    if (first..=last).contains(&c.month) {
+                        *s += i128::from(c.turnover);
+                    }
+                }
+            }
+        }
+        let [level_sum, ahead, base, known_sum] = sums;
         let n_level = i128::from(self.level_months.len());
         let n_period = i128::from(self.period.len());
-        let level_sum = sum(lf, ll);
         let dec =
             |v: i128| Decimal::try_from_i128_with_scale(v, self.scale).map_err(|_| Error::overflow("a projection"));
         // The level, truncated to 18 decimal places (as every share).
         let level = ratio(level_sum, n_level * 10i128.pow(self.scale));
         // A year before: the months ahead against the level's months, as
         // monthly averages (num / den = (ahead / n_period) / (base / n_level)).
-        let swing = match self.data_from {
-            Some(from) if lf - 12 >= from => {
-                let (ahead, base) = (sum(pf - 12, pl - 12), sum(lf - 12, ll - 12));
-                if ahead > 0 && base > 0 { Some(ratio(ahead * n_level, base * n_period) - Decimal::ONE) } else { None }
-            }
-            _ => None,
+        let swing = if seasonal && ahead > 0 && base > 0 {
+            Some(ratio(ahead * n_level, base * n_period) - Decimal::ONE)
+        } else {
+            None
         };
-        let factor = Decimal::ONE + swing.map_or(Decimal::ZERO, counted_swing);
-        let monthly = level
-            .checked_mul(factor)
-            .ok_or_else(|| Error::overflow("a projection"))?
-            .round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero);
+        let counted = swing.map_or(Decimal::ZERO, |s| s.clamp(self.swing_low, self.swing_high) / Decimal::TWO);
+        let unrounded = if counted.is_zero() {
+            level
+        } else {
+            level.checked_mul(Decimal::ONE + counted).ok_or_else(|| Error::overflow("a projection"))?
+        };
+        let monthly = unrounded.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero);
         // The next review's window: the months known, and the projected ones.
-        let (nf, nl) = (self.next_window.first().index(), self.next_window.last().index());
-        let known_last = self.known_last.index().min(nl);
-        let known = if nf <= known_last { dec(sum(nf, known_last))? } else { Decimal::ZERO };
+        let known = if nf <= known_last { dec(known_sum)? } else { Decimal::ZERO };
         let projected_months = nl - known_last.max(nf - 1);
         let next_total = monthly
             .checked_mul(Decimal::from(projected_months))

@@ -77,6 +77,8 @@ pub struct Portfolio {
     /// Rank `r` is `assessments[order[r - 1]]`.
     pub(super) order: Vec<u32>,
     pub(super) by_id: IdIndex,
+    /// Made by the review; `None` for a portfolio read back from its JSON.
+    pub(super) network_months: Option<Arc<NetworkMonths>>,
 }
 
 impl PartialEq for Portfolio {
@@ -102,6 +104,7 @@ impl PartialEq for Portfolio {
             assessments: _,
             order: _,
             by_id: _,
+            network_months: _,
         } = self;
         *as_of == other.as_of
             && *window == other.window
@@ -124,24 +127,126 @@ impl Eq for Portfolio {}
 
 /// The hash table in which [`Portfolio::get`] finds an assessment, built on
 /// first use: open addressing with linear probing over a power-of-two
-/// number of slots (at least twice the assessments), each holding an
-/// assessment's position plus one, or zero when empty. A cache, not data: it
+/// number of slots (at least twice the items), each holding an item's
+/// position plus one, or zero when empty. A cache, not data: it
 /// takes no part in equality and is not serialised.
 #[derive(Clone, Debug, Default)]
 pub(super) struct IdIndex(OnceLock<Vec<u32>>);
+
+/// The network's turnover in each month of the review window by segment and
+/// tier, summed by the review as it goes (each partner with figures in the
+/// ledger, in its segment and tier of the review), for the report's dynamics
+/// charts. Derived from the ledger and the review, so, like [`IdIndex`], it
+/// takes no part in equality and is not serialised.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NetworkMonths {
+    /// The months of the window.
+    months: usize,
+    /// `sums[(segment × 4 + tier) × months + month]`, at the ledger's scale.
+    sums: Vec<i128>,
+    /// The partners with figures in each (segment, tier).
+    partners: [u64; 16],
+}
+
+impl NetworkMonths {
+    /// No sums yet, for a window of `months` months.
+    pub(super) fn new(months: usize) -> NetworkMonths {
+        NetworkMonths { months, sums: vec![0; 16 * months], partners: [0; 16] }
+    }
+
+    fn group(segment: Segment, tier: Tier) -> usize {
+        let s = Segment::ALL.iter().position(|x| *x == segment).unwrap_or(0);
+        let t = Tier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
+        s * 4 + t
+    }
+
+    /// Adds one partner's window turnover, month by month.
+    pub(super) fn add(&mut self, segment: Segment, tier: Tier, turnover: impl Iterator<Item = i64>) {
+        let g = NetworkMonths::group(segment, tier);
+        if let Some(count) = self.partners.get_mut(g) {
+            *count += 1;
+        }
+        let at = g * self.months;
+        for (s, v) in self.sums.iter_mut().skip(at).take(self.months).zip(turnover) {
+            // i64 amounts: no network of fewer than 2^63 partners reaches
+            // i128's limit.
+            *s = s.saturating_add(i128::from(v));
+        }
+    }
+
+    /// Adds another worker's sums.
+    pub(super) fn merge(&mut self, other: &NetworkMonths) {
+        for (s, v) in self.sums.iter_mut().zip(&other.sums) {
+            *s = s.saturating_add(*v);
+        }
+        for (c, v) in self.partners.iter_mut().zip(other.partners) {
+            *c += v;
+        }
+    }
+
+    /// The monthly series of each key with partners, in `keys` order: the
+    /// groups `of(key)` picks, added up.
+    fn series<K: Copy>(&self, keys: &[K], of: impl Fn(K, usize) -> bool, scale: u32) -> Result<Vec<(K, Vec<Decimal>)>> {
+        let mut out = Vec::new();
+        for &key in keys {
+            let groups: Vec<usize> = (0..16).filter(|&g| of(key, g)).collect();
+            if groups.iter().all(|&g| self.partners.get(g).is_none_or(|&c| c == 0)) {
+                continue;
+            }
+            let values = (0..self.months)
+                .map(|m| {
+                    let sum = groups
+                        .iter()
+                        .filter_map(|&g| self.sums.get(g * self.months + m))
+                        .try_fold(0i128, |a, &v| a.checked_add(v));
+                    sum.and_then(|v| Decimal::try_from_i128_with_scale(v, scale).ok())
+                        .ok_or_else(|| Error::overflow("a monthly total"))
+                })
+                .collect::<Result<Vec<Decimal>>>()?;
+            out.push((key, values));
+        }
+        Ok(out)
+    }
+
+    /// The network's monthly turnover of each segment with partners (A
+    /// first).
+    pub(crate) fn by_segment(&self, scale: u32) -> Result<Vec<(Segment, Vec<Decimal>)>> {
+        let at = |s: Segment| Segment::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        self.series(&Segment::ALL, |s, g| g / 4 == at(s), scale)
+    }
+
+    /// The network's monthly turnover of each tier with partners (Gold
+    /// first).
+    pub(crate) fn by_tier(&self, scale: u32) -> Result<Vec<(Tier, Vec<Decimal>)>> {
+        let at = |t: Tier| Tier::ALL.iter().position(|x| *x == t).unwrap_or(0);
+        self.series(&Tier::ALL, |t, g| g % 4 == at(t), scale)
+    }
+}
+
+/// What an [`IdIndex`] finds: an item of one partner.
+pub(super) trait Keyed {
+    /// The partner's id.
+    fn key(&self) -> &str;
+}
+
+impl Keyed for Assessment {
+    fn key(&self) -> &str {
+        self.id.as_str()
+    }
+}
 
 impl IdIndex {
     fn slot(id: &str, mask: usize) -> usize {
         (crate::util::hash::hash64(id.as_bytes()) as usize) & mask
     }
 
-    fn build(assessments: &[Assessment]) -> Vec<u32> {
-        let size = (assessments.len() * 2).next_power_of_two().max(2);
+    fn build<T: Keyed>(items: &[T]) -> Vec<u32> {
+        let size = (items.len() * 2).next_power_of_two().max(2);
         let mask = size - 1;
         let mut table = vec![0u32; size];
-        for (pos, a) in assessments.iter().enumerate() {
+        for (pos, a) in items.iter().enumerate() {
             let Ok(value) = u32::try_from(pos + 1) else { break };
-            let mut at = IdIndex::slot(a.id.as_str(), mask);
+            let mut at = IdIndex::slot(a.key(), mask);
             // The table is at most half full: a free slot is always found.
             while let Some(slot) = table.get_mut(at) {
                 if *slot == 0 {
@@ -154,14 +259,14 @@ impl IdIndex {
         table
     }
 
-    fn find<'a>(&self, assessments: &'a [Assessment], partner: &str) -> Option<&'a Assessment> {
-        let table = self.0.get_or_init(|| IdIndex::build(assessments));
+    pub(super) fn find<'a, T: Keyed>(&self, items: &'a [T], partner: &str) -> Option<&'a T> {
+        let table = self.0.get_or_init(|| IdIndex::build(items));
         let mask = table.len().checked_sub(1)?;
         let mut at = IdIndex::slot(partner, mask);
         loop {
             let value = *table.get(at)?;
-            let a = assessments.get(value.checked_sub(1)? as usize)?;
-            if a.id.as_str() == partner {
+            let a = items.get(value.checked_sub(1)? as usize)?;
+            if a.key() == partner {
                 return Some(a);
             }
             at = (at + 1) & mask;
@@ -234,6 +339,18 @@ impl Portfolio {
     #[must_use]
     pub fn language(&self) -> Language {
         self.playbook.language()
+    }
+
+    /// The network's monthly turnover by segment and tier over the window,
+    /// when the review of a ledger made it.
+    pub(crate) fn network_months(&self) -> Option<&NetworkMonths> {
+        self.network_months.as_deref()
+    }
+
+    /// The assessments in the order the review built them: the ledger's
+    /// order of partners, then the listed partners without figures.
+    pub(crate) fn built(&self) -> &[Assessment] {
+        &self.assessments
     }
 
     /// The number of partners assessed.

@@ -2,14 +2,15 @@
 //! ranking and the network's tables.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::assessment::{Assessment, Context, Parts};
+use super::forecast::{Forecast, Projection, Setup};
 use super::policy::Policy;
-use super::portfolio::{IdIndex, Portfolio};
+use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
 use super::rank::rank;
 use super::score::urgent_cause;
 use crate::error::{Error, Result};
@@ -140,7 +141,48 @@ impl<'a> Review<'a> {
     /// [`ErrorKind::Overflow`]: crate::ErrorKind::Overflow
     /// [`ErrorKind::ThreadPool`]: crate::ErrorKind::ThreadPool
     pub fn run(&self, policy: &Policy) -> Result<Portfolio> {
-        run(self, policy)
+        run(self, policy, false).map(|(portfolio, _)| portfolio)
+    }
+
+    /// Runs the review as [`run`](Review::run) does, and projects every
+    /// partner to the next review in the same pass (see
+    /// [`forecast`](crate::review::forecast) for the method). The
+    /// projection reads each partner's figures while the review has them
+    /// at hand, so it costs a fraction of a separate
+    /// [`Forecast::new`] afterwards, with the same result.
+    ///
+    /// The forecast never changes the review: the portfolio is the one
+    /// [`run`](Review::run) gives.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
+    /// # use rust_decimal::Decimal;
+    /// # let mut ledger = Ledger::new(Currency::RUB);
+    /// # for m in 1..=12 {
+    /// #     let date = NaiveDate::from_ymd_opt(2025, m, 10).unwrap();
+    /// #     ledger.record(Sale::new(PartnerId::new("P-1")?, date, Money::new(Decimal::from(90_000), Currency::RUB)))?;
+    /// # }
+    /// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let (portfolio, forecast) = Review::new(&ledger, as_of).run_with_forecast(&Policy::default())?;
+    /// assert_eq!(forecast.next_review(), NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+    /// assert_eq!(forecast.get("P-1").unwrap().monthly, Decimal::from(90_000));
+    /// assert_eq!(portfolio, Review::new(&ledger, as_of).run(&Policy::default())?);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`run`](Review::run) and of [`Forecast::new`].
+    pub fn run_with_forecast(&self, policy: &Policy) -> Result<(Portfolio, Forecast)> {
+        match run(self, policy, true)? {
+            (portfolio, Some(forecast)) => Ok((portfolio, forecast)),
+            // `run` makes the forecast when asked to.
+            (portfolio, None) => {
+                let forecast = Forecast::new(self.ledger, &portfolio, policy)?;
+                Ok((portfolio, forecast))
+            }
+        }
     }
 }
 
@@ -149,6 +191,23 @@ struct Member<'a> {
     id: &'a PartnerId,
     row: Option<&'a Row>,
     partner: Option<Arc<Partner>>,
+}
+
+/// A worker of the review's pass: its buffers, and its share of the
+/// network's monthly sums, added to the review's when the worker is done
+/// (each worker's state is dropped at its end, before the pass returns).
+struct Worker<'a> {
+    buf: WindowBuf,
+    series: Vec<i128>,
+    network: NetworkMonths,
+    total: &'a Mutex<NetworkMonths>,
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        // A poisoned lock still holds valid sums.
+        self.total.lock().unwrap_or_else(PoisonError::into_inner).merge(&self.network);
+    }
 }
 
 /// What every partner's assessment shares.
@@ -164,7 +223,7 @@ struct Shared<'a> {
     classes: &'a Classes,
 }
 
-fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
+fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
     let Review { ledger, as_of, partners, facts, previous } = *review;
     policy.check()?;
     let window = Window::before(as_of, policy.window_months())?;
@@ -208,7 +267,12 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
     let (first, last) = (window.first().index(), window.last().index());
     let record = |p: &Partner| Arc::new(p.clone());
     let mut members: Vec<Member<'_>> = Vec::with_capacity(ledger.partner_count() + partners.len());
+    // The first month with data in the ledger (for the forecast).
+    let mut data_from: Option<i32> = None;
     for row in ledger.rows() {
+        if let Some(c) = row.cells.first() {
+            data_from = Some(data_from.map_or(c.month, |m| m.min(c.month)));
+        }
         if row.cells.first().is_some_and(|c| c.month <= last) {
             members.push(Member {
                 id: &row.id,
@@ -252,17 +316,41 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
         previous: &previous_states,
         classes: &classes,
     };
-    let assessed: Vec<Result<Assessment>> = par::map_init(
-        &members,
-        || (WindowBuf::default(), Vec::with_capacity(window.len() as usize)),
-        |(buf, series), i, m| {
-            let place = place.get(i).copied().unwrap_or(u32::MAX);
-            shared.assess_one(m, place, buf, series).map_err(|e| e.for_partner(m.id))
-        },
-    )?;
+    let months = window.len() as usize;
+    let network = Mutex::new(NetworkMonths::new(months));
+    let init = || Worker {
+        buf: WindowBuf::default(),
+        series: Vec::with_capacity(months),
+        network: NetworkMonths::new(months),
+        total: &network,
+    };
+    let assess = |w: &mut Worker<'_>, i: usize, m: &Member<'_>| {
+        let place = place.get(i).copied().unwrap_or(u32::MAX);
+        let a = shared.assess_one(m, place, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
+        if m.row.is_some() {
+            w.network.add(a.segment(), a.tier(), w.buf.months.iter().map(|d| d.turnover));
+        }
+        Ok::<_, Error>(a)
+    };
+    let (mut assessments, projections) = if forecast {
+        // Each partner projected right after its assessment, while its
+        // figures are in the cache: a second pass over a million partners'
+        // figures costs most of its time in fetching them again.
+        let setup = Setup::new(ledger, as_of, policy.review_period.months(), data_from, policy)?;
+        let (assessments, projections): (Vec<Assessment>, Vec<Projection>) =
+            par::try_map_init(&members, init, |state, i, m| {
+                let a = assess(state, i, m)?;
+                let p = setup.projection(m.row, &a)?;
+                Ok::<_, Error>((a, p))
+            })??;
+        (assessments, Some((setup, projections)))
+    } else {
+        (par::try_map_init(&members, init, assess)??, None)
+    };
     drop(place);
-    let mut assessments = assessed.into_iter().collect::<Result<Vec<Assessment>>>()?;
+    let network_months = network.into_inner().unwrap_or_else(PoisonError::into_inner);
     let order = rank(&mut assessments, ledger.scale())?;
+    let forecast = projections.map(|(setup, p)| setup.forecast(p, order.clone()));
 
     let (concentration_figures, lorenz) = concentration(&classes)?;
     let concentration_risk =
@@ -289,12 +377,13 @@ fn run(review: &Review<'_>, policy: &Policy) -> Result<Portfolio> {
         assessments,
         order,
         by_id: IdIndex::default(),
+        network_months: Some(Arc::new(network_months)),
     };
     if let Some(prev) = previous {
         let moves = Migrations::between(&prev.placements(), &portfolio.placements())?;
         portfolio.migrations = Some(moves.with_span(Span::new(prev.as_of(), as_of)?));
     }
-    Ok(portfolio)
+    Ok((portfolio, forecast))
 }
 
 /// The segment evidence of a partner at `ranked` (the same for every

@@ -354,6 +354,7 @@ impl PortfolioIn {
             assessments,
             order,
             by_id: IdIndex::default(),
+            network_months: None,
         };
         // Each partner once.
         let mut seen = std::collections::HashSet::with_capacity(n);

@@ -9,9 +9,9 @@
 
 #[cfg(feature = "parallel")]
 mod imp {
-    use std::sync::OnceLock;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc;
+    use std::sync::{Mutex, OnceLock, PoisonError};
 
     use rayon::prelude::*;
 
@@ -57,6 +57,43 @@ mod imp {
         f: impl Fn(&mut S, usize, &T) -> R + Sync + Send,
     ) -> Result<Vec<R>> {
         install(|| items.par_iter().enumerate().map_init(init, |s, (i, t)| f(s, i, t)).collect())
+    }
+
+    /// [`map_init`] of a fallible `f`, collected into `C` (a `Vec`, or a
+    /// pair of them for pairs) in item order, or the error of the first
+    /// item (by position) that failed, whichever thread met it first.
+    /// Unlike collecting a `Vec` of results, the values are not moved again.
+    pub(crate) fn try_map_init<T: Sync, S, R: Send, E: Send, C>(
+        items: &[T],
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, usize, &T) -> std::result::Result<R, E> + Sync + Send,
+    ) -> Result<std::result::Result<C, E>>
+    where
+        C: FromParallelIterator<R> + FromIterator<R> + Send,
+    {
+        let first_error: Mutex<Option<(usize, E)>> = Mutex::new(None);
+        let collected: C = install(|| {
+            items
+                .par_iter()
+                .enumerate()
+                .map_init(init, |s, (i, t)| match f(s, i, t) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        // A poisoned lock still holds a valid slot.
+                        let mut slot = first_error.lock().unwrap_or_else(PoisonError::into_inner);
+                        if slot.as_ref().is_none_or(|(at, _)| i < *at) {
+                            *slot = Some((i, e));
+                        }
+                        None
+                    }
+                })
+                .flatten_iter()
+                .collect()
+        })?;
+        Ok(match first_error.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some((_, e)) => Err(e),
+            None => Ok(collected),
+        })
     }
 
     pub(crate) fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Result<Vec<R>> {
@@ -208,6 +245,18 @@ mod imp {
         init: impl Fn() -> S + Sync + Send,
         f: impl Fn(&mut S, usize, &T) -> R + Sync + Send,
     ) -> Result<Vec<R>> {
+        let mut state = init();
+        Ok(items.iter().enumerate().map(|(i, t)| f(&mut state, i, t)).collect())
+    }
+
+    pub(crate) fn try_map_init<T: Sync, S, R: Send, E: Send, C>(
+        items: &[T],
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, usize, &T) -> std::result::Result<R, E> + Sync + Send,
+    ) -> Result<std::result::Result<C, E>>
+    where
+        C: FromIterator<R> + Send,
+    {
         let mut state = init();
         Ok(items.iter().enumerate().map(|(i, t)| f(&mut state, i, t)).collect())
     }
