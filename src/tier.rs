@@ -459,6 +459,15 @@ impl TierPolicy {
     pub fn assign(&self, total: Money, months: u32, previous: Option<TierState>) -> Result<TierAssignment> {
         self.check_currency(total.currency())?;
         let total = total.amount();
+        let (tier, plain, below_reviews) = self.decide(total, months, previous)?;
+        self.try_assignment(total, months, tier, plain, below_reviews)
+    }
+
+    /// The tier, the plain tier and the reviews below of
+    /// [`assign`](Self::assign), without the progress figures (for the
+    /// forecast, which needs only the tiers); `total` in the policy's
+    /// currency.
+    pub(crate) fn decide(&self, total: Decimal, months: u32, previous: Option<TierState>) -> Result<(Tier, Tier, u32)> {
         let plain = self.plain_tier(total, months)?;
         let (tier, below_reviews) = match previous {
             None => (plain, 0),
@@ -476,7 +485,7 @@ impl TierPolicy {
                 }
             }
         };
-        self.try_assignment(total, months, tier, plain, below_reviews)
+        Ok((tier, plain, below_reviews))
     }
 
     /// The monthly figure of `total` over `months` months (0 for no months),

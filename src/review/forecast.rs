@@ -73,13 +73,13 @@ use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Ledger, Row};
-use crate::money::{Currency, Money};
+use crate::ledger::{Cell, Ledger, Row};
+use crate::money::Currency;
 use crate::partner::PartnerId;
 use crate::period::{Month, Window};
 use crate::review::portfolio::{IdIndex, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
-use crate::tier::Tier;
+use crate::tier::{Tier, TierPolicy};
 use crate::util::exact::ratio;
 use crate::util::par;
 
@@ -418,6 +418,9 @@ impl<'a> Setup<'a> {
         let period = Window::before(next_review, step)?;
         let next_window = Window::before(next_review, policy.window_months())?;
         let level_months = Window::before(as_of, step.max(3))?;
+        if policy.tiers.currency() != ledger.currency() {
+            return Err(Error::currency_mismatch(policy.tiers.currency(), ledger.currency()));
+        }
         Ok(Setup {
             policy,
             currency: ledger.currency(),
@@ -450,16 +453,27 @@ impl<'a> Setup<'a> {
     /// The projection of the partner assessed as `a`, whose figures are
     /// `row`.
     pub(super) fn projection(&self, row: Option<&Row>, a: &Assessment) -> Result<Projection> {
-        let figures = self.project(row)?;
+        self.projection_in(row, None, a)
+    }
+
+    /// [`projection`](Self::projection) given the partner's figures in each
+    /// month of a window too, from the window's first month (as an index):
+    /// sums inside it are read from them.
+    pub(super) fn projection_in(
+        &self,
+        row: Option<&Row>,
+        window: Option<(i32, &[Cell])>,
+        a: &Assessment,
+    ) -> Result<Projection> {
+        let figures = self.project(row, window)?;
         let first_active = row
             .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
             .and_then(|c| Month::from_index(c.month));
         let start_date = a.partner().and_then(|p| p.start_date);
         let tiers = &self.policy.tiers;
         let months = tiers.months(self.next_window, start_date, first_active);
-        let assigned = tiers
-            .assign(Money::new(figures.next_total, self.currency), months, Some(a.tier_state()))
-            .map_err(|e| e.for_partner(a.id()))?;
+        let (tier, plain, _) =
+            tiers.decide(figures.next_total, months, Some(a.tier_state())).map_err(|e| e.for_partner(a.id()))?;
         Ok(Projection {
             partner: a.id().clone(),
             currency: self.currency,
@@ -468,37 +482,38 @@ impl<'a> Setup<'a> {
             level_months: self.level_months,
             swing: figures.swing,
             monthly: figures.monthly,
-            next_monthly: assigned.monthly,
+            next_monthly: TierPolicy::monthly(figures.next_total, months),
             tier: a.tier(),
-            projected_tier: assigned.tier,
-            projected_plain: assigned.plain,
+            projected_tier: tier,
+            projected_plain: plain,
         })
     }
 
-    fn project(&self, row: Option<&Row>) -> Result<Figures> {
+    fn project(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>) -> Result<Figures> {
         let (lf, ll) = (self.level_months.first().index(), self.level_months.last().index());
         let (pf, pl) = (self.period.first().index(), self.period.last().index());
         let (nf, nl) = (self.next_window.first().index(), self.next_window.last().index());
         let known_last = self.known_last.index().min(nl);
         let seasonal = self.data_from.is_some_and(|from| lf - 12 >= from);
-        // The sums over the level's months, the months ahead and the
-        // level's months a year before, and the next window's known months:
-        // one scan of the partner's cells.
-        let ranges = [(lf, ll), (pf - 12, pl - 12), (lf - 12, ll - 12), (nf, known_last)];
-        let mut sums = [0i128; 4];
-        if let Some(r) = row {
-            let from = ranges.iter().map(|r| r.0).min().unwrap_or(lf);
-            let to = ranges.iter().map(|r| r.1).max().unwrap_or(ll);
-            let start = r.cells.partition_point(|c| c.month < from);
-            for c in r.cells.get(start..).unwrap_or_default().iter().take_while(|c| c.month <= to) {
-                for (s, &(first, last)) in sums.iter_mut().zip(&ranges) {
-                    if (first..=last).contains(&c.month) {
-                        *s += i128::from(c.turnover);
+        // Months inside the review's window come from its buffer (at hand
+        // in the review's pass), the others from the partner's cells.
+        let sum = |first: i32, last: i32| -> i128 {
+            match window {
+                Some((from, months)) if first >= from && first <= last => {
+                    let at = |m: i32| usize::try_from(m - from).ok();
+                    match (at(first), at(last)) {
+                        (Some(a), Some(b)) if b < months.len() => {
+                            months.get(a..=b).unwrap_or_default().iter().map(|c| i128::from(c.turnover)).sum()
+                        }
+                        _ => row.map_or(0, |r| Ledger::net_between(r, first, last)),
                     }
                 }
+                _ => row.map_or(0, |r| Ledger::net_between(r, first, last)),
             }
-        }
-        let [level_sum, ahead, base, known_sum] = sums;
+        };
+        let level_sum = sum(lf, ll);
+        let (ahead, base) = if seasonal { (sum(pf - 12, pl - 12), sum(lf - 12, ll - 12)) } else { (0, 0) };
+        let known_sum = if nf <= known_last { sum(nf, known_last) } else { 0 };
         let n_level = i128::from(self.level_months.len());
         let n_period = i128::from(self.period.len());
         let dec =
@@ -534,6 +549,7 @@ impl<'a> Setup<'a> {
 mod tests {
     use super::*;
     use crate::ledger::MonthlyFigures;
+    use crate::money::Money;
     use crate::review::Review;
 
     fn ledger(amounts: &[(&str, i64)], first: Month) -> Ledger {

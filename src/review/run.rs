@@ -340,7 +340,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         let (assessments, projections): (Vec<Assessment>, Vec<Projection>) =
             par::try_map_init(&members, init, |state, i, m| {
                 let a = assess(state, i, m)?;
-                let p = setup.projection(m.row, &a)?;
+                let p = setup.projection_in(m.row, Some((first, &state.buf.months)), &a)?;
                 Ok::<_, Error>((a, p))
             })??;
         (assessments, Some((setup, projections)))
