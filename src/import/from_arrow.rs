@@ -867,7 +867,7 @@ impl BulkPart<'_> {
                         Err(_) => return false,
                     },
                 };
-                self.bulk.insert(MonthlyBulk::new(currency, Ledger::new(currency).scale()))
+                self.bulk.insert(MonthlyBulk::new(currency, Ledger::new(currency).scale(), self.import.dates))
             }
         };
         let (currency, scale) = (bulk.currency(), Ledger::new(bulk.currency()).scale());

@@ -22,7 +22,7 @@ use std::collections::hash_map::Entry;
 use chrono::NaiveDate;
 
 use super::store::{Extra, Hasher, IdKey, Index};
-use super::{Cell, Ledger, PayRecord, Row};
+use super::{Cell, DateRange, Ledger, PayRecord, Row};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
 use crate::partner::PartnerId;
@@ -47,21 +47,37 @@ pub(crate) struct BulkRow {
 /// One partner's figures while gathered.
 struct Gathering {
     id: PartnerId,
+    /// The id as the ledger's index keeps it, and its shard there: made on
+    /// the thread that gathers, so that the index is built from them
+    /// without touching the ids again (see [`index_of`]).
+    key: IdKey,
+    shard: usize,
     /// Sorted by month, one cell per month of figures (empty ones too:
     /// they are pruned at the end, as `add_monthly_all` prunes them).
     cells: Vec<Cell>,
+    /// The months of `cells`: the months with figures, as the ledger keeps
+    /// them. Kept as the cells are, so that finishing the row reads none of
+    /// its data again (by then it has left the cache).
+    aggregated: Vec<i32>,
+    /// Some cell is empty.
+    empty_cells: bool,
     /// The months whose row without receivables was taken, sorted.
     bare: Vec<i32>,
-    /// In the order of the rows; sorted at the end.
+    /// In the order of the rows: usually sorted, and then each record
+    /// once (checked as they come), else sorted and checked at the end.
     payments: Vec<PayRecord>,
+    payments_sorted: bool,
 }
 
 /// Monthly figures gathered row by row (see the module docs). Parts of a
-/// table gathered apart (on several threads) come together with
-/// [`absorb`](MonthlyBulk::absorb).
+/// table gathered apart (on several threads) come together in
+/// [`Ledger::add_monthly_bulk`].
 pub(crate) struct MonthlyBulk {
     currency: Currency,
     scale: u32,
+    dates: DateRange,
+    /// The first and last month (indices) with days in `dates`.
+    months: (i32, i32),
     /// The partners by id; `None` while they came in increasing order.
     index: Option<HashMap<PartnerId, u32, foldhash::fast::RandomState>>,
     partners: Vec<Gathering>,
@@ -74,9 +90,19 @@ pub(crate) struct MonthlyBulk {
 }
 
 impl MonthlyBulk {
-    /// Figures in `currency` at `scale` decimal places.
-    pub(crate) fn new(currency: Currency, scale: u32) -> MonthlyBulk {
-        MonthlyBulk { currency, scale, index: None, partners: Vec::new(), last: None, last_len: (4, 0) }
+    /// Figures in `currency` at `scale` decimal places, for a ledger
+    /// accepting `dates`.
+    pub(crate) fn new(currency: Currency, scale: u32, dates: DateRange) -> MonthlyBulk {
+        MonthlyBulk {
+            currency,
+            scale,
+            dates,
+            months: (Month::of(dates.first()).index(), Month::of(dates.last()).index()),
+            index: None,
+            partners: Vec::new(),
+            last: None,
+            last_len: (4, 0),
+        }
     }
 
     /// The figures' currency.
@@ -96,11 +122,14 @@ impl MonthlyBulk {
     /// As the monthly table of the imports, without the row: a malformed
     /// partner id, a positive credit-note total, an amount due that is not
     /// positive, a row that gives other figures than an earlier row of its
-    /// month, a month's row without receivables given twice.
+    /// month, a month's row without receivables given twice; and as
+    /// `add_one_monthly`: a month outside the dates, a due or paid date
+    /// outside them or before its month.
     pub(crate) fn add(&mut self, partner: &str, r: &BulkRow) -> Result<()> {
         if r.credit_notes > 0 {
             return Err(Error::value("credit_notes", "", "a credit-note total is zero or negative"));
         }
+        self.check_dates(r)?;
         let last = self.last.and_then(|k| self.partners.get(k as usize).map(|p| (k, p)));
         let k = match last {
             Some((k, p)) if p.id.as_str() == partner => k,
@@ -125,9 +154,36 @@ impl MonthlyBulk {
                 if amount <= 0 {
                     return Err(Error::value("receivable", &amount.to_string(), "an amount due is positive"));
                 }
-                p.payments.push(PayRecord { month: cell.month, due, paid, amount });
+                p.take_payment(PayRecord { month: cell.month, due, paid, amount })?;
             }
             None => p.take_bare(cell.month)?,
+        }
+        Ok(())
+    }
+
+    /// The row's month and dates checked as `add_one_monthly` checks them,
+    /// by shorter ways: `DateRange::overlaps` and `Month::first_day` build
+    /// dates, which cost as much as the rest of a row. A month overlaps the
+    /// dates iff it lies between the months of their first and last days;
+    /// a date is before a month iff its month is.
+    fn check_dates(&self, r: &BulkRow) -> Result<()> {
+        let month = r.month.index();
+        if !(self.months.0..=self.months.1).contains(&month) {
+            let (first, last) = (self.dates.first(), self.dates.last());
+            return Err(ErrorKind::DateOutOfRange {
+                what: format!("month {} is outside the accepted dates {first} … {last}", r.month),
+            }
+            .into());
+        }
+        if let Some((due, paid, _)) = r.receivable {
+            for (field, date) in [("due_date", Some(due)), ("paid_date", paid)] {
+                if let Some(date) = date {
+                    self.dates.check(date, field)?;
+                    if Month::of(date).index() < month {
+                        return Err(Error::value(field, &date.to_string(), "before the figures' month"));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -161,11 +217,18 @@ impl MonthlyBulk {
         if let Some(index) = &mut self.index {
             index.insert(id.clone(), k);
         }
+        let key = IdKey::new(&id);
+        let shard = Index::shard_of(key.as_bytes());
         self.partners.push(Gathering {
             id,
+            key,
+            shard,
             cells: Vec::with_capacity(self.last_len.0),
+            aggregated: Vec::with_capacity(self.last_len.0),
+            empty_cells: false,
             bare: Vec::new(),
             payments: Vec::with_capacity(self.last_len.1),
+            payments_sorted: true,
         });
         Ok(k)
     }
@@ -176,9 +239,14 @@ impl Gathering {
     fn take(&mut self) -> Gathering {
         Gathering {
             id: self.id.clone(),
+            key: self.key.clone(),
+            shard: self.shard,
             cells: std::mem::take(&mut self.cells),
+            aggregated: std::mem::take(&mut self.aggregated),
+            empty_cells: self.empty_cells,
             bare: std::mem::take(&mut self.bare),
             payments: std::mem::take(&mut self.payments),
+            payments_sorted: self.payments_sorted,
         }
     }
 
@@ -191,8 +259,9 @@ impl Gathering {
         for month in later.bare {
             self.take_bare(month)?;
         }
-        // Sorted at the end.
-        self.payments.extend(later.payments);
+        for record in later.payments {
+            self.take_payment(record)?;
+        }
         Ok(())
     }
 
@@ -216,9 +285,25 @@ impl Gathering {
             }
             Err(pos) => {
                 self.cells.insert(pos, cell);
+                self.aggregated.insert(pos, month);
+                self.empty_cells |= cell.is_empty();
                 Ok(())
             }
         }
+    }
+
+    /// Takes a receivable; one given twice is an error (now if it is the
+    /// previous one, else when the row is finished).
+    fn take_payment(&mut self, record: PayRecord) -> Result<()> {
+        if let Some(last) = self.payments.last() {
+            match last.key().cmp(&record.key()) {
+                std::cmp::Ordering::Equal => return Err(duplicate(record.month)),
+                std::cmp::Ordering::Greater => self.payments_sorted = false,
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        self.payments.push(record);
+        Ok(())
     }
 
     /// Takes a month's row without receivables: once a month.
@@ -264,6 +349,9 @@ impl Ledger {
             if part.scale != self.scale {
                 return Err(Error::value("scale", &part.scale.to_string(), "not the ledger's decimal places"));
             }
+            if part.dates != self.dates {
+                return Err(Error::value("dates", &part.dates.first().to_string(), "not the ledger's dates"));
+            }
         }
         // The parts' own indices go now (`Gathering` owns its id); the
         // ledger's index, built over the partners of every part in order,
@@ -271,9 +359,8 @@ impl Ledger {
         // they came in.
         let mut kept: Vec<Gathering> = parts.into_iter().flat_map(|p| p.partners).collect();
         let index = index_of(&mut kept)?;
-        let dates = self.dates;
-        let rows = crate::util::par::map_owned(kept, |p| finish_row(p, dates))?;
-        let mut delta = Ledger::with_scale(self.currency, self.scale)?.with_dates(dates);
+        let rows = crate::util::par::map_owned(kept, finish_row)?;
+        let mut delta = Ledger::with_scale(self.currency, self.scale)?.with_dates(self.dates);
         delta.rows = rows.into_iter().collect::<Result<Vec<Row>>>()?;
         delta.index = index;
         self.merge(delta)
@@ -291,42 +378,25 @@ impl Ledger {
 fn index_of(kept: &mut Vec<Gathering>) -> Result<Index> {
     let count = u32::try_from(kept.len()).map_err(|_| Error::overflow("the number of partners"))?;
     let shards = 1usize << Index::BITS;
-    let shard_of = crate::util::par::map(kept, |g| Index::shard_of(g.id.as_str().as_bytes()))?;
-    // Counting sort of the partners by shard, in order within each shard.
-    let mut starts = vec![0usize; shards + 1];
-    for &s in &shard_of {
-        if let Some(n) = starts.get_mut(s + 1) {
+    // The partners' keys by shard, in order within each shard.
+    let mut sizes = vec![0usize; shards];
+    for g in kept.iter() {
+        if let Some(n) = sizes.get_mut(g.shard) {
             *n += 1;
         }
     }
-    for s in 0..shards {
-        let before = starts.get(s).copied().unwrap_or(0);
-        if let Some(n) = starts.get_mut(s + 1) {
-            *n += before;
-        }
-    }
-    let mut next = starts.clone();
-    let mut by_shard = vec![0u32; kept.len()];
-    for (k, &s) in (0..count).zip(&shard_of) {
-        if let Some(at) = next.get_mut(s) {
-            if let Some(slot) = by_shard.get_mut(*at) {
-                *slot = k;
-            }
-            *at += 1;
+    let mut by_shard: Vec<Vec<(IdKey, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (k, g) in (0..count).zip(kept.iter()) {
+        if let Some(keys) = by_shard.get_mut(g.shard) {
+            keys.push((g.key.clone(), k));
         }
     }
     // Each shard: its partners by their first position; later ones again.
-    let partners: &[Gathering] = kept;
-    let built = crate::util::par::map(&starts.windows(2).collect::<Vec<_>>(), |w| {
-        let (from, to) = match w {
-            [from, to] => (*from, *to),
-            _ => (0, 0),
-        };
-        let mut shard = HashMap::with_capacity_and_hasher(to.saturating_sub(from), Hasher::default());
+    let built = crate::util::par::map_owned(by_shard, |keys| {
+        let mut shard = HashMap::with_capacity_and_hasher(keys.len(), Hasher::default());
         let mut again = Vec::new();
-        for &k in by_shard.get(from..to).unwrap_or_default() {
-            let Some(g) = partners.get(k as usize) else { continue };
-            match shard.entry(IdKey::new(&g.id)) {
+        for (key, k) in keys {
+            match shard.entry(key) {
                 Entry::Occupied(first) => again.push((k, *first.get())),
                 Entry::Vacant(slot) => {
                     slot.insert(k);
@@ -368,47 +438,29 @@ fn index_of(kept: &mut Vec<Gathering>) -> Result<Index> {
     Ok(index)
 }
 
-/// A partner's gathered figures as the ledger's row, checked as
-/// `add_one_monthly` checks each figure: months and dates within `dates`,
-/// due and paid dates not before their month, each receivable once.
-fn finish_row(p: Gathering, dates: super::DateRange) -> Result<Row> {
-    let Gathering { id, mut cells, payments: mut records, .. } = p;
-    let at = |e: Error| e.for_partner(&id);
-    // Months and days compared as month indices: `DateRange::overlaps` and
-    // `Month::first_day` build dates, which cost more than the rest of a
-    // row here. A month overlaps the dates iff it lies between the months
-    // of their first and last days; a date is before a month iff its month
-    // is.
-    let (first, last) = (Month::of(dates.first()).index(), Month::of(dates.last()).index());
-    let mut aggregated = Vec::with_capacity(cells.len());
-    for cell in &cells {
-        if !(first..=last).contains(&cell.month) {
-            let month = Month::from_index(cell.month).map(|m| m.to_string()).unwrap_or_default();
-            return Err(at(ErrorKind::DateOutOfRange {
-                what: format!("month {month} is outside the accepted dates {} … {}", dates.first(), dates.last()),
-            }
-            .into()));
-        }
-        aggregated.push(cell.month);
-    }
-    // Usually in order already: one receivable per month, months in order.
-    if !records.is_sorted_by_key(PayRecord::key) {
+/// A receivable given twice in `month`.
+fn duplicate(month: i32) -> Error {
+    let month = Month::from_index(month).map(|m| m.to_string()).unwrap_or_default();
+    ErrorKind::DuplicateMonthlyFigures { month }.into()
+}
+
+/// A partner's gathered figures as the ledger's row: its receivables
+/// sorted, each once (the other checks of `add_one_monthly` were made row
+/// by row), its empty months pruned. Usually nothing is left to do but
+/// move the vectors: their data is not read again.
+fn finish_row(p: Gathering) -> Result<Row> {
+    let Gathering { id, mut cells, aggregated, empty_cells, payments: mut records, payments_sorted, .. } = p;
+    if !payments_sorted {
         records.sort_unstable_by_key(PayRecord::key);
-    }
-    for (k, r) in records.iter().enumerate() {
-        if k > 0 && records.get(k - 1).map(PayRecord::key) == Some(r.key()) {
-            let month = Month::from_index(r.month).map(|m| m.to_string()).unwrap_or_default();
-            return Err(at(ErrorKind::DuplicateMonthlyFigures { month }.into()));
-        }
-        for (field, date) in [("due_date", Some(r.due)), ("paid_date", r.paid)] {
-            if let Some(date) = date {
-                dates.check(date, field).map_err(at)?;
-                if Month::of(date).index() < r.month {
-                    return Err(at(Error::value(field, &date.to_string(), "before the figures' month")));
-                }
-            }
+        if let Some(twice) = records.windows(2).find_map(|w| match w {
+            [a, b] if a.key() == b.key() => Some(b.month),
+            _ => None,
+        }) {
+            return Err(duplicate(twice).for_partner(&id));
         }
     }
-    cells.retain(|c| !c.is_empty());
+    if empty_cells {
+        cells.retain(|c| !c.is_empty());
+    }
     Ok(Row { id, cells, extra: Some(Box::new(Extra { payments: records, aggregated })) })
 }
