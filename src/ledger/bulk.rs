@@ -4,17 +4,21 @@
 //!
 //! [`Ledger::add_monthly_all`] takes one [`MonthlyFigures`](super::MonthlyFigures)
 //! at a time, each with its own id, its own vector of receivables and its
-//! own index lookup; for 24 million figures that is most of the time of a
-//! read. Here a row costs a comparison with the previous row's partner
-//! (rows come by partner), a look at the partner's last month, and a push:
-//! the cells and payment records are gathered in the shape the ledger keeps
-//! them, partner by partner, and become the ledger's rows as they are.
+//! own index lookup, after the imports have gathered the rows into figures
+//! through a hash map of every partner and month; for 24 million rows that
+//! was nearly all of the time of a read. Here a row costs a comparison with
+//! the previous row's partner (rows come by partner; partners in increasing
+//! order need no hashing at all), a look at the partner's last month, and a
+//! push: the cells and payment records are gathered in the shape the ledger
+//! keeps them, partner by partner, and become the ledger's rows as they are.
+//! Parts of a table gathered on several threads meet in the ledger's index.
 //!
-//! The same checks as [`Ledger::add_monthly_all`] and the monthly table of
-//! the imports, with the same results: what [`MonthlyBulk::add`] refuses or
-//! [`Ledger::add_monthly_bulk`] rejects is refused there too. The errors
-//! here say what is wrong but not where (no row): an import that needs the
-//! row reads the data again the slow way, which names it.
+//! The checks are those of [`Ledger::add_monthly_all`] and of the imports'
+//! monthly table, with the same outcome: a table is refused here exactly
+//! when it is refused there (the unit tests of the Arrow import pin this),
+//! and otherwise gives the same ledger. The errors here say what is wrong
+//! but not where (no row): an import that needs the row reads the data
+//! again row by row, which names it.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
