@@ -218,14 +218,14 @@ impl<'a> Columns<'a> {
 /// `Date32` days as dates, remembered: the dates of a table are a few
 /// thousand days, and chrono's conversion of a day number cost more than
 /// the rest of a row. A direct-mapped memo of the last date per slot.
-pub(crate) struct DayMemo {
+struct DayMemo {
     slots: Vec<(i32, NaiveDate)>,
 }
 
 impl DayMemo {
     const SLOTS: usize = 4096;
 
-    pub(crate) fn new() -> DayMemo {
+    fn new() -> DayMemo {
         DayMemo { slots: vec![(i32::MIN, NaiveDate::MIN); DayMemo::SLOTS] }
     }
 
@@ -854,6 +854,9 @@ impl BulkPart<'_> {
     /// something is wrong; a correct table needs no more, and errors are
     /// rare).
     pub(crate) fn take(&mut self, batch: &RecordBatch) -> bool {
+        // The columns of a batch without rows are checked too, as the
+        // row-by-row read checks them.
+        let Ok(columns) = MonthlyColumns::of(batch) else { return false };
         if batch.num_rows() == 0 {
             return true;
         }
@@ -871,7 +874,6 @@ impl BulkPart<'_> {
             }
         };
         let (currency, scale) = (bulk.currency(), Ledger::new(bulk.currency()).scale());
-        let Ok(columns) = MonthlyColumns::of(batch) else { return false };
         for i in 0..batch.num_rows() {
             let Some((partner, row)) = columns.bulk_row(i, scale, currency, &mut self.days) else { return false };
             if bulk.add(partner, &row).is_err() {
@@ -1196,6 +1198,8 @@ mod bulk_tests {
         /// Batches per part of the bulk path.
         part_batches: usize,
         narrow_dates: bool,
+        /// A batch without rows among the others.
+        empty_batch: bool,
     }
 
     const PARTNERS: [&str; 6] = ["D-1", "D-2", "P0000003", "Ω-4", "D-5", " bad"];
@@ -1287,15 +1291,18 @@ mod bulk_tests {
     }
 
     fn shape() -> impl Strategy<Value = Shape> {
-        (0u8..3, any::<bool>(), any::<bool>(), 1usize..9, 1usize..4, prop_oneof![4 => Just(false), 1 => Just(true)])
-            .prop_map(|(order, month_as_date, currency_column, batch_rows, part_batches, narrow_dates)| Shape {
+        let rare = || prop_oneof![4 => Just(false), 1 => Just(true)];
+        (0u8..3, any::<bool>(), any::<bool>(), 1usize..9, 1usize..4, rare(), rare()).prop_map(
+            |(order, month_as_date, currency_column, batch_rows, part_batches, narrow_dates, empty_batch)| Shape {
                 order,
                 month_as_date,
                 currency_column,
                 batch_rows,
                 part_batches,
                 narrow_dates,
-            })
+                empty_batch,
+            },
+        )
     }
 
     fn decimal(values: impl Iterator<Item = Option<i128>>) -> ArrayRef {
@@ -1336,7 +1343,11 @@ mod bulk_tests {
             2 => rows.reverse(),
             _ => {}
         }
-        rows.chunks(shape.batch_rows).map(|rows| batch(rows, shape)).collect()
+        let mut batches: Vec<RecordBatch> = rows.chunks(shape.batch_rows).map(|rows| batch(rows, shape)).collect();
+        if shape.empty_batch {
+            batches.insert(batches.len() / 2, batch(&[], shape));
+        }
+        batches
     }
 
     fn import(shape: &Shape) -> ArrowImport {
@@ -1430,6 +1441,7 @@ mod bulk_tests {
             batch_rows: 3,
             part_batches: 1,
             narrow_dates: false,
+            empty_batch: false,
         }
     }
 
@@ -1522,6 +1534,13 @@ mod bulk_tests {
             })
             .collect();
         let e = error_of(&with_float);
+        assert!(matches!(e.kind(), ErrorKind::ColumnType { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(1), Some("turnover")));
+
+        // Also in a batch without rows, before good ones.
+        let mut with_empty: Vec<RecordBatch> = with_float.iter().take(1).map(|b| b.slice(0, 0)).collect();
+        with_empty.extend(batches.iter().cloned());
+        let e = error_of(&with_empty);
         assert!(matches!(e.kind(), ErrorKind::ColumnType { .. }), "{e:?}");
         assert_eq!((e.row(), e.column()), (Some(1), Some("turnover")));
     }
