@@ -425,6 +425,81 @@ mod parquet_files {
         }
     }
 
+    /// `batches` as a Parquet file of row groups of `rows` rows, in the
+    /// temp directory under a name of its own.
+    fn parquet_file_of_row_groups(batches: &[RecordBatch], rows: usize) -> std::path::PathBuf {
+        static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let k = FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("pp-row-groups-{}-{k}.parquet", std::process::id()));
+        let props =
+            parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(rows)).build();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = ArrowWriter::try_new(file, batches[0].schema(), Some(props)).unwrap();
+        for b in batches {
+            // In slices: the writer splits a batch into row groups by
+            // recursion, one level per row group.
+            for from in (0..b.num_rows()).step_by(rows) {
+                w.write(&b.slice(from, rows.min(b.num_rows() - from))).unwrap();
+            }
+        }
+        w.close().unwrap();
+        path
+    }
+
+    /// The rows of `batch` one by one, last first: every partner's rows
+    /// out of order and spread over row groups.
+    fn reversed(batch: &RecordBatch) -> Vec<RecordBatch> {
+        let rows: Vec<RecordBatch> = (0..batch.num_rows()).rev().map(|i| batch.slice(i, 1)).collect();
+        if rows.is_empty() { vec![batch.clone()] } else { rows }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Monthly figures read from a Parquet file of many small row groups
+        /// (each gathered apart by the bulk path, a partner's rows in
+        /// several of them, in order or not) give the ledger of the same
+        /// figures added one by one.
+        #[test]
+        fn parquet_monthly_row_groups_read_in_bulk_give_the_ledger_of_the_figures(
+            lines in proptest::collection::vec(line(), 0..60),
+            rows in 1usize..8,
+            out_of_order in any::<bool>(),
+        ) {
+            let Ok(ledger) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
+            let figures: Vec<_> = ledger.monthly_figures().collect();
+            let mut one_by_one = Ledger::new(partner_priority::Currency::RUB);
+            one_by_one.add_monthly_all(figures.iter().cloned()).unwrap();
+            let batch = monthly_batch(&figures).unwrap();
+            let batches = if out_of_order { reversed(&batch) } else { vec![batch.clone()] };
+            let path = parquet_file_of_row_groups(&batches, rows);
+            let read = ParquetImport::new().read_monthly_path(&path);
+            std::fs::remove_file(&path).unwrap();
+            prop_assert_eq!(read.unwrap(), one_by_one.clone());
+            prop_assert_eq!(ArrowImport::new().read_monthly(&batches).unwrap(), one_by_one);
+        }
+    }
+
+    /// A receivable repeated in a later row group (the bulk path finds it
+    /// only when the parts come together) is the error of the row-by-row
+    /// read: the same kind, row and partner as from the same record batch.
+    #[test]
+    fn a_receivable_repeated_across_row_groups_is_named_by_its_row() {
+        let ledger = CsvImport::new().read_sales_path("examples/data/invoices.csv").unwrap();
+        let figures: Vec<_> = ledger.monthly_figures().collect();
+        let batch = monthly_batch(&figures).unwrap();
+        let due = batch.column_by_name("due_date").unwrap();
+        let first = (0..batch.num_rows()).find(|&i| due.is_valid(i)).unwrap();
+        let batches = [batch.clone(), batch.slice(first, 1)];
+        let path = parquet_file_of_row_groups(&batches, 5);
+        let from_file = ParquetImport::new().read_monthly_path(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        let from_batches = ArrowImport::new().read_monthly(&batches).unwrap_err();
+        assert!(matches!(from_file.kind(), ErrorKind::DuplicateMonthlyFigures { .. }), "{from_file}");
+        assert_eq!(from_file.row(), Some(batch.num_rows() as u64 + 1), "{from_file}");
+        assert_eq!(format!("{from_file:?}"), format!("{from_batches:?}"));
+    }
+
     /// A directory of part files as Spark writes it: read as one data set,
     /// `_SUCCESS`, `.crc` and hidden files skipped.
     #[test]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::{MonthlyRow, MonthlyTable};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Batch, DateRange, Ledger, Line, PartnerKey, Recorded, Sale};
+use crate::ledger::{Batch, BulkRow, DateRange, Ledger, Line, MonthlyBulk, PartnerKey, Recorded, Sale};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
 use crate::period::Month;
@@ -213,6 +213,54 @@ impl<'a> Columns<'a> {
             })
         }
     }
+}
+
+/// `Date32` days as dates, remembered: the dates of a table are a few
+/// thousand days, and chrono's conversion of a day number cost more than
+/// the rest of a row. A direct-mapped memo of the last date per slot.
+struct DayMemo {
+    slots: Vec<(i32, NaiveDate)>,
+}
+
+impl DayMemo {
+    const SLOTS: usize = 4096;
+
+    fn new() -> DayMemo {
+        DayMemo { slots: vec![(i32::MIN, NaiveDate::MIN); DayMemo::SLOTS] }
+    }
+
+    /// The date at row `i` of `column`, as [`Date::get`] gives it.
+    fn get(&mut self, column: Date<'_>, i: usize) -> Result<Option<NaiveDate>> {
+        let Date::D32(a) = column else { return column.get(i, "") };
+        if a.is_null(i) {
+            return Ok(None);
+        }
+        let Some(&days) = a.values().get(i) else { return column.get(i, "") };
+        let slot = days.rem_euclid(DayMemo::SLOTS as i32) as usize;
+        match self.slots.get(slot) {
+            Some(&(memo, date)) if memo == days => Ok(Some(date)),
+            _ => {
+                let date = column.get(i, "")?;
+                if let (Some(s), Some(d)) = (self.slots.get_mut(slot), date) {
+                    *s = (days, d);
+                }
+                Ok(date)
+            }
+        }
+    }
+}
+
+/// The month of a `YYYY-MM` text as `str::parse::<Month>` gives it: the
+/// usual form by hand, any other through the parser.
+fn month_of(s: &str) -> Option<Month> {
+    if let [y1, y2, y3, y4, b'-', m1, m2] = *s.as_bytes()
+        && [y1, y2, y3, y4, m1, m2].iter().all(u8::is_ascii_digit)
+    {
+        let digit = |b: u8| i32::from(b - b'0');
+        let year = digit(y1) * 1000 + digit(y2) * 100 + digit(y3) * 10 + digit(y4);
+        return Month::new(year, (digit(m1) * 10 + digit(m2)).unsigned_abs()).ok();
+    }
+    s.parse::<Month>().ok()
 }
 
 impl<'a> Text<'a> {
@@ -674,6 +722,9 @@ impl ArrowImport {
     /// dates, a due date before its month, an amount the ledger cannot
     /// keep), naming the first row of the bad figures.
     pub fn read_monthly(&self, batches: &[RecordBatch]) -> Result<Ledger> {
+        if let Some(ledger) = self.bulk_monthly(batches) {
+            return Ok(ledger);
+        }
         let table = self.monthly_table(batches)?;
         table.into_ledger(self.dates, true)
     }
@@ -683,6 +734,61 @@ impl ArrowImport {
     #[cfg(feature = "parquet")]
     pub(crate) fn gather_monthly(&self, batches: &[RecordBatch]) -> Result<(super::Gathered, DateRange)> {
         Ok((self.monthly_table(batches)?.gather(), self.dates))
+    }
+
+    /// The bulk path of [`read_monthly`](ArrowImport::read_monthly) for
+    /// one part of a table (a run of batches, or a row group of a Parquet
+    /// file), to be given its batches in order ([`BulkPart::take`]).
+    ///
+    /// The part's currency is `currency` if given (the table's, found
+    /// beforehand), else as [`currency_of`](Self::currency_of) finds it
+    /// for the part's own batches: the table's for a table in one currency
+    /// whose first row names it. A part in another currency than the first
+    /// part's is refused (the row-by-row read then decides).
+    pub(crate) fn bulk_part(&self, currency: Option<Currency>) -> BulkPart<'_> {
+        BulkPart { import: self, currency, bulk: None, days: DayMemo::new() }
+    }
+
+    /// The ledger of the parts of a table gathered by
+    /// [`bulk_part`](Self::bulk_part), in the order of the table; `None` if
+    /// a part or the whole is refused (the caller then reads the slow way,
+    /// for the error's row). Parts without rows do not count; the others
+    /// must be in one currency, the first part's, which is then the
+    /// table's. A table without rows is in `currency` (refused if `None`).
+    pub(crate) fn bulk_ledger(&self, parts: Vec<Option<BulkPart<'_>>>, currency: Option<Currency>) -> Option<Ledger> {
+        let mut bulks = Vec::with_capacity(parts.len());
+        for part in parts {
+            bulks.extend(part?.bulk.filter(|b| !b.is_empty()));
+        }
+        let parts = bulks;
+        let currency = parts.first().map(MonthlyBulk::currency).or(currency)?;
+        let mut ledger = Ledger::new(currency).with_dates(self.dates);
+        ledger.add_monthly_bulk(parts).ok()?;
+        Some(ledger)
+    }
+
+    /// The bulk path over record batches: runs of batches, one per thread
+    /// (feature `parallel`), each a part of its own.
+    fn bulk_monthly(&self, batches: &[RecordBatch]) -> Option<Ledger> {
+        let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let threads = if total >= 1 << 16 { crate::util::par::threads().ok()? } else { 1 };
+        let share = total.div_ceil(threads.max(1)).max(1);
+        let mut runs: Vec<&[RecordBatch]> = Vec::new();
+        let (mut from, mut rows) = (0usize, 0usize);
+        for (k, b) in batches.iter().enumerate() {
+            rows += b.num_rows();
+            if rows >= share || k + 1 == batches.len() {
+                runs.push(batches.get(from..=k)?);
+                (from, rows) = (k + 1, 0);
+            }
+        }
+        let currency = self.currency_of(batches).ok()?;
+        let parts = crate::util::par::map(&runs, |run| {
+            let mut part = self.bulk_part(Some(currency));
+            run.iter().all(|batch| part.take(batch)).then_some(part)
+        })
+        .ok()?;
+        self.bulk_ledger(parts, Some(currency))
     }
 
     /// Reads monthly figures, by partner and month.
@@ -709,70 +815,12 @@ impl ArrowImport {
         table.reserve(batches.iter().map(RecordBatch::num_rows).sum());
         let mut row = 0u64;
         for batch in batches {
-            let c = Columns { batch };
-            let at = |e: Error| e.at_row(row.saturating_add(1));
-            let partner = c.required("partner_id", c.text("partner_id")).map_err(at)?;
-            let month = c
-                .required("month", |a| match a.data_type() {
-                    DataType::Date32 | DataType::Date64 => c.date("month")(a).map(Ok),
-                    _ => Text::of(a)
-                        .map(Err)
-                        .ok_or_else(|| type_error("month", a.data_type(), "expected a YYYY-MM string or a Date32")),
-                })
-                .map_err(at)?;
-            let turnover = c.required("turnover", c.amount("turnover")).map_err(at)?;
-            let credit_notes = c.optional("credit_notes", c.amount("credit_notes")).map_err(at)?;
-            let credit_note_count = c.optional("credit_note_count", c.int("credit_note_count")).map_err(at)?;
-            let deals = c.optional("deals", c.int("deals")).map_err(at)?;
-            let margin = c.optional("margin", c.amount("margin")).map_err(at)?;
-            let margin_complete = c
-                .optional("margin_complete", |a| {
-                    a.as_boolean_opt().ok_or_else(|| type_error("margin_complete", a.data_type(), "expected a Boolean"))
-                })
-                .map_err(at)?;
-            let currency_col = c.optional("currency", c.text("currency")).map_err(at)?;
-            let due = c.optional("due_date", c.date("due_date")).map_err(at)?;
-            let paid = c.optional("paid_date", c.date("paid_date")).map_err(at)?;
-            let receivable = c.optional("receivable", c.amount("receivable")).map_err(at)?;
-            let d = |v: i64| Decimal::new(v, scale);
+            let c = MonthlyColumns::of(batch).map_err(|e| e.at_row(row.saturating_add(1)))?;
             for i in 0..batch.num_rows() {
                 row += 1;
-                let parsed = (|| -> Result<MonthlyRow<'a>> {
-                    let partner = Text::required(Some(partner), i, "partner_id")?;
-                    let month = match month {
-                        Ok(date) => Month::of(date.get(i, "month")?.ok_or_else(|| null("month"))?),
-                        Err(text) => {
-                            let s = Text::required(Some(text), i, "month")?;
-                            s.parse::<Month>()
-                                .map_err(|_| Error::value("month", s, "expected a month YYYY-MM").at_column("month"))?
-                        }
-                    };
-                    let amount = |col: Option<Amount<'_>>, name: &str| {
-                        col.map(|c| c.get(i, scale, name)).transpose().map(Option::flatten)
-                    };
-                    let turnover = amount(Some(turnover), "turnover")?.ok_or_else(|| null("turnover"))?;
-                    let currency = match currency_col.and_then(|c| c.get(i)) {
-                        Some(code) => Some(Currency::new(code).map_err(|e| e.at_column("currency"))?),
-                        None => None,
-                    };
-                    Ok(MonthlyRow {
-                        partner,
-                        month,
-                        currency,
-                        turnover: d(turnover),
-                        credit_notes: d(amount(credit_notes, "credit_notes")?.unwrap_or(0)),
-                        credit_note_count: credit_note_count.map_or(Ok(0), |c| c.count(i, "credit_note_count"))?,
-                        deals: deals.map_or(Ok(0), |c| c.count(i, "deals"))?,
-                        margin: amount(margin, "margin")?.map(d),
-                        margin_complete: margin_complete.and_then(|c| c.is_valid(i).then(|| c.value(i))),
-                        due_date: due.map(|c| c.get(i, "due_date")).transpose()?.flatten(),
-                        paid_date: paid.map(|c| c.get(i, "paid_date")).transpose()?.flatten(),
-                        receivable: amount(receivable, "receivable")?.map(d),
-                    })
-                })();
-                let parsed = parsed.map_err(|e| {
+                let parsed = c.row(i, scale).map_err(|e| {
                     let e = e.at_row(row);
-                    match partner.get(i) {
+                    match c.partner.get(i) {
                         Some(p) => with_partner(e, p),
                         None => e,
                     }
@@ -782,6 +830,197 @@ impl ArrowImport {
             }
         }
         Ok(table)
+    }
+}
+
+/// One part of a monthly-figures table read the bulk way (see
+/// [`ArrowImport::bulk_part`]): the rows gathered straight into the
+/// ledger's shape ([`MonthlyBulk`]), none of them kept as figures of their
+/// own, in the part's currency (as [`ArrowImport::currency_of`] finds it
+/// for the part: the table's, if the part has rows and the table is in one
+/// currency).
+pub(crate) struct BulkPart<'i> {
+    import: &'i ArrowImport,
+    currency: Option<Currency>,
+    /// `None` until the first batch with rows.
+    bulk: Option<MonthlyBulk>,
+    days: DayMemo,
+}
+
+impl BulkPart<'_> {
+    /// Takes the rows of the part's next batch. False if any row or column
+    /// is refused: the caller then reads the table the row-by-row way,
+    /// whose error names the row and column (the bulk path only knows that
+    /// something is wrong; a correct table needs no more, and errors are
+    /// rare).
+    pub(crate) fn take(&mut self, batch: &RecordBatch) -> bool {
+        // The columns of a batch without rows are checked too, as the
+        // row-by-row read checks them.
+        let Ok(columns) = MonthlyColumns::of(batch) else { return false };
+        if batch.num_rows() == 0 {
+            return true;
+        }
+        let bulk = match &mut self.bulk {
+            Some(bulk) => bulk,
+            None => {
+                let currency = match self.currency {
+                    Some(c) => c,
+                    None => match self.import.currency_of(std::slice::from_ref(batch)) {
+                        Ok(c) => c,
+                        Err(_) => return false,
+                    },
+                };
+                self.bulk.insert(MonthlyBulk::new(currency, Ledger::new(currency).scale(), self.import.dates))
+            }
+        };
+        let (currency, scale) = (bulk.currency(), Ledger::new(bulk.currency()).scale());
+        for i in 0..batch.num_rows() {
+            let Some((partner, row)) = columns.bulk_row(i, scale, currency, &mut self.days) else { return false };
+            if bulk.add(partner, &row).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The columns of monthly figures in one batch.
+struct MonthlyColumns<'a> {
+    partner: Text<'a>,
+    /// A date column, or `YYYY-MM` text.
+    month: std::result::Result<Date<'a>, Text<'a>>,
+    turnover: Amount<'a>,
+    credit_notes: Option<Amount<'a>>,
+    credit_note_count: Option<Int<'a>>,
+    deals: Option<Int<'a>>,
+    margin: Option<Amount<'a>>,
+    margin_complete: Option<&'a arrow_array::BooleanArray>,
+    currency: Option<Text<'a>>,
+    due: Option<Date<'a>>,
+    paid: Option<Date<'a>>,
+    receivable: Option<Amount<'a>>,
+}
+
+impl<'a> MonthlyColumns<'a> {
+    /// The columns of `batch` (errors name the column, not yet the row).
+    fn of(batch: &'a RecordBatch) -> Result<MonthlyColumns<'a>> {
+        let c = Columns { batch };
+        Ok(MonthlyColumns {
+            partner: c.required("partner_id", c.text("partner_id"))?,
+            month: c.required("month", |a| match a.data_type() {
+                DataType::Date32 | DataType::Date64 => c.date("month")(a).map(Ok),
+                _ => Text::of(a)
+                    .map(Err)
+                    .ok_or_else(|| type_error("month", a.data_type(), "expected a YYYY-MM string or a Date32")),
+            })?,
+            turnover: c.required("turnover", c.amount("turnover"))?,
+            credit_notes: c.optional("credit_notes", c.amount("credit_notes"))?,
+            credit_note_count: c.optional("credit_note_count", c.int("credit_note_count"))?,
+            deals: c.optional("deals", c.int("deals"))?,
+            margin: c.optional("margin", c.amount("margin"))?,
+            margin_complete: c.optional("margin_complete", |a| {
+                a.as_boolean_opt().ok_or_else(|| type_error("margin_complete", a.data_type(), "expected a Boolean"))
+            })?,
+            currency: c.optional("currency", c.text("currency"))?,
+            due: c.optional("due_date", c.date("due_date"))?,
+            paid: c.optional("paid_date", c.date("paid_date"))?,
+            receivable: c.optional("receivable", c.amount("receivable"))?,
+        })
+    }
+
+    /// Row `i` for the bulk path (see [`ArrowImport::bulk_part`]), its
+    /// currency checked against `currency`; `None` for anything the row
+    /// parser ([`row`](Self::row)) or the monthly table would refuse.
+    ///
+    /// The same values as [`row`](Self::row), by shorter ways where the
+    /// time of a read went (24 million rows): decimals already at the
+    /// ledger's scale taken as they are, `YYYY-MM` months parsed by hand,
+    /// dates through a [`DayMemo`].
+    fn bulk_row(&self, i: usize, scale: u32, currency: Currency, days: &mut DayMemo) -> Option<(&'a str, BulkRow)> {
+        let partner = self.partner.get(i)?;
+        let month = match self.month {
+            Ok(date) => Month::of(days.get(date, i).ok()??),
+            Err(text) => month_of(text.get(i)?)?,
+        };
+        let amount = |col: Option<Amount<'_>>| match col {
+            None => Some(None),
+            Some(Amount::Decimal(a, from)) if i64::from(from) == i64::from(scale) => {
+                if a.is_null(i) {
+                    return Some(None);
+                }
+                a.values().get(i).and_then(|v| i64::try_from(*v).ok()).map(Some)
+            }
+            Some(c) => c.get(i, scale, "").ok(),
+        };
+        let turnover = amount(Some(self.turnover))??;
+        if let Some(code) = self.currency.and_then(|c| c.get(i))
+            && code != currency.code()
+            && Currency::new(code).ok()? != currency
+        {
+            return None;
+        }
+        let credit_notes = amount(self.credit_notes)?.unwrap_or(0);
+        let count = |col: Option<Int<'_>>| col.map_or(Some(0), |c| c.count(i, "").ok());
+        let credit_note_count = count(self.credit_note_count)?;
+        let deals = count(self.deals)?;
+        let margin = amount(self.margin)?;
+        let margin_complete = self.margin_complete.and_then(|c| c.is_valid(i).then(|| c.value(i)));
+        let mut date = |col: Option<Date<'_>>| col.map_or(Some(None), |c| days.get(c, i).ok());
+        let due = date(self.due)?;
+        let paid = date(self.paid)?;
+        let receivable = match (due, paid, amount(self.receivable)?) {
+            (None, None, None) => None,
+            (Some(due), paid, Some(amount)) => Some((due, paid, amount)),
+            _ => return None,
+        };
+        Some((
+            partner,
+            BulkRow {
+                month,
+                turnover,
+                credit_notes,
+                credit_note_count,
+                deals,
+                margin: margin.unwrap_or(0),
+                margin_complete: margin_complete.unwrap_or(margin.is_some()),
+                receivable,
+            },
+        ))
+    }
+
+    /// Row `i` parsed (errors name the column, not yet the row).
+    fn row(&self, i: usize, scale: u32) -> Result<MonthlyRow<'a>> {
+        let d = |v: i64| Decimal::new(v, scale);
+        let partner = Text::required(Some(self.partner), i, "partner_id")?;
+        let month = match self.month {
+            Ok(date) => Month::of(date.get(i, "month")?.ok_or_else(|| null("month"))?),
+            Err(text) => {
+                let s = Text::required(Some(text), i, "month")?;
+                s.parse::<Month>()
+                    .map_err(|_| Error::value("month", s, "expected a month YYYY-MM").at_column("month"))?
+            }
+        };
+        let amount =
+            |col: Option<Amount<'_>>, name: &str| col.map(|c| c.get(i, scale, name)).transpose().map(Option::flatten);
+        let turnover = amount(Some(self.turnover), "turnover")?.ok_or_else(|| null("turnover"))?;
+        let currency = match self.currency.and_then(|c| c.get(i)) {
+            Some(code) => Some(Currency::new(code).map_err(|e| e.at_column("currency"))?),
+            None => None,
+        };
+        Ok(MonthlyRow {
+            partner,
+            month,
+            currency,
+            turnover: d(turnover),
+            credit_notes: d(amount(self.credit_notes, "credit_notes")?.unwrap_or(0)),
+            credit_note_count: self.credit_note_count.map_or(Ok(0), |c| c.count(i, "credit_note_count"))?,
+            deals: self.deals.map_or(Ok(0), |c| c.count(i, "deals"))?,
+            margin: amount(self.margin, "margin")?.map(d),
+            margin_complete: self.margin_complete.and_then(|c| c.is_valid(i).then(|| c.value(i))),
+            due_date: self.due.map(|c| c.get(i, "due_date")).transpose()?.flatten(),
+            paid_date: self.paid.map(|c| c.get(i, "paid_date")).transpose()?.flatten(),
+            receivable: amount(self.receivable, "receivable")?.map(d),
+        })
     }
 }
 
@@ -916,5 +1155,393 @@ trait Date32Days {
 impl Date32Days for NaiveDate {
     fn num_days_from_ce_checked(&self) -> Option<i32> {
         chrono::Datelike::num_days_from_ce(self).checked_sub(EPOCH_DAYS_FROM_CE)
+    }
+}
+
+/// The bulk path of the monthly read against the row-by-row one: the same
+/// ledger where the row-by-row read succeeds, a refusal (and so the
+/// row-by-row error) where it fails.
+#[cfg(test)]
+mod bulk_tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array, StringArray};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One row of a generated monthly-figures table.
+    #[derive(Clone, Debug)]
+    struct Row {
+        partner: &'static str,
+        month: i32,
+        turnover: i128,
+        credit_notes: Option<i128>,
+        deals: Option<i64>,
+        margin: Option<i128>,
+        complete: Option<bool>,
+        currency: Option<&'static str>,
+        due: Option<i32>,
+        paid: Option<i32>,
+        receivable: Option<i128>,
+    }
+
+    /// How a generated table is laid out.
+    #[derive(Clone, Debug)]
+    struct Shape {
+        /// 0: as generated, 1: by partner and month, 2: reversed.
+        order: u8,
+        month_as_date: bool,
+        currency_column: bool,
+        /// Rows per batch.
+        batch_rows: usize,
+        /// Batches per part of the bulk path.
+        part_batches: usize,
+        narrow_dates: bool,
+        /// A batch without rows among the others.
+        empty_batch: bool,
+    }
+
+    const PARTNERS: [&str; 6] = ["D-1", "D-2", "P0000003", "Ω-4", "D-5", " bad"];
+
+    /// Days from 1970-01-01 to the first day of month `m` (0 = 2024-01).
+    fn first_day(m: i32) -> i32 {
+        let month = Month::new(2024 + m / 12, (m % 12).unsigned_abs() + 1).map(|m| m.first_day());
+        month.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_FROM_CE)
+    }
+
+    /// The rows of one partner and month: its figures (a function of the
+    /// partner, the month and `seed`, so that the rows of a month agree
+    /// wherever they are) repeated on every row, one row per receivable or
+    /// one without.
+    fn group(seed: i128) -> impl Strategy<Value = Vec<Row>> {
+        let receivable = (prop_oneof![Just(0i32), Just(10), Just(40), Just(800)], prop::option::of(0i32..9), 1i128..3);
+        (0usize..5, 0i32..30, prop::collection::vec(receivable, 0..3), any::<bool>()).prop_map(
+            move |(p, month, receivables, currency)| {
+                let k = seed + (p as i128) * 31 + i128::from(month);
+                let row = Row {
+                    partner: PARTNERS[p],
+                    month,
+                    turnover: [0, 100_00, -5_00, 12_345][(k % 4) as usize],
+                    credit_notes: [None, Some(0), Some(-1_00)][(k % 3) as usize],
+                    deals: [None, Some(0), Some(2)][(k % 3) as usize],
+                    margin: [None, Some(0), Some(30_00), Some(-1)][(k % 4) as usize],
+                    complete: [None, Some(true), Some(false)][(k % 3) as usize],
+                    currency: currency.then_some("RUB"),
+                    due: None,
+                    paid: None,
+                    receivable: None,
+                };
+                let start = first_day(month);
+                let mut rows: Vec<Row> = receivables
+                    .iter()
+                    .map(|&(due, paid, amount)| Row {
+                        due: Some(start + due),
+                        paid: paid.filter(|p| *p < 8).map(|p| start + due + p),
+                        receivable: Some(amount * 25_00),
+                        ..row.clone()
+                    })
+                    .collect();
+                // Each due and paid date once (twice is a fault of its own).
+                rows.sort_by_key(|r| (r.due, r.paid));
+                rows.dedup_by_key(|r| (r.due, r.paid));
+                if rows.is_empty() {
+                    rows.push(row);
+                }
+                rows
+            },
+        )
+    }
+
+    /// A table's rows: groups, each partner and month once, and now and
+    /// then one fault (`fault` in 1..=11) in one row.
+    fn rows() -> impl Strategy<Value = Vec<Row>> {
+        (0i128..1000)
+            .prop_flat_map(|seed| prop::collection::vec(group(seed), 0..40))
+            .prop_flat_map(|groups| {
+                let mut seen = std::collections::HashSet::new();
+                let rows: Vec<Row> = groups
+                    .into_iter()
+                    .filter(|g| g.first().is_some_and(|r| seen.insert((r.partner, r.month))))
+                    .flatten()
+                    .collect();
+                let n = rows.len().max(1);
+                (Just(rows), prop_oneof![3 => Just(0u8), 1 => 1u8..12], 0..n)
+            })
+            .prop_map(|(mut rows, fault, at)| {
+                let copy = rows.get(at).cloned();
+                if let Some(r) = rows.get_mut(at) {
+                    match fault {
+                        1 => r.partner = PARTNERS[5],
+                        2 => r.credit_notes = Some(1),
+                        3 => r.currency = Some("USD"),
+                        4 => r.receivable = r.receivable.map(|_| 0),
+                        5 => r.receivable = None,
+                        6 => r.due = None,
+                        7 => r.due = Some(first_day(r.month) - 1),
+                        8 => r.turnover += 1,
+                        9 => r.paid = r.due.map(|d| d - 40),
+                        10 => rows.extend(copy),
+                        11 => r.month += 40,
+                        _ => {}
+                    }
+                }
+                rows
+            })
+    }
+
+    fn shape() -> impl Strategy<Value = Shape> {
+        let rare = || prop_oneof![4 => Just(false), 1 => Just(true)];
+        (0u8..3, any::<bool>(), any::<bool>(), 1usize..9, 1usize..4, rare(), rare()).prop_map(
+            |(order, month_as_date, currency_column, batch_rows, part_batches, narrow_dates, empty_batch)| Shape {
+                order,
+                month_as_date,
+                currency_column,
+                batch_rows,
+                part_batches,
+                narrow_dates,
+                empty_batch,
+            },
+        )
+    }
+
+    fn decimal(values: impl Iterator<Item = Option<i128>>) -> ArrayRef {
+        let a = Decimal128Array::from_iter(values);
+        Arc::new(a.with_precision_and_scale(18, 2).unwrap_or_else(|_| Decimal128Array::from(Vec::<i128>::new())))
+    }
+
+    fn batch(rows: &[Row], shape: &Shape) -> RecordBatch {
+        let month: ArrayRef = if shape.month_as_date {
+            Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| first_day(r.month) + 3)))
+        } else {
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| format!("{}-{:02}", 2024 + r.month / 12, r.month % 12 + 1)),
+            ))
+        };
+        let mut columns: Vec<(&str, ArrayRef)> = vec![
+            ("partner_id", Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.partner)))),
+            ("month", month),
+            ("turnover", decimal(rows.iter().map(|r| Some(r.turnover)))),
+            ("credit_notes", decimal(rows.iter().map(|r| r.credit_notes))),
+            ("deals", Arc::new(Int64Array::from_iter(rows.iter().map(|r| r.deals)))),
+            ("margin", decimal(rows.iter().map(|r| r.margin))),
+            ("margin_complete", Arc::new(BooleanArray::from_iter(rows.iter().map(|r| r.complete)))),
+            ("due_date", Arc::new(Date32Array::from_iter(rows.iter().map(|r| r.due)))),
+            ("paid_date", Arc::new(Date32Array::from_iter(rows.iter().map(|r| r.paid)))),
+            ("receivable", decimal(rows.iter().map(|r| r.receivable))),
+        ];
+        if shape.currency_column {
+            columns.push(("currency", Arc::new(StringArray::from_iter(rows.iter().map(|r| r.currency)))));
+        }
+        RecordBatch::try_from_iter(columns)
+            .unwrap_or_else(|_| RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty())))
+    }
+
+    fn table(mut rows: Vec<Row>, shape: &Shape) -> Vec<RecordBatch> {
+        match shape.order {
+            1 => rows.sort_by_key(|r| (r.partner, r.month)),
+            2 => rows.reverse(),
+            _ => {}
+        }
+        let mut batches: Vec<RecordBatch> = rows.chunks(shape.batch_rows).map(|rows| batch(rows, shape)).collect();
+        if shape.empty_batch {
+            batches.insert(batches.len() / 2, batch(&[], shape));
+        }
+        batches
+    }
+
+    fn import(shape: &Shape) -> ArrowImport {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN);
+        match shape.narrow_dates {
+            true => ArrowImport::new().dates(DateRange::new(d(2024, 3, 10), d(2025, 6, 30)).unwrap_or_default()),
+            false => ArrowImport::new(),
+        }
+    }
+
+    /// The row-by-row read.
+    fn row_by_row(import: &ArrowImport, batches: &[RecordBatch]) -> Result<Ledger> {
+        import.monthly_table(batches)?.into_ledger(import.dates, true)
+    }
+
+    /// The bulk path with the batches cut into parts of `per` batches.
+    fn in_parts(import: &ArrowImport, batches: &[RecordBatch], per: usize) -> Option<Ledger> {
+        let currency = import.currency_of(batches).ok()?;
+        let parts = batches
+            .chunks(per)
+            .map(|run| {
+                let mut part = import.bulk_part(Some(currency));
+                run.iter().all(|b| part.take(b)).then_some(part)
+            })
+            .collect();
+        import.bulk_ledger(parts, Some(currency))
+    }
+
+    proptest! {
+        #[test]
+        fn the_bulk_path_gives_the_row_by_row_ledger_and_refuses_what_it_refuses(
+            rows in rows(),
+            shape in shape(),
+        ) {
+            let batches = table(rows, &shape);
+            let import = import(&shape);
+            let slow = row_by_row(&import, &batches);
+            let bulk = import.bulk_monthly(&batches);
+            let parts = in_parts(&import, &batches, shape.part_batches);
+            match &slow {
+                Ok(ledger) => {
+                    prop_assert_eq!(bulk.as_ref(), Some(ledger), "one part");
+                    prop_assert_eq!(parts.as_ref(), Some(ledger), "several parts");
+                }
+                Err(e) => {
+                    prop_assert!(bulk.is_none(), "the bulk path took a table refused with {e:?}");
+                    prop_assert!(parts.is_none(), "the bulk path in parts took a table refused with {e:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn read_monthly_gives_the_row_by_row_ledger_or_error(
+            rows in rows(),
+            shape in shape(),
+        ) {
+            let batches = table(rows, &shape);
+            let import = import(&shape);
+            let read = import.read_monthly(&batches);
+            let slow = row_by_row(&import, &batches);
+            prop_assert_eq!(format!("{read:?}"), format!("{slow:?}"));
+            if let (Ok(a), Ok(b)) = (&read, &slow) {
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    /// A table of good rows with one column replaced or one row changed.
+    fn good() -> Vec<Row> {
+        let row = |partner, month, due: Option<i32>| Row {
+            partner,
+            month,
+            turnover: 100_00,
+            credit_notes: Some(0),
+            deals: Some(1),
+            margin: Some(20_00),
+            complete: Some(true),
+            currency: Some("RUB"),
+            due: due.map(|d| first_day(month) + d),
+            paid: None,
+            receivable: due.map(|_| 100_00),
+        };
+        vec![row("D-1", 0, Some(10)), row("D-1", 1, None), row("D-2", 0, Some(5)), row("D-2", 0, Some(20))]
+    }
+
+    fn shaped() -> Shape {
+        Shape {
+            order: 0,
+            month_as_date: false,
+            currency_column: true,
+            batch_rows: 3,
+            part_batches: 1,
+            narrow_dates: false,
+            empty_batch: false,
+        }
+    }
+
+    /// The read's error, checked to be the row-by-row read's, and that the
+    /// bulk path refused the table.
+    fn error_of(batches: &[RecordBatch]) -> Error {
+        let import = ArrowImport::new();
+        assert!(import.bulk_monthly(batches).is_none(), "the bulk path took a bad table");
+        let slow = row_by_row(&import, batches).err();
+        let read = import.read_monthly(batches).err();
+        assert_eq!(format!("{read:?}"), format!("{slow:?}"));
+        read.unwrap_or_else(|| Error::overflow("no error"))
+    }
+
+    fn changed(at: usize, change: impl FnOnce(&mut Row)) -> Vec<RecordBatch> {
+        let mut rows = good();
+        if let Some(r) = rows.get_mut(at) {
+            change(r);
+        }
+        table(rows, &shaped())
+    }
+
+    #[test]
+    fn a_good_table_takes_the_bulk_path() {
+        let batches = table(good(), &shaped());
+        let import = ArrowImport::new();
+        let bulk = import.bulk_monthly(&batches);
+        assert!(bulk.is_some());
+        assert_eq!(bulk.as_ref(), row_by_row(&import, &batches).ok().as_ref());
+    }
+
+    #[test]
+    fn bulk_errors_are_the_row_by_row_errors_with_row_and_column() {
+        let e = error_of(&changed(2, |r| r.due = None));
+        assert!(matches!(e.kind(), ErrorKind::InvalidValue { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(3), Some("due_date")), "a receivable without its due date");
+
+        // The same receivable twice (found once every row is read).
+        let mut rows = good();
+        rows.extend(rows.first().cloned());
+        let e = error_of(&table(rows, &shaped()));
+        assert!(matches!(e.kind(), ErrorKind::DuplicateMonthlyFigures { .. }), "{e:?}");
+        assert_eq!(e.row(), Some(5));
+
+        let e = error_of(&changed(1, |r| r.currency = Some("USD")));
+        assert!(matches!(e.kind(), ErrorKind::CurrencyMismatch { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(2), Some("currency")));
+
+        let e = error_of(&changed(1, |r| r.partner = " bad"));
+        assert!(matches!(e.kind(), ErrorKind::InvalidPartnerId { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(2), Some("partner_id")));
+
+        let e = error_of(&changed(3, |r| r.deals = Some(7)));
+        assert!(matches!(e.kind(), ErrorKind::InvalidValue { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(4), Some("deals")), "figures that differ within a month");
+
+        let e = error_of(&changed(2, |r| r.due = r.due.map(|d| d - 20)));
+        assert!(matches!(e.kind(), ErrorKind::InvalidValue { .. }), "{e:?}");
+        assert_eq!(e.row(), Some(3), "a due date before its month");
+
+        let e = error_of(&changed(0, |r| r.credit_notes = Some(1)));
+        assert_eq!((e.row(), e.column()), (Some(1), Some("credit_notes")));
+
+        let e = error_of(&changed(0, |r| r.receivable = Some(-1)));
+        assert_eq!((e.row(), e.column()), (Some(1), Some("receivable")));
+
+        // The month's row without receivables twice.
+        let mut rows = good();
+        rows.push(rows.get(1).cloned().unwrap_or_else(|| good().remove(0)));
+        let e = error_of(&table(rows, &shaped()));
+        assert!(matches!(e.kind(), ErrorKind::DuplicateMonthlyFigures { .. }), "{e:?}");
+        assert_eq!(e.row(), Some(5));
+    }
+
+    #[test]
+    fn a_float_column_is_refused_by_the_bulk_path_with_the_row_by_row_error() {
+        let batches = table(good(), &shaped());
+        let with_float: Vec<RecordBatch> = batches
+            .iter()
+            .map(|b| {
+                let schema = b.schema();
+                let columns = schema.fields().iter().zip(b.columns()).map(|(field, column)| {
+                    let column = match field.name().as_str() {
+                        "turnover" => Arc::new(Float64Array::from(vec![100.0; b.num_rows()])) as ArrayRef,
+                        _ => column.clone(),
+                    };
+                    (field.name().clone(), column)
+                });
+                RecordBatch::try_from_iter(columns).unwrap_or_else(|_| b.clone())
+            })
+            .collect();
+        let e = error_of(&with_float);
+        assert!(matches!(e.kind(), ErrorKind::ColumnType { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(1), Some("turnover")));
+
+        // Also in a batch without rows, before good ones.
+        let mut with_empty: Vec<RecordBatch> = with_float.iter().take(1).map(|b| b.slice(0, 0)).collect();
+        with_empty.extend(batches.iter().cloned());
+        let e = error_of(&with_empty);
+        assert!(matches!(e.kind(), ErrorKind::ColumnType { .. }), "{e:?}");
+        assert_eq!((e.row(), e.column()), (Some(1), Some("turnover")));
     }
 }

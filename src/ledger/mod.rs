@@ -4,6 +4,7 @@
 //! - `input`: what goes in (invoice lines, monthly figures);
 //! - `store`: how a partner's figures are kept (rows, cells, the index);
 //! - `batch`: many lines at once, buffered by partition;
+//! - `bulk`: millions of monthly figures at once, from the columnar imports;
 //! - `invoices`: the set of recorded invoice ids;
 //! - `record`: lines with an identity, invoices' accounts, corrections;
 //! - `window`: a partner's figures over a review window;
@@ -20,6 +21,8 @@ use crate::partner::PartnerId;
 use crate::period::{Month, Window};
 
 mod batch;
+#[cfg(feature = "arrow")]
+mod bulk;
 mod input;
 mod invoices;
 pub mod periods;
@@ -32,6 +35,8 @@ mod window;
 pub(crate) use batch::Batch;
 #[cfg(any(feature = "csv", feature = "arrow"))]
 pub(crate) use batch::{finish_all, first_error_of};
+#[cfg(feature = "arrow")]
+pub(crate) use bulk::{BulkRow, MonthlyBulk};
 use input::MarginInput;
 pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
 pub(crate) use input::{Line, PartnerKey, to_minor};
@@ -931,10 +936,14 @@ impl Ledger {
             let line = other.record.lines.get(key).map(record::LineRecord::name).unwrap_or_default();
             return Err(Error::value("line", &line, "a line held by both ledgers"));
         }
-        for row in &other.rows {
-            let mine = staged.and_then(|s| s.rows.get(&row.id)).or_else(|| self.row(row.id.as_str()));
-            if let Some(mine) = mine {
-                mine.check_merge(row)?;
+        // Into an empty ledger no row can clash (and a million lookups
+        // would be a tenth of a bulk read's time).
+        if !self.rows.is_empty() || staged.is_some() {
+            for row in &other.rows {
+                let mine = staged.and_then(|s| s.rows.get(&row.id)).or_else(|| self.row(row.id.as_str()));
+                if let Some(mine) = mine {
+                    mine.check_merge(row)?;
+                }
             }
         }
         u32::try_from(self.rows.len() + other.rows.len()).map_err(|_| Error::overflow("the number of partners"))?;
