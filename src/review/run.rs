@@ -338,7 +338,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         // figures costs most of its time in fetching them again.
         let setup = Setup::new(ledger, as_of, policy.review_period.months(), data_from, policy)?;
         let (assessments, projections): (Vec<Assessment>, Vec<Projection>) =
-            par::try_map_init(&members, init, |state, i, m| {
+            par::try_map_init_pairs(&members, init, |state, i, m| {
                 let a = assess(state, i, m)?;
                 let p = setup.projection_in(m.row, Some((first, &state.buf.months)), &a)?;
                 Ok::<_, Error>((a, p))
