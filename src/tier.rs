@@ -139,6 +139,25 @@ impl Floor {
     }
 }
 
+/// The floors of Gold, Silver and Bronze times a number of months: what a
+/// window total over those months is compared with
+/// ([`TierPolicy::bars`]).
+pub(crate) struct Bars {
+    months: u32,
+    bars: [(Tier, Decimal, bool); 3],
+}
+
+impl Bars {
+    /// The tier a total over the bars' months reaches, as
+    /// [`Floor::reached`] decides for each floor.
+    fn plain_tier(&self, total: Decimal) -> Tier {
+        self.bars
+            .iter()
+            .find(|(_, bar, inclusive)| if *inclusive { total >= *bar } else { total > *bar })
+            .map_or(Tier::Beginner, |(tier, _, _)| *tier)
+    }
+}
+
 /// How the monthly figure of a partner that started inside the review
 /// window is averaged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -396,6 +415,25 @@ impl TierPolicy {
         Ok(Tier::Beginner)
     }
 
+    /// The bars of the plain tiers over `months` months: each floor times
+    /// the months, Gold first.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a product is
+    /// out of range.
+    pub(crate) fn bars(&self, months: u32) -> Result<Bars> {
+        let bar = |tier: Tier| -> Result<(Tier, Decimal, bool)> {
+            let floor = self.floor(tier).unwrap_or(Floor { amount: Decimal::ZERO, inclusive: true });
+            let bar = floor
+                .amount
+                .checked_mul(Decimal::from(months))
+                .ok_or_else(|| Error::overflow("a tier floor times the months"))?;
+            Ok((tier, bar, floor.inclusive))
+        };
+        Ok(Bars { months, bars: [bar(Tier::Gold)?, bar(Tier::Silver)?, bar(Tier::Bronze)?] })
+    }
+
     /// The number of months a partner's window turnover is averaged over.
     ///
     /// Under [`Averaging::SinceStart`], a partner whose start (its start
@@ -468,7 +506,23 @@ impl TierPolicy {
     /// forecast, which needs only the tiers); `total` in the policy's
     /// currency.
     pub(crate) fn decide(&self, total: Decimal, months: u32, previous: Option<TierState>) -> Result<(Tier, Tier, u32)> {
-        let plain = self.plain_tier(total, months)?;
+        self.decide_with(None, total, months, previous)
+    }
+
+    /// [`decide`](Self::decide), comparing with `bars` when they are the
+    /// bars of `months` months (worked out once for a million partners
+    /// averaged over the same months, instead of three products each).
+    pub(crate) fn decide_with(
+        &self,
+        bars: Option<&Bars>,
+        total: Decimal,
+        months: u32,
+        previous: Option<TierState>,
+    ) -> Result<(Tier, Tier, u32)> {
+        let plain = match bars {
+            Some(b) if b.months == months && months > 0 => b.plain_tier(total),
+            _ => self.plain_tier(total, months)?,
+        };
         let (tier, below_reviews) = match previous {
             None => (plain, 0),
             Some(prev) if plain >= prev.tier => (plain, 0),
@@ -745,6 +799,43 @@ mod tests {
 
     fn rub(kopecks: i64) -> Money {
         Money::new(Decimal::new(kopecks, 2), Currency::RUB)
+    }
+
+    #[test]
+    fn the_bars_of_some_months_decide_the_tiers_the_floors_decide() {
+        let exclusive = TierPolicy::builder(Currency::RUB)
+            .bronze(Floor::above(Decimal::new(20_000_00, 2)))
+            .silver(Floor::above(Decimal::new(100_000_00, 2)))
+            .gold(Floor::above(Decimal::new(500_000_00, 2)))
+            .build()
+            .unwrap();
+        for policy in [TierPolicy::default(), exclusive] {
+            for months in [1u32, 3, 12] {
+                let bars = policy.bars(months).unwrap();
+                for tier in [Tier::Gold, Tier::Silver, Tier::Bronze] {
+                    let bar = policy.floor(tier).unwrap().amount * Decimal::from(months);
+                    // On each floor, a kopeck below and a kopeck above.
+                    for total in [bar - Decimal::new(1, 2), bar, bar + Decimal::new(1, 2), Decimal::ZERO] {
+                        for previous in
+                            [None, Some(TierState::new(Tier::Gold, 0)), Some(TierState::new(Tier::Silver, 1))]
+                        {
+                            assert_eq!(
+                                policy.decide_with(Some(&bars), total, months, previous).unwrap(),
+                                policy.decide(total, months, previous).unwrap(),
+                                "{total} over {months} months"
+                            );
+                        }
+                    }
+                }
+                // Bars of other months are not used.
+                let other = policy.bars(months + 1).unwrap();
+                let total = policy.floor(Tier::Silver).unwrap().amount * Decimal::from(months);
+                assert_eq!(
+                    policy.decide_with(Some(&other), total, months, None).unwrap(),
+                    policy.decide(total, months, None).unwrap()
+                );
+            }
+        }
     }
 
     #[test]

@@ -79,7 +79,7 @@ use crate::partner::PartnerId;
 use crate::period::{Month, Window};
 use crate::review::portfolio::{IdIndex, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
-use crate::tier::{Tier, TierPolicy};
+use crate::tier::{Bars, Tier, TierPolicy};
 use crate::util::exact::ratio;
 use crate::util::par;
 
@@ -391,6 +391,9 @@ pub(super) struct Setup<'a> {
     /// [`swing_bounds`], worked out once.
     swing_low: Decimal,
     swing_high: Decimal,
+    /// The tier floors times the next window's months (`None` out of
+    /// range: each partner's tier then reports the overflow).
+    bars: Option<Bars>,
 }
 
 /// One partner's projected figures.
@@ -434,6 +437,7 @@ impl<'a> Setup<'a> {
             data_from,
             swing_low: swing_bounds().0,
             swing_high: swing_bounds().1,
+            bars: policy.tiers.bars(next_window.len()).ok(),
         })
     }
 
@@ -472,8 +476,9 @@ impl<'a> Setup<'a> {
         let start_date = a.partner().and_then(|p| p.start_date);
         let tiers = &self.policy.tiers;
         let months = tiers.months(self.next_window, start_date, first_active);
-        let (tier, plain, _) =
-            tiers.decide(figures.next_total, months, Some(a.tier_state())).map_err(|e| e.for_partner(a.id()))?;
+        let (tier, plain, _) = tiers
+            .decide_with(self.bars.as_ref(), figures.next_total, months, Some(a.tier_state()))
+            .map_err(|e| e.for_partner(a.id()))?;
         Ok(Projection {
             partner: a.id().clone(),
             currency: self.currency,
