@@ -312,3 +312,30 @@ proptest! {
         prop_assert_eq!(fa, fb);
     }
 }
+
+/// Forecasts are equal when their dates and projections are, and differ
+/// when either does.
+#[test]
+fn forecasts_differ_when_their_dates_or_projections_do() {
+    let import = CsvImport::new();
+    let ledger = import.read_sales_path(data("invoices.csv")).unwrap();
+    let policy = Policy::default();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let (_, f) = Review::new(&ledger, as_of).run_with_forecast(&policy).unwrap();
+    let (_, again) = Review::new(&ledger, as_of).run_with_forecast(&policy).unwrap();
+    assert_eq!(f, again);
+    // Another date: other dates and other projections.
+    let (_, earlier) =
+        Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()).run_with_forecast(&policy).unwrap();
+    assert_ne!(f, earlier);
+    // The same date, one partner's figures changed: only the projections differ.
+    let mut changed = ledger.clone();
+    let first = f.projections().next().unwrap().partner.clone();
+    let month = Month::new(2026, 10).unwrap();
+    changed
+        .add_monthly(MonthlyFigures::new(first, month, Money::new(Decimal::from(1_000_000), Currency::RUB)))
+        .unwrap();
+    let (_, other) = Review::new(&changed, as_of).run_with_forecast(&policy).unwrap();
+    assert_eq!((other.as_of(), other.next_review(), other.period()), (f.as_of(), f.next_review(), f.period()));
+    assert_ne!(f, other);
+}
