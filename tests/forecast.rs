@@ -339,3 +339,17 @@ fn forecasts_differ_when_their_dates_or_projections_do() {
     assert_eq!((other.as_of(), other.next_review(), other.period()), (f.as_of(), f.next_review(), f.period()));
     assert_ne!(f, other);
 }
+
+/// A review without partners has a forecast without projections.
+#[test]
+fn an_empty_review_has_an_empty_forecast() {
+    let ledger = Ledger::new(Currency::RUB);
+    let (p, f) = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        .run_with_forecast(&Policy::default())
+        .unwrap();
+    assert!(p.is_empty() && f.is_empty() && f.projections().next().is_none());
+    let (_, one) = Review::new(&ledger_of(&[(0, 20, 90_000, 1)]), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        .run_with_forecast(&Policy::default())
+        .unwrap();
+    assert!(!one.is_empty() && one.len() == 1);
+}
