@@ -17,7 +17,7 @@
 //!    ledger's scale, for each month of the next review period.
 //! 4. **Tier at the next review**: the next review's window holds the
 //!    months already known and the projected ones; its monthly figure is
-//!    averaged and tiered by the review's own [`TierPolicy`](crate::tier::TierPolicy),
+//!    averaged and tiered by the review's own [`TierPolicy`],
 //!    with today's tier state, so a held demotion is held or carried out
 //!    exactly as the next review would.
 //!
