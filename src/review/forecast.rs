@@ -591,6 +591,71 @@ mod tests {
         assert!(f.get("B").is_none());
     }
 
+    /// The forecast of `series` (from `first`) as of 2026-01-01 by the
+    /// default policy (quarterly: level 2025-10 … 12, ahead 2026-01 … 03).
+    fn forecast_of(series: &[i64], first: Month) -> Projection {
+        let series: Vec<(&str, i64)> = series.iter().map(|&a| ("A", a)).collect();
+        let l = ledger(&series, first);
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let policy = Policy::default();
+        let (_, f) = Review::new(&l, as_of).run_with_forecast(&policy).unwrap();
+        assert_eq!(f, Forecast::new(&l, &Review::new(&l, as_of).run(&policy).unwrap(), &policy).unwrap());
+        f.get("A").unwrap().clone()
+    }
+
+    #[test]
+    fn no_swing_without_a_year_of_data_before_the_level_or_without_turnover_a_year_before() {
+        // Data from 2024-11, one month short of a year before the level
+        // (2024-10): no swing, though both months a year before have some.
+        let p = forecast_of(&[100_000; 15], Month::new(2024, 11).unwrap());
+        assert_eq!((p.swing, p.monthly), (None, Decimal::from(100_000)));
+        // From 2024-10 the swing is there (flat: zero).
+        let p = forecast_of(&[100_000; 16], Month::new(2024, 10).unwrap());
+        assert_eq!(p.swing, Some(Decimal::ZERO));
+        // Nothing in the months ahead a year before (2025-01 … 03): no swing.
+        let mut series = vec![100_000i64; 16];
+        series[3..6].fill(0);
+        let p = forecast_of(&series, Month::new(2024, 10).unwrap());
+        assert_eq!((p.swing, p.monthly), (None, Decimal::from(100_000)));
+        // Nothing in the level's months a year before (2024-10 … 12): none.
+        let mut series = vec![100_000i64; 16];
+        series[0..3].fill(-1); // a credit note only: net negative
+        let p = forecast_of(&series, Month::new(2024, 10).unwrap());
+        assert_eq!(p.swing, None);
+        // No figures at all then, while the ledger reaches back (another
+        // partner from 2024-10): none either.
+        // (The helper gives entry k the month k mod 24: B takes 24 entries.)
+        let mut series: Vec<(&str, i64)> = [100_000; 16].into_iter().chain([0; 8]).map(|a| ("B", a)).collect();
+        series.extend([0, 0, 0].into_iter().chain([100_000; 13]).map(|a| ("A", a)));
+        let l = ledger(&series, Month::new(2024, 10).unwrap());
+        let (_, f) = Review::new(&l, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+            .run_with_forecast(&Policy::default())
+            .unwrap();
+        assert_eq!((f.get("A").unwrap().swing, f.get("B").unwrap().swing), (None, Some(Decimal::ZERO)));
+    }
+
+    #[test]
+    fn a_partner_that_started_inside_the_next_window_is_averaged_from_its_first_sale() {
+        // Recorded as starting 2025-08, first sale 2025-07: the next window
+        // (2025-04 … 2026-03) holds 6 known months and 3 projected ones,
+        // averaged over the 9 months since the first sale:
+        // (90 000 + 180 000 + 3 × 60 000) / 9 = 50 000.
+        let series: Vec<(&str, i64)> =
+            [30_000, 30_000, 30_000, 60_000, 60_000, 60_000].iter().map(|&a| ("A", a)).collect();
+        let l = ledger(&series, Month::new(2025, 7).unwrap());
+        let partners = [crate::Partner::new(PartnerId::new("A").unwrap())
+            .with_start_date(NaiveDate::from_ymd_opt(2025, 8, 20).unwrap())];
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let (_, f) = Review::new(&l, as_of).partners(&partners).run_with_forecast(&Policy::default()).unwrap();
+        let p = f.get("A").unwrap();
+        assert_eq!((p.monthly, p.next_monthly), (Decimal::from(60_000), Decimal::from(50_000)));
+        // Without the start date, over the whole next window: 450 000 / 12.
+        assert_eq!(
+            forecast_of(&[30_000, 30_000, 30_000, 60_000, 60_000, 60_000], Month::new(2025, 7).unwrap()).next_monthly,
+            Decimal::from(37_500)
+        );
+    }
+
     #[test]
     fn a_fall_projected_below_the_floor_is_a_likely_demotion_held_by_hysteresis_if_the_policy_says_so() {
         // 30 000 a month for 21 months, then 3 000: Bronze today (window
