@@ -642,7 +642,15 @@ mod tests {
         // (90 000 + 180 000 + 3 × 60 000) / 9 = 50 000.
         let series: Vec<(&str, i64)> =
             [30_000, 30_000, 30_000, 60_000, 60_000, 60_000].iter().map(|&a| ("A", a)).collect();
-        let l = ledger(&series, Month::new(2025, 7).unwrap());
+        let mut l = ledger(&series, Month::new(2025, 7).unwrap());
+        // A month with figures but no sale, deal or credit note (an empty
+        // line without a margin) is not a first sale.
+        let empty = MonthlyFigures::new(
+            PartnerId::new("A").unwrap(),
+            Month::new(2025, 5).unwrap(),
+            Money::new(Decimal::ZERO, Currency::RUB),
+        );
+        l.add_monthly(empty).unwrap();
         let partners = [crate::Partner::new(PartnerId::new("A").unwrap())
             .with_start_date(NaiveDate::from_ymd_opt(2025, 8, 20).unwrap())];
         let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
