@@ -274,9 +274,15 @@ impl Ledger {
     /// The first and last month with recorded data, if any.
     #[must_use]
     pub fn span(&self) -> Option<(Month, Month)> {
-        let first = self.rows.iter().filter_map(|r| r.cells.first()).map(|c| c.month).min()?;
+        let first = self.first_month_index()?;
         let last = self.rows.iter().filter_map(|r| r.cells.last()).map(|c| c.month).max()?;
         Some((Month::from_index(first)?, Month::from_index(last)?))
+    }
+
+    /// The index of the first month with data, if any (a look at each
+    /// partner's first cell).
+    pub(crate) fn first_month_index(&self) -> Option<i32> {
+        self.rows.iter().filter_map(|r| r.cells.first()).map(|c| c.month).min()
     }
 
     /// Records one line: a whole document (an invoice or a credit note of a

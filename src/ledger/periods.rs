@@ -394,7 +394,7 @@ impl<'a> PeriodReport<'a> {
     /// over `window`. Nothing is read until asked for.
     #[must_use]
     pub fn new(ledger: &'a Ledger, window: Window, granularity: Granularity) -> PeriodReport<'a> {
-        let data_from = ledger.rows().iter().filter_map(|r| r.cells.first()).map(|c| c.month).min();
+        let data_from = ledger.first_month_index();
         let g = granularity;
         let (first, last) = (g.period_of(window.first().index()), g.period_of(window.last().index()));
         let periods = (first..=last)

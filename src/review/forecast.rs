@@ -77,7 +77,7 @@ use crate::ledger::{Cell, Ledger, Row};
 use crate::money::Currency;
 use crate::partner::PartnerId;
 use crate::period::{Month, Window};
-use crate::review::portfolio::{IdIndex, Keyed};
+use crate::review::portfolio::{IdIndex, InRankOrder, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
 use crate::tier::{Bars, Tier, TierPolicy};
 use crate::util::exact::ratio;
@@ -171,7 +171,11 @@ fn swing_bounds() -> (Decimal, Decimal) {
 
 /// Half of a swing capped to −1/3 … +1/2.
 fn counted_swing(swing: Decimal) -> Decimal {
-    let (low, high) = swing_bounds();
+    counted_within(swing, swing_bounds())
+}
+
+/// Half of a swing capped to `bounds` (the [`swing_bounds`]).
+fn counted_within(swing: Decimal, (low, high): (Decimal, Decimal)) -> Decimal {
     swing.clamp(low, high) / Decimal::TWO
 }
 
@@ -240,39 +244,7 @@ impl Keyed for Projection {
 
 /// The projections of a [`Forecast`] in the rank order of the review: see
 /// [`Forecast::projections`].
-#[derive(Clone, Debug)]
-pub struct Projections<'a> {
-    all: &'a [Projection],
-    order: std::slice::Iter<'a, u32>,
-}
-
-impl<'a> Iterator for Projections<'a> {
-    type Item = &'a Projection;
-
-    fn next(&mut self) -> Option<&'a Projection> {
-        // Every position in the order is one of the projections (the
-        // forecast is built so); `get` keeps a broken one from panicking.
-        self.order.next().and_then(|&i| self.all.get(i as usize))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.order.size_hint()
-    }
-
-    fn nth(&mut self, n: usize) -> Option<&'a Projection> {
-        self.order.nth(n).and_then(|&i| self.all.get(i as usize))
-    }
-}
-
-impl DoubleEndedIterator for Projections<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.order.next_back().and_then(|&i| self.all.get(i as usize))
-    }
-}
-
-impl ExactSizeIterator for Projections<'_> {}
-
-impl std::iter::FusedIterator for Projections<'_> {}
+pub type Projections<'a> = InRankOrder<'a, Projection>;
 
 impl Forecast {
     /// Projects every partner of `portfolio` (the review of `ledger` under
@@ -290,7 +262,7 @@ impl Forecast {
     /// is out of range; [`ErrorKind::ThreadPool`] if the `parallel`
     /// feature's pool cannot start.
     pub fn new(ledger: &Ledger, portfolio: &Portfolio, policy: &Policy) -> Result<Forecast> {
-        let data_from = ledger.rows().iter().filter_map(|r| r.cells.first()).map(|c| c.month).min();
+        let data_from = ledger.first_month_index();
         let step = portfolio.review_period().months();
         let setup = Setup::new(ledger, portfolio.as_of(), step, data_from, policy)?;
         // In the order the review built them, which is the ledger's order
@@ -305,7 +277,7 @@ impl Forecast {
                     Some(r) if r.id == *a.id() => Some(r),
                     _ => ledger.row(a.id().as_str()),
                 };
-                setup.projection(row, a)
+                setup.projection(row, None, a)
             },
         )?;
         let projections = projected.into_iter().collect::<Result<Vec<Projection>>>()?;
@@ -345,7 +317,7 @@ impl Forecast {
     /// Every partner's projection, in the review's rank order (rank 1
     /// first). The iterator knows its length and runs from both ends.
     pub fn projections(&self) -> Projections<'_> {
-        Projections { all: &self.projections, order: self.order.iter() }
+        InRankOrder::new(&self.projections, &self.order)
     }
 
     /// One partner's projection.
@@ -389,8 +361,7 @@ pub(super) struct Setup<'a> {
     /// The first month with data in the ledger.
     data_from: Option<i32>,
     /// [`swing_bounds`], worked out once.
-    swing_low: Decimal,
-    swing_high: Decimal,
+    swing_bounds: (Decimal, Decimal),
     /// The tier floors times the next window's months (`None` out of
     /// range: each partner's tier then reports the overflow).
     bars: Option<Bars>,
@@ -435,8 +406,7 @@ impl<'a> Setup<'a> {
             next_window,
             known_last: level_months.last(),
             data_from,
-            swing_low: swing_bounds().0,
-            swing_high: swing_bounds().1,
+            swing_bounds: swing_bounds(),
             bars: policy.tiers.bars(next_window.len()).ok(),
         })
     }
@@ -455,15 +425,10 @@ impl<'a> Setup<'a> {
     }
 
     /// The projection of the partner assessed as `a`, whose figures are
-    /// `row`.
-    pub(super) fn projection(&self, row: Option<&Row>, a: &Assessment) -> Result<Projection> {
-        self.projection_in(row, None, a)
-    }
-
-    /// [`projection`](Self::projection) given the partner's figures in each
-    /// month of a window too, from the window's first month (as an index):
-    /// sums inside it are read from them.
-    pub(super) fn projection_in(
+    /// `row`; `window` gives its figures in each month of a window too,
+    /// from the window's first month (as an index), and sums inside it are
+    /// read from them.
+    pub(super) fn projection(
         &self,
         row: Option<&Row>,
         window: Option<(i32, &[Cell])>,
@@ -532,7 +497,7 @@ impl<'a> Setup<'a> {
         } else {
             None
         };
-        let counted = swing.map_or(Decimal::ZERO, |s| s.clamp(self.swing_low, self.swing_high) / Decimal::TWO);
+        let counted = swing.map_or(Decimal::ZERO, |s| counted_within(s, self.swing_bounds));
         let unrounded = if counted.is_zero() {
             level
         } else {

@@ -18,7 +18,7 @@ mod wire;
 pub use crate::migrations::{Migrations, Move, Moves, Placement, Span};
 pub use assessment::Assessment;
 pub use policy::{PlaybookChoice, Policy, PriorityPolicy, SegmentPoints, UrgentRule, Weights};
-pub use portfolio::{Assessments, GroupView, Portfolio};
+pub use portfolio::{Assessments, GroupView, InRankOrder, Portfolio};
 pub use reason::Reason;
 pub use run::Review;
 

@@ -276,18 +276,31 @@ impl IdIndex {
 
 /// The assessments of a [`Portfolio`] in rank order: see
 /// [`Portfolio::assessments`].
+pub type Assessments<'a> = InRankOrder<'a, Assessment>;
+
+/// The records of a review (its assessments, or a forecast's projections)
+/// in the review's rank order, rank 1 first: [`Assessments`] and
+/// [`Projections`](super::forecast::Projections). It knows its length and
+/// runs from both ends.
 #[derive(Clone, Debug)]
-pub struct Assessments<'a> {
-    all: &'a [Assessment],
+pub struct InRankOrder<'a, T> {
+    all: &'a [T],
     order: std::slice::Iter<'a, u32>,
 }
 
-impl<'a> Iterator for Assessments<'a> {
-    type Item = &'a Assessment;
+impl<'a, T> InRankOrder<'a, T> {
+    /// The records `all` taken in `order` (positions in `all`).
+    pub(super) fn new(all: &'a [T], order: &'a [u32]) -> InRankOrder<'a, T> {
+        InRankOrder { all, order: order.iter() }
+    }
+}
 
-    fn next(&mut self) -> Option<&'a Assessment> {
-        // Every position in the order is one of the assessments (the
-        // portfolio is built so); `get` keeps a broken one from panicking.
+impl<'a, T> Iterator for InRankOrder<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        // Every position in the order is one of the records (the review
+        // is built so); `get` keeps a broken one from panicking.
         self.order.next().and_then(|&i| self.all.get(i as usize))
     }
 
@@ -295,20 +308,20 @@ impl<'a> Iterator for Assessments<'a> {
         self.order.size_hint()
     }
 
-    fn nth(&mut self, n: usize) -> Option<&'a Assessment> {
+    fn nth(&mut self, n: usize) -> Option<&'a T> {
         self.order.nth(n).and_then(|&i| self.all.get(i as usize))
     }
 }
 
-impl DoubleEndedIterator for Assessments<'_> {
+impl<T> DoubleEndedIterator for InRankOrder<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.order.next_back().and_then(|&i| self.all.get(i as usize))
     }
 }
 
-impl ExactSizeIterator for Assessments<'_> {}
+impl<T> ExactSizeIterator for InRankOrder<'_, T> {}
 
-impl FusedIterator for Assessments<'_> {}
+impl<T> FusedIterator for InRankOrder<'_, T> {}
 
 impl Portfolio {
     /// The review date.
@@ -388,7 +401,7 @@ impl Portfolio {
     /// ```
     #[must_use]
     pub fn assessments(&self) -> Assessments<'_> {
-        Assessments { all: &self.assessments, order: self.order.iter() }
+        InRankOrder::new(&self.assessments, &self.order)
     }
 
     /// The assessments in the order the review built them (for passes whose
@@ -401,7 +414,7 @@ impl Portfolio {
     #[must_use]
     pub fn top(&self, n: usize) -> Assessments<'_> {
         let n = n.min(self.order.len());
-        Assessments { all: &self.assessments, order: self.order.get(..n).unwrap_or_default().iter() }
+        InRankOrder::new(&self.assessments, self.order.get(..n).unwrap_or_default())
     }
 
     /// The assessment at `rank` (1 first), if there is one.

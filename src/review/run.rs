@@ -267,13 +267,13 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     let (first, last) = (window.first().index(), window.last().index());
     let record = |p: &Partner| Arc::new(p.clone());
     let mut members: Vec<Member<'_>> = Vec::with_capacity(ledger.partner_count() + partners.len());
-    // The first month with data in the ledger (for the forecast).
+    // The first month with data in the ledger (for the forecast), found in
+    // this pass rather than in one of its own over a million partners.
     let mut data_from: Option<i32> = None;
     for row in ledger.rows() {
-        if let Some(c) = row.cells.first() {
-            data_from = Some(data_from.map_or(c.month, |m| m.min(c.month)));
-        }
-        if row.cells.first().is_some_and(|c| c.month <= last) {
+        let Some(month) = row.cells.first().map(|c| c.month) else { continue };
+        data_from = Some(data_from.map_or(month, |m| m.min(month)));
+        if month <= last {
             members.push(Member {
                 id: &row.id,
                 row: Some(row),
@@ -340,7 +340,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         let (assessments, projections): (Vec<Assessment>, Vec<Projection>) =
             par::try_map_init_pairs(&members, init, |state, i, m| {
                 let a = assess(state, i, m)?;
-                let p = setup.projection_in(m.row, Some((first, &state.buf.months)), &a)?;
+                let p = setup.projection(m.row, Some((first, &state.buf.months)), &a)?;
                 Ok::<_, Error>((a, p))
             })??;
         (assessments, Some((setup, projections)))
