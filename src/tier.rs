@@ -10,6 +10,7 @@ use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::period::{Month, Window};
+use crate::util::exact::Scaled;
 
 /// The article's volume tiers by monthly turnover.
 ///
@@ -145,16 +146,31 @@ impl Floor {
 pub(crate) struct Bars {
     months: u32,
     bars: [(Tier, Decimal, bool); 3],
+    /// The bars as integers at a ledger's scale, when each is a whole
+    /// number of its smallest units: compared with a total at that scale
+    /// without a `Decimal` comparison (a million partners are tiered).
+    minor: Option<[i128; 3]>,
 }
 
 impl Bars {
     /// The tier a total over the bars' months reaches, as
-    /// [`Floor::reached`] decides for each floor.
-    fn plain_tier(&self, total: Decimal) -> Tier {
-        self.bars
-            .iter()
-            .find(|(_, bar, inclusive)| if *inclusive { total >= *bar } else { total > *bar })
-            .map_or(Tier::Beginner, |(tier, _, _)| *tier)
+    /// [`Floor::reached`] decides for each floor; `minor` is the same
+    /// total as an integer at the scale the bars were made for.
+    fn plain_tier(&self, total: Decimal, minor: Option<i128>) -> Tier {
+        let reached = |i: usize, (_, bar, inclusive): &(Tier, Decimal, bool)| match (minor, self.minor) {
+            (Some(total), Some(bars)) => {
+                let bar = bars.get(i).copied().unwrap_or(i128::MAX);
+                if *inclusive { total >= bar } else { total > bar }
+            }
+            _ => {
+                if *inclusive {
+                    total >= *bar
+                } else {
+                    total > *bar
+                }
+            }
+        };
+        self.bars.iter().enumerate().find(|(i, bar)| reached(*i, bar)).map_or(Tier::Beginner, |(_, (tier, _, _))| *tier)
     }
 }
 
@@ -416,13 +432,14 @@ impl TierPolicy {
     }
 
     /// The bars of the plain tiers over `months` months: each floor times
-    /// the months, Gold first.
+    /// the months, Gold first, for totals at `scale` decimal places (the
+    /// ledger's).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a product is
     /// out of range.
-    pub(crate) fn bars(&self, months: u32) -> Result<Bars> {
+    pub(crate) fn bars(&self, months: u32, scale: u32) -> Result<Bars> {
         let bar = |tier: Tier| -> Result<(Tier, Decimal, bool)> {
             let floor = self.floor(tier).unwrap_or(Floor { amount: Decimal::ZERO, inclusive: true });
             let bar = floor
@@ -431,7 +448,13 @@ impl TierPolicy {
                 .ok_or_else(|| Error::overflow("a tier floor times the months"))?;
             Ok((tier, bar, floor.inclusive))
         };
-        Ok(Bars { months, bars: [bar(Tier::Gold)?, bar(Tier::Silver)?, bar(Tier::Bronze)?] })
+        let bars = [bar(Tier::Gold)?, bar(Tier::Silver)?, bar(Tier::Bronze)?];
+        let at = Scaled { scale };
+        let minor = match bars.map(|(_, bar, _)| at.int(bar, "a tier bar").ok()) {
+            [Some(g), Some(s), Some(b)] => Some([g, s, b]),
+            _ => None,
+        };
+        Ok(Bars { months, bars, minor })
     }
 
     /// The number of months a partner's window turnover is averaged over.
@@ -506,21 +529,22 @@ impl TierPolicy {
     /// forecast, which needs only the tiers); `total` in the policy's
     /// currency.
     pub(crate) fn decide(&self, total: Decimal, months: u32, previous: Option<TierState>) -> Result<(Tier, Tier, u32)> {
-        self.decide_with(None, total, months, previous)
+        self.decide_with(None, (total, None), months, previous)
     }
 
     /// [`decide`](Self::decide), comparing with `bars` when they are the
     /// bars of `months` months (worked out once for a million partners
     /// averaged over the same months, instead of three products each).
+    /// `total` comes with its integer at the bars' scale when known.
     pub(crate) fn decide_with(
         &self,
         bars: Option<&Bars>,
-        total: Decimal,
+        (total, minor): (Decimal, Option<i128>),
         months: u32,
         previous: Option<TierState>,
     ) -> Result<(Tier, Tier, u32)> {
         let plain = match bars {
-            Some(b) if b.months == months && months > 0 => b.plain_tier(total),
+            Some(b) if b.months == months && months > 0 => b.plain_tier(total, minor),
             _ => self.plain_tier(total, months)?,
         };
         let (tier, below_reviews) = match previous {
@@ -809,29 +833,42 @@ mod tests {
             .gold(Floor::above(Decimal::new(500_000_00, 2)))
             .build()
             .unwrap();
-        for policy in [TierPolicy::default(), exclusive] {
+        // A floor finer than the kopeck: no integer bars at 2 places.
+        let fine =
+            TierPolicy::builder(Currency::RUB).bronze(Floor::at_least(Decimal::new(20_000_005, 3))).build().unwrap();
+        for policy in [TierPolicy::default(), exclusive, fine] {
             for months in [1u32, 3, 12] {
-                let bars = policy.bars(months).unwrap();
+                let bars = policy.bars(months, 2).unwrap();
+                // (20 000.005 × 12 is a whole number of kopecks again.)
+                assert_eq!(bars.minor.is_some(), policy != fine || months % 2 == 0);
                 for tier in [Tier::Gold, Tier::Silver, Tier::Bronze] {
                     let bar = policy.floor(tier).unwrap().amount * Decimal::from(months);
                     // On each floor, a kopeck below and a kopeck above.
                     for total in [bar - Decimal::new(1, 2), bar, bar + Decimal::new(1, 2), Decimal::ZERO] {
+                        let minor = Scaled { scale: 2 }.int(total, "total").ok();
                         for previous in
                             [None, Some(TierState::new(Tier::Gold, 0)), Some(TierState::new(Tier::Silver, 1))]
                         {
+                            let decided = policy.decide(total, months, previous).unwrap();
                             assert_eq!(
-                                policy.decide_with(Some(&bars), total, months, previous).unwrap(),
-                                policy.decide(total, months, previous).unwrap(),
+                                policy.decide_with(Some(&bars), (total, minor), months, previous).unwrap(),
+                                decided,
                                 "{total} over {months} months"
+                            );
+                            assert_eq!(
+                                policy.decide_with(Some(&bars), (total, None), months, previous).unwrap(),
+                                decided
                             );
                         }
                     }
                 }
                 // Bars of other months are not used.
-                let other = policy.bars(months + 1).unwrap();
+                let other = policy.bars(months + 1, 2).unwrap();
                 let total = policy.floor(Tier::Silver).unwrap().amount * Decimal::from(months);
                 assert_eq!(
-                    policy.decide_with(Some(&other), total, months, None).unwrap(),
+                    policy
+                        .decide_with(Some(&other), (total, Scaled { scale: 2 }.int(total, "total").ok()), months, None)
+                        .unwrap(),
                     policy.decide(total, months, None).unwrap()
                 );
             }

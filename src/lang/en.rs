@@ -113,7 +113,7 @@ impl Catalogue for English {
             money(p.level),
             money(p.monthly),
             p.period,
-            money(p.next_monthly),
+            money(p.next_monthly()),
         )
     }
 

@@ -112,7 +112,7 @@ impl Catalogue for Russian {
             money(p.level),
             money(p.monthly),
             p.period,
-            money(p.next_monthly),
+            money(p.next_monthly()),
         )
     }
 

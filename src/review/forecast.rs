@@ -61,7 +61,7 @@
 //! assert_eq!(p.monthly, Decimal::from(562_500));
 //! // Gold today on last winter (512 500 a month over 2025); the next window
 //! // (2025-04 … 2026-03) holds 9 × 450 000 and 3 × 562 500: 478 125, Silver.
-//! assert_eq!(p.next_monthly, Decimal::from(478_125));
+//! assert_eq!(p.next_monthly(), Decimal::from(478_125));
 //! assert_eq!((p.tier, p.projected_tier, p.outlook()), (Tier::Gold, Tier::Silver, Outlook::Demotion));
 //! assert_eq!(forecast.demotions().len(), 1);
 //! # Ok::<(), partner_priority::Error>(())
@@ -98,7 +98,6 @@ pub enum Outlook {
 
 /// One partner's projection for the next review period.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Projection {
     /// The partner.
@@ -123,9 +122,13 @@ pub struct Projection {
     /// period: the level × (1 + half the swing capped to −1/3 … +1/2),
     /// rounded half away from zero to the ledger's scale.
     pub monthly: Decimal,
-    /// The monthly figure the next review would average: the months of its
-    /// window already known, and the projected ones.
-    pub next_monthly: Decimal,
+    /// The total the next review's window would hold: its months already
+    /// known, and the projected ones.
+    pub next_total: Decimal,
+    /// The months the next review would average [`next_total`](Projection::next_total)
+    /// over (its window, or the months since the partner started, as the
+    /// tier policy says).
+    pub next_months: u32,
     /// Today's tier (from the review; the forecast never changes it).
     pub tier: Tier,
     /// The tier the projection gives at the next review, after the tier
@@ -137,6 +140,15 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// The monthly figure the next review would average and tier by: the
+    /// [`next_total`](Projection::next_total) over the
+    /// [`next_months`](Projection::next_months), exact to `Decimal`'s 28
+    /// significant digits (0 for no months).
+    #[must_use]
+    pub fn next_monthly(&self) -> Decimal {
+        TierPolicy::monthly(self.next_total, self.next_months)
+    }
+
     /// Promotion, demotion or steady: the projected tier against today's.
     #[must_use]
     pub fn outlook(&self) -> Outlook {
@@ -161,6 +173,30 @@ impl Projection {
     #[must_use]
     pub fn swing_capped(&self) -> bool {
         self.swing.is_some_and(|s| counted_swing(s) * Decimal::TWO != s)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Projection {
+    /// The fields, and the [`next_monthly`](Projection::next_monthly)
+    /// figure after `next_months`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Projection", 13)?;
+        s.serialize_field("partner", &self.partner)?;
+        s.serialize_field("currency", &self.currency)?;
+        s.serialize_field("period", &self.period)?;
+        s.serialize_field("level", &self.level)?;
+        s.serialize_field("level_months", &self.level_months)?;
+        s.serialize_field("swing", &self.swing)?;
+        s.serialize_field("monthly", &self.monthly)?;
+        s.serialize_field("next_total", &self.next_total)?;
+        s.serialize_field("next_months", &self.next_months)?;
+        s.serialize_field("next_monthly", &self.next_monthly())?;
+        s.serialize_field("tier", &self.tier)?;
+        s.serialize_field("projected_tier", &self.projected_tier)?;
+        s.serialize_field("projected_plain", &self.projected_plain)?;
+        s.end()
     }
 }
 
@@ -341,9 +377,10 @@ impl Forecast {
     }
 
     fn likely(&self, outlook: Outlook) -> Vec<&Projection> {
-        let mut out: Vec<&Projection> = self.projections.iter().filter(|p| p.outlook() == outlook).collect();
-        out.sort_by(|a, b| b.next_monthly.cmp(&a.next_monthly).then_with(|| a.partner.cmp(&b.partner)));
-        out
+        let mut out: Vec<(Decimal, &Projection)> =
+            self.projections.iter().filter(|p| p.outlook() == outlook).map(|p| (p.next_monthly(), p)).collect();
+        out.sort_by(|(a_monthly, a), (b_monthly, b)| b_monthly.cmp(a_monthly).then_with(|| a.partner.cmp(&b.partner)));
+        out.into_iter().map(|(_, p)| p).collect()
     }
 }
 
@@ -360,19 +397,36 @@ pub(super) struct Setup<'a> {
     known_last: Month,
     /// The first month with data in the ledger.
     data_from: Option<i32>,
-    /// [`swing_bounds`], worked out once.
-    swing_bounds: (Decimal, Decimal),
+    /// 1 + half of each of the [`swing_bounds`]: the factor of a swing
+    /// beyond them, worked out once.
+    capped_factors: (Decimal, Decimal),
     /// The tier floors times the next window's months (`None` out of
     /// range: each partner's tier then reports the overflow).
     bars: Option<Bars>,
 }
 
+/// A partner's turnover over the months a projection reads, as integers at
+/// the ledger's scale.
+#[derive(Clone, Copy, Debug)]
+struct Sums {
+    /// Over the level's months.
+    level: i128,
+    /// A year before, over the months now ahead and over the level's
+    /// months (`None` without a year of data before the level).
+    year_before: Option<(i128, i128)>,
+    /// Over the next window's months already known (0 if none).
+    known: i128,
+}
+
 /// One partner's projected figures.
+#[derive(Debug)]
 struct Figures {
     level: Decimal,
     swing: Option<Decimal>,
     monthly: Decimal,
     next_total: Decimal,
+    /// `next_total` as an integer at the ledger's scale.
+    next_minor: i128,
 }
 
 impl<'a> Setup<'a> {
@@ -406,8 +460,11 @@ impl<'a> Setup<'a> {
             next_window,
             known_last: level_months.last(),
             data_from,
-            swing_bounds: swing_bounds(),
-            bars: policy.tiers.bars(next_window.len()).ok(),
+            capped_factors: {
+                let (low, high) = swing_bounds();
+                (Decimal::ONE + counted_within(low, (low, high)), Decimal::ONE + counted_within(high, (low, high)))
+            },
+            bars: policy.tiers.bars(next_window.len(), ledger.scale()).ok(),
         })
     }
 
@@ -442,7 +499,12 @@ impl<'a> Setup<'a> {
         let tiers = &self.policy.tiers;
         let months = tiers.months(self.next_window, start_date, first_active);
         let (tier, plain, _) = tiers
-            .decide_with(self.bars.as_ref(), figures.next_total, months, Some(a.tier_state()))
+            .decide_with(
+                self.bars.as_ref(),
+                (figures.next_total, Some(figures.next_minor)),
+                months,
+                Some(a.tier_state()),
+            )
             .map_err(|e| e.for_partner(a.id()))?;
         Ok(Projection {
             partner: a.id().clone(),
@@ -452,7 +514,8 @@ impl<'a> Setup<'a> {
             level_months: self.level_months,
             swing: figures.swing,
             monthly: figures.monthly,
-            next_monthly: TierPolicy::monthly(figures.next_total, months),
+            next_total: figures.next_total,
+            next_months: months,
             tier: a.tier(),
             projected_tier: tier,
             projected_plain: plain,
@@ -481,37 +544,119 @@ impl<'a> Setup<'a> {
                 _ => row.map_or(0, |r| Ledger::net_between(r, first, last)),
             }
         };
-        let level_sum = sum(lf, ll);
-        let (ahead, base) = if seasonal { (sum(pf - 12, pl - 12), sum(lf - 12, ll - 12)) } else { (0, 0) };
-        let known_sum = if nf <= known_last { sum(nf, known_last) } else { 0 };
+        let sums = Sums {
+            level: sum(lf, ll),
+            year_before: if seasonal { Some((sum(pf - 12, pl - 12), sum(lf - 12, ll - 12))) } else { None },
+            known: if nf <= known_last { sum(nf, known_last) } else { 0 },
+        };
+        self.figures(sums)
+    }
+
+    /// The level × the factor rounded half away from zero to the ledger's
+    /// scale, worked out in integers from the level's sum (`level_sum` over
+    /// `months` months), where that is certainly the decimal `Decimal`'s
+    /// product and rounding give, digit for digit; `None` leaves it to them.
+    ///
+    /// The level is the sum's average truncated to 18 places, and
+    /// `Decimal` rounds the product to at most 28 places before it is
+    /// rounded to the scale: for a level under 10¹⁰ a month on a ledger of
+    /// at most 6 places, each moves the product by less than 10⁻¹¹ of the
+    /// scale's unit, so the exact product of the unrounded average rounds
+    /// the same way unless it lies within 10⁻⁹ of a unit from a midpoint,
+    /// which is left to `Decimal` (about one partner in a billion).
+    fn rounded_product(
+        &self,
+        level_sum: i128,
+        months: i128,
+        level: Decimal,
+        factor: Option<Decimal>,
+    ) -> Option<Decimal> {
+        const MAX_SCALE: u32 = 6;
+        const MIDPOINT_MARGIN: u128 = 1_000_000_000;
+        if self.scale > MAX_SCALE || level_sum == 0 {
+            return None;
+        }
+        let (fm, fs) = factor.map_or((1, 0), |f| (f.mantissa(), f.scale()));
+        // |level_sum| × factor / months, in units of the scale, as q + r / den.
+        let num = level_sum.unsigned_abs().checked_mul(u128::try_from(fm).ok()?)?;
+        let den = months.unsigned_abs().checked_mul(10u128.checked_pow(fs)?)?;
+        let (q, r) = (num.checked_div(den)?, num.checked_rem(den)?);
+        let off = (2 * r).abs_diff(den);
+        if q >= 10u128.pow(10 + self.scale) || off.checked_mul(MIDPOINT_MARGIN)? < den {
+            return None;
+        }
+        let q = if 2 * r > den { q + 1 } else { q };
+        // Rounding keeps the product's places when it has fewer than the
+        // scale (the product is then exact, and `q` ends in zeros).
+        let places = (level.scale() + fs).min(self.scale);
+        let m = i128::try_from(q / 10u128.pow(self.scale - places)).ok()?;
+        Decimal::try_from_i128_with_scale(if level_sum < 0 { -m } else { m }, places).ok()
+    }
+
+    /// The projected figures of a partner whose turnover sums are `sums`.
+    fn figures(&self, sums: Sums) -> Result<Figures> {
+        let nl = self.next_window.last().index();
+        let nf = self.next_window.first().index();
+        let known_last = self.known_last.index().min(nl);
         let n_level = i128::from(self.level_months.len());
         let n_period = i128::from(self.period.len());
-        let dec =
-            |v: i128| Decimal::try_from_i128_with_scale(v, self.scale).map_err(|_| Error::overflow("a projection"));
+        let overflow = || Error::overflow("a projection");
         // The level, truncated to 18 decimal places (as every share).
-        let level = ratio(level_sum, n_level * 10i128.pow(self.scale));
+        let level = ratio(sums.level, n_level * 10i128.pow(self.scale));
         // A year before: the months ahead against the level's months, as
         // monthly averages (num / den = (ahead / n_period) / (base / n_level)).
-        let swing = if seasonal && ahead > 0 && base > 0 {
-            Some(ratio(ahead * n_level, base * n_period) - Decimal::ONE)
+        // The swing and the factor 1 + half the capped swing are worked out
+        // on the ratio's integer digits: the same decimals, digit for digit,
+        // as `Decimal` subtraction, comparison, halving and addition give
+        // (a test holds them to it), at a fraction of the cost.
+        let (swing, factor) = if let Some((ahead, base)) = sums.year_before.filter(|&(a, b)| a > 0 && b > 0) {
+            let r = ratio(ahead * n_level, base * n_period);
+            let places = r.scale();
+            let one = 10i128.pow(places);
+            // r − 1 at the ratio's places (at most 18).
+            let swing = r.mantissa() - one;
+            let factor = if swing == 0 {
+                None
+            } else if swing.saturating_mul(3) < -one {
+                // Below −1/3 (no 18-place decimal lies between −1/3 and its
+                // 28-place rounding, the lower bound).
+                Some(self.capped_factors.0)
+            } else if swing.saturating_mul(2) > one {
+                Some(self.capped_factors.1)
+            } else {
+                // Half the swing as `Decimal` division writes it: an even
+                // mantissa halved, an odd one × 50 two places further.
+                let (half, places) = if swing % 2 == 0 { (swing / 2, places) } else { (swing * 50, places + 2) };
+                Some(Decimal::try_from_i128_with_scale(10i128.pow(places) + half, places).map_err(|_| overflow())?)
+            };
+            (Some(Decimal::try_from_i128_with_scale(swing, places).map_err(|_| overflow())?), factor)
         } else {
-            None
+            (None, None)
         };
-        let counted = swing.map_or(Decimal::ZERO, |s| counted_within(s, self.swing_bounds));
-        let unrounded = if counted.is_zero() {
-            level
-        } else {
-            level.checked_mul(Decimal::ONE + counted).ok_or_else(|| Error::overflow("a projection"))?
+        let monthly = match self.rounded_product(sums.level, n_level, level, factor) {
+            Some(monthly) => monthly,
+            None => {
+                let unrounded = match factor {
+                    Some(f) => level.checked_mul(f).ok_or_else(overflow)?,
+                    None => level,
+                };
+                unrounded.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero)
+            }
         };
-        let monthly = unrounded.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero);
-        // The next review's window: the months known, and the projected ones.
-        let known = if nf <= known_last { dec(known_sum)? } else { Decimal::ZERO };
-        let projected_months = nl - known_last.max(nf - 1);
-        let next_total = monthly
-            .checked_mul(Decimal::from(projected_months))
+        // The next review's window: the months known, and the projected
+        // ones, as integers at the ledger's scale (`monthly` has at most its
+        // places).
+        let window_overflow = || Error::overflow("a projected window total");
+        let projected_months = i128::from(nl - known_last.max(nf - 1));
+        let known = if nf <= known_last { sums.known } else { 0 };
+        let next_minor = 10i128
+            .checked_pow(self.scale.saturating_sub(monthly.scale()))
+            .and_then(|f| monthly.mantissa().checked_mul(f))
+            .and_then(|m| m.checked_mul(projected_months))
             .and_then(|p| p.checked_add(known))
-            .ok_or_else(|| Error::overflow("a projected window total"))?;
-        Ok(Figures { level, swing, monthly, next_total })
+            .ok_or_else(window_overflow)?;
+        let next_total = Decimal::try_from_i128_with_scale(next_minor, self.scale).map_err(|_| window_overflow())?;
+        Ok(Figures { level, swing, monthly, next_total, next_minor })
     }
 }
 
@@ -534,6 +679,107 @@ mod tests {
         ledger
     }
 
+    /// The figures of `sums` by the plain `Decimal` formula (subtraction,
+    /// clamp, halving, product, rounding, product and sum): the reference
+    /// the integer arithmetic of [`Setup::figures`] is held to.
+    fn by_the_formula(setup: &Setup<'_>, sums: Sums) -> Option<(Decimal, Option<Decimal>, Decimal, Decimal)> {
+        let n_level = i128::from(setup.level_months.len());
+        let n_period = i128::from(setup.period.len());
+        let level = ratio(sums.level, n_level * 10i128.pow(setup.scale));
+        let swing = match sums.year_before {
+            Some((a, b)) if a > 0 && b > 0 => Some(ratio(a * n_level, b * n_period) - Decimal::ONE),
+            _ => None,
+        };
+        let counted = swing.map_or(Decimal::ZERO, counted_swing);
+        let unrounded = if counted.is_zero() { level } else { level.checked_mul(Decimal::ONE + counted)? };
+        let monthly = unrounded.round_dp_with_strategy(setup.scale, RoundingStrategy::MidpointAwayFromZero);
+        let (nf, nl) = (setup.next_window.first().index(), setup.next_window.last().index());
+        let known_last = setup.known_last.index().min(nl);
+        let known = if nf <= known_last {
+            Decimal::try_from_i128_with_scale(sums.known, setup.scale).ok()?
+        } else {
+            Decimal::ZERO
+        };
+        let next_total = monthly.checked_mul(Decimal::from(nl - known_last.max(nf - 1)))?.checked_add(known)?;
+        Some((level, swing, monthly, next_total))
+    }
+
+    /// Sums a year before whose ratio lies near a cap or near one, or
+    /// anywhere.
+    fn year_before() -> impl proptest::strategy::Strategy<Value = Option<(i128, i128)>> {
+        use proptest::prelude::*;
+        let near = prop_oneof![Just(0i128), Just(666), Just(667), Just(1000), Just(1499), Just(1500), Just(1501)];
+        prop_oneof![
+            Just(None),
+            (1i128..10_000_000_000_000, near, -3i128..=3)
+                .prop_map(|(base, per_mille, nudge)| { Some(((base * per_mille / 1000 + nudge).max(0), base)) }),
+            (-1_000_000i128..1_000_000_000_000_000, -1_000_000i128..1_000_000_000_000_000).prop_map(Some),
+        ]
+    }
+
+    /// Sums of any size, and round ones (whose averages and products fall
+    /// on midpoints and whole units).
+    fn sums() -> impl proptest::strategy::Strategy<Value = i128> {
+        use proptest::prelude::*;
+        prop_oneof![
+            -1_000_000_000i128..1_000_000_000_000_000_000,
+            (-2_000i128..2_000, 0u32..14).prop_map(|(m, j)| m * 10i128.pow(j)),
+            (-2_000i128..2_000, 0u32..14).prop_map(|(m, j)| m * 5 * 10i128.pow(j) / 2 + m % 3),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn the_projection_in_integers_gives_the_decimals_of_the_plain_formula(
+            level in sums(),
+            year_before in year_before(),
+            known in -1_000_000_000i128..1_000_000_000_000_000_000,
+            scale in 0u32..5,
+            step in proptest::sample::select(vec![1u32, 3, 6, 12]),
+        ) {
+            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
+            let policy = Policy::default();
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let sums = Sums { level, year_before, known };
+            let text = |d: Decimal| d.to_string();
+            match (setup.figures(sums), by_the_formula(&setup, sums)) {
+                (Ok(f), Some((level, swing, monthly, next_total))) => {
+                    // The same decimals, digit for digit (scales included).
+                    proptest::prop_assert_eq!(text(f.level), text(level));
+                    proptest::prop_assert_eq!(f.swing.map(text), swing.map(text));
+                    proptest::prop_assert_eq!(text(f.monthly), text(monthly));
+                    proptest::prop_assert_eq!(f.next_total, next_total);
+                    proptest::prop_assert_eq!(Decimal::from_i128_with_scale(f.next_minor, scale), next_total);
+                }
+                (Err(e), None) => proptest::prop_assert!(e.is_overflow()),
+                (f, reference) => proptest::prop_assert!(false, "{f:?} against {reference:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_product_a_hair_above_a_midpoint_rounds_as_the_decimal_product_does() {
+        // Level 0.5 / 3 = 0.1666… truncated to 0.166666666666666666; swing
+        // −0.199999999999999999, factor 0.9000000000000000005. The exact
+        // product of the average is 0.15 + 8.3 × 10⁻²⁰ (to 0.2 at one
+        // place); the decimal product, 0.14999999999999999948 (to 0.1).
+        let ledger = Ledger::with_scale(Currency::RUB, 1).unwrap();
+        let policy = Policy::default();
+        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let sums = Sums { level: 5, year_before: Some((800_000_000_000_000_001, 1_000_000_000_000_000_000)), known: 0 };
+        let f = setup.figures(sums).unwrap();
+        assert_eq!(f.swing, Some(Decimal::from_str_exact("-0.199999999999999999").unwrap()));
+        assert_eq!(f.monthly.to_string(), "0.1");
+        assert_eq!(by_the_formula(&setup, sums).unwrap().2.to_string(), "0.1");
+        // Left to `Decimal`: the integers alone would round it up.
+        let factor = Decimal::from_str_exact("0.90000000000000000050").unwrap();
+        assert_eq!(setup.rounded_product(5, 3, f.level, Some(factor)), None);
+        // Away from a midpoint they decide it (0.5 / 3 = 0.1666…: 0.2).
+        assert_eq!(setup.rounded_product(5, 3, f.level, None).map(|d| d.to_string()), Some("0.2".into()));
+    }
+
     #[test]
     fn without_a_year_of_history_the_level_is_repeated() {
         let series: Vec<(&str, i64)> = [90_000, 120_000, 150_000, 130_000].iter().map(|&a| ("A", a)).collect();
@@ -551,7 +797,7 @@ mod tests {
         );
         assert_eq!(a.seasonal_adjustment(), Decimal::ZERO);
         // The next window (2025-04 … 2026-03): 490 000 known + 3 × 133 333.33.
-        assert_eq!(a.next_monthly, (Decimal::from(490_000) + Decimal::new(39_999_999, 2)) / Decimal::from(12));
+        assert_eq!(a.next_monthly(), (Decimal::from(490_000) + Decimal::new(39_999_999, 2)) / Decimal::from(12));
         assert!(f.promotions().is_empty() && f.demotions().is_empty());
         assert!(f.get("B").is_none());
     }
@@ -621,10 +867,10 @@ mod tests {
         let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let (_, f) = Review::new(&l, as_of).partners(&partners).run_with_forecast(&Policy::default()).unwrap();
         let p = f.get("A").unwrap();
-        assert_eq!((p.monthly, p.next_monthly), (Decimal::from(60_000), Decimal::from(50_000)));
+        assert_eq!((p.monthly, p.next_monthly()), (Decimal::from(60_000), Decimal::from(50_000)));
         // Without the start date, over the whole next window: 450 000 / 12.
         assert_eq!(
-            forecast_of(&[30_000, 30_000, 30_000, 60_000, 60_000, 60_000], Month::new(2025, 7).unwrap()).next_monthly,
+            forecast_of(&[30_000, 30_000, 30_000, 60_000, 60_000, 60_000], Month::new(2025, 7).unwrap()).next_monthly(),
             Decimal::from(37_500)
         );
     }
