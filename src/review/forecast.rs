@@ -481,6 +481,25 @@ impl<'a> Setup<'a> {
         }
     }
 
+    /// What a partner's slot holds when its projection failed: the review
+    /// returns the failure, so it is never seen.
+    pub(super) fn stand_in(&self, partner: &PartnerId) -> Projection {
+        Projection {
+            partner: partner.clone(),
+            currency: self.currency,
+            period: self.period,
+            level: Decimal::ZERO,
+            level_months: self.level_months,
+            swing: None,
+            monthly: Decimal::ZERO,
+            next_total: Decimal::ZERO,
+            next_months: 0,
+            tier: Tier::Beginner,
+            projected_tier: Tier::Beginner,
+            projected_plain: Tier::Beginner,
+        }
+    }
+
     /// The projection of the partner assessed as `a`, whose figures are
     /// `row`; `window` gives its figures in each month of a window too,
     /// from the window's first month (as an index), and sums inside it are

@@ -337,12 +337,16 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         // figures are in the cache: a second pass over a million partners'
         // figures costs most of its time in fetching them again.
         let setup = Setup::new(ledger, as_of, policy.review_period.months(), data_from, policy)?;
-        let (assessments, projections): (Vec<Assessment>, Vec<Projection>) =
-            par::try_map_init_pairs(&members, init, |state, i, m| {
+        let (assessments, projections): (Vec<Assessment>, Vec<Projection>) = par::try_map_init_pairs(
+            &members,
+            init,
+            |state, i, m| {
                 let a = assess(state, i, m)?;
                 let p = setup.projection(m.row, Some((first, &state.buf.months)), &a)?;
                 Ok::<_, Error>((a, p))
-            })??;
+            },
+            |m| setup.stand_in(m.id),
+        )??;
         (assessments, Some((setup, projections)))
     } else {
         (par::try_map_init(&members, init, assess)??, None)

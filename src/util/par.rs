@@ -87,25 +87,29 @@ mod imp {
     }
 
     /// [`try_map_init`] of an `f` that gives two values per item, in two
-    /// vectors.
+    /// vectors. The second vector is written without an `Option` around
+    /// each value (so it needs no second pass to unwrap them): a failed
+    /// item's slot holds `stand_in`'s value, never seen, as the first
+    /// failure is returned instead of the vectors.
     pub(crate) fn try_map_init_pairs<T: Sync, S, A: Send, B: Send, E: Send>(
         items: &[T],
         init: impl Fn() -> S + Sync + Send,
         f: impl Fn(&mut S, usize, &T) -> std::result::Result<(A, B), E> + Sync + Send,
+        stand_in: impl Fn(&T) -> B + Sync + Send,
     ) -> Result<super::Pairs<A, B, E>> {
         let first_error = FirstError::new();
-        let (mut left, mut right): (Vec<Option<A>>, Vec<Option<B>>) = (Vec::new(), Vec::new());
+        let (mut left, mut right): (Vec<Option<A>>, Vec<B>) = (Vec::new(), Vec::new());
         install(|| {
             items
                 .par_iter()
                 .enumerate()
                 .map_init(init, |s, (i, t)| match first_error.ok(i, f(s, i, t)) {
-                    Some((a, b)) => (Some(a), Some(b)),
-                    None => (None, None),
+                    Some((a, b)) => (Some(a), b),
+                    None => (None, stand_in(t)),
                 })
                 .unzip_into_vecs(&mut left, &mut right)
         })?;
-        Ok(first_error.or(|| (settle(left), settle(right))))
+        Ok(first_error.or(|| (settle(left), right)))
     }
 
     /// The error of the first failed item, by position, whichever thread
@@ -314,6 +318,7 @@ mod imp {
         items: &[T],
         init: impl Fn() -> S + Sync + Send,
         f: impl Fn(&mut S, usize, &T) -> std::result::Result<(A, B), E> + Sync + Send,
+        _stand_in: impl Fn(&T) -> B + Sync + Send,
     ) -> Result<super::Pairs<A, B, E>> {
         let mut state = init();
         let (mut left, mut right) = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
@@ -421,9 +426,11 @@ mod tests {
         for _ in 0..20 {
             assert_eq!(try_map_init(&items, || (), fail).unwrap(), Err(123));
         }
-        let (a, b) = try_map_init_pairs(&items, || (), |_, i, x| Ok::<_, usize>((i, x.to_string()))).unwrap().unwrap();
+        let (a, b) = try_map_init_pairs(&items, || (), |_, i, x| Ok::<_, usize>((i, x.to_string())), |_| String::new())
+            .unwrap()
+            .unwrap();
         assert_eq!((a.len(), a.last(), b.last().map(String::as_str)), (50_000, Some(&49_999), Some("49999")));
         let pairs = |_: &mut (), i: usize, _: &u64| if i % 1000 == 999 { Err(i) } else { Ok((i, i)) };
-        assert_eq!(try_map_init_pairs(&items, || (), pairs).unwrap(), Err(999));
+        assert_eq!(try_map_init_pairs(&items, || (), pairs, |_| 0).unwrap(), Err(999));
     }
 }
