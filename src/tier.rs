@@ -872,6 +872,12 @@ mod tests {
                     policy.decide(total, months, None).unwrap()
                 );
             }
+            // No months: Beginner, whatever the bars of no months say.
+            let none = policy.bars(0, 2).unwrap();
+            for total in [Decimal::ZERO, Decimal::ONE] {
+                let minor = Scaled { scale: 2 }.int(total, "total").ok();
+                assert_eq!(policy.decide_with(Some(&none), (total, minor), 0, None).unwrap().0, Tier::Beginner);
+            }
         }
     }
 
