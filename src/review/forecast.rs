@@ -578,11 +578,12 @@ impl<'a> Setup<'a> {
     ///
     /// The level is the sum's average truncated to 18 places, and
     /// `Decimal` rounds the product to at most 28 places before it is
-    /// rounded to the scale: for a level under 10¹⁰ a month on a ledger of
-    /// at most 6 places, each moves the product by less than 10⁻¹¹ of the
-    /// scale's unit, so the exact product of the unrounded average rounds
-    /// the same way unless it lies within 10⁻⁹ of a unit from a midpoint,
-    /// which is left to `Decimal` (about one partner in a billion).
+    /// rounded to the scale: for a product under 10¹⁰ a month (a level
+    /// under 1.2 × 10¹⁰) on a ledger of at most 6 places, each moves the
+    /// product by less than 10⁻¹¹ of the scale's unit, so the exact product
+    /// of the unrounded average rounds the same way unless its fraction of
+    /// a unit lies within 5 × 10⁻¹⁰ of one half, which is left to `Decimal`
+    /// (about one partner in a billion).
     fn rounded_product(
         &self,
         level_sum: i128,
@@ -754,7 +755,7 @@ mod tests {
             level in sums(),
             year_before in year_before(),
             known in -1_000_000_000i128..1_000_000_000_000_000_000,
-            scale in 0u32..5,
+            scale in 0u32..=Ledger::MAX_SCALE,
             step in proptest::sample::select(vec![1u32, 3, 6, 12]),
         ) {
             let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
