@@ -734,6 +734,10 @@ mod tests {
             (1i128..10_000_000_000_000, near, -3i128..=3)
                 .prop_map(|(base, per_mille, nudge)| { Some(((base * per_mille / 1000 + nudge).max(0), base)) }),
             (-1_000_000i128..1_000_000_000_000_000, -1_000_000i128..1_000_000_000_000_000).prop_map(Some),
+            // Short swings (−0.25, −0.1, +0.2, +0.25 …): factors of few
+            // places, whose decimals' scales show in the monthly figure.
+            (1i128..1_000_000, prop::sample::select(vec![750i128, 800, 900, 950, 1050, 1100, 1200, 1250, 1400]))
+                .prop_map(|(k, per_mille)| Some((k * per_mille, k * 1000))),
         ]
     }
 
