@@ -136,8 +136,14 @@ impl Floor {
             .amount
             .checked_mul(Decimal::from(months))
             .ok_or_else(|| Error::overflow("a tier floor times the months"))?;
-        Ok(if self.inclusive { total >= bar } else { total > bar })
+        Ok(clears(total, bar, self.inclusive))
     }
+}
+
+/// True if `total` reaches `bar`: at or above it for an inclusive floor,
+/// above it otherwise.
+fn clears<T: PartialOrd>(total: T, bar: T, inclusive: bool) -> bool {
+    if inclusive { total >= bar } else { total > bar }
 }
 
 /// The floors of Gold, Silver and Bronze times a number of months: what a
@@ -157,20 +163,15 @@ impl Bars {
     /// [`Floor::reached`] decides for each floor; `minor` is the same
     /// total as an integer at the scale the bars were made for.
     fn plain_tier(&self, total: Decimal, minor: Option<i128>) -> Tier {
-        let reached = |i: usize, (_, bar, inclusive): &(Tier, Decimal, bool)| match (minor, self.minor) {
-            (Some(total), Some(bars)) => {
-                let bar = bars.get(i).copied().unwrap_or(i128::MAX);
-                if *inclusive { total >= bar } else { total > bar }
-            }
-            _ => {
-                if *inclusive {
-                    total >= *bar
-                } else {
-                    total > *bar
-                }
-            }
-        };
-        self.bars.iter().enumerate().find(|(i, bar)| reached(*i, bar)).map_or(Tier::Beginner, |(_, (tier, _, _))| *tier)
+        let ints = minor.zip(self.minor);
+        self.bars
+            .iter()
+            .enumerate()
+            .find(|&(i, &(_, bar, inclusive))| match ints {
+                Some((total, bars)) => bars.get(i).is_some_and(|&bar| clears(total, bar, inclusive)),
+                None => clears(total, bar, inclusive),
+            })
+            .map_or(Tier::Beginner, |(_, (tier, _, _))| *tier)
     }
 }
 

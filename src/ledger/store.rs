@@ -242,6 +242,16 @@ impl Row {
         Row { id, cells: Vec::with_capacity(4), extra: None }
     }
 
+    /// The month of the partner's first activity in the ledger, at any
+    /// time: a sale, a deal or a credit note (a month with figures but none
+    /// of these, such as an empty line, is not one).
+    pub(crate) fn first_active(&self) -> Option<Month> {
+        self.cells
+            .iter()
+            .find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0)
+            .and_then(|c| Month::from_index(c.month))
+    }
+
     /// Drops the months that hold nothing (see [`Cell::is_empty`]).
     pub(super) fn prune(&mut self) {
         self.cells.retain(|c| !c.is_empty());

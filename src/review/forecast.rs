@@ -76,7 +76,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::{Cell, Ledger, Row};
 use crate::money::Currency;
 use crate::partner::PartnerId;
-use crate::period::{Month, Window};
+use crate::period::Window;
 use crate::review::portfolio::{IdIndex, InRankOrder, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
 use crate::tier::{Bars, Tier, TierPolicy};
@@ -305,18 +305,17 @@ impl Forecast {
         // of rows when the review is of this ledger: each partner's row is
         // then found at its own index, without a lookup.
         let rows = ledger.rows();
-        let projected = par::map_init(
+        let projections = par::try_map_init(
             &portfolio.assessments,
             || (),
-            |_, i, a| -> Result<Projection> {
+            |_, i, a| {
                 let row = match rows.get(i) {
                     Some(r) if r.id == *a.id() => Some(r),
                     _ => ledger.row(a.id().as_str()),
                 };
                 setup.projection(row, None, a)
             },
-        )?;
-        let projections = projected.into_iter().collect::<Result<Vec<Projection>>>()?;
+        )??;
         Ok(setup.forecast(projections, portfolio.order.clone()))
     }
 
@@ -394,7 +393,11 @@ pub(super) struct Setup<'a> {
     level_months: Window,
     period: Window,
     next_window: Window,
-    known_last: Month,
+    /// The months of the next window already known (as indices), if any:
+    /// from its first month to the level's last.
+    known: Option<(i32, i32)>,
+    /// The months of the next window that are projected.
+    projected_months: i128,
     /// The first month with data in the ledger.
     data_from: Option<i32>,
     /// 1 + half of each of the [`swing_bounds`]: the factor of a swing
@@ -446,6 +449,11 @@ impl<'a> Setup<'a> {
         let period = Window::before(next_review, step)?;
         let next_window = Window::before(next_review, policy.window_months())?;
         let level_months = Window::before(as_of, step.max(3))?;
+        // The next window: the months known (up to the level's last) and
+        // the projected ones after them.
+        let (nf, nl) = (next_window.first().index(), next_window.last().index());
+        let known_last = level_months.last().index().min(nl);
+        let known = (nf <= known_last).then_some((nf, known_last));
         if policy.tiers.currency() != ledger.currency() {
             return Err(Error::currency_mismatch(policy.tiers.currency(), ledger.currency()));
         }
@@ -458,7 +466,8 @@ impl<'a> Setup<'a> {
             level_months,
             period,
             next_window,
-            known_last: level_months.last(),
+            known,
+            projected_months: i128::from(nl - known_last.max(nf - 1)),
             data_from,
             capped_factors: {
                 let (low, high) = swing_bounds();
@@ -511,9 +520,7 @@ impl<'a> Setup<'a> {
         a: &Assessment,
     ) -> Result<Projection> {
         let figures = self.project(row, window)?;
-        let first_active = row
-            .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
-            .and_then(|c| Month::from_index(c.month));
+        let first_active = row.and_then(Row::first_active);
         let start_date = a.partner().and_then(|p| p.start_date);
         let tiers = &self.policy.tiers;
         let months = tiers.months(self.next_window, start_date, first_active);
@@ -544,8 +551,6 @@ impl<'a> Setup<'a> {
     fn project(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>) -> Result<Figures> {
         let (lf, ll) = (self.level_months.first().index(), self.level_months.last().index());
         let (pf, pl) = (self.period.first().index(), self.period.last().index());
-        let (nf, nl) = (self.next_window.first().index(), self.next_window.last().index());
-        let known_last = self.known_last.index().min(nl);
         let seasonal = self.data_from.is_some_and(|from| lf - 12 >= from);
         // Months inside the review's window come from its buffer (at hand
         // in the review's pass), the others from the partner's cells.
@@ -566,7 +571,7 @@ impl<'a> Setup<'a> {
         let sums = Sums {
             level: sum(lf, ll),
             year_before: if seasonal { Some((sum(pf - 12, pl - 12), sum(lf - 12, ll - 12))) } else { None },
-            known: if nf <= known_last { sum(nf, known_last) } else { 0 },
+            known: self.known.map_or(0, |(first, last)| sum(first, last)),
         };
         self.figures(sums)
     }
@@ -615,9 +620,6 @@ impl<'a> Setup<'a> {
 
     /// The projected figures of a partner whose turnover sums are `sums`.
     fn figures(&self, sums: Sums) -> Result<Figures> {
-        let nl = self.next_window.last().index();
-        let nf = self.next_window.first().index();
-        let known_last = self.known_last.index().min(nl);
         let n_level = i128::from(self.level_months.len());
         let n_period = i128::from(self.period.len());
         let overflow = || Error::overflow("a projection");
@@ -667,12 +669,11 @@ impl<'a> Setup<'a> {
         // ones, as integers at the ledger's scale (`monthly` has at most its
         // places).
         let window_overflow = || Error::overflow("a projected window total");
-        let projected_months = i128::from(nl - known_last.max(nf - 1));
-        let known = if nf <= known_last { sums.known } else { 0 };
+        let known = if self.known.is_some() { sums.known } else { 0 };
         let next_minor = 10i128
             .checked_pow(self.scale.saturating_sub(monthly.scale()))
             .and_then(|f| monthly.mantissa().checked_mul(f))
-            .and_then(|m| m.checked_mul(projected_months))
+            .and_then(|m| m.checked_mul(self.projected_months))
             .and_then(|p| p.checked_add(known))
             .ok_or_else(window_overflow)?;
         let next_total = Decimal::try_from_i128_with_scale(next_minor, self.scale).map_err(|_| window_overflow())?;
@@ -685,6 +686,7 @@ mod tests {
     use super::*;
     use crate::ledger::MonthlyFigures;
     use crate::money::Money;
+    use crate::period::Month;
     use crate::review::Review;
 
     fn ledger(amounts: &[(&str, i64)], first: Month) -> Ledger {
@@ -714,7 +716,7 @@ mod tests {
         let unrounded = if counted.is_zero() { level } else { level.checked_mul(Decimal::ONE + counted)? };
         let monthly = unrounded.round_dp_with_strategy(setup.scale, RoundingStrategy::MidpointAwayFromZero);
         let (nf, nl) = (setup.next_window.first().index(), setup.next_window.last().index());
-        let known_last = setup.known_last.index().min(nl);
+        let known_last = setup.level_months.last().index().min(nl);
         let known = if nf <= known_last {
             Decimal::try_from_i128_with_scale(sums.known, setup.scale).ok()?
         } else {

@@ -155,9 +155,7 @@ impl NetworkMonths {
     }
 
     fn group(segment: Segment, tier: Tier) -> usize {
-        let s = Segment::ALL.iter().position(|x| *x == segment).unwrap_or(0);
-        let t = Tier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
-        s * 4 + t
+        segment.index() * 4 + tier.index()
     }
 
     /// Adds one partner's window turnover, month by month.
@@ -211,15 +209,13 @@ impl NetworkMonths {
     /// The network's monthly turnover of each segment with partners (A
     /// first).
     pub(crate) fn by_segment(&self, scale: u32) -> Result<Vec<(Segment, Vec<Decimal>)>> {
-        let at = |s: Segment| Segment::ALL.iter().position(|x| *x == s).unwrap_or(0);
-        self.series(&Segment::ALL, |s, g| g / 4 == at(s), scale)
+        self.series(&Segment::ALL, |s, g| g / 4 == s.index(), scale)
     }
 
     /// The network's monthly turnover of each tier with partners (Gold
     /// first).
     pub(crate) fn by_tier(&self, scale: u32) -> Result<Vec<(Tier, Vec<Decimal>)>> {
-        let at = |t: Tier| Tier::ALL.iter().position(|x| *x == t).unwrap_or(0);
-        self.series(&Tier::ALL, |t, g| g % 4 == at(t), scale)
+        self.series(&Tier::ALL, |t, g| g % 4 == t.index(), scale)
     }
 }
 

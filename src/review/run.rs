@@ -444,10 +444,7 @@ impl Shared<'_> {
             },
         };
         // The partner's first activity in the ledger, at any time.
-        let first_active = m
-            .row
-            .and_then(|r| r.cells.iter().find(|c| c.turnover != 0 || c.deals > 0 || c.credit_note_count > 0))
-            .and_then(|c| Month::from_index(c.month));
+        let first_active = m.row.and_then(Row::first_active);
         let start_date = m.partner.as_deref().and_then(|p| p.start_date);
         let began = match (start_date.map(Month::of), first_active) {
             (Some(s), Some(f)) => Some(s.min(f)),
