@@ -8,6 +8,8 @@
 //!   file (written once to the temp directory);
 //! - `assess/1M partners`: the full review of a prebuilt ledger
 //!   (`Review::new(..).run(..)`);
+//! - `assess/write_csv 1M partners`: `report::write_csv`, the review's
+//!   per-partner CSV (the `--out` file of the `assess` example), to memory;
 //! - `snapshot/save` and `snapshot/restore 1M partners, 10M lines`: the
 //!   ledger of the CSV file to a binary snapshot (postcard) in memory and
 //!   back; the size is printed once.
@@ -31,7 +33,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use partner_priority::import::CsvImport;
-use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
+use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale, report};
 use rust_decimal::Decimal;
 
 const PARTNERS: usize = 1_000_000;
@@ -102,6 +104,14 @@ fn assessment(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("1M partners", |b| {
         b.iter_with_large_drop(|| Review::new(&ledger, as_of()).run(&policy).unwrap())
+    });
+    let portfolio = Review::new(&ledger, as_of()).run(&policy).unwrap();
+    group.bench_function("write_csv 1M partners", |b| {
+        b.iter_with_large_drop(|| {
+            let mut out = Vec::with_capacity(128 << 20);
+            report::write_csv(&portfolio, &mut out).unwrap();
+            out
+        })
     });
     group.finish();
 }

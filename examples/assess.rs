@@ -328,7 +328,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         if path.extension().is_some_and(|e| e == "parquet") {
             in_file(path, parquet::write(path, &portfolio))?;
         } else {
-            in_file(path, write_csv(path, &portfolio, args.lang))?;
+            in_file(path, partner_priority::report::write_csv_path(&portfolio, path))?;
         }
         timer.lap("csv");
         println!("\n{} {}", report.t("wrote", "записан файл"), path.display());
@@ -433,90 +433,6 @@ mod parquet {
 
     pub(crate) fn write_periods(_: &Path, _: &PeriodReport<'_>) -> Result<(), Box<dyn Error>> {
         Err(NO.into())
-    }
-}
-
-/// One CSV row per partner, in priority order. Each core formats a share
-/// of the rows into memory (fields through a reused buffer, no allocation
-/// per row); the shares are then written out in order.
-fn write_csv(path: &std::path::Path, p: &Portfolio, lang: Language) -> Result<(), Box<dyn Error>> {
-    let header = [
-        "partner_id",
-        "segment",
-        "tier",
-        "monthly_turnover",
-        "priority_rank",
-        "priority_score",
-        "risk_level",
-        "potential",
-        "strategy_goal",
-    ];
-    let rows: Vec<&Assessment> = p.assessments().collect();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let share = rows.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<u8>, csv::Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rows.chunks(share).map(|rows| scope.spawn(move || csv_rows(p, rows))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("a thread formatting rows stopped").into())))
-            .collect()
-    });
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let mut w = csv::Writer::from_writer(&mut file);
-    w.write_record(header)?;
-    w.flush()?;
-    drop(w);
-    for part in parts {
-        file.write_all(&part?)?;
-    }
-    file.flush()?;
-    let _ = lang;
-    Ok(())
-}
-
-/// The CSV rows of `rows`, without a header. Written byte by byte rather
-/// than through `csv::Writer` (a million rows: 0.5 s less): the words are
-/// the same for every row and quoted once, an id is quoted only when it
-/// holds a comma, a quote or a line break, numbers need no quoting.
-fn csv_rows(p: &Portfolio, rows: &[&Assessment]) -> Result<Vec<u8>, csv::Error> {
-    use std::io::Write as _;
-    let mut out = Vec::with_capacity(rows.len() * 128);
-    let playbook = p.playbook();
-    let goals = Tier::ALL.map(|t| csv_field(&playbook.tier(t).goal));
-    let tiers = Tier::ALL.map(|t| csv_field(Language::En.tier(t)));
-    for a in rows {
-        out.extend_from_slice(&csv_field(a.id().as_str()));
-        let tier = Tier::ALL.iter().position(|t| *t == a.tier()).unwrap_or(0);
-        write!(out, ",{},", a.segment())?;
-        out.extend_from_slice(&tiers[tier]);
-        write!(out, ",{},{},{},", a.monthly_turnover().round_dp(2), a.rank(), a.score())?;
-        out.extend_from_slice(a.risk_level().map_or("unknown", |l| Language::En.risk_level(l)).as_bytes());
-        out.push(b',');
-        out.extend_from_slice(Language::En.potential_level(a.potential_level()).as_bytes());
-        out.push(b',');
-        // The goal is the tier's (what `Portfolio::strategy` puts first).
-        out.extend_from_slice(&goals[tier]);
-        out.push(b'\n');
-    }
-    Ok(out)
-}
-
-/// A CSV field as `csv::Writer` writes it: quoted (with quotes doubled)
-/// when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> std::borrow::Cow<'_, [u8]> {
-    if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        let mut quoted = Vec::with_capacity(text.len() + 2);
-        quoted.push(b'"');
-        for b in text.bytes() {
-            if b == b'"' {
-                quoted.push(b'"');
-            }
-            quoted.push(b);
-        }
-        quoted.push(b'"');
-        std::borrow::Cow::Owned(quoted)
-    } else {
-        std::borrow::Cow::Borrowed(text.as_bytes())
     }
 }
 

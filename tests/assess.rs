@@ -13,7 +13,7 @@ use partner_priority::risk::{RiskCategory, RiskFacts};
 use partner_priority::strategy::Playbook;
 use partner_priority::tier::TierPolicy;
 use partner_priority::{
-    Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Review, Segment, Tier,
+    Currency, Language, Ledger, Money, Partner, PartnerId, Policy, Portfolio, Review, Segment, Tier, report,
 };
 use rust_decimal::Decimal;
 
@@ -464,4 +464,84 @@ fn a_listed_partner_without_sales_counts_once_it_has_started() {
     // Starting on the review date or later: not yet part of the network.
     assert!(with(listed(day)).get(&id).is_none());
     assert_eq!(with(listed(day)).assessments().len(), 300);
+}
+
+#[test]
+fn the_results_csv_has_a_row_per_partner_in_rank_order_with_the_assessments_figures() {
+    // A playbook whose Gold goal needs quoting (a comma, a quote, a line break).
+    let mut playbook: serde_json::Value = serde_json::from_str(&Playbook::english().to_json().unwrap()).unwrap();
+    playbook["tiers"]["gold"]["goal"] = serde_json::Value::String("keep, \"grow\"\nand hold".to_owned());
+    let policy = Policy::from_json(&format!(r#"{{"playbook": {{"custom": {playbook}}}}}"#)).unwrap();
+    let s = sample();
+    let p = Review::new(&s.ledger, as_of()).partners(&s.partners).facts(&s.facts).run(&policy).unwrap();
+    let mut out = Vec::new();
+    report::write_csv(&p, &mut out).unwrap();
+    // Read back with the csv crate: quoting that broke a field would show
+    // as a wrong number of fields or a wrong value.
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        header,
+        [
+            "partner_id",
+            "segment",
+            "tier",
+            "monthly_turnover",
+            "priority_rank",
+            "priority_score",
+            "risk_level",
+            "potential",
+            "strategy_goal"
+        ]
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), p.len());
+    let en = Language::En;
+    for (record, a) in records.iter().zip(p.assessments()) {
+        let expected = [
+            a.id().as_str().to_owned(),
+            a.segment().to_string(),
+            en.tier(a.tier()).to_owned(),
+            a.monthly_turnover().round_dp(2).to_string(),
+            a.rank().to_string(),
+            a.score().to_string(),
+            a.risk_level().map_or("unknown", |l| en.risk_level(l)).to_owned(),
+            en.potential_level(a.potential_level()).to_owned(),
+            p.playbook().tier(a.tier()).goal.to_string(),
+        ];
+        assert_eq!(record.iter().collect::<Vec<_>>(), expected, "{}", a.id());
+    }
+    // The Gold goal was quoted, its quotes doubled.
+    assert!(records.iter().any(|r| r.get(8) == Some("keep, \"grow\"\nand hold")));
+    assert!(out.windows(26).any(|w| w == b"\"keep, \"\"grow\"\"\nand hold\"\n"));
+    // A file holds the same bytes.
+    let path = std::env::temp_dir().join(format!("partner-priority-results-{}.csv", std::process::id()));
+    report::write_csv_path(&p, &path).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), out);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn the_results_csv_rounds_the_monthly_figure_to_the_currencys_minor_unit() {
+    for (code, monthly) in [("JPY", "83333"), ("KWD", "83333.333"), ("RUB", "83333.33")] {
+        let currency = Currency::new(code).unwrap();
+        let mut ledger = Ledger::new(currency);
+        let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let sale = partner_priority::Sale::new(
+            PartnerId::new("P-1").unwrap(),
+            day,
+            Money::new(Decimal::from(1_000_000), currency),
+        );
+        ledger.record(sale).unwrap();
+        // 1,000,000 over a 12-month window: a third of a minor unit is left over.
+        let mut policy = Policy::default();
+        policy.tiers = TierPolicy::builder(currency).build().unwrap();
+        let p = Review::new(&ledger, as_of()).run(&policy).unwrap();
+        let a = p.get("P-1").unwrap();
+        let mut out = Vec::new();
+        report::write_csv(&p, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row[3], monthly, "{code}: {}", a.monthly_turnover());
+    }
 }

@@ -27,6 +27,7 @@ mod charts;
 mod columnar;
 mod dynamics;
 mod page;
+mod results;
 mod svg;
 
 #[cfg(feature = "arrow")]
@@ -38,6 +39,7 @@ use charts::*;
 pub use dynamics::Dynamics;
 use dynamics::{write_segment_months, write_tier_months};
 use page::*;
+pub use results::{write_csv, write_csv_path};
 
 /// Options of [`html`] and [`html_with`].
 ///

@@ -344,6 +344,17 @@ impl Assessment {
         self.tier
     }
 
+    /// The turnover and the months it is averaged over (what
+    /// [`monthly_turnover`](Self::monthly_turnover) divides).
+    pub(crate) fn monthly_parts(&self) -> (Decimal, u32) {
+        (self.turnover, u32::from(self.months))
+    }
+
+    /// The score in units of 10^-4 (what [`score`](Self::score) prints).
+    pub(crate) fn score_units(&self) -> u32 {
+        self.score
+    }
+
     /// The monthly figure the tier is decided by: the turnover averaged over
     /// the tier's months.
     #[must_use]
