@@ -76,6 +76,10 @@ fn a_known_identity_with_other_content_is_a_conflict_naming_both_lines() {
     let before = ledger.clone();
     let err = ledger.record(line("A", "INV-1", 1, d(2025, 3, 4), 750)).unwrap_err();
     assert!(err.is_conflict(), "{err}");
+    // Another kind of refusal is not a conflict.
+    let other =
+        ledger.record(Sale::new(PartnerId::new("A").unwrap(), d(2025, 3, 4), Money::new(Decimal::ONE, Currency::USD)));
+    assert!(!other.unwrap_err().is_conflict());
     assert_eq!(
         err.to_string(),
         "line 1, partner `A`: invoice `INV-1` line 1 was recorded as partner `A`, 700.00 on 2025-03-04; \
@@ -126,6 +130,7 @@ fn an_empty_ledger_keeps_its_own_settings_when_it_takes_another_in_a_merge() {
     let mut other = Ledger::new(Currency::RUB);
     other.record(line("A", "I", 1, d(2025, 3, 1), 5)).unwrap();
     let mut strict = Ledger::new(Currency::RUB).strict();
+    assert!(!Ledger::new(Currency::RUB).is_strict());
     strict.merge(other).unwrap();
     assert!(strict.is_strict());
     assert_eq!(strict.partner_count(), 1);
