@@ -21,11 +21,10 @@
 //! again row by row, which names it.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::store::{Extra, Hasher, IdKey, Index};
+use super::store::{Extra, IdKey, Index};
 use super::{Cell, DateRange, Ledger, PayRecord, Row};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
@@ -374,43 +373,8 @@ impl Ledger {
 /// The ledger's index of the partners gathered, in their order; a partner
 /// met again (in a later part) is absorbed into its first `Gathering` and
 /// removed.
-///
-/// A million partners hashed into the index one after the other missed the
-/// cache at every insertion (a tenth of the time of a read): the partners
-/// are bucketed by shard first, then each shard (a table that fits in the
-/// cache) is filled on its own, shards in parallel (feature `parallel`).
 fn index_of(kept: &mut Vec<Gathering>) -> Result<Index> {
-    let count = u32::try_from(kept.len()).map_err(|_| Error::overflow("the number of partners"))?;
-    let shards = 1usize << Index::BITS;
-    // The partners' keys by shard, in order within each shard.
-    let mut sizes = vec![0usize; shards];
-    for g in kept.iter() {
-        if let Some(n) = sizes.get_mut(g.shard) {
-            *n += 1;
-        }
-    }
-    let mut by_shard: Vec<Vec<(IdKey, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (k, g) in (0..count).zip(kept.iter()) {
-        if let Some(keys) = by_shard.get_mut(g.shard) {
-            keys.push((g.key.clone(), k));
-        }
-    }
-    // Each shard: its partners by their first position; later ones again.
-    let built = crate::util::par::map_owned(by_shard, |keys| {
-        let mut shard = HashMap::with_capacity_and_hasher(keys.len(), Hasher::default());
-        let mut again = Vec::new();
-        for (key, k) in keys {
-            match shard.entry(key) {
-                Entry::Occupied(first) => again.push((k, *first.get())),
-                Entry::Vacant(slot) => {
-                    slot.insert(k);
-                }
-            }
-        }
-        (shard, again)
-    })?;
-    let mut again: Vec<(u32, u32)> = built.iter().flat_map(|(_, a)| a.iter().copied()).collect();
-    let mut index = Index { shards: built.into_iter().map(|(shard, _)| shard).collect() };
+    let (mut index, mut again) = Index::build(kept.iter().map(|g| (g.key.clone(), g.shard)).collect())?;
     if again.is_empty() {
         return Ok(index);
     }

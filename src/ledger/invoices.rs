@@ -36,6 +36,34 @@ impl InvoiceSet {
         self.sorted.iter().chain(self.recent.iter())
     }
 
+    /// Every fingerprint in increasing order, 16 big-endian bytes each
+    /// (the block of a snapshot): the sorted vector merged with the recent
+    /// ones, without sorting the whole set again.
+    pub(crate) fn sorted_be_bytes(&self) -> Vec<u8> {
+        let mut recent: Vec<u128> = self.recent.iter().copied().collect();
+        recent.sort_unstable();
+        let mut out = Vec::with_capacity(self.len() * 16);
+        let (mut a, mut b) = (self.sorted.iter().peekable(), recent.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            if let Some(fp) = next {
+                out.extend_from_slice(&fp.to_be_bytes());
+            }
+        }
+        out
+    }
+
+    /// True if both parts hold invoices (for tests of what reads both).
+    #[cfg(test)]
+    pub(crate) fn has_sorted_and_recent(&self) -> bool {
+        !self.sorted.is_empty() && !self.recent.is_empty()
+    }
+
     /// Adds one invoice.
     pub(crate) fn insert(&mut self, fp: u128) {
         if self.sorted.binary_search(&fp).is_err() {

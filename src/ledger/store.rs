@@ -85,6 +85,51 @@ impl Index {
         (crate::util::hash::hash64(id) >> (64 - Index::BITS)) as usize
     }
 
+    /// The index of a million partners at once: `keys` (each with its
+    /// shard, see [`shard_of`](Index::shard_of)) are the rows in order. A
+    /// key met again is not indexed again; the pairs (row, first row with
+    /// that key) of those are returned, in no particular order.
+    ///
+    /// Hashed into the index one after the other, every insertion missed
+    /// the cache (a tenth of the time of a bulk read): the keys are
+    /// bucketed by shard first, then each shard (a table that fits in the
+    /// cache) is filled on its own, shards on the crate's threads.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`] for more than `u32::MAX` rows;
+    /// [`ErrorKind::ThreadPool`] if the threads cannot start.
+    pub(super) fn build(keys: Vec<(IdKey, usize)>) -> Result<(Index, Vec<(u32, u32)>)> {
+        let count = u32::try_from(keys.len()).map_err(|_| Error::overflow("the number of partners"))?;
+        let mut sizes = vec![0usize; 1 << Index::BITS];
+        for (_, shard) in &keys {
+            if let Some(n) = sizes.get_mut(*shard) {
+                *n += 1;
+            }
+        }
+        let mut by_shard: Vec<Vec<(IdKey, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for (row, (key, shard)) in (0..count).zip(keys) {
+            if let Some(keys) = by_shard.get_mut(shard) {
+                keys.push((key, row));
+            }
+        }
+        let built = crate::util::par::map_owned(by_shard, |keys| {
+            let mut shard = HashMap::with_capacity_and_hasher(keys.len(), Hasher::default());
+            let mut again = Vec::new();
+            for (key, row) in keys {
+                match shard.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(first) => again.push((row, *first.get())),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(row);
+                    }
+                }
+            }
+            (shard, again)
+        })?;
+        let again = built.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+        Ok((Index { shards: built.into_iter().map(|(shard, _)| shard).collect() }, again))
+    }
+
     pub(super) fn get(&self, id: &[u8]) -> Option<u32> {
         self.shards.get(Index::shard_of(id))?.get(id).copied()
     }
