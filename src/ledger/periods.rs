@@ -338,8 +338,8 @@ pub const CSV_HEADER: [&str; 13] = [
 ];
 
 /// A text field of a CSV row, quoted when it holds a comma, a quote or a
-/// line break.
-fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+/// line break (as the `csv` crate writes it).
+pub(crate) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains([',', '"', '\n', '\r']) {
         std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
     } else {

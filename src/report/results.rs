@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::lang::Catalogue;
 use crate::language::Language;
+use crate::ledger::periods::csv_text;
 use crate::pareto::Segment;
 use crate::review::{Assessment, Portfolio};
 use crate::tier::{Tier, TierPolicy};
@@ -128,8 +129,8 @@ impl Words {
     fn new(p: &Portfolio) -> Words {
         let playbook = p.playbook();
         Words {
-            tiers: Tier::ALL.map(|t| csv_field(Language::En.tier(t))),
-            goals: Tier::ALL.map(|t| csv_field(&playbook.tier(t).goal)),
+            tiers: Tier::ALL.map(|t| csv_text(Language::En.tier(t)).into_owned().into_bytes()),
+            goals: Tier::ALL.map(|t| csv_text(&playbook.tier(t).goal).into_owned().into_bytes()),
             scale: crate::ledger::Ledger::new(p.currency()).scale(),
         }
     }
@@ -148,7 +149,7 @@ impl Words {
     fn block(&self, rows: &[&Assessment], out: &mut Vec<u8>) {
         for a in rows {
             let tier = a.tier().index();
-            write_field(out, a.id().as_str());
+            out.extend_from_slice(csv_text(a.id().as_str()).as_bytes());
             out.push(b',');
             out.push(match a.segment() {
                 Segment::A => b'A',
@@ -189,30 +190,6 @@ fn touch(rows: &[&Assessment]) {
         seen ^= u64::from(a.id().as_str().as_bytes().first().copied().unwrap_or(0));
     }
     std::hint::black_box(seen);
-}
-
-/// A CSV field as the `csv` crate writes it: quoted (with quotes doubled)
-/// when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    write_field(&mut out, text);
-    out
-}
-
-/// [`csv_field`] written to `out`.
-fn write_field(out: &mut Vec<u8>, text: &str) {
-    if !text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.extend_from_slice(text.as_bytes());
-        return;
-    }
-    out.push(b'"');
-    for b in text.bytes() {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
 }
 
 /// `n` in decimal digits.
