@@ -39,6 +39,7 @@ impl InvoiceSet {
     /// Every fingerprint in increasing order, 16 big-endian bytes each
     /// (the block of a snapshot): the sorted vector merged with the recent
     /// ones, without sorting the whole set again.
+    #[cfg(feature = "serde")]
     pub(crate) fn sorted_be_bytes(&self) -> Vec<u8> {
         let mut recent: Vec<u128> = self.recent.iter().copied().collect();
         recent.sort_unstable();
@@ -59,7 +60,7 @@ impl InvoiceSet {
     }
 
     /// True if both parts hold invoices (for tests of what reads both).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "serde"))]
     pub(crate) fn has_sorted_and_recent(&self) -> bool {
         !self.sorted.is_empty() && !self.recent.is_empty()
     }

@@ -99,6 +99,7 @@ impl Index {
     ///
     /// [`ErrorKind::Overflow`] for more than `u32::MAX` rows;
     /// [`ErrorKind::ThreadPool`] if the threads cannot start.
+    #[cfg(any(feature = "serde", feature = "arrow"))]
     pub(super) fn build(keys: Vec<(IdKey, usize)>) -> Result<(Index, Vec<(u32, u32)>)> {
         let count = u32::try_from(keys.len()).map_err(|_| Error::overflow("the number of partners"))?;
         let mut sizes = vec![0usize; 1 << Index::BITS];
