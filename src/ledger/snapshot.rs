@@ -124,14 +124,13 @@ mod fingerprints {
 
 impl Serialize for Ledger {
     /// The ledger's snapshot: see [`Ledger`]'s "Snapshots".
-    ///
-    /// Written from the ledger's own data, borrowed: the fields of
-    /// [`Snapshot`] in its order, each as its derived `Serialize` writes
-    /// it (a unit test holds the two to the same bytes). Copying a million
-    /// partners' figures into owned snapshots first, and ten million
-    /// invoices into a vector to sort and then into bytes, took half of a
-    /// save.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Written from the ledger's own data, borrowed: the fields of
+        // `Snapshot` in its order, each as its derived `Serialize` writes it
+        // (a unit test holds the two to the same bytes). Copying a million
+        // partners' figures into owned snapshots first, and ten million
+        // invoices into a vector to sort and then into bytes, took half of
+        // a save.
         // The partners by id. The sort runs on the pool, and compares the
         // ids' first eight bytes (kept beside each row) before it reads an
         // id: comparing the ids themselves went to memory twice a
