@@ -861,8 +861,8 @@ impl Ledger {
             months.dedup();
             months.into_iter().filter_map(move |m| {
                 let month = Month::from_index(m)?;
-                let cell =
-                    row.cells.iter().find(|c| c.month == m).copied().unwrap_or(Cell { month: m, ..Cell::default() });
+                // A month with receivables only has no cell: its figures are zero.
+                let cell = row.cells.iter().find(|c| c.month == m).copied().unwrap_or_default();
                 let mut figures = MonthlyFigures::of(&row.id, &cell, month, currency, scale);
                 figures.receivables = row
                     .extra()
