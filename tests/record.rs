@@ -308,6 +308,7 @@ fn a_snapshot_restores_the_ledger_which_still_knows_its_lines() {
     let json = serde_json::to_string(&ledger).unwrap();
     let mut restored: Ledger = serde_json::from_str(&json).unwrap();
     assert_eq!(restored, ledger);
+    assert_eq!(ledger, restored);
     // The same snapshot, byte for byte, however the ledger was built.
     assert_eq!(serde_json::to_string(&restored).unwrap(), json);
     assert_eq!(
@@ -339,6 +340,7 @@ fn a_binary_snapshot_restores_the_ledger() {
     let bytes = postcard::to_allocvec(&ledger).unwrap();
     let restored: Ledger = postcard::from_bytes(&bytes).unwrap();
     assert_eq!(restored, ledger);
+    assert_eq!(ledger, restored);
     assert_eq!(restored.dates(), DateRange::ANY);
     for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
         assert!(postcard::from_bytes::<Ledger>(&bytes[..cut]).is_err(), "cut at {cut}");

@@ -240,11 +240,13 @@ proptest! {
         let json = serde_json::to_string(&ledger).unwrap();
         let restored: Ledger = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&restored, &ledger);
+        prop_assert_eq!(&ledger, &restored);
         prop_assert_eq!(serde_json::to_string(&restored).unwrap(), json);
         prop_assert_eq!(review_of(&restored), review_of(&ledger));
         // The same in a binary format that does not describe itself.
         let binary: Ledger = postcard::from_bytes(&postcard::to_allocvec(&ledger).unwrap()).unwrap();
         prop_assert_eq!(&binary, &ledger);
+        prop_assert_eq!(&ledger, &binary);
         let mut again = restored.clone();
         let replayed = again.record_all(&sales).unwrap();
         prop_assert_eq!((replayed.recorded, replayed.replays), (0, sales.len()));

@@ -404,7 +404,14 @@ mod tests {
         assert_eq!(postcard::to_allocvec(&l).ok(), postcard::to_allocvec(&reference).ok());
         assert_eq!(serde_json::to_string(&l).ok(), serde_json::to_string(&reference).ok());
         let back: Ledger = postcard::from_bytes(&postcard::to_allocvec(&l).unwrap()).unwrap();
+        // Equality looks the left side's partners up in the right side's
+        // index: both ways, so the restored index is used too.
         assert_eq!(back, l);
+        assert_eq!(l, back);
+        for row in &l.rows {
+            let at = back.index.get(row.id.as_str().as_bytes()).unwrap();
+            assert_eq!(back.rows[at as usize].id, row.id);
+        }
     }
 
     #[test]

@@ -98,7 +98,8 @@ impl Index {
     /// # Errors
     ///
     /// [`ErrorKind::Overflow`] for more than `u32::MAX` rows;
-    /// [`ErrorKind::ThreadPool`] if the threads cannot start.
+    /// [`ErrorKind::ThreadPool`] if the threads cannot start (65,536 keys
+    /// or more).
     #[cfg(any(feature = "serde", feature = "arrow"))]
     pub(super) fn build(keys: Vec<(IdKey, usize)>) -> Result<(Index, Vec<(u32, u32)>)> {
         let count = u32::try_from(keys.len()).map_err(|_| Error::overflow("the number of partners"))?;
@@ -114,7 +115,7 @@ impl Index {
                 keys.push((key, row));
             }
         }
-        let built = crate::util::par::map_owned(by_shard, |keys| {
+        let fill = |keys: Vec<(IdKey, u32)>| {
             let mut shard = HashMap::with_capacity_and_hasher(keys.len(), Hasher::default());
             let mut again = Vec::new();
             for (key, row) in keys {
@@ -126,7 +127,14 @@ impl Index {
                 }
             }
             (shard, again)
-        })?;
+        };
+        // A small index is filled on the caller's thread: no pool to start
+        // (restoring a small snapshot needs none).
+        let built = if count < 1 << 16 {
+            by_shard.into_iter().map(fill).collect()
+        } else {
+            crate::util::par::map_owned(by_shard, fill)?
+        };
         let again = built.iter().flat_map(|(_, a)| a.iter().copied()).collect();
         Ok((Index { shards: built.into_iter().map(|(shard, _)| shard).collect() }, again))
     }

@@ -212,7 +212,11 @@ fn write_uint(out: &mut Vec<u8>, mut n: u64) {
 /// `n × 10^-places` as `Decimal` prints it: `places` digits after the
 /// point, or (`trim`) as many as it takes, none for a whole number.
 fn write_fixed(out: &mut Vec<u8>, n: u64, places: u32, trim: bool) {
-    let unit = 10u64.pow(places);
+    // Called with 4 places and with up to 4; more than 19 would not fit.
+    let Some(unit) = 10u64.checked_pow(places) else {
+        write_uint(out, n);
+        return;
+    };
     write_uint(out, n / unit);
     let (mut fraction, mut places) = (n % unit, places);
     if trim {
@@ -320,6 +324,13 @@ mod tests {
             ("100", 0, 2, "0"),
             ("12345", 7, 0, "1764"),
             ("999999999999999.99", 1, 2, "999999999999999.99"),
+            // At the bounds of the integer path, and just outside them.
+            ("99999999999.9999", 1199, 4, "83402835.6964"),
+            ("99999999999.9999", 1200, 0, "83333333"),
+            ("999999999999999", 7, 4, "142857142857142.7143"),
+            ("1000000000000000", 7, 4, "142857142857142.8571"),
+            ("99999999999.99999", 1200, 4, "83333333.3333"),
+            ("99999999999.9999", 1201, 4, "83263946.7111"),
         ] {
             let expected = TierPolicy::monthly(d(total), months).round_dp(scale).to_string();
             assert_eq!(expected, text, "{total} / {months}");
@@ -351,9 +362,16 @@ mod tests {
 
         #[test]
         fn the_monthly_figure_from_integers_is_the_text_of_the_decimal_formula(
-            mantissa in prop_oneof![0i64..1000, 0i64..100_000_000, 0i64..i64::MAX, -1_000_000i64..0],
+            mantissa in prop_oneof![
+                0i64..1000,
+                0i64..100_000_000,
+                0i64..1_000_000_000_000_000,
+                999_999_999_000_000i64..1_000_000_001_000_000,
+                0i64..i64::MAX,
+                -1_000_000i64..0,
+            ],
             from in 0u32..=6,
-            months in prop_oneof![1u32..=24, 0u32..=1500],
+            months in prop_oneof![1u32..=24, 0u32..=1500, 1190u32..=1210],
             scale in 0u32..=5,
         ) {
             let total = Decimal::new(mantissa, from);
@@ -363,7 +381,8 @@ mod tests {
 
         #[test]
         fn the_monthly_figure_at_a_rounding_midpoint_is_rounded_half_to_even(
-            units in 0i64..10_000_000, months in 1u32..=24, scale in 0u32..=4,
+            units in prop_oneof![0i64..10_000_000, 0i64..100_000_000_000], months in prop_oneof![1u32..=24, 1u32..=1200],
+            scale in 0u32..=3,
         ) {
             // months × (units + ½) × 10^-scale: a quotient exactly halfway.
             let total = Decimal::new((2 * units + 1) * 5 * i64::from(months), scale + 1);
