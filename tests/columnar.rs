@@ -689,3 +689,21 @@ fn the_period_report_in_parquet_has_the_csv_rows() {
         }
     }
 }
+
+/// A CSV file's errors name a line (its rows are lines of text), also for
+/// what only the ledger refuses, such as a month outside the accepted
+/// dates (a columnar table's name a row).
+#[test]
+fn a_monthly_csv_error_the_ledger_finds_names_the_line() {
+    use partner_priority::ledger::DateRange;
+    let dates =
+        DateRange::new(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())
+            .unwrap();
+    let data = "\
+partner_id,month,turnover
+D-1,2025-03,120000.00
+D-2,2026-03,5000.00
+";
+    let err = CsvImport::new().dates(dates).read_monthly(data.as_bytes()).unwrap_err();
+    assert_eq!((err.line(), err.row()), (Some(3), None), "{err}");
+}
