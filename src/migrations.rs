@@ -310,6 +310,7 @@ mod tests {
         assert_eq!(months(day(2025, 1, 31), day(2025, 2, 27)), 0);
         assert_eq!(months(day(2024, 12, 31), day(2025, 1, 1)), 0);
         assert_eq!(Span::new(day(2024, 12, 31), day(2025, 1, 1)).unwrap().days(), 1);
+        assert_eq!(Span::new(day(2025, 4, 1), day(2025, 7, 1)).unwrap().days(), 91);
     }
 
     #[test]
