@@ -138,14 +138,13 @@ impl Serialize for Ledger {
         let mut keyed: Vec<(u64, &Row)> = self.rows.iter().map(|row| (id_prefix(&row.id), row)).collect();
         par::sort_unstable_by(&mut keyed, |a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)))
             .map_err(S::Error::custom)?;
-        let rows: Vec<&Row> = keyed.into_iter().map(|(_, row)| row).collect();
         let mut s = serializer.serialize_struct("Snapshot", 10)?;
         s.serialize_field("format", &FORMAT)?;
         s.serialize_field("currency", &self.currency)?;
         s.serialize_field("scale", &self.scale)?;
         s.serialize_field("dates", &self.dates)?;
         s.serialize_field("strict", &self.strict)?;
-        s.serialize_field("partners", &Partners(&rows))?;
+        s.serialize_field("partners", &Partners(&keyed))?;
         s.serialize_field("invoices", &Bytes(&self.invoices.sorted_be_bytes()))?;
         s.serialize_field("lines", &sorted(&self.record.lines))?;
         s.serialize_field("documents", &sorted(&self.record.documents))?;
@@ -164,12 +163,13 @@ fn id_prefix(id: &PartnerId) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// The partners of a snapshot, as `Vec<PartnerSnapshot>` writes them.
-struct Partners<'a>(&'a [&'a Row]);
+/// The partners of a snapshot (sorted by id, each beside its id prefix), as
+/// `Vec<PartnerSnapshot>` writes them.
+struct Partners<'a>(&'a [(u64, &'a Row)]);
 
 impl Serialize for Partners<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|row| PartnerOut(row)))
+        serializer.collect_seq(self.0.iter().map(|&(_, row)| PartnerOut(row)))
     }
 }
 

@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::lang::Catalogue;
 use crate::language::Language;
 use crate::ledger::periods::csv_text;
-use crate::pareto::Segment;
 use crate::review::{Assessment, Portfolio};
 use crate::tier::{Tier, TierPolicy};
 
@@ -151,12 +150,7 @@ impl Words {
             let tier = a.tier().index();
             out.extend_from_slice(csv_text(a.id().as_str()).as_bytes());
             out.push(b',');
-            out.push(match a.segment() {
-                Segment::A => b'A',
-                Segment::B => b'B',
-                Segment::C => b'C',
-                Segment::D => b'D',
-            });
+            out.push(u8::try_from(a.segment().letter()).unwrap_or(b'?'));
             out.push(b',');
             out.extend_from_slice(self.tiers.get(tier).map_or(&[][..], Vec::as_slice));
             out.push(b',');
