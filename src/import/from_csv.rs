@@ -1831,6 +1831,21 @@ mod tests {
     }
 
     #[test]
+    fn a_line_recorded_twice_with_other_figures_names_its_line_and_the_line_id_column() {
+        let csv = "partner_id,date,amount,invoice_id,line_id\n\
+                   A,2025-03-01,1,INV-1,L1\n\
+                   A,2025-03-01,2,INV-1,L2\n\
+                   A,2025-03-01,3,INV-1,L1\n";
+        let err = CsvImport::new().read_sales(csv.as_bytes()).unwrap_err();
+        assert!(err.is_conflict(), "{err}");
+        assert_eq!((err.line(), err.column()), (Some(4), Some("line_id")), "{err}");
+        // The same line twice is a replay, not a conflict.
+        let replayed = csv.replace("A,2025-03-01,3,INV-1,L1", "A,2025-03-01,1,INV-1,L1");
+        let ledger = CsvImport::new().read_sales(replayed.as_bytes()).unwrap();
+        assert_eq!(ledger.partner_count(), 1);
+    }
+
+    #[test]
     fn the_import_takes_the_date_range_it_is_given() {
         for header in ["", ",line_id"] {
             let id = if header.is_empty() { "" } else { ",L1" };
