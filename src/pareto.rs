@@ -623,7 +623,7 @@ pub(crate) struct Classes {
 }
 
 impl Class {
-    const UNSET: Class = Class { segment: Segment::D, rank: 0, before: 0, after: 0, turnover_before: 0 };
+    pub(crate) const UNSET: Class = Class { segment: Segment::D, rank: 0, before: 0, after: 0, turnover_before: 0 };
 }
 
 impl Classes {

@@ -24,7 +24,7 @@ use crate::potential::{Potential, PotentialLevel, Signal, SignalPoints, Stabilit
 use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCategory, RiskLevel, RiskProfile};
 use crate::strategy::{Playbook, Strategy};
 use crate::tier::{Tier, TierAssignment, TierPolicy, TierState};
-use crate::util::exact::{fraction, from_fraction, mantissa_at, ratio};
+use crate::util::exact::{from_fraction, mantissa_at, ratio};
 
 /// What every assessment of one review shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +103,15 @@ pub struct Assessment {
     pub(super) present: u8,
 }
 
+/// The segment as the review's pass gives it.
+pub(super) struct SegmentParts {
+    pub(super) segment: Segment,
+    pub(super) rank: u32,
+    /// `before`, `after` and `turnover_before` of the segment evidence, as
+    /// fractions at 18 decimal places.
+    pub(super) shares: [u64; 3],
+}
+
 /// What [`Assessment::compact`] takes.
 pub(super) struct Parts {
     pub(super) id: PartnerId,
@@ -112,7 +121,7 @@ pub(super) struct Parts {
     pub(super) margin: Decimal,
     pub(super) credit_notes: Decimal,
     pub(super) deals: u64,
-    pub(super) segment: SegmentEvidence,
+    pub(super) segment: SegmentParts,
     pub(super) tier: TierAssignment,
     pub(super) potential: Potential,
     pub(super) risk: RiskProfile,
@@ -174,7 +183,7 @@ impl Assessment {
             alerts: alerts.into_boxed_slice(),
             payment: payment.map(Box::new),
             deals,
-            shares: [fraction(segment.before), fraction(segment.after), fraction(segment.turnover_before)],
+            shares: segment.shares,
             score: u32::try_from(mantissa_at(score, 4)).unwrap_or(u32::MAX),
             rank: 0,
             segment_rank: segment.rank,

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
-use super::assessment::{Assessment, Context, Parts};
+use super::assessment::{Assessment, Context, Parts, SegmentParts};
 use super::forecast::{Forecast, Projection, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
@@ -17,13 +16,13 @@ use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
 use crate::migrations::{Migrations, Span};
 use crate::money::Money;
-use crate::pareto::{Classes, Ranked, Segment, SegmentEvidence, classify, concentration};
+use crate::pareto::{Class, classify, concentration};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
 use crate::tier::{TierState, tier_table};
-use crate::util::exact::{Scaled, ratio, to_decimal};
+use crate::util::exact::{Scaled, from_fraction, ratio_fraction, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
 
@@ -197,6 +196,7 @@ struct Member<'a> {
 /// network's monthly sums, added to the review's when the worker is done
 /// (each worker's state is dropped at its end, before the pass returns).
 struct Worker<'a> {
+    context: Arc<Context>,
     buf: WindowBuf,
     series: Vec<i128>,
     network: NetworkMonths,
@@ -219,8 +219,11 @@ struct Shared<'a> {
     context: Arc<Context>,
     facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
     previous: &'a HashMap<&'a str, TierState, Hasher>,
-    /// The partners in rank order, with their segments.
-    classes: &'a Classes,
+    /// The Pareto base (the sum of positive turnovers) and the denominator
+    /// of the cumulative shares (the base, or the partners with positive
+    /// turnover).
+    base: i128,
+    denominator: i128,
 }
 
 fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
@@ -290,11 +293,14 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     // Segments, from the window totals as integers at the ledger's scale.
     let values: Vec<i128> = par::map(&members, |m| m.row.map_or(0, |r| Ledger::net_between(r, first, last)))?;
     let classes = classify(&values, &policy.pareto)?;
-    // Each member's place in the ranking.
-    let mut place = vec![u32::MAX; members.len()];
-    for (pos, r) in classes.ranked.iter().enumerate() {
-        if let Some(slot) = place.get_mut(r.idx as usize) {
-            *slot = u32::try_from(pos).unwrap_or(u32::MAX);
+    // Each member's class, in the members' order, which the pass below
+    // reads them in: looking each one up in rank order instead was a cache
+    // miss per partner, a tenth of the pass (by `perf`). Every member is
+    // ranked; one that were not would be the tail (D, no shares).
+    let mut class_of = vec![Class::UNSET; members.len()];
+    for r in &classes.ranked {
+        if let Some(slot) = class_of.get_mut(r.idx as usize) {
+            *slot = r.class;
         }
     }
     let previous_states: HashMap<&str, TierState, Hasher> =
@@ -314,19 +320,24 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         context: Arc::clone(&context),
         facts: &facts_by,
         previous: &previous_states,
-        classes: &classes,
+        base: classes.base,
+        denominator: classes.denominator,
     };
     let months = window.len() as usize;
     let network = Mutex::new(NetworkMonths::new(months));
     let init = || Worker {
+        // A context of the worker's own: every assessment holds one, and
+        // counting the references of a single one from every thread made
+        // the threads wait on each other.
+        context: Arc::new((*context).clone()),
         buf: WindowBuf::default(),
         series: Vec::with_capacity(months),
         network: NetworkMonths::new(months),
         total: &network,
     };
     let assess = |w: &mut Worker<'_>, i: usize, m: &Member<'_>| {
-        let place = place.get(i).copied().unwrap_or(u32::MAX);
-        let a = shared.assess_one(m, place, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
+        let class = class_of.get(i).unwrap_or(&Class::UNSET);
+        let a = shared.assess_one(m, class, &w.context, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
         if m.row.is_some() {
             w.network.add(a.segment(), a.tier(), w.buf.months.iter().map(|d| d.turnover));
         }
@@ -351,7 +362,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     } else {
         (par::try_map_init(&members, init, assess)??, None)
     };
-    drop(place);
+    drop(class_of);
     let network_months = network.into_inner().unwrap_or_else(PoisonError::into_inner);
     let order = rank(&mut assessments, ledger.scale())?;
     let forecast = projections.map(|(setup, p)| setup.forecast(p, order.clone()));
@@ -390,27 +401,12 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     Ok((portfolio, forecast))
 }
 
-/// The segment evidence of a partner at `ranked` (the same for every
-/// partner of its tie group).
-fn segment_evidence(classes: &Classes, ranked: &Ranked, id: &PartnerId, turnover: Decimal) -> SegmentEvidence {
-    let class = &ranked.class;
-    SegmentEvidence {
-        partner: id.clone(),
-        turnover,
-        segment: class.segment,
-        rank: class.rank,
-        share: if ranked.value > 0 { ratio(ranked.value, classes.base) } else { Decimal::ZERO },
-        before: classes.share(class.before),
-        after: classes.share(class.after),
-        turnover_before: ratio(class.turnover_before, classes.base),
-    }
-}
-
 impl Shared<'_> {
     fn assess_one(
         &self,
         m: &Member<'_>,
-        place: u32,
+        class: &Class,
+        context: &Arc<Context>,
         buf: &mut WindowBuf,
         series: &mut Vec<i128>,
     ) -> Result<Assessment> {
@@ -429,19 +425,14 @@ impl Shared<'_> {
             deals += u64::from(d.deals);
         }
         let turnover = to_decimal(total, scale);
-        let segment = match self.classes.ranked.get(place as usize) {
-            Some(r) => segment_evidence(self.classes, r, m.id, turnover),
-            // Every member is ranked; a missing one would be the tail.
-            None => SegmentEvidence {
-                partner: m.id.clone(),
-                turnover,
-                segment: Segment::D,
-                rank: 0,
-                share: Decimal::ZERO,
-                before: Decimal::ZERO,
-                after: Decimal::ZERO,
-                turnover_before: Decimal::ZERO,
-            },
+        let segment = SegmentParts {
+            segment: class.segment,
+            rank: class.rank,
+            shares: [
+                ratio_fraction(class.before, self.denominator),
+                ratio_fraction(class.after, self.denominator),
+                ratio_fraction(class.turnover_before, self.base),
+            ],
         };
         // The partner's first activity in the ledger, at any time.
         let first_active = m.row.and_then(Row::first_active);
@@ -480,13 +471,18 @@ impl Shared<'_> {
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
-        let score =
-            policy.priority.score(segment.segment, total, segment.turnover_before, potential.level, risk.overall);
+        let score = policy.priority.score(
+            segment.segment,
+            total,
+            from_fraction(segment.shares[2]),
+            potential.level,
+            risk.overall,
+        );
         let urgent = urgent_cause(&policy.priority.urgent, segment.segment, &risk, &risk.alerts);
         Ok(Assessment::compact(Parts {
             id: m.id.clone(),
             partner: m.partner.clone(),
-            context: Arc::clone(&self.context),
+            context: Arc::clone(context),
             turnover,
             margin: to_decimal(margin, scale),
             credit_notes: to_decimal(credit, scale),

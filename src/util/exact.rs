@@ -64,8 +64,42 @@ const RATIO_ONE: u128 = 1_000_000_000_000_000_000;
 /// decimal places, exactly (integer long division; no rounding beyond the
 /// truncation), with trailing zeros removed. Zero when `den` is zero.
 pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
+    let Some((negative, int, frac)) = quotient(num, den) else { return Decimal::ZERO };
+    let (mantissa, scale) = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
+        // The mantissa's trailing zeros are those of the fraction (below
+        // 10^18, so counted in 64 bits): one 128-bit division removes them
+        // all, where removing them one by one took up to 36.
+        Some(m) if m < 1 << 96 => {
+            let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
+            (m / 10u128.pow(zeros), RATIO_DP - zeros)
+        }
+        // Ratios this large do not occur in shares; keep the integer part.
+        _ => (int.min((1 << 96) - 1), 0),
+    };
+    let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
+    if negative { -value } else { value }
+}
+
+/// [`fraction`]`(`[`ratio`]`(num, den))` without the decimal between: a
+/// share at 18 places as the integer of those places, for the review's
+/// pass, which keeps shares that way.
+pub(crate) fn ratio_fraction(num: i128, den: i128) -> u64 {
+    match quotient(num, den) {
+        Some((false, int, frac)) => int
+            .checked_mul(RATIO_ONE)
+            .and_then(|i| i.checked_add(frac))
+            .and_then(|m| u64::try_from(m).ok())
+            .unwrap_or(u64::MAX),
+        // Zero, or negative (a fraction keeps none).
+        _ => 0,
+    }
+}
+
+/// The sign, integer part and 18-place fraction (truncated) of
+/// `|num / den|`; `None` when the ratio is zero (`num` or `den` zero).
+fn quotient(num: i128, den: i128) -> Option<(bool, u128, u128)> {
     if den == 0 || num == 0 {
-        return Decimal::ZERO;
+        return None;
     }
     let negative = (num < 0) != (den < 0);
     let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
@@ -81,19 +115,7 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     } else {
         div_wide(mul_wide(rem, RATIO_ONE), d)
     };
-    let (mantissa, scale) = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
-        // The mantissa's trailing zeros are those of the fraction (below
-        // 10^18, so counted in 64 bits): one 128-bit division removes them
-        // all, where removing them one by one took up to 36.
-        Some(m) if m < 1 << 96 => {
-            let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
-            (m / 10u128.pow(zeros), RATIO_DP - zeros)
-        }
-        // Ratios this large do not occur in shares; keep the integer part.
-        _ => (int.min((1 << 96) - 1), 0),
-    };
-    let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
-    if negative { -value } else { value }
+    Some((negative, int, frac))
 }
 
 /// The number of trailing decimal zeros of `v` (not zero).
@@ -119,6 +141,7 @@ pub(crate) fn mantissa_at(mut d: Decimal, dp: u32) -> i128 {
 /// A fraction from 0 to about 18 (a share, as [`ratio`] gives it at
 /// [`RATIO_DP`] places) as an integer of its 18 places; negative fractions
 /// are 0 and larger ones saturate.
+#[cfg(any(test, feature = "serde"))]
 pub(crate) fn fraction(d: Decimal) -> u64 {
     u64::try_from(mantissa_at(d, RATIO_DP).max(0)).unwrap_or(u64::MAX)
 }
@@ -297,6 +320,40 @@ mod tests {
         // Beyond 96 bits at 18 places, the integer part alone.
         assert_eq!(ratio(10i128.pow(20), 3).to_string(), "33333333333333333333");
         assert_eq!(ratio(10i128.pow(20), 10i128.pow(20)), Decimal::ONE);
+    }
+
+    #[test]
+    fn a_ratio_fraction_is_the_fraction_of_the_ratio() {
+        let values: [i128; 14] =
+            [1, 2, 3, 7, 10, 450_000, 1_000_000_007, -36, 1 << 64, (1 << 64) + 3, i128::MAX, i128::MIN, -1, 0];
+        for &num in &values {
+            for &den in &values {
+                assert_eq!(ratio_fraction(num, den), fraction(ratio(num, den)), "{num} / {den}");
+            }
+        }
+        assert_eq!(ratio_fraction(1, 3), 333_333_333_333_333_333);
+        assert_eq!(ratio_fraction(3, 3), RATIO_ONE as u64);
+        assert_eq!(ratio_fraction(-1, 3), 0);
+        assert_eq!(ratio_fraction(-1, -3), 333_333_333_333_333_333);
+        // 18.45 is past a u64 of 10^-18 units.
+        assert_eq!(ratio_fraction(1845, 100), u64::MAX);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_ratio_fraction_is_the_fraction_of_the_ratio_for_any_integers(
+            num in proptest::prop_oneof![proptest::num::i128::ANY, -(1i128 << 70)..(1i128 << 70)],
+            den in proptest::prop_oneof![proptest::num::i128::ANY, -(1i128 << 70)..(1i128 << 70), 1i128..1000],
+        ) {
+            proptest::prop_assert_eq!(ratio_fraction(num, den), fraction(ratio(num, den)));
+        }
+
+        #[test]
+        fn a_share_as_a_fraction_is_the_fraction_of_the_ratio(den in 1i128..(1i128 << 100), part in 0u64..=1 << 20) {
+            // Shares of a base: 0 ≤ num ≤ den, the review's case.
+            let num = den / (1 << 20) * i128::from(part);
+            proptest::prop_assert_eq!(ratio_fraction(num, den), fraction(ratio(num, den)));
+        }
     }
 
     #[test]
