@@ -190,6 +190,7 @@ mod tests {
             fine: rust_decimal::Decimal,
             name: &'static str,
             texts: Vec<&'static str>,
+            cutoffs: [rust_decimal::Decimal; 2],
         }
         let c = Config {
             whole: rust_decimal::Decimal::from(500_000),
@@ -197,6 +198,7 @@ mod tests {
             fine: "500000.0000000000001".parse().unwrap(),
             name: "RUB",
             texts: vec!["12"],
+            cutoffs: [rust_decimal::Decimal::from(80), rust_decimal::Decimal::new(955, 1)],
         };
         let json = config_to_json(&c, &["texts"]).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -205,6 +207,8 @@ mod tests {
         assert_eq!(v["fine"], serde_json::json!("500000.0000000000001"));
         assert_eq!(v["name"], serde_json::json!("RUB"));
         assert_eq!(v["texts"], serde_json::json!(["12"]));
+        // Inside an array (the Pareto cut-offs) as well.
+        assert_eq!(v["cutoffs"], serde_json::json!([80, 95.5]));
     }
 
     #[test]
