@@ -417,6 +417,29 @@ mod tests {
     }
 
     #[test]
+    fn a_pipeline_of_many_items_gives_every_result_in_order_with_at_most_its_depth_at_work() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut source = 0..1_000u32;
+        let piped = pipeline(
+            || source.next(),
+            2,
+            |k, x| {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::hint::black_box((0..200u32).sum::<u32>());
+                running.fetch_sub(1, Ordering::SeqCst);
+                (k, x)
+            },
+            |_| false,
+        )
+        .unwrap();
+        assert_eq!(piped.len(), 1_000);
+        assert!(piped.iter().enumerate().all(|(i, &(k, x))| k == i && x as usize == i));
+        assert!(most.load(Ordering::SeqCst) <= 2);
+    }
+
+    #[test]
     fn fallible_maps_keep_item_order_and_report_the_first_failure_by_position() {
         let items: Vec<u64> = (0..50_000).collect();
         let ok = try_map_init(&items, || (), |_, i, x| if i as u64 == *x { Ok(x * 3) } else { Err(i) }).unwrap();
