@@ -162,10 +162,9 @@ impl Assessment {
             present |= TENURE;
         }
         let RiskProfile { financial, reputational, operational, legal, overall, payment, alerts } = risk;
-        let count =
-            financial.evidence.len() + reputational.evidence.len() + operational.evidence.len() + legal.evidence.len();
-        let mut evidence = Vec::with_capacity(count);
-        for c in [financial, reputational, operational, legal] {
+        let categories = [financial, reputational, operational, legal];
+        let mut evidence = Vec::with_capacity(categories.iter().map(|c| c.evidence.len()).sum());
+        for c in categories {
             evidence.extend(c.evidence);
         }
         let points = potential.points;
