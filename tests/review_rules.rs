@@ -92,3 +92,67 @@ fn the_migrations_carry_the_span_between_the_reviews() {
     let same_day = Review::new(&ledger, now).run(&policy).unwrap();
     assert!(Review::new(&ledger, now).previous(&same_day).run(&policy).is_err());
 }
+
+/// Payment discipline over the window, worked out by hand. Of the 2025
+/// invoices with due dates, 1,000 (March, due 10 April) was paid on 20
+/// April, 10 days late, and 3,000 (May, due 10 June) is unpaid on the review
+/// date, 205 days late. Both are late: 100 % late, and (1,000 × 10 + 3,000
+/// × 205) / 4,000 = 156.25 days on average; 3,000 overdue, which is
+/// 3,000 × 12 / 14,000 of the monthly invoicing (257.142857… %).
+#[test]
+fn an_assessment_gives_its_payment_discipline() {
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    let mut ledger = Ledger::new(Currency::RUB);
+    for month in 1..=12 {
+        let mut s = sale("P", 2025, month, if month == 5 { 3_000 } else { 1_000 });
+        if month == 3 {
+            s = s.with_due_date(day(4, 10)).with_paid_date(day(4, 20));
+        }
+        if month == 5 {
+            s = s.with_due_date(day(6, 10));
+        }
+        ledger.record(s).unwrap();
+        ledger.record(sale("Q", 2025, month, 500)).unwrap();
+    }
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let portfolio = Review::new(&ledger, as_of).run(&Policy::default()).unwrap();
+    let payment = portfolio.get("P").unwrap().payment().unwrap();
+    assert_eq!(payment.assessed, Decimal::from(4_000));
+    assert_eq!(payment.average_days_late, Decimal::new(15_625, 2));
+    assert_eq!(payment.late_share, Decimal::ONE_HUNDRED);
+    assert_eq!(payment.overdue, Decimal::from(3_000));
+    assert_eq!(payment.overdue_of_monthly.unwrap().to_string(), "257.142857142857142857");
+    // No due dates, no discipline to judge.
+    assert_eq!(portfolio.get("Q").unwrap().payment(), None);
+}
+
+/// The risk reason names the worst category with evidence of that
+/// category, not the first evidence of the partner: here the complaints
+/// (reputational) come before the court cases (legal) in the article's
+/// order of categories, and the court cases are worse.
+#[test]
+fn the_risk_reason_gives_evidence_of_the_worst_category() {
+    use partner_priority::review::Reason;
+    use partner_priority::risk::{RiskCategory, RiskFacts};
+    let mut ledger = Ledger::new(Currency::RUB);
+    for month in 1..=12 {
+        ledger.record(sale("P", 2025, month, 1_000)).unwrap();
+    }
+    let mut facts = RiskFacts::new(PartnerId::new("P").unwrap());
+    facts.complaints = Some(1);
+    facts.court_cases = Some(10);
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let facts = [facts];
+    let portfolio = Review::new(&ledger, as_of).facts(&facts).run(&Policy::default()).unwrap();
+    let p = portfolio.get("P").unwrap();
+    let risk = p.risk();
+    assert!(!risk.category(RiskCategory::Reputational).evidence.is_empty());
+    assert_eq!(p.worst_risk().map(|(c, _)| c), Some(RiskCategory::Legal));
+    let reason = p.reasons().into_iter().find_map(|r| match r {
+        Reason::Risk { category, evidence, .. } => Some((category, evidence)),
+        _ => None,
+    });
+    let (category, evidence) = reason.unwrap();
+    assert_eq!(category, RiskCategory::Legal);
+    assert_eq!(evidence.unwrap().indicator.category(), RiskCategory::Legal);
+}

@@ -339,7 +339,8 @@ impl Assessment {
             turnover: self.turnover,
             segment: self.segment,
             rank: self.segment_rank,
-            share: if value > 0 { ratio(value, self.context.base) } else { Decimal::ZERO },
+            // A turnover of zero or less has no share (ratio gives 0 for 0).
+            share: ratio(value.max(0), self.context.base),
             before: from_fraction(self.shares[0]),
             after: from_fraction(self.shares[1]),
             turnover_before: from_fraction(self.shares[2]),
