@@ -214,6 +214,11 @@ fn assessments_go_in_rank_order_from_either_end() {
         (Some(1), Some(300), 298)
     );
     assert_eq!(p.top(3).map(|a| a.rank()).collect::<Vec<_>>(), [1, 2, 3]);
+    // Skipping ahead (`nth`) lands on the same rank as stepping.
+    assert_eq!(p.assessments().nth(41).map(|a| a.rank()), Some(42));
+    assert_eq!(p.assessments().skip(299).map(|a| a.rank()).collect::<Vec<_>>(), [300]);
+    assert!(p.assessments().nth(300).is_none());
+    assert!(!p.is_empty() && p.len() == 300);
 }
 
 #[test]
