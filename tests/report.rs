@@ -1453,3 +1453,22 @@ fn the_network_sums_made_by_the_review_are_those_summed_from_the_ledger() {
     let network: Decimal = summed.segments().iter().flat_map(|(_, v)| v.iter()).sum();
     assert_eq!(network, p.total().amount());
 }
+
+/// A portfolio read back from JSON keeps amounts at up to eight decimal
+/// places, the most a ledger keeps; a ninth is refused.
+#[cfg(feature = "serde")]
+#[test]
+fn a_portfolio_from_json_takes_up_to_eight_decimal_places() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    for m in 1..=12 {
+        ledger.record(Sale::new(PartnerId::new("A").unwrap(), date(2025, m, 10), rub(1_000))).unwrap();
+    }
+    let p = Review::new(&ledger, date(2026, 1, 1)).run(&Policy::default()).unwrap();
+    let mut json: serde_json::Value = serde_json::to_value(&p).unwrap();
+    json["scale"] = serde_json::json!(8);
+    let back: Portfolio = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back.get("A").unwrap().turnover(), p.get("A").unwrap().turnover());
+    json["scale"] = serde_json::json!(9);
+    let err = serde_json::from_value::<Portfolio>(json).unwrap_err();
+    assert!(err.to_string().contains("at most 8 decimal places"), "{err}");
+}

@@ -31,6 +31,10 @@ fn every_name_is_worded_in_both_languages() {
     // The words the --out CSV and the report print, pinned.
     assert_eq!(en[en.len() - 4..], ["new", "low", "medium", "high"]);
     assert_eq!(ru[ru.len() - 4..], ["новый", "низкий", "средний", "высокий"]);
+    // The risk categories, as the reasons and the report name them.
+    let categories = |c: &dyn Catalogue| RiskCategory::ALL.map(|r| c.risk_category(r).to_owned());
+    assert_eq!(categories(&English), ["financial", "reputational", "operational", "legal"]);
+    assert_eq!(categories(&Russian), ["финансовый", "репутационный", "операционный", "юридический"]);
 }
 
 /// A catalogue of its own overrides a word and takes the rest from its
