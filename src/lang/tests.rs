@@ -275,3 +275,32 @@ fn a_review_span_says_when_reviews_were_skipped() {
         Message::ReviewSpan { span: Span::new(day(2025, 6), day(2025, 7)).unwrap(), period: ReviewPeriod::Monthly };
     assert_eq!(English.message(&month), "The previous review was on 2025-06-01, 1 month before this one.");
 }
+
+/// The crisis alerts as the report words them, in both languages.
+#[test]
+fn crisis_alerts_are_worded_in_both_languages() {
+    use crate::period::Month;
+    use crate::risk::{AlertKind, CrisisAlert};
+    let alert = |kind| CrisisAlert {
+        partner: crate::partner::PartnerId::new("P").unwrap(),
+        category: RiskCategory::Financial,
+        severity: RiskLevel::High,
+        kind,
+    };
+    let drop = alert(AlertKind::TurnoverDrop {
+        month: Month::new(2025, 12).unwrap(),
+        turnover: Decimal::from(60),
+        baseline: Decimal::from(100),
+        fall_percent: Decimal::from(40),
+    });
+    let month = Month::new(2025, 12).unwrap();
+    assert_eq!(
+        Russian.alert(&drop),
+        format!("оборот за {month} упал на 40 %: 60 против 100 в среднем за прошлые месяцы")
+    );
+    let delays = alert(AlertKind::GrowingPaymentDelays {
+        months: vec![(Month::new(2025, 10).unwrap(), Decimal::from(5)), (month, Decimal::from(12))],
+    });
+    assert_eq!(Russian.alert(&delays), "задержки платежей растут: 5 → 12 дн.");
+    assert!(!English.alert(&drop).is_empty() && English.alert(&drop) != Russian.alert(&drop));
+}
