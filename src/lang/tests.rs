@@ -287,13 +287,13 @@ fn crisis_alerts_are_worded_in_both_languages() {
         severity: RiskLevel::High,
         kind,
     };
+    let month = Month::new(2025, 12).unwrap();
     let drop = alert(AlertKind::TurnoverDrop {
-        month: Month::new(2025, 12).unwrap(),
+        month,
         turnover: Decimal::from(60),
         baseline: Decimal::from(100),
         fall_percent: Decimal::from(40),
     });
-    let month = Month::new(2025, 12).unwrap();
     assert_eq!(
         Russian.alert(&drop),
         format!("оборот за {month} упал на 40 %: 60 против 100 в среднем за прошлые месяцы")

@@ -216,7 +216,6 @@ struct Shared<'a> {
     policy: &'a Policy,
     window: Window,
     as_of: NaiveDate,
-    context: Arc<Context>,
     facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
     previous: &'a HashMap<&'a str, TierState, Hasher>,
     /// The Pareto base (the sum of positive turnovers) and the denominator
@@ -317,7 +316,6 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         policy,
         window,
         as_of,
-        context: Arc::clone(&context),
         facts: &facts_by,
         previous: &previous_states,
         base: classes.base,
@@ -412,7 +410,7 @@ impl Shared<'_> {
     ) -> Result<Assessment> {
         let (policy, window, ledger) = (self.policy, self.window, self.ledger);
         let scale = ledger.scale();
-        let currency = self.context.currency;
+        let currency = context.currency;
         ledger.fill(m.row, window, buf);
         let mut total: i128 = 0;
         let mut credit: i128 = 0;

@@ -64,8 +64,8 @@ const RATIO_ONE: u128 = 1_000_000_000_000_000_000;
 /// decimal places, exactly (integer long division; no rounding beyond the
 /// truncation), with trailing zeros removed. Zero when `den` is zero.
 pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
-    let Some((negative, int, frac)) = quotient(num, den) else { return Decimal::ZERO };
-    let (mantissa, scale) = match int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac)) {
+    let Some(Quotient { negative, int, frac, mantissa }) = quotient(num, den) else { return Decimal::ZERO };
+    let (mantissa, scale) = match mantissa {
         // The mantissa's trailing zeros are those of the fraction (below
         // 10^18, so counted in 64 bits): one 128-bit division removes them
         // all, where removing them one by one took up to 36.
@@ -85,19 +85,26 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
 /// pass, which keeps shares that way.
 pub(crate) fn ratio_fraction(num: i128, den: i128) -> u64 {
     match quotient(num, den) {
-        Some((false, int, frac)) => int
-            .checked_mul(RATIO_ONE)
-            .and_then(|i| i.checked_add(frac))
-            .and_then(|m| u64::try_from(m).ok())
-            .unwrap_or(u64::MAX),
+        Some(Quotient { negative: false, mantissa, .. }) => {
+            mantissa.and_then(|m| u64::try_from(m).ok()).unwrap_or(u64::MAX)
+        }
         // Zero, or negative (a fraction keeps none).
         _ => 0,
     }
 }
 
-/// The sign, integer part and 18-place fraction (truncated) of
-/// `|num / den|`; `None` when the ratio is zero (`num` or `den` zero).
-fn quotient(num: i128, den: i128) -> Option<(bool, u128, u128)> {
+/// `|num / den|` truncated to 18 places, and its sign.
+struct Quotient {
+    negative: bool,
+    int: u128,
+    /// The 18 places, as an integer below 10^18.
+    frac: u128,
+    /// `int × 10^18 + frac`, if it fits 128 bits.
+    mantissa: Option<u128>,
+}
+
+/// The quotient of [`ratio`]; `None` when it is zero (`num` or `den` zero).
+fn quotient(num: i128, den: i128) -> Option<Quotient> {
     if den == 0 || num == 0 {
         return None;
     }
@@ -115,7 +122,8 @@ fn quotient(num: i128, den: i128) -> Option<(bool, u128, u128)> {
     } else {
         div_wide(mul_wide(rem, RATIO_ONE), d)
     };
-    Some((negative, int, frac))
+    let mantissa = int.checked_mul(RATIO_ONE).and_then(|i| i.checked_add(frac));
+    Some(Quotient { negative, int, frac, mantissa })
 }
 
 /// The number of trailing decimal zeros of `v` (not zero).
