@@ -5,9 +5,11 @@
 
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int8Type, Int32Type, UInt16Type};
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int32Array, RecordBatch, StringArray,
-    StringViewArray,
+    ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float64Array, Int32Array, RecordBatch,
+    StringArray, StringViewArray,
 };
 use partner_priority::chrono::{Datelike, NaiveDate};
 use partner_priority::import::{ArrowImport, CsvImport, monthly_batch};
@@ -79,14 +81,34 @@ fn csv(lines: &[Line]) -> String {
     out
 }
 
+/// How a batch gives its text columns.
+#[derive(Clone, Copy, Debug)]
+enum Texts {
+    Utf8,
+    View,
+    /// Dictionary-encoded, as polars' categoricals and the Parquet
+    /// reader's dictionary columns come (ids with `UInt16` keys, invoice
+    /// ids with `Int8` keys).
+    Dictionary,
+}
+
+fn texts() -> impl Strategy<Value = Texts> {
+    prop_oneof![Just(Texts::Utf8), Just(Texts::View), Just(Texts::Dictionary)]
+}
+
 /// The lines as a record batch: amounts as `Decimal128` or as strings, ids
-/// as `Utf8` or `Utf8View`.
-fn batch(lines: &[Line], decimal: bool, view: bool) -> RecordBatch {
+/// as `Utf8`, `Utf8View` or dictionaries.
+fn batch(lines: &[Line], decimal: bool, texts: Texts) -> RecordBatch {
     let partners: Vec<String> = lines.iter().map(|l| format!("P-{}", l.partner)).collect();
-    let partner: ArrayRef = if view {
-        Arc::new(StringViewArray::from_iter_values(partners.iter()))
-    } else {
-        Arc::new(StringArray::from_iter_values(partners.iter()))
+    let partner: ArrayRef = match texts {
+        Texts::Utf8 => Arc::new(StringArray::from_iter_values(partners.iter())),
+        Texts::View => Arc::new(StringViewArray::from_iter_values(partners.iter())),
+        Texts::Dictionary => Arc::new(partners.iter().map(String::as_str).collect::<DictionaryArray<UInt16Type>>()),
+    };
+    let invoices: Vec<Option<String>> = lines.iter().map(|l| l.invoice.map(|i| format!("INV-{i}"))).collect();
+    let invoice: ArrayRef = match texts {
+        Texts::Dictionary => Arc::new(invoices.iter().map(Option::as_deref).collect::<DictionaryArray<Int8Type>>()),
+        _ => Arc::new(StringArray::from(invoices)),
     };
     let amount = |v: Vec<Option<i64>>| -> ArrayRef {
         if decimal {
@@ -106,16 +128,22 @@ fn batch(lines: &[Line], decimal: bool, view: bool) -> RecordBatch {
         ("partner_id", partner),
         ("date", dates(lines.iter().map(|l| Some(l.day)).collect())),
         ("amount", amount(lines.iter().map(|l| Some(l.cents)).collect())),
-        (
-            "invoice_id",
-            Arc::new(StringArray::from(lines.iter().map(|l| l.invoice.map(|i| format!("INV-{i}"))).collect::<Vec<_>>()))
-                as ArrayRef,
-        ),
+        ("invoice_id", invoice),
         ("margin", amount(lines.iter().map(|l| l.margin).collect())),
         ("due_date", dates(lines.iter().map(|l| l.due).collect())),
         ("paid_date", dates(lines.iter().map(|l| l.paid).collect())),
     ])
     .unwrap()
+}
+
+/// `b` with its `Utf8` columns dictionary-encoded (`Int32` keys).
+fn as_dictionaries(b: &RecordBatch) -> RecordBatch {
+    let schema = b.schema();
+    let columns = schema.fields().iter().zip(b.columns()).map(|(f, c)| match c.as_string_opt::<i32>() {
+        Some(s) => (f.name().clone(), Arc::new(s.iter().collect::<DictionaryArray<Int32Type>>()) as ArrayRef),
+        None => (f.name().clone(), c.clone()),
+    });
+    RecordBatch::try_from_iter(columns).unwrap()
 }
 
 fn review_dates() -> [NaiveDate; 3] {
@@ -140,18 +168,19 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// The review of lines read from a record batch (decimal or string
-    /// amounts, `Utf8` or `Utf8View` ids, in batches of any size) is the
+    /// amounts, `Utf8`, `Utf8View` or dictionary ids, in batches of any
+    /// size) is the
     /// review of the same lines read from CSV; a bad data set fails both
     /// ways, at the same row.
     #[test]
     fn arrow_in_gives_the_review_of_the_same_csv_lines(
         lines in proptest::collection::vec(line(), 0..60),
         decimal in any::<bool>(),
-        view in any::<bool>(),
+        texts in texts(),
         split in 1usize..8,
     ) {
         let from_csv = CsvImport::new().read_sales(csv(&lines).as_bytes());
-        let batches: Vec<RecordBatch> = lines.chunks(split).map(|c| batch(c, decimal, view)).collect();
+        let batches: Vec<RecordBatch> = lines.chunks(split).map(|c| batch(c, decimal, texts)).collect();
         let from_arrow = ArrowImport::new().read_sales(&batches);
         match (from_csv, from_arrow) {
             (Ok(a), Ok(b)) => same_reviews(&a, &b)?,
@@ -164,15 +193,19 @@ proptest! {
     }
 
     /// Monthly figures (with their receivables) read from a record batch
-    /// give the review of the lines they summarise.
+    /// give the review of the lines they summarise, with their text
+    /// columns plain or dictionary-encoded.
     #[test]
     fn monthly_figures_via_arrow_give_the_review_of_the_lines(lines in proptest::collection::vec(line(), 0..60)) {
         let Ok(ledger) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
         let figures: Vec<_> = ledger.monthly_figures().collect();
         let batch = monthly_batch(&figures).unwrap();
         prop_assert_eq!(&ArrowImport::new().monthly_figures(std::slice::from_ref(&batch)).unwrap(), &figures);
-        let from_figures = ArrowImport::new().read_monthly(&[batch]).unwrap();
+        let from_figures = ArrowImport::new().read_monthly(std::slice::from_ref(&batch)).unwrap();
         same_reviews(&ledger, &from_figures)?;
+        let dictionaries = as_dictionaries(&batch);
+        prop_assert_eq!(&ArrowImport::new().monthly_figures(std::slice::from_ref(&dictionaries)).unwrap(), &figures);
+        prop_assert_eq!(ArrowImport::new().read_monthly(&[dictionaries]).unwrap(), from_figures);
     }
 }
 
@@ -202,7 +235,7 @@ fn with_column(name: &str, column: ArrayRef) -> RecordBatch {
             paid: None,
         }),
         true,
-        false,
+        Texts::Utf8,
     );
     let mut fields = Vec::new();
     for (field, array) in good.schema().fields().iter().zip(good.columns()) {
@@ -244,7 +277,7 @@ fn a_null_in_a_required_column_names_the_row_and_column() {
     let second = batch(
         &[Line { partner: 1, day: 3, cents: 1, invoice: None, margin: None, due: None, paid: None }],
         true,
-        false,
+        Texts::Utf8,
     );
     let err = ArrowImport::new().read_sales(&[second, b]).unwrap_err();
     assert_eq!((err.row(), err.column()), (Some(4), Some("date")), "{err}");
@@ -419,7 +452,7 @@ mod parquet_files {
         #[test]
         fn parquet_in_gives_the_review_of_the_same_csv_lines(lines in proptest::collection::vec(line(), 1..60)) {
             let Ok(from_csv) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
-            let bytes = parquet_bytes(&[batch(&lines, true, false)]);
+            let bytes = parquet_bytes(&[batch(&lines, true, Texts::Utf8)]);
             let from_parquet = ParquetImport::new().read_sales_bytes(bytes).unwrap();
             same_reviews(&from_csv, &from_parquet)?;
         }
@@ -427,12 +460,19 @@ mod parquet_files {
 
     /// `batches` as a Parquet file of row groups of `rows` rows, in the
     /// temp directory under a name of its own.
-    fn parquet_file_of_row_groups(batches: &[RecordBatch], rows: usize) -> std::path::PathBuf {
+    fn parquet_file_of_row_groups(batches: &[RecordBatch], rows: usize, pages: Pages) -> std::path::PathBuf {
         static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let k = FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("pp-row-groups-{}-{k}.parquet", std::process::id()));
-        let props =
-            parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(rows)).build();
+        let props = parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(rows));
+        let props = match pages {
+            Pages::Plain => props.set_dictionary_enabled(false),
+            Pages::Dictionary => props,
+            // A dictionary page of a few bytes: the writer falls back to
+            // plain pages within a column chunk.
+            Pages::Fallback => props.set_dictionary_page_size_limit(8).set_data_page_row_count_limit(1),
+        }
+        .build();
         let file = std::fs::File::create(&path).unwrap();
         let mut w = ArrowWriter::try_new(file, batches[0].schema(), Some(props)).unwrap();
         for b in batches {
@@ -444,6 +484,21 @@ mod parquet_files {
         }
         w.close().unwrap();
         path
+    }
+
+    /// How a Parquet file's pages are encoded.
+    #[derive(Clone, Copy, Debug)]
+    enum Pages {
+        Plain,
+        /// Every page of a column chunk from its dictionary (the writer's
+        /// default): the bulk read decodes text columns as dictionaries.
+        Dictionary,
+        /// Dictionary pages, then plain ones.
+        Fallback,
+    }
+
+    fn pages() -> impl Strategy<Value = Pages> {
+        prop_oneof![Just(Pages::Plain), Just(Pages::Dictionary), Just(Pages::Fallback)]
     }
 
     /// The rows of `batch` one by one, last first: every partner's rows
@@ -458,13 +513,14 @@ mod parquet_files {
 
         /// Monthly figures read from a Parquet file of many small row groups
         /// (each gathered apart by the bulk path, a partner's rows in
-        /// several of them, in order or not) give the ledger of the same
-        /// figures added one by one.
+        /// several of them, in order or not; pages plain, from dictionaries,
+        /// or both) give the ledger of the same figures added one by one.
         #[test]
         fn parquet_monthly_row_groups_read_in_bulk_give_the_ledger_of_the_figures(
             lines in proptest::collection::vec(line(), 0..60),
             rows in 1usize..8,
             out_of_order in any::<bool>(),
+            pages in pages(),
         ) {
             let Ok(ledger) = CsvImport::new().read_sales(csv(&lines).as_bytes()) else { return Ok(()) };
             let figures: Vec<_> = ledger.monthly_figures().collect();
@@ -472,7 +528,7 @@ mod parquet_files {
             one_by_one.add_monthly_all(figures.iter().cloned()).unwrap();
             let batch = monthly_batch(&figures).unwrap();
             let batches = if out_of_order { reversed(&batch) } else { vec![batch.clone()] };
-            let path = parquet_file_of_row_groups(&batches, rows);
+            let path = parquet_file_of_row_groups(&batches, rows, pages);
             let read = ParquetImport::new().read_monthly_path(&path);
             std::fs::remove_file(&path).unwrap();
             prop_assert_eq!(read.unwrap(), one_by_one.clone());
@@ -491,7 +547,7 @@ mod parquet_files {
         let due = batch.column_by_name("due_date").unwrap();
         let first = (0..batch.num_rows()).find(|&i| due.is_valid(i)).unwrap();
         let batches = [batch.clone(), batch.slice(first, 1)];
-        let path = parquet_file_of_row_groups(&batches, 5);
+        let path = parquet_file_of_row_groups(&batches, 5, Pages::Dictionary);
         let from_file = ParquetImport::new().read_monthly_path(&path).unwrap_err();
         std::fs::remove_file(&path).unwrap();
         let from_batches = ArrowImport::new().read_monthly(&batches).unwrap_err();
@@ -603,7 +659,7 @@ fn a_large_arrow_read_on_threads_gives_the_csv_review_and_rows() {
             paid: (k % 4 == 0).then_some(k % 500 + 40),
         })
         .collect();
-    let batches: Vec<RecordBatch> = lines.chunks(10_000).map(|c| batch(c, true, false)).collect();
+    let batches: Vec<RecordBatch> = lines.chunks(10_000).map(|c| batch(c, true, Texts::Utf8)).collect();
     let from_arrow = ArrowImport::new().read_sales(&batches).unwrap();
     let from_csv = CsvImport::new().read_sales(csv(&lines).as_bytes()).unwrap();
     let as_of = date(600);
@@ -614,7 +670,7 @@ fn a_large_arrow_read_on_threads_gives_the_csv_review_and_rows() {
     let mut bad = lines.clone();
     bad[123_456].paid = Some(bad[123_456].day.saturating_sub(1));
     bad[123_456].due = Some(bad[123_456].day);
-    let batches: Vec<RecordBatch> = bad.chunks(10_000).map(|c| batch(c, true, false)).collect();
+    let batches: Vec<RecordBatch> = bad.chunks(10_000).map(|c| batch(c, true, Texts::Utf8)).collect();
     let err = ArrowImport::new().read_sales(&batches).unwrap_err();
     let csv_err = CsvImport::new().read_sales(csv(&bad).as_bytes()).unwrap_err();
     assert_eq!(err.row(), Some(123_457), "{err}");

@@ -30,7 +30,9 @@ use crate::period::Month;
 /// Types:
 ///
 /// - ids and codes (`partner_id`, `invoice_id`, `line_id`, `currency`):
-///   `Utf8`, `LargeUtf8` or `Utf8View`;
+///   `Utf8`, `LargeUtf8` or `Utf8View`, or a `Dictionary` of them (any
+///   integer keys), as polars' categoricals come; so may every text column
+///   below;
 /// - amounts: `Decimal128` of any precision and scale, or a decimal string
 ///   (`-1234.56`). A float column is an error: a float cannot hold most
 ///   amounts in kopecks exactly, so the review would not add up to the
@@ -65,29 +67,56 @@ pub struct ArrowImport {
     strict: bool,
 }
 
-/// A text column.
+/// A text column: plain strings, or dictionary-encoded ones (keys of any
+/// integer type into plain strings), as polars' categoricals and the
+/// Parquet reader's dictionary columns come.
 #[derive(Clone, Copy)]
 enum Text<'a> {
+    Plain(Strings<'a>),
+    Dict(Int<'a>, Strings<'a>),
+}
+
+/// Plain strings.
+#[derive(Clone, Copy)]
+enum Strings<'a> {
     Utf8(&'a arrow_array::StringArray),
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
 }
 
-impl<'a> Text<'a> {
-    fn of(array: &'a dyn Array) -> Option<Text<'a>> {
+impl<'a> Strings<'a> {
+    fn of(array: &'a dyn Array) -> Option<Strings<'a>> {
         match array.data_type() {
-            DataType::Utf8 => array.as_string_opt::<i32>().map(Text::Utf8),
-            DataType::LargeUtf8 => array.as_string_opt::<i64>().map(Text::Large),
-            DataType::Utf8View => array.as_string_view_opt().map(Text::View),
+            DataType::Utf8 => array.as_string_opt::<i32>().map(Strings::Utf8),
+            DataType::LargeUtf8 => array.as_string_opt::<i64>().map(Strings::Large),
+            DataType::Utf8View => array.as_string_view_opt().map(Strings::View),
             _ => None,
         }
     }
 
+    /// The string at `i`; `None` for a null or a position past the end.
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
-            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+            Strings::Utf8(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Strings::Large(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Strings::View(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+        }
+    }
+}
+
+impl<'a> Text<'a> {
+    fn of(array: &'a dyn Array) -> Option<Text<'a>> {
+        if let DataType::Dictionary(..) = array.data_type() {
+            let dict = array.as_any_dictionary_opt()?;
+            return Some(Text::Dict(Int::of(dict.keys())?, Strings::of(dict.values().as_ref())?));
+        }
+        Strings::of(array).map(Text::Plain)
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Text::Plain(strings) => strings.get(i),
+            Text::Dict(keys, strings) => strings.get(usize::try_from(keys.get(i)?).ok()?),
         }
     }
 }
@@ -168,7 +197,9 @@ impl<'a> Columns<'a> {
     fn text(&self, name: &str) -> impl Fn(&'a dyn Array) -> Result<Text<'a>> {
         let name = name.to_owned();
         move |a| {
-            Text::of(a).ok_or_else(|| type_error(&name, a.data_type(), "expected text (Utf8, LargeUtf8 or Utf8View)"))
+            Text::of(a).ok_or_else(|| {
+                type_error(&name, a.data_type(), "expected text (Utf8, LargeUtf8, Utf8View or a Dictionary of them)")
+            })
         }
     }
 
@@ -199,19 +230,7 @@ impl<'a> Columns<'a> {
 
     fn int(&self, name: &str) -> impl Fn(&'a dyn Array) -> Result<Int<'a>> {
         let name = name.to_owned();
-        move |a| {
-            Ok(match a.data_type() {
-                DataType::Int8 => Int::I8(a.as_primitive::<Int8Type>()),
-                DataType::Int16 => Int::I16(a.as_primitive::<Int16Type>()),
-                DataType::Int32 => Int::I32(a.as_primitive::<Int32Type>()),
-                DataType::Int64 => Int::I64(a.as_primitive::<Int64Type>()),
-                DataType::UInt8 => Int::U8(a.as_primitive::<UInt8Type>()),
-                DataType::UInt16 => Int::U16(a.as_primitive::<UInt16Type>()),
-                DataType::UInt32 => Int::U32(a.as_primitive::<UInt32Type>()),
-                DataType::UInt64 => Int::U64(a.as_primitive::<UInt64Type>()),
-                other => return Err(type_error(&name, other, "expected an integer")),
-            })
-        }
+        move |a| Int::of(a).ok_or_else(|| type_error(&name, a.data_type(), "expected an integer"))
     }
 }
 
@@ -356,7 +375,21 @@ impl Date<'_> {
     }
 }
 
-impl Int<'_> {
+impl<'a> Int<'a> {
+    fn of(a: &'a dyn Array) -> Option<Int<'a>> {
+        Some(match a.data_type() {
+            DataType::Int8 => Int::I8(a.as_primitive_opt::<Int8Type>()?),
+            DataType::Int16 => Int::I16(a.as_primitive_opt::<Int16Type>()?),
+            DataType::Int32 => Int::I32(a.as_primitive_opt::<Int32Type>()?),
+            DataType::Int64 => Int::I64(a.as_primitive_opt::<Int64Type>()?),
+            DataType::UInt8 => Int::U8(a.as_primitive_opt::<UInt8Type>()?),
+            DataType::UInt16 => Int::U16(a.as_primitive_opt::<UInt16Type>()?),
+            DataType::UInt32 => Int::U32(a.as_primitive_opt::<UInt32Type>()?),
+            DataType::UInt64 => Int::U64(a.as_primitive_opt::<UInt64Type>()?),
+            _ => return None,
+        })
+    }
+
     fn get(&self, i: usize) -> Option<i128> {
         macro_rules! value {
             ($a:expr) => {

@@ -296,6 +296,7 @@ impl RowGroups {
     ) -> bool {
         let Some(file) = self.files.get(k) else { return true };
         let Ok(handle) = std::fs::File::open(file) else { return false };
+        let meta = dictionary_text(&meta, g).unwrap_or(meta);
         let mut take = take;
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, meta)
@@ -330,6 +331,51 @@ impl RowGroups {
         .map_err(|e| e.in_file(&name))?;
         Ok((k, batches))
     }
+}
+
+/// The metadata of `meta` asking for the text columns whose every page in
+/// row group `g` is dictionary-encoded as Arrow dictionaries; `None` if
+/// there are none. Decoded as plain strings, such a column (the partner
+/// ids, the months of monthly figures) had each row's string copied out of
+/// the page's dictionary: 24 million copies for a year or two of a million
+/// partners, a fifth of the decoding. The keys cost four bytes a row, and
+/// the import reads a dictionary column as it reads plain strings. A column
+/// with plain pages as well (its dictionary grew too large) stays plain:
+/// the reader would build a dictionary of those pages by hashing each
+/// value.
+fn dictionary_text(meta: &ArrowReaderMetadata, g: usize) -> Option<ArrowReaderMetadata> {
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::basic::Encoding;
+    let group = meta.metadata().row_groups().get(g)?;
+    let all_dictionary = |name: &str| {
+        let columns = meta.parquet_schema().columns().iter().zip(group.columns());
+        columns.filter(|(d, _)| d.path().parts() == [name]).any(|(_, c)| {
+            c.dictionary_page_offset().is_some()
+                && c.page_encoding_stats_mask().is_some_and(|mask| {
+                    mask.is_only(Encoding::PLAIN_DICTIONARY) || mask.is_only(Encoding::RLE_DICTIONARY)
+                })
+        })
+    };
+    let mut changed = false;
+    let fields: Vec<Field> = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 if all_dictionary(f.name()) => {
+                changed = true;
+                let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(f.data_type().clone()));
+                f.as_ref().clone().with_data_type(dictionary)
+            }
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    if !changed {
+        return None;
+    }
+    let schema = Schema::new_with_metadata(fields, meta.schema().metadata().clone());
+    let options = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(schema));
+    ArrowReaderMetadata::try_new(meta.metadata().clone(), options).ok()
 }
 
 /// Reads every file of a data set; the files (and the row groups of each)
@@ -385,4 +431,57 @@ fn locate(e: Error, parts: &[Part]) -> Error {
         row -= part.rows;
     }
     e
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use arrow_schema::DataType;
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+    use parquet::file::properties::WriterProperties;
+
+    use super::dictionary_text;
+
+    /// The metadata of a file of 200 rows (20 partners, 2 months) written
+    /// with `props`.
+    fn metadata(props: WriterProperties) -> ArrowReaderMetadata {
+        let partner: ArrayRef = Arc::new(StringArray::from_iter_values((0..200).map(|i| format!("P-{}", i % 20))));
+        let month: ArrayRef = Arc::new(StringArray::from_iter_values((0..200).map(|i| format!("2025-0{}", 1 + i % 2))));
+        let deals: ArrayRef = Arc::new(Int64Array::from_iter_values(0..200));
+        let batch = RecordBatch::try_from_iter([("partner_id", partner), ("month", month), ("deals", deals)]).unwrap();
+        let mut bytes = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        ArrowReaderMetadata::load(&bytes::Bytes::from(bytes), ArrowReaderOptions::new()).unwrap()
+    }
+
+    fn types(meta: &ArrowReaderMetadata) -> Vec<DataType> {
+        meta.schema().fields().iter().map(|f| f.data_type().clone()).collect()
+    }
+
+    #[test]
+    fn text_columns_of_dictionary_pages_are_read_as_dictionaries() {
+        let meta = metadata(WriterProperties::builder().build());
+        let hinted = dictionary_text(&meta, 0).unwrap();
+        let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        assert_eq!(types(&hinted), [dictionary.clone(), dictionary, DataType::Int64]);
+        assert_eq!(types(&meta), [DataType::Utf8, DataType::Utf8, DataType::Int64]);
+        // No such row group: nothing to hint.
+        assert!(dictionary_text(&meta, 1).is_none());
+    }
+
+    #[test]
+    fn text_columns_with_plain_pages_stay_plain() {
+        let plain = metadata(WriterProperties::builder().set_dictionary_enabled(false).build());
+        assert!(dictionary_text(&plain, 0).is_none());
+        // The dictionary outgrew its page: the later pages are plain.
+        let props = WriterProperties::builder().set_dictionary_page_size_limit(8).set_data_page_row_count_limit(1);
+        let fallback = metadata(props.set_write_batch_size(1).build());
+        assert!(dictionary_text(&fallback, 0).is_none());
+    }
 }
