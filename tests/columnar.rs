@@ -536,6 +536,24 @@ mod parquet_files {
         }
     }
 
+    /// `ParquetImport::read_batches` hands out the file's batches with the
+    /// types it was written with: text columns stay `Utf8`, though the
+    /// imports decode them as dictionaries.
+    #[test]
+    fn read_batches_gives_the_batches_as_written() {
+        let ledger = CsvImport::new().read_sales_path("examples/data/invoices.csv").unwrap();
+        let figures: Vec<_> = ledger.monthly_figures().collect();
+        let batch = monthly_batch(&figures).unwrap();
+        let path = parquet_file_of_row_groups(std::slice::from_ref(&batch), 1000, Pages::Dictionary);
+        let read = ParquetImport::read_batches(&path);
+        std::fs::remove_file(&path).unwrap();
+        let read = read.unwrap();
+        assert_eq!(read.iter().map(RecordBatch::num_rows).sum::<usize>(), batch.num_rows());
+        for b in &read {
+            assert_eq!(b.schema().fields(), batch.schema().fields());
+        }
+    }
+
     /// A receivable repeated in a later row group (the bulk path finds it
     /// only when the parts come together) is the error of the row-by-row
     /// read: the same kind, row and partner as from the same record batch.

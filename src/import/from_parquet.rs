@@ -138,7 +138,7 @@ impl ParquetImport {
     /// the file), and every error of [`ArrowImport::read_sales_into`],
     /// naming the file and the row within it.
     pub fn read_sales_path<P: AsRef<Path>>(&self, path: P) -> Result<Ledger> {
-        let parts = read_parts(path.as_ref())?;
+        let parts = read_parts(path.as_ref(), Texts::Dictionaries)?;
         let batches = all_batches(&parts);
         self.arrow.read_sales(&batches).map_err(|e| locate(e, &parts))
     }
@@ -166,7 +166,7 @@ impl ParquetImport {
         if let Some(ledger) = self.bulk_monthly_path(path.as_ref()) {
             return Ok(ledger);
         }
-        self.read_monthly_rows(read_parts(path.as_ref())?)
+        self.read_monthly_rows(read_parts(path.as_ref(), Texts::Dictionaries)?)
     }
 
     /// The bulk path of [`read_monthly_path`](Self::read_monthly_path)
@@ -217,7 +217,7 @@ impl ParquetImport {
     /// As [`read_monthly_path`](ParquetImport::read_monthly_path), but for
     /// the ledger's checks.
     pub fn monthly_figures_path<P: AsRef<Path>>(&self, path: P) -> Result<Vec<MonthlyFigures>> {
-        let parts = read_parts(path.as_ref())?;
+        let parts = read_parts(path.as_ref(), Texts::Dictionaries)?;
         let batches = all_batches(&parts);
         self.arrow.monthly_figures(&batches).map_err(|e| locate(e, &parts))
     }
@@ -230,7 +230,7 @@ impl ParquetImport {
     /// [`ErrorKind::Io`] if the path cannot be read, [`ErrorKind::Columnar`]
     /// for a file that is not valid Parquet (naming the file).
     pub fn read_batches<P: AsRef<Path>>(path: P) -> Result<Vec<RecordBatch>> {
-        Ok(all_batches(&read_parts(path.as_ref())?))
+        Ok(all_batches(&read_parts(path.as_ref(), Texts::AsWritten)?))
     }
 }
 
@@ -254,6 +254,19 @@ fn data_files(path: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The columns the imports read as text whatever else they hold: ids,
+/// codes and the `YYYY-MM` month.
+const TEXT_COLUMNS: [&str; 5] = ["partner_id", "invoice_id", "line_id", "currency", "month"];
+
+/// How a read decodes text columns.
+#[derive(Clone, Copy)]
+enum Texts {
+    /// All-dictionary columns as dictionaries (see [`dictionary_text`]).
+    Dictionaries,
+    /// As the file's schema gives them.
+    AsWritten,
 }
 
 /// The row groups of a data set's files: the unit of work of a read.
@@ -316,8 +329,16 @@ impl RowGroups {
     }
 
     /// Decodes row group `g` of file `k`.
-    fn decode(&self, (k, g, meta): (usize, usize, ArrowReaderMetadata)) -> Result<(usize, Vec<RecordBatch>)> {
+    fn decode(
+        &self,
+        (k, g, meta): (usize, usize, ArrowReaderMetadata),
+        texts: Texts,
+    ) -> Result<(usize, Vec<RecordBatch>)> {
         let Some(file) = self.files.get(k) else { return Ok((k, Vec::new())) };
+        let meta = match texts {
+            Texts::Dictionaries => dictionary_text(&meta, g).unwrap_or(meta),
+            Texts::AsWritten => meta,
+        };
         let name = name_of(file);
         let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
         let batches = decode(|| {
@@ -342,7 +363,9 @@ impl RowGroups {
 /// the import reads a dictionary column as it reads plain strings. A column
 /// with plain pages as well (its dictionary grew too large) stays plain:
 /// the reader would build a dictionary of those pages by hashing each
-/// value.
+/// value. Only the columns the imports always read as text are asked for
+/// ([`TEXT_COLUMNS`]): a text column where the imports want another type
+/// is an error that names the type the file gives.
 fn dictionary_text(meta: &ArrowReaderMetadata, g: usize) -> Option<ArrowReaderMetadata> {
     use arrow_schema::{DataType, Field, Schema};
     use parquet::basic::Encoding;
@@ -362,7 +385,9 @@ fn dictionary_text(meta: &ArrowReaderMetadata, g: usize) -> Option<ArrowReaderMe
         .fields()
         .iter()
         .map(|f| match f.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 if all_dictionary(f.name()) => {
+            DataType::Utf8 | DataType::LargeUtf8
+                if TEXT_COLUMNS.contains(&f.name().as_str()) && all_dictionary(f.name()) =>
+            {
                 changed = true;
                 let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(f.data_type().clone()));
                 f.as_ref().clone().with_data_type(dictionary)
@@ -379,11 +404,14 @@ fn dictionary_text(meta: &ArrowReaderMetadata, g: usize) -> Option<ArrowReaderMe
 }
 
 /// Reads every file of a data set; the files (and the row groups of each)
-/// are decoded on the crate's threads (feature `parallel`).
-fn read_parts(path: &Path) -> Result<Vec<Part>> {
+/// are decoded on the crate's threads (feature `parallel`). For the
+/// imports, which read dictionaries as text, with `Texts::Dictionaries`
+/// (see [`dictionary_text`]); as the files give them for batches handed
+/// to the caller.
+fn read_parts(path: &Path, texts: Texts) -> Result<Vec<Part>> {
     let mut groups = RowGroups::of(path)?;
     let units = std::mem::take(&mut groups.units);
-    let decoded = crate::util::par::map_owned(units, |unit| groups.decode(unit))?;
+    let decoded = crate::util::par::map_owned(units, |unit| groups.decode(unit, texts))?;
     let mut parts: Vec<(String, Vec<RecordBatch>)> = groups.files.iter().map(|f| (name_of(f), Vec::new())).collect();
     for unit in decoded {
         let (k, batches) = unit?;
@@ -446,13 +474,20 @@ mod tests {
 
     use super::dictionary_text;
 
-    /// The metadata of a file of 200 rows (20 partners, 2 months) written
-    /// with `props`.
+    /// The metadata of a file of 200 rows (20 partners, 2 months, 3
+    /// regions) written with `props`.
     fn metadata(props: WriterProperties) -> ArrowReaderMetadata {
         let partner: ArrayRef = Arc::new(StringArray::from_iter_values((0..200).map(|i| format!("P-{}", i % 20))));
         let month: ArrayRef = Arc::new(StringArray::from_iter_values((0..200).map(|i| format!("2025-0{}", 1 + i % 2))));
         let deals: ArrayRef = Arc::new(Int64Array::from_iter_values(0..200));
-        let batch = RecordBatch::try_from_iter([("partner_id", partner), ("month", month), ("deals", deals)]).unwrap();
+        let region: ArrayRef = Arc::new(StringArray::from_iter_values((0..200).map(|i| format!("R-{}", i % 3))));
+        let batch = RecordBatch::try_from_iter([
+            ("partner_id", partner),
+            ("month", month),
+            ("deals", deals),
+            ("region", region),
+        ])
+        .unwrap();
         let mut bytes = Vec::new();
         let mut w = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
         w.write(&batch).unwrap();
@@ -469,8 +504,9 @@ mod tests {
         let meta = metadata(WriterProperties::builder().build());
         let hinted = dictionary_text(&meta, 0).unwrap();
         let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-        assert_eq!(types(&hinted), [dictionary.clone(), dictionary, DataType::Int64]);
-        assert_eq!(types(&meta), [DataType::Utf8, DataType::Utf8, DataType::Int64]);
+        // `region` is no column the imports read as text: as written.
+        assert_eq!(types(&hinted), [dictionary.clone(), dictionary, DataType::Int64, DataType::Utf8]);
+        assert_eq!(types(&meta), [DataType::Utf8, DataType::Utf8, DataType::Int64, DataType::Utf8]);
         // No such row group: nothing to hint.
         assert!(dictionary_text(&meta, 1).is_none());
     }
