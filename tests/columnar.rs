@@ -6,11 +6,14 @@
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int8Type, Int32Type, UInt16Type};
-use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float64Array, Int32Array, RecordBatch,
-    StringArray, StringViewArray,
+use arrow_array::types::{
+    ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray, StringViewArray,
+};
+use arrow_schema::DataType;
 use partner_priority::chrono::{Datelike, NaiveDate};
 use partner_priority::import::{ArrowImport, CsvImport, monthly_batch};
 use partner_priority::{ErrorKind, Ledger, Policy, Review};
@@ -207,6 +210,60 @@ proptest! {
         prop_assert_eq!(&ArrowImport::new().monthly_figures(std::slice::from_ref(&dictionaries)).unwrap(), &figures);
         prop_assert_eq!(ArrowImport::new().read_monthly(&[dictionaries]).unwrap(), from_figures);
     }
+}
+
+/// `b` with its ids a dictionary with `K` keys and its counts made by
+/// `counts`.
+fn keyed_by<K: ArrowDictionaryKeyType>(b: &RecordBatch, counts: impl Fn(&Int64Array) -> ArrayRef) -> RecordBatch {
+    let schema = b.schema();
+    let columns = schema.fields().iter().zip(b.columns()).map(|(f, c)| {
+        let column: ArrayRef = match (c.as_string_opt::<i32>(), c.as_primitive_opt::<Int64Type>()) {
+            (Some(s), _) if f.name() == "partner_id" => Arc::new(s.iter().collect::<DictionaryArray<K>>()),
+            (_, Some(n)) => counts(n),
+            _ => c.clone(),
+        };
+        (f.name().clone(), column)
+    });
+    RecordBatch::try_from_iter(columns).unwrap()
+}
+
+/// Dictionary keys and counts of every integer type read alike.
+#[test]
+fn ids_keyed_and_counts_of_every_integer_type_read_alike() {
+    let ledger = CsvImport::new().read_sales_path("examples/data/invoices.csv").unwrap();
+    let figures: Vec<_> = ledger.monthly_figures().collect();
+    // The first 300 rows: fewer partners than an `Int8` key can number.
+    let plain = monthly_batch(&figures).unwrap().slice(0, 300);
+    let expected = ArrowImport::new().read_monthly(std::slice::from_ref(&plain)).unwrap();
+    assert!(expected.partner_count() > 1 && expected.partner_count() < 128);
+    let read = |b: RecordBatch, counts: DataType| {
+        assert!(matches!(b.column_by_name("partner_id").unwrap().data_type(), DataType::Dictionary(..)));
+        assert_eq!(b.column_by_name("deals").unwrap().data_type(), &counts);
+        ArrowImport::new().read_monthly(&[b]).unwrap()
+    };
+    macro_rules! narrow {
+        ($array:ty, $native:ty) => {
+            |n: &Int64Array| -> ArrayRef {
+                Arc::new(n.iter().map(|v| v.map(|v| <$native>::try_from(v).unwrap())).collect::<$array>())
+            }
+        };
+    }
+    let i8s = keyed_by::<Int8Type>(&plain, narrow!(arrow_array::Int8Array, i8));
+    assert_eq!(read(i8s, DataType::Int8), expected);
+    let i16s = keyed_by::<Int16Type>(&plain, narrow!(arrow_array::Int16Array, i16));
+    assert_eq!(read(i16s, DataType::Int16), expected);
+    let i32s = keyed_by::<Int32Type>(&plain, narrow!(Int32Array, i32));
+    assert_eq!(read(i32s, DataType::Int32), expected);
+    let i64s = keyed_by::<Int64Type>(&plain, narrow!(Int64Array, i64));
+    assert_eq!(read(i64s, DataType::Int64), expected);
+    let u8s = keyed_by::<UInt8Type>(&plain, narrow!(arrow_array::UInt8Array, u8));
+    assert_eq!(read(u8s, DataType::UInt8), expected);
+    let u16s = keyed_by::<UInt16Type>(&plain, narrow!(arrow_array::UInt16Array, u16));
+    assert_eq!(read(u16s, DataType::UInt16), expected);
+    let u32s = keyed_by::<UInt32Type>(&plain, narrow!(arrow_array::UInt32Array, u32));
+    assert_eq!(read(u32s, DataType::UInt32), expected);
+    let u64s = keyed_by::<UInt64Type>(&plain, narrow!(arrow_array::UInt64Array, u64));
+    assert_eq!(read(u64s, DataType::UInt64), expected);
 }
 
 #[test]

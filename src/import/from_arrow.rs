@@ -94,12 +94,20 @@ impl<'a> Strings<'a> {
         }
     }
 
-    /// The string at `i`; `None` for a null or a position past the end.
+    /// The string at `i` (less than [`len`](Self::len)); `None` for a null.
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
-            Strings::Utf8(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-            Strings::Large(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-            Strings::View(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Strings::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Strings::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Strings::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Strings::Utf8(a) => a.len(),
+            Strings::Large(a) => a.len(),
+            Strings::View(a) => a.len(),
         }
     }
 }
@@ -116,7 +124,13 @@ impl<'a> Text<'a> {
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
             Text::Plain(strings) => strings.get(i),
-            Text::Dict(keys, strings) => strings.get(usize::try_from(keys.get(i)?).ok()?),
+            // Arrow checks a dictionary's keys when it is built; only unsafe
+            // code makes one with a key past its values, and that key reads
+            // as a null here instead of a panic.
+            Text::Dict(keys, strings) => match usize::try_from(keys.get(i)?) {
+                Ok(key) if key < strings.len() => strings.get(key),
+                _ => None,
+            },
         }
     }
 }
