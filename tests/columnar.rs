@@ -11,7 +11,7 @@ use arrow_array::types::{
 };
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float64Array, Int32Array, Int64Array,
-    RecordBatch, StringArray, StringViewArray,
+    LargeStringArray, RecordBatch, StringArray, StringViewArray,
 };
 use arrow_schema::DataType;
 use partner_priority::chrono::{Datelike, NaiveDate};
@@ -88,6 +88,7 @@ fn csv(lines: &[Line]) -> String {
 #[derive(Clone, Copy, Debug)]
 enum Texts {
     Utf8,
+    Large,
     View,
     /// Dictionary-encoded, as polars' categoricals and the Parquet
     /// reader's dictionary columns come (ids with `UInt16` keys, invoice
@@ -96,15 +97,16 @@ enum Texts {
 }
 
 fn texts() -> impl Strategy<Value = Texts> {
-    prop_oneof![Just(Texts::Utf8), Just(Texts::View), Just(Texts::Dictionary)]
+    prop_oneof![Just(Texts::Utf8), Just(Texts::Large), Just(Texts::View), Just(Texts::Dictionary)]
 }
 
 /// The lines as a record batch: amounts as `Decimal128` or as strings, ids
-/// as `Utf8`, `Utf8View` or dictionaries.
+/// as `Utf8`, `LargeUtf8`, `Utf8View` or dictionaries.
 fn batch(lines: &[Line], decimal: bool, texts: Texts) -> RecordBatch {
     let partners: Vec<String> = lines.iter().map(|l| format!("P-{}", l.partner)).collect();
     let partner: ArrayRef = match texts {
         Texts::Utf8 => Arc::new(StringArray::from_iter_values(partners.iter())),
+        Texts::Large => Arc::new(LargeStringArray::from_iter_values(partners.iter())),
         Texts::View => Arc::new(StringViewArray::from_iter_values(partners.iter())),
         Texts::Dictionary => Arc::new(partners.iter().map(String::as_str).collect::<DictionaryArray<UInt16Type>>()),
     };
@@ -171,10 +173,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// The review of lines read from a record batch (decimal or string
-    /// amounts, `Utf8`, `Utf8View` or dictionary ids, in batches of any
-    /// size) is the
-    /// review of the same lines read from CSV; a bad data set fails both
-    /// ways, at the same row.
+    /// amounts, `Utf8`, `LargeUtf8`, `Utf8View` or dictionary ids, in
+    /// batches of any size) is the review of the same lines read from CSV;
+    /// a bad data set fails both ways, at the same row.
     #[test]
     fn arrow_in_gives_the_review_of_the_same_csv_lines(
         lines in proptest::collection::vec(line(), 0..60),
