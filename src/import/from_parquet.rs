@@ -509,6 +509,12 @@ mod tests {
         assert_eq!(types(&meta), [DataType::Utf8, DataType::Utf8, DataType::Int64, DataType::Utf8]);
         // No such row group: nothing to hint.
         assert!(dictionary_text(&meta, 1).is_none());
+        // Each column by its own pages.
+        let month = parquet::schema::types::ColumnPath::from("month");
+        let meta = metadata(WriterProperties::builder().set_column_dictionary_enabled(month, false).build());
+        let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let hinted = dictionary_text(&meta, 0).unwrap();
+        assert_eq!(types(&hinted), [dictionary, DataType::Utf8, DataType::Int64, DataType::Utf8]);
     }
 
     #[test]
