@@ -114,11 +114,10 @@ impl<'a> Strings<'a> {
 
 impl<'a> Text<'a> {
     fn of(array: &'a dyn Array) -> Option<Text<'a>> {
-        if let DataType::Dictionary(..) = array.data_type() {
-            let dict = array.as_any_dictionary_opt()?;
-            return Some(Text::Dict(Int::of(dict.keys())?, Strings::of(dict.values().as_ref())?));
+        match array.as_any_dictionary_opt() {
+            Some(dict) => Some(Text::Dict(Int::of(dict.keys())?, Strings::of(dict.values().as_ref())?)),
+            None => Strings::of(array).map(Text::Plain),
         }
-        Strings::of(array).map(Text::Plain)
     }
 
     fn get(&self, i: usize) -> Option<&'a str> {

@@ -269,6 +269,16 @@ enum Texts {
     AsWritten,
 }
 
+impl Texts {
+    /// The metadata to decode row group `g` with.
+    fn metadata(self, meta: ArrowReaderMetadata, g: usize) -> ArrowReaderMetadata {
+        match self {
+            Texts::Dictionaries => dictionary_text(&meta, g).unwrap_or(meta),
+            Texts::AsWritten => meta,
+        }
+    }
+}
+
 /// The row groups of a data set's files: the unit of work of a read.
 struct RowGroups {
     files: Vec<PathBuf>,
@@ -309,7 +319,7 @@ impl RowGroups {
     ) -> bool {
         let Some(file) = self.files.get(k) else { return true };
         let Ok(handle) = std::fs::File::open(file) else { return false };
-        let meta = dictionary_text(&meta, g).unwrap_or(meta);
+        let meta = Texts::Dictionaries.metadata(meta, g);
         let mut take = take;
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, meta)
@@ -335,10 +345,7 @@ impl RowGroups {
         texts: Texts,
     ) -> Result<(usize, Vec<RecordBatch>)> {
         let Some(file) = self.files.get(k) else { return Ok((k, Vec::new())) };
-        let meta = match texts {
-            Texts::Dictionaries => dictionary_text(&meta, g).unwrap_or(meta),
-            Texts::AsWritten => meta,
-        };
+        let meta = texts.metadata(meta, g);
         let name = name_of(file);
         let handle = std::fs::File::open(file).map_err(|e| Error::from(e).in_file(&name))?;
         let batches = decode(|| {
@@ -505,14 +512,13 @@ mod tests {
         let hinted = dictionary_text(&meta, 0).unwrap();
         let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
         // `region` is no column the imports read as text: as written.
-        assert_eq!(types(&hinted), [dictionary.clone(), dictionary, DataType::Int64, DataType::Utf8]);
+        assert_eq!(types(&hinted), [dictionary.clone(), dictionary.clone(), DataType::Int64, DataType::Utf8]);
         assert_eq!(types(&meta), [DataType::Utf8, DataType::Utf8, DataType::Int64, DataType::Utf8]);
         // No such row group: nothing to hint.
         assert!(dictionary_text(&meta, 1).is_none());
         // Each column by its own pages.
         let month = parquet::schema::types::ColumnPath::from("month");
         let meta = metadata(WriterProperties::builder().set_column_dictionary_enabled(month, false).build());
-        let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
         let hinted = dictionary_text(&meta, 0).unwrap();
         assert_eq!(types(&hinted), [dictionary, DataType::Utf8, DataType::Int64, DataType::Utf8]);
     }
