@@ -18,13 +18,13 @@ use rust_decimal::Decimal;
 use super::reason::Reason;
 use crate::migrations::Placement;
 use crate::money::Currency;
-use crate::pareto::{Segment, SegmentEvidence};
+use crate::pareto::{Class, Segment, SegmentEvidence};
 use crate::partner::{Partner, PartnerId};
 use crate::potential::{Potential, PotentialLevel, Signal, SignalPoints, Stability, TierGap};
 use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCategory, RiskLevel, RiskProfile};
 use crate::strategy::{Playbook, Strategy};
 use crate::tier::{Tier, TierAssignment, TierPolicy, TierState};
-use crate::util::exact::{from_fraction, mantissa_at, ratio};
+use crate::util::exact::{from_fraction, mantissa_at, ratio, ratio_fraction};
 
 /// What every assessment of one review shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,12 +104,34 @@ pub struct Assessment {
 }
 
 /// The segment as the review's pass gives it.
+#[derive(Clone, Copy, Debug)]
 pub(super) struct SegmentParts {
     pub(super) segment: Segment,
     pub(super) rank: u32,
     /// `before`, `after` and `turnover_before` of the segment evidence, as
     /// fractions at 18 decimal places.
     pub(super) shares: [u64; 3],
+}
+
+impl SegmentParts {
+    /// The parts of a partner that was not classified: the tail, with no
+    /// shares ([`SegmentParts::of`] [`Class::UNSET`]).
+    pub(super) const UNSET: SegmentParts = SegmentParts { segment: Segment::D, rank: 0, shares: [0; 3] };
+
+    /// The parts of `class`: its cumulative shares of `denominator` (the
+    /// Pareto base, or the partners with positive turnover) and the turnover
+    /// above it as a share of `base` (the sum of positive turnovers).
+    pub(super) fn of(class: &Class, base: i128, denominator: i128) -> SegmentParts {
+        SegmentParts {
+            segment: class.segment,
+            rank: class.rank,
+            shares: [
+                ratio_fraction(class.before, denominator),
+                ratio_fraction(class.after, denominator),
+                ratio_fraction(class.turnover_before, base),
+            ],
+        }
+    }
 }
 
 /// What [`Assessment::compact`] takes.

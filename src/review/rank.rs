@@ -1,6 +1,8 @@
 //! The priority order: urgent first, then by score and turnover, then by
 //! partner id.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::assessment::Assessment;
 use crate::error::Result;
 use crate::partner::PartnerId;
@@ -24,26 +26,46 @@ pub(super) fn id_head(id: &str) -> u128 {
 /// Ranks the assessments in place: each gets its rank (1 first), and the
 /// positions in rank order are returned. No assessment moves.
 pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32>> {
-    let keys: Vec<(RankKey, u128)> = par::map_init(
+    let key = |pos: usize, a: &Assessment| -> RankKey {
+        (
+            a.urgent.is_some(),
+            i128::from(a.score),
+            mantissa_at(a.turnover, scale),
+            u32::try_from(pos).unwrap_or(u32::MAX),
+        )
+    };
+    // The usual case: every key packs into one integer, made straight from
+    // the assessments (32 bytes a partner, where the keys of the general
+    // case and their packed copy took 80 at once).
+    let unpacked = AtomicBool::new(false);
+    let packed: Vec<(u128, u32)> = par::map_init(
         assessments,
         || (),
         |_, pos, a| {
-            let key = (
-                a.urgent.is_some(),
-                i128::from(a.score),
-                mantissa_at(a.turnover, scale),
-                u32::try_from(pos).unwrap_or(u32::MAX),
-            );
-            (key, id_head(a.id.as_str()))
+            let k = key(pos, a);
+            (
+                pack(&k).unwrap_or_else(|| {
+                    unpacked.store(true, Ordering::Relaxed);
+                    0
+                }),
+                k.3,
+            )
         },
     )?;
-    let (keys, heads): (Vec<RankKey>, Vec<u128>) = keys.into_iter().unzip();
+    let order = if unpacked.into_inner() {
+        drop(packed);
+        Order::Keys(par::map_init(assessments, || (), |_, pos, a| key(pos, a))?)
+    } else {
+        Order::Packed(packed)
+    };
+    let heads: Vec<u128> = par::map(assessments, |a| id_head(a.id.as_str()))?;
     let order = {
         let all: &[Assessment] = assessments;
         let id = |i: u32| all.get(i as usize).map(|a| &a.id);
         let head = |i: u32| heads.get(i as usize).copied().unwrap_or_default();
-        priority_order(keys, head, id)?
+        order.sorted(head, id)?
     };
+    drop(heads);
     let mut rank_of = vec![0u32; order.len()];
     for (r, &pos) in order.iter().enumerate() {
         if let Some(slot) = rank_of.get_mut(pos as usize) {
@@ -54,56 +76,82 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32
     Ok(order)
 }
 
+/// A priority key as one integer, ascending in priority order, when the
+/// score fits 32 bits and the turnover 64 (always, but for turnovers beyond
+/// 10^18 minor units). Bits: not urgent (1), score (32), turnover (64);
+/// score and turnover as unsigned numbers in the same order, inverted.
+fn pack(&(urgent, score, turnover, _): &RankKey) -> Option<u128> {
+    let (score, turnover) = (i32::try_from(score).ok()?, i64::try_from(turnover).ok()?);
+    let score = !((score as u32) ^ (1 << 31));
+    let turnover = !((turnover as u64) ^ (1 << 63));
+    Some((u128::from(!urgent) << 96) | (u128::from(score) << 64) | u128::from(turnover))
+}
+
+/// The keys to put in priority order.
+enum Order {
+    /// Packed keys ([`pack`]) with their positions.
+    Packed(Vec<(u128, u32)>),
+    /// Keys that do not all pack.
+    Keys(Vec<RankKey>),
+}
+
 /// The positions of `keys` (urgent, score, turnover, position) in priority
 /// order: urgent first, then by score and turnover, descending, then by
 /// partner id (`id` of a position), ascending. The integer keys are sorted
 /// first; ids are read only within runs of equal keys, and only where their
-/// heads (`head` of a position, see [`id_head`]) are equal.
+/// heads (`head` of a position, see [`id_head`]) are equal. (What
+/// [`rank`] does from the assessments, for the tests to give keys of their
+/// own.)
+#[cfg(test)]
 pub(super) fn priority_order<'a>(
     keys: Vec<RankKey>,
     head: impl Fn(u32) -> u128 + Sync,
     id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
 ) -> Result<Vec<u32>> {
-    let fits = keys.iter().all(|k| i32::try_from(k.1).is_ok() && i64::try_from(k.2).is_ok());
-    let mut order: Vec<(u128, u32)> = if fits {
-        // The usual case: one integer key, ascending = the order wanted.
-        // Bits: not urgent (1), score (32), turnover (64); score and
-        // turnover as unsigned numbers in the same order, inverted.
-        let mut order: Vec<(u128, u32)> = keys
-            .iter()
-            .map(|&(urgent, score, turnover, pos)| {
-                let score = !((score as i32 as u32) ^ (1 << 31));
-                let turnover = !((turnover as i64 as u64) ^ (1 << 63));
-                let key = (u128::from(!urgent) << 96) | (u128::from(score) << 64) | u128::from(turnover);
-                (key, pos)
-            })
-            .collect();
-        drop(keys);
-        par::sort_unstable(&mut order)?;
-        order
-    } else {
-        let mut keys = keys;
-        par::sort_unstable_by(&mut keys, |x, y| {
-            y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3))
-        })?;
-        keys.iter()
-            .scan((0u128, None), |state, k| {
-                // Number the distinct (urgent, score, turnover) keys.
-                let this = (k.0, k.1, k.2);
-                if state.1 != Some(this) {
-                    state.0 += 1;
-                    state.1 = Some(this);
-                }
-                Some((state.0, k.3))
-            })
-            .collect()
+    let order = match keys.iter().map(|k| pack(k).map(|p| (p, k.3))).collect::<Option<Vec<_>>>() {
+        Some(packed) => Order::Packed(packed),
+        None => Order::Keys(keys),
     };
-    for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
-        if run.len() > 1 {
-            // The ids' first bytes (as numbers, in the same order) decide
-            // most ties without reading the ids themselves.
-            run.sort_unstable_by(|x, y| head(x.1).cmp(&head(y.1)).then_with(|| id(x.1).cmp(&id(y.1))));
+    order.sorted(head, id)
+}
+
+impl Order {
+    /// The positions in priority order (see [`priority_order`]).
+    fn sorted<'a>(
+        self,
+        head: impl Fn(u32) -> u128 + Sync,
+        id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
+    ) -> Result<Vec<u32>> {
+        let mut order: Vec<(u128, u32)> = match self {
+            Order::Packed(mut order) => {
+                // One integer key, ascending = the order wanted.
+                par::sort_unstable(&mut order)?;
+                order
+            }
+            Order::Keys(mut keys) => {
+                par::sort_unstable_by(&mut keys, |x, y| {
+                    y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3))
+                })?;
+                keys.iter()
+                    .scan((0u128, None), |state, k| {
+                        // Number the distinct (urgent, score, turnover) keys.
+                        let this = (k.0, k.1, k.2);
+                        if state.1 != Some(this) {
+                            state.0 += 1;
+                            state.1 = Some(this);
+                        }
+                        Some((state.0, k.3))
+                    })
+                    .collect()
+            }
+        };
+        for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
+            if run.len() > 1 {
+                // The ids' first bytes (as numbers, in the same order) decide
+                // most ties without reading the ids themselves.
+                run.sort_unstable_by(|x, y| head(x.1).cmp(&head(y.1)).then_with(|| id(x.1).cmp(&id(y.1))));
+            }
         }
+        Ok(order.into_iter().map(|(_, pos)| pos).collect())
     }
-    Ok(order.into_iter().map(|(_, pos)| pos).collect())
 }

@@ -22,7 +22,7 @@ use crate::period::{Month, Window};
 use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
 use crate::tier::{TierState, tier_table};
-use crate::util::exact::{Scaled, from_fraction, ratio_fraction, to_decimal};
+use crate::util::exact::{Scaled, from_fraction, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
 
@@ -218,11 +218,6 @@ struct Shared<'a> {
     as_of: NaiveDate,
     facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
     previous: &'a HashMap<&'a str, TierState, Hasher>,
-    /// The Pareto base (the sum of positive turnovers) and the denominator
-    /// of the cumulative shares (the base, or the partners with positive
-    /// turnover).
-    base: i128,
-    denominator: i128,
 }
 
 fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
@@ -292,35 +287,42 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     // Segments, from the window totals as integers at the ledger's scale.
     let values: Vec<i128> = par::map(&members, |m| m.row.map_or(0, |r| Ledger::net_between(r, first, last)))?;
     let classes = classify(&values, &policy.pareto)?;
-    // Each member's class, in the members' order, which the pass below
-    // reads them in: looking each one up in rank order instead was a cache
-    // miss per partner, a tenth of the pass (by `perf`). Every member is
-    // ranked; one that were not would be the tail (D, no shares).
-    let mut class_of = vec![Class::UNSET; members.len()];
-    for r in &classes.ranked {
-        if let Some(slot) = class_of.get_mut(r.idx as usize) {
-            *slot = r.class;
+    let scaled = Scaled { scale: ledger.scale() };
+    // What the portfolio needs of the classes in rank order is taken now,
+    // so that they (96 bytes a partner) and the totals are gone before the
+    // assessments are built: the review's peak memory is the assessments
+    // with what is still held beside them. Their errors are returned where
+    // they were before, after the pass's.
+    let pareto = classes.table(&scaled);
+    let concentrated = concentration(&classes);
+    let total = values.iter().try_fold(0i128, |s, &v| s.checked_add(v));
+    drop(values);
+    let (base, denominator) = (classes.base, classes.denominator);
+    // Each member's segment and shares, in the members' order, which the
+    // pass below reads them in: looking each one up in rank order instead
+    // was a cache miss per partner, a tenth of the pass (by `perf`). Every
+    // member is ranked; one that were not would be the tail (D, no shares).
+    let mut rank_at = vec![u32::MAX; members.len()];
+    for (r, c) in classes.ranked.iter().enumerate() {
+        if let Some(slot) = rank_at.get_mut(c.idx as usize) {
+            *slot = u32::try_from(r).unwrap_or(u32::MAX);
         }
     }
+    let class_of: Vec<SegmentParts> = par::map(&rank_at, |&r| {
+        let class = classes.ranked.get(r as usize).map_or(&Class::UNSET, |c| &c.class);
+        SegmentParts::of(class, base, denominator)
+    })?;
+    drop((rank_at, classes));
     let previous_states: HashMap<&str, TierState, Hasher> =
         previous.map(|p| p.assessments.iter().map(|a| (a.id().as_str(), a.tier_state())).collect()).unwrap_or_default();
     let context = Arc::new(Context {
         currency,
         scale: ledger.scale(),
-        base: classes.base,
+        base,
         tiers: policy.tiers,
         min_history_months: policy.potential.min_history_months(),
     });
-    let shared = Shared {
-        ledger,
-        policy,
-        window,
-        as_of,
-        facts: &facts_by,
-        previous: &previous_states,
-        base: classes.base,
-        denominator: classes.denominator,
-    };
+    let shared = Shared { ledger, policy, window, as_of, facts: &facts_by, previous: &previous_states };
     let months = window.len() as usize;
     let network = Mutex::new(NetworkMonths::new(months));
     let init = || Worker {
@@ -334,8 +336,9 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         total: &network,
     };
     let assess = |w: &mut Worker<'_>, i: usize, m: &Member<'_>| {
-        let class = class_of.get(i).unwrap_or(&Class::UNSET);
-        let a = shared.assess_one(m, class, &w.context, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
+        let segment = class_of.get(i).copied().unwrap_or(SegmentParts::UNSET);
+        let a =
+            shared.assess_one(m, segment, &w.context, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
         if m.row.is_some() {
             w.network.add(a.segment(), a.tier(), w.buf.months.iter().map(|d| d.turnover));
         }
@@ -360,19 +363,15 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     } else {
         (par::try_map_init(&members, init, assess)??, None)
     };
-    drop(class_of);
+    drop((class_of, members));
     let network_months = network.into_inner().unwrap_or_else(PoisonError::into_inner);
     let order = rank(&mut assessments, ledger.scale())?;
     let forecast = projections.map(|(setup, p)| setup.forecast(p, order.clone()));
 
-    let (concentration_figures, lorenz) = concentration(&classes)?;
+    let (concentration_figures, lorenz) = concentrated?;
     let concentration_risk =
         concentration_figures.as_ref().map(|c| policy.risk.concentration_risk(c.top_partner_share, c.hhi));
-    let total = values
-        .iter()
-        .try_fold(0i128, |s, &v| s.checked_add(v))
-        .ok_or_else(|| Error::overflow("the network's turnover"))?;
-    let scaled = Scaled { scale: ledger.scale() };
+    let total = total.ok_or_else(|| Error::overflow("the network's turnover"))?;
     let mut portfolio = Portfolio {
         as_of,
         window,
@@ -380,7 +379,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         pareto_policy: policy.pareto,
         context,
         total: scaled.decimal(total),
-        pareto: classes.table(&scaled)?,
+        pareto: pareto?,
         concentration: concentration_figures,
         lorenz,
         concentration_risk,
@@ -403,7 +402,7 @@ impl Shared<'_> {
     fn assess_one(
         &self,
         m: &Member<'_>,
-        class: &Class,
+        segment: SegmentParts,
         context: &Arc<Context>,
         buf: &mut WindowBuf,
         series: &mut Vec<i128>,
@@ -423,15 +422,6 @@ impl Shared<'_> {
             deals += u64::from(d.deals);
         }
         let turnover = to_decimal(total, scale);
-        let segment = SegmentParts {
-            segment: class.segment,
-            rank: class.rank,
-            shares: [
-                ratio_fraction(class.before, self.denominator),
-                ratio_fraction(class.after, self.denominator),
-                ratio_fraction(class.turnover_before, self.base),
-            ],
-        };
         // The partner's first activity in the ledger, at any time.
         let first_active = m.row.and_then(Row::first_active);
         let start_date = m.partner.as_deref().and_then(|p| p.start_date);
