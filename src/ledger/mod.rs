@@ -1131,6 +1131,28 @@ mod tests {
         assert_eq!((june("A"), june("B")), (Some(true), Some(false)));
     }
 
+    /// A large batch's rows are kept for the ledger's life, so they hold no
+    /// spare room from growing while the lines came.
+    #[test]
+    fn a_large_batchs_rows_hold_no_spare_room() {
+        let sales: Vec<Sale> = (0..40_000u32)
+            .map(|i| {
+                let sale = Sale::new(p(&format!("P{}", i % 2_000)), d(2025, 1 + i % 7, 1 + i % 28), rub(100));
+                if i % 3 == 0 { sale.with_due_date(d(2025, 9, 1 + i % 5)) } else { sale }
+            })
+            .collect();
+        let mut l = Ledger::new(Currency::RUB);
+        l.record_all(&sales).unwrap();
+        assert_eq!(l.partner_count(), 2_000);
+        for row in l.rows() {
+            assert_eq!(row.cells.len(), 7);
+            assert_eq!(row.cells.capacity(), row.cells.len(), "{}", row.id);
+            let payments = &row.extra.as_deref().unwrap().payments;
+            assert!(payments.len() > 1);
+            assert_eq!(payments.capacity(), payments.len(), "{}", row.id);
+        }
+    }
+
     #[test]
     fn the_ledger_says_what_it_holds() {
         let mut l = Ledger::new(Currency::RUB);
