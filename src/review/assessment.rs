@@ -74,11 +74,16 @@ pub struct Assessment {
     pub(super) trend: Decimal,
     pub(super) year_on_year: Decimal,
     pub(super) cv_squared: Decimal,
-    /// Every known indicator, by category in the article's order, the worst
-    /// first within a category.
-    pub(super) evidence: Box<[Evidence]>,
-    pub(super) alerts: Box<[CrisisAlert]>,
-    pub(super) payment: Option<Box<PaymentDiscipline>>,
+    /// The first risk indicator: most partners have one, kept here without
+    /// an allocation of its own.
+    pub(super) evidence: Option<Evidence>,
+    /// The others. Every known indicator, the first with these, is by
+    /// category in the article's order, the worst first within a category.
+    pub(super) more_evidence: Box<[Evidence]>,
+    /// The crisis alerts and the payment discipline, which few partners
+    /// have (the payment discipline needs due dates): one pointer, none
+    /// when both are empty.
+    pub(super) rare: Option<Box<Rare>>,
     pub(super) deals: u64,
     /// `before`, `after` and `turnover_before` of the segment evidence, as
     /// fractions at 18 decimal places.
@@ -101,6 +106,31 @@ pub struct Assessment {
     pub(super) overall: Option<RiskLevel>,
     pub(super) urgent: Option<(RiskCategory, RiskLevel)>,
     pub(super) present: u8,
+}
+
+/// What few assessments have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Rare {
+    pub(super) alerts: Box<[CrisisAlert]>,
+    pub(super) payment: Option<PaymentDiscipline>,
+}
+
+impl Rare {
+    /// The alerts and the payment discipline, or `None` when there are
+    /// neither.
+    pub(super) fn of(alerts: Vec<CrisisAlert>, payment: Option<PaymentDiscipline>) -> Option<Box<Rare>> {
+        if alerts.is_empty() && payment.is_none() {
+            return None;
+        }
+        Some(Box::new(Rare { alerts: alerts.into_boxed_slice(), payment }))
+    }
+}
+
+/// Risk indicators as an assessment keeps them: the first, and the others.
+pub(super) fn split_evidence(evidence: impl IntoIterator<Item = Evidence>) -> (Option<Evidence>, Box<[Evidence]>) {
+    let mut all = evidence.into_iter();
+    let first = all.next();
+    (first, all.collect())
 }
 
 /// The segment as the review's pass gives it.
@@ -184,11 +214,8 @@ impl Assessment {
             present |= TENURE;
         }
         let RiskProfile { financial, reputational, operational, legal, overall, payment, alerts } = risk;
-        let categories = [financial, reputational, operational, legal];
-        let mut evidence = Vec::with_capacity(categories.iter().map(|c| c.evidence.len()).sum());
-        for c in categories {
-            evidence.extend(c.evidence);
-        }
+        let (evidence, more_evidence) =
+            split_evidence([financial, reputational, operational, legal].into_iter().flat_map(|c| c.evidence));
         let points = potential.points;
         Assessment {
             id,
@@ -200,9 +227,9 @@ impl Assessment {
             trend,
             year_on_year,
             cv_squared,
-            evidence: evidence.into_boxed_slice(),
-            alerts: alerts.into_boxed_slice(),
-            payment: payment.map(Box::new),
+            evidence,
+            more_evidence,
+            rare: Rare::of(alerts, payment),
             deals,
             shares: segment.shares,
             score: u32::try_from(mantissa_at(score, 4)).unwrap_or(u32::MAX),
@@ -446,7 +473,7 @@ impl Assessment {
     /// The level of one risk category (`None` when nothing is known).
     #[must_use]
     pub fn risk_category_level(&self, category: RiskCategory) -> Option<RiskLevel> {
-        self.evidence.iter().filter(|e| e.indicator.category() == category).map(|e| e.level).max()
+        self.evidence().filter(|e| e.indicator.category() == category).map(|e| e.level).max()
     }
 
     /// The risk profile: the four categories with their evidence, the
@@ -455,7 +482,7 @@ impl Assessment {
     pub fn risk(&self) -> RiskProfile {
         let category = |c: RiskCategory| {
             let evidence: Vec<Evidence> =
-                self.evidence.iter().filter(|e| e.indicator.category() == c).copied().collect();
+                self.evidence().filter(|e| e.indicator.category() == c).copied().collect();
             CategoryRisk { level: evidence.iter().map(|e| e.level).max(), evidence }
         };
         RiskProfile {
@@ -464,8 +491,8 @@ impl Assessment {
             operational: category(RiskCategory::Operational),
             legal: category(RiskCategory::Legal),
             overall: self.overall,
-            payment: self.payment.as_deref().copied(),
-            alerts: self.alerts.to_vec(),
+            payment: self.payment().copied(),
+            alerts: self.alerts().to_vec(),
         }
     }
 
@@ -487,13 +514,19 @@ impl Assessment {
     /// The payment discipline, when the ledger has due dates for the window.
     #[must_use]
     pub fn payment(&self) -> Option<&PaymentDiscipline> {
-        self.payment.as_deref()
+        self.rare.as_deref().and_then(|r| r.payment.as_ref())
     }
 
     /// Crisis alerts, most severe first.
     #[must_use]
     pub fn alerts(&self) -> &[CrisisAlert] {
-        &self.alerts
+        self.rare.as_deref().map_or(&[], |r| &r.alerts)
+    }
+
+    /// Every known risk indicator, by category in the article's order, the
+    /// worst first within a category.
+    pub(super) fn evidence(&self) -> impl Iterator<Item = &Evidence> + '_ {
+        self.evidence.iter().chain(self.more_evidence.iter())
     }
 
     /// The partner's placement, for the migrations between two reviews.
@@ -546,7 +579,7 @@ impl Assessment {
             Some((category, level)) => out.push(Reason::Risk {
                 category,
                 level,
-                evidence: self.evidence.iter().find(|e| e.indicator.category() == category).copied(),
+                evidence: self.evidence().find(|e| e.indicator.category() == category).copied(),
             }),
             None => out.push(Reason::RiskUnknown),
         }

@@ -222,9 +222,12 @@ fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
 }
 
 /// An assessment is kept compactly: a million of them fit a quarter of a
-/// gigabyte (the owner's target of 0.2, where it was 664 bytes).
+/// gigabyte (the owner's target of 0.2, where it was 664 bytes). It holds
+/// its first risk indicator itself (most partners have one, and it took an
+/// allocation of its own) and the rare alerts and payment discipline behind
+/// one pointer.
 #[test]
-fn an_assessment_takes_at_most_256_bytes() {
+fn an_assessment_takes_at_most_248_bytes() {
     let size = std::mem::size_of::<super::Assessment>();
-    assert!(size <= 256, "an Assessment is {size} bytes");
+    assert!(size <= 248, "an Assessment is {size} bytes");
 }

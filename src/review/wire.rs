@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::assessment::{Assessment, Context};
+use super::assessment::{Assessment, Context, Rare, split_evidence};
 use super::portfolio::{IdIndex, Portfolio};
 use crate::error::Error;
 use crate::migrations::Migrations;
@@ -104,8 +104,7 @@ impl WireAssessment {
     fn of(a: &Assessment) -> WireAssessment {
         let p = a.potential();
         let risk = a.risk();
-        let mut evidence = Vec::with_capacity(a.evidence.len());
-        evidence.extend_from_slice(&a.evidence);
+        let evidence = a.evidence().copied().collect();
         WireAssessment {
             partner: a.id.clone(),
             record: a.partner.as_deref().cloned(),
@@ -136,7 +135,7 @@ impl WireAssessment {
                 points: a.points,
             },
             risk: WireRisk { overall: a.overall, evidence, payment: risk.payment },
-            alerts: a.alerts.to_vec(),
+            alerts: a.alerts().to_vec(),
         }
     }
 
@@ -167,6 +166,7 @@ impl WireAssessment {
         }
         let score = u32::try_from(crate::util::exact::mantissa_at(self.score, 4))
             .map_err(|_| Error::value("score", &self.score.to_string(), "not within 0 … 100"))?;
+        let (evidence, more_evidence) = split_evidence(self.risk.evidence);
         Ok(Assessment {
             id: self.partner,
             partner: self.record.map(Arc::new),
@@ -177,9 +177,9 @@ impl WireAssessment {
             trend,
             year_on_year,
             cv_squared,
-            evidence: self.risk.evidence.into_boxed_slice(),
-            alerts: self.alerts.into_boxed_slice(),
-            payment: self.risk.payment.map(Box::new),
+            evidence,
+            more_evidence,
+            rare: Rare::of(self.alerts, self.risk.payment),
             deals: self.deals,
             shares: [
                 fraction(self.segment.before),
