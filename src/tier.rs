@@ -438,7 +438,7 @@ impl TierPolicy {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a product is
+    /// [`ErrorKind::Overflow`] if a product is
     /// out of range.
     pub(crate) fn bars(&self, months: u32, scale: u32) -> Result<Bars> {
         let bar = |tier: Tier| -> Result<(Tier, Decimal, bool)> {

@@ -74,15 +74,18 @@ pub struct Assessment {
     pub(super) trend: Decimal,
     pub(super) year_on_year: Decimal,
     pub(super) cv_squared: Decimal,
-    /// The first risk indicator: most partners have one, kept here without
-    /// an allocation of its own.
-    pub(super) evidence: Option<Evidence>,
-    /// The others. Every known indicator, the first with these, is by
-    /// category in the article's order, the worst first within a category.
+    /// The partner's risk indicators (by category in the article's order,
+    /// the worst first within a category; see [`Assessment::evidence`]) are
+    /// kept as the first, here, without an allocation of its own (most
+    /// partners have exactly one), and the others. `None` only when there
+    /// are none: [`split_evidence`] makes both fields, so two assessments
+    /// with the same indicators hold them alike.
+    pub(super) first_evidence: Option<Evidence>,
+    /// The indicators after the first.
     pub(super) more_evidence: Box<[Evidence]>,
     /// The crisis alerts and the payment discipline, which few partners
-    /// have (the payment discipline needs due dates): one pointer, none
-    /// when both are empty.
+    /// have (the payment discipline needs due dates): one pointer, never
+    /// `Some` with both empty ([`Rare::of`] makes it).
     pub(super) rare: Option<Box<Rare>>,
     pub(super) deals: u64,
     /// `before`, `after` and `turnover_before` of the segment evidence, as
@@ -214,7 +217,7 @@ impl Assessment {
             present |= TENURE;
         }
         let RiskProfile { financial, reputational, operational, legal, overall, payment, alerts } = risk;
-        let (evidence, more_evidence) =
+        let (first_evidence, more_evidence) =
             split_evidence([financial, reputational, operational, legal].into_iter().flat_map(|c| c.evidence));
         let points = potential.points;
         Assessment {
@@ -227,7 +230,7 @@ impl Assessment {
             trend,
             year_on_year,
             cv_squared,
-            evidence,
+            first_evidence,
             more_evidence,
             rare: Rare::of(alerts, payment),
             deals,
@@ -481,8 +484,7 @@ impl Assessment {
     #[must_use]
     pub fn risk(&self) -> RiskProfile {
         let category = |c: RiskCategory| {
-            let evidence: Vec<Evidence> =
-                self.evidence().filter(|e| e.indicator.category() == c).copied().collect();
+            let evidence: Vec<Evidence> = self.evidence().filter(|e| e.indicator.category() == c).copied().collect();
             CategoryRisk { level: evidence.iter().map(|e| e.level).max(), evidence }
         };
         RiskProfile {
@@ -526,7 +528,7 @@ impl Assessment {
     /// Every known risk indicator, by category in the article's order, the
     /// worst first within a category.
     pub(super) fn evidence(&self) -> impl Iterator<Item = &Evidence> + '_ {
-        self.evidence.iter().chain(self.more_evidence.iter())
+        self.first_evidence.iter().chain(self.more_evidence.iter())
     }
 
     /// The partner's placement, for the migrations between two reviews.

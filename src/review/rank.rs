@@ -77,9 +77,11 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32
 }
 
 /// A priority key as one integer, ascending in priority order, when the
-/// score fits 32 bits and the turnover 64 (always, but for turnovers beyond
-/// 10^18 minor units). Bits: not urgent (1), score (32), turnover (64);
-/// score and turnover as unsigned numbers in the same order, inverted.
+/// score fits an `i32` and the turnover (an integer at the ledger's scale)
+/// an `i64`: always, but for turnovers beyond about 9.2 × 10^18 of the
+/// ledger's smallest units. Bits: not urgent (1), score (32), turnover
+/// (64); score and turnover as unsigned numbers in the same order,
+/// inverted.
 fn pack(&(urgent, score, turnover, _): &RankKey) -> Option<u128> {
     let (score, turnover) = (i32::try_from(score).ok()?, i64::try_from(turnover).ok()?);
     let score = !((score as u32) ^ (1 << 31));
@@ -95,13 +97,9 @@ enum Order {
     Keys(Vec<RankKey>),
 }
 
-/// The positions of `keys` (urgent, score, turnover, position) in priority
-/// order: urgent first, then by score and turnover, descending, then by
-/// partner id (`id` of a position), ascending. The integer keys are sorted
-/// first; ids are read only within runs of equal keys, and only where their
-/// heads (`head` of a position, see [`id_head`]) are equal. (What
+/// The positions of `keys` in priority order ([`Order::sorted`]): what
 /// [`rank`] does from the assessments, for the tests to give keys of their
-/// own.)
+/// own.
 #[cfg(test)]
 pub(super) fn priority_order<'a>(
     keys: Vec<RankKey>,
@@ -116,7 +114,12 @@ pub(super) fn priority_order<'a>(
 }
 
 impl Order {
-    /// The positions in priority order (see [`priority_order`]).
+    /// The positions of the keys (urgent, score, turnover, position) in
+    /// priority order: urgent first, then by score and turnover,
+    /// descending, then by partner id (`id` of a position), ascending. The
+    /// integer keys are sorted first; ids are read only within runs of equal
+    /// keys, and only where their heads (`head` of a position, see
+    /// [`id_head`]) are equal.
     fn sorted<'a>(
         self,
         head: impl Fn(u32) -> u128 + Sync,

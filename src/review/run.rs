@@ -302,13 +302,15 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     // pass below reads them in: looking each one up in rank order instead
     // was a cache miss per partner, a tenth of the pass (by `perf`). Every
     // member is ranked; one that were not would be the tail (D, no shares).
+    // (Positions are `u32`, as in the classes; `u32::MAX`, never a rank
+    // of a review that fits memory, marks a member not ranked.)
     let mut rank_at = vec![u32::MAX; members.len()];
     for (r, c) in classes.ranked.iter().enumerate() {
         if let Some(slot) = rank_at.get_mut(c.idx as usize) {
             *slot = u32::try_from(r).unwrap_or(u32::MAX);
         }
     }
-    let class_of: Vec<SegmentParts> = par::map(&rank_at, |&r| {
+    let segment_of: Vec<SegmentParts> = par::map(&rank_at, |&r| {
         let class = classes.ranked.get(r as usize).map_or(&Class::UNSET, |c| &c.class);
         SegmentParts::of(class, base, denominator)
     })?;
@@ -336,7 +338,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         total: &network,
     };
     let assess = |w: &mut Worker<'_>, i: usize, m: &Member<'_>| {
-        let segment = class_of.get(i).copied().unwrap_or(SegmentParts::UNSET);
+        let segment = segment_of.get(i).copied().unwrap_or(SegmentParts::UNSET);
         let a =
             shared.assess_one(m, segment, &w.context, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
         if m.row.is_some() {
@@ -363,7 +365,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     } else {
         (par::try_map_init(&members, init, assess)??, None)
     };
-    drop((class_of, members));
+    drop((segment_of, members));
     let network_months = network.into_inner().unwrap_or_else(PoisonError::into_inner);
     let order = rank(&mut assessments, ledger.scale())?;
     let forecast = projections.map(|(setup, p)| setup.forecast(p, order.clone()));

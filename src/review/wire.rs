@@ -166,7 +166,7 @@ impl WireAssessment {
         }
         let score = u32::try_from(crate::util::exact::mantissa_at(self.score, 4))
             .map_err(|_| Error::value("score", &self.score.to_string(), "not within 0 … 100"))?;
-        let (evidence, more_evidence) = split_evidence(self.risk.evidence);
+        let (first_evidence, more_evidence) = split_evidence(self.risk.evidence);
         Ok(Assessment {
             id: self.partner,
             partner: self.record.map(Arc::new),
@@ -177,7 +177,7 @@ impl WireAssessment {
             trend,
             year_on_year,
             cv_squared,
-            evidence,
+            first_evidence,
             more_evidence,
             rare: Rare::of(self.alerts, self.risk.payment),
             deals: self.deals,
