@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
 use crate::migrations::{Migrations, Span};
 use crate::money::Money;
-use crate::pareto::{Class, classify, concentration};
+use crate::pareto::{classify, concentration};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::potential::TierGap;
@@ -300,21 +300,18 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     let (base, denominator) = (classes.base, classes.denominator);
     // Each member's segment and shares, in the members' order, which the
     // pass below reads them in: looking each one up in rank order instead
-    // was a cache miss per partner, a tenth of the pass (by `perf`). Every
-    // member is ranked; one that were not would be the tail (D, no shares).
-    // (Positions are `u32`, as in the classes; `u32::MAX`, never a rank
-    // of a review that fits memory, marks a member not ranked.)
-    let mut rank_at = vec![u32::MAX; members.len()];
-    for (r, c) in classes.ranked.iter().enumerate() {
-        if let Some(slot) = rank_at.get_mut(c.idx as usize) {
-            *slot = u32::try_from(r).unwrap_or(u32::MAX);
+    // was a cache miss per partner, a tenth of the pass (by `perf`). The
+    // shares are worked out on all cores in rank order, reading the classes
+    // in their order, then placed. Every member is ranked; one that were
+    // not would be the tail (D, no shares).
+    let parts: Vec<SegmentParts> = par::map(&classes.ranked, |c| SegmentParts::of(&c.class, base, denominator))?;
+    let mut segment_of = vec![SegmentParts::UNSET; members.len()];
+    for (c, part) in classes.ranked.iter().zip(parts) {
+        if let Some(slot) = segment_of.get_mut(c.idx as usize) {
+            *slot = part;
         }
     }
-    let segment_of: Vec<SegmentParts> = par::map(&rank_at, |&r| {
-        let class = classes.ranked.get(r as usize).map_or(&Class::UNSET, |c| &c.class);
-        SegmentParts::of(class, base, denominator)
-    })?;
-    drop((rank_at, classes));
+    drop(classes);
     let previous_states: HashMap<&str, TierState, Hasher> =
         previous.map(|p| p.assessments.iter().map(|a| (a.id().as_str(), a.tier_state())).collect()).unwrap_or_default();
     let context = Arc::new(Context {
