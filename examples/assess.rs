@@ -473,16 +473,25 @@ impl Report<'_> {
     }
 
     fn turnover(&self, out: &mut String, all: bool) {
-        let mut rows: Vec<&Assessment> = self.p.assessments().collect();
         // Largest turnover first, then by id: the segment rank orders by
         // turnover (equal turnovers share a rank) and is cheaper to compare.
+        // The partners are read in the portfolio's own order, which is
+        // sequential in memory; without --all only the ten largest so far
+        // are kept.
         let by_turnover =
             |a: &&Assessment, b: &&Assessment| a.segment_rank().cmp(&b.segment_rank()).then_with(|| a.id().cmp(b.id()));
-        let shown = if all { rows.len() } else { 10.min(rows.len()) };
-        if shown < rows.len() && shown > 0 {
-            rows.select_nth_unstable_by(shown - 1, by_turnover);
-            rows[..shown].sort_by(by_turnover);
-        } else {
+        let shown = if all { self.p.len() } else { 10.min(self.p.len()) };
+        let mut rows: Vec<&Assessment> = Vec::with_capacity(shown + 1);
+        for a in self.p.unordered() {
+            if all {
+                rows.push(a);
+            } else if rows.len() < shown || rows.last().is_some_and(|last| by_turnover(&a, last).is_lt()) {
+                let at = rows.partition_point(|r| by_turnover(r, &a).is_lt());
+                rows.insert(at, a);
+                rows.truncate(shown);
+            }
+        }
+        if all {
             rows.sort_by(by_turnover);
         }
         let _ = writeln!(
@@ -520,7 +529,7 @@ impl Report<'_> {
         // The margin, the deals and what the partners with deals invoiced
         // (their deals times their average deal), in one pass.
         let (mut margin, mut deals, mut invoiced) = (Decimal::ZERO, 0u64, Decimal::ZERO);
-        for a in &rows {
+        for a in self.p.unordered() {
             margin += a.margin();
             deals += a.deals();
             if a.deals() > 0 {
@@ -532,7 +541,7 @@ impl Report<'_> {
         let _ = writeln!(
             out,
             "{:<35} {:>14} {:>12} {:>6} {:>12}",
-            format!("{} ({} {})", self.t("total", "итого"), rows.len(), self.t("partners", "партнёров")),
+            format!("{} ({} {})", self.t("total", "итого"), self.p.len(), self.t("partners", "партнёров")),
             self.amount(self.p.total().amount()),
             self.amount(margin),
             deals,

@@ -29,7 +29,7 @@ pub(super) fn pareto_curves(p: &Portfolio, f: &Frame) -> Vec<Curve> {
     // tie group shares the rank of its first position). The assessments are
     // read in the order they are kept: the result does not depend on it.
     let mut groups: Vec<Option<(Decimal, Segment)>> = vec![None; n];
-    for a in p.kept() {
+    for a in p.unordered() {
         let slot = (a.segment_rank() as usize).checked_sub(1).and_then(|i| groups.get_mut(i));
         if let Some(slot @ None) = slot {
             *slot = Some((a.turnover_before(), a.segment()));
@@ -164,7 +164,7 @@ pub(super) fn cutoffs(out: &mut String, p: &Portfolio, f: &Frame, words: &dyn Ca
         ParetoBasis::Partners => {
             // Cut-offs are shares of the partners with positive turnover.
             let n = Decimal::from(p.len());
-            let positive = Decimal::from(p.kept().iter().filter(|a| a.turnover() > Decimal::ZERO).count());
+            let positive = Decimal::from(p.unordered().iter().filter(|a| a.turnover() > Decimal::ZERO).count());
             let of_all = ratio(positive, n);
             let xs: Vec<i64> = cuts
                 .iter()

@@ -110,7 +110,7 @@ impl Dynamics {
         // A review of this ledger built its assessments in the ledger's
         // order of partners: each partner's is then found at its own
         // position, without a lookup (which costs more than the sums).
-        let built = portfolio.built();
+        let built = portfolio.unordered();
         let groups = report.totals_by_row(|i, id| {
             let a = match built.get(i) {
                 Some(a) if a.id() == id => Some(a),

@@ -138,7 +138,7 @@ impl<'a> Page<'a> {
     pub(super) fn headline(&self, out: &mut String) -> fmt::Result {
         let (p, words) = (self.p, self.words);
         let n = p.len() as u64;
-        let positive = p.kept().iter().filter(|a| a.turnover() > Decimal::ZERO).count() as u64;
+        let positive = p.unordered().iter().filter(|a| a.turnover() > Decimal::ZERO).count() as u64;
         let alerts = p.alerts();
         let critical = alerts.iter().filter(|a| a.severity == RiskLevel::Critical).count() as u64;
         out.push_str("<section class=\"kpis\">");

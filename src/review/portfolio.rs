@@ -356,12 +356,6 @@ impl Portfolio {
         self.network_months.as_deref()
     }
 
-    /// The assessments in the order the review built them: the ledger's
-    /// order of partners, then the listed partners without figures.
-    pub(crate) fn built(&self) -> &[Assessment] {
-        &self.assessments
-    }
-
     /// The number of partners assessed.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -400,9 +394,36 @@ impl Portfolio {
         InRankOrder::new(&self.assessments, &self.order)
     }
 
-    /// The assessments in the order the review built them (for passes whose
-    /// result does not depend on the order).
-    pub(crate) fn kept(&self) -> &[Assessment] {
+    /// Every partner's assessment in the order the review keeps them (the
+    /// ledger's order of partners, then the listed partners without
+    /// figures), not in rank order: for sums, counts and selections whose
+    /// result does not depend on the order.
+    ///
+    /// At a million partners a pass over them this way reads memory in
+    /// sequence, and takes a small part of the time of the same pass in rank
+    /// order, where each assessment lies elsewhere. The order is not part of
+    /// the contract: the same data recorded in another order may give
+    /// another one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale};
+    /// # use rust_decimal::Decimal;
+    /// # let mut ledger = Ledger::new(Currency::RUB);
+    /// # for (id, amount) in [("big", 900_000), ("small", 1_000)] {
+    /// #     let date = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    /// #     ledger.record(Sale::new(PartnerId::new(id)?, date, Money::new(Decimal::from(amount), Currency::RUB)))?;
+    /// # }
+    /// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let portfolio = Review::new(&ledger, as_of).run(&Policy::default())?;
+    /// let deals: u64 = portfolio.unordered().iter().map(|a| a.deals()).sum();
+    /// assert_eq!(deals, 2);
+    /// # Ok::<(), partner_priority::Error>(())
+    /// ```
+    #[must_use]
+    pub fn unordered(&self) -> &[Assessment] {
         &self.assessments
     }
 
