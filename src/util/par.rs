@@ -54,6 +54,40 @@ mod imp {
         install(|| items.par_iter().map(f).collect())
     }
 
+    /// `f` of every item, block by block of `per_block` items: each block's
+    /// results go to `sink` in item order, on the caller's thread, while
+    /// the pool works on the next block (so a writer waits for no
+    /// formatting, and only two blocks are held at a time). The first error
+    /// of `sink` stops it.
+    pub(crate) fn map_blocks<T: Sync, R: Send>(
+        items: &[T],
+        per_block: usize,
+        f: impl Fn(&T) -> R + Sync + Send,
+        mut sink: impl FnMut(Vec<R>) -> Result<()>,
+    ) -> Result<()> {
+        let mut blocks = items.chunks(per_block.max(1));
+        let Some(first) = blocks.next() else { return Ok(()) };
+        let mut current = map(first, &f)?;
+        for block in blocks {
+            let mut next: Vec<R> = Vec::new();
+            let mut sunk = Ok(());
+            if rayon::current_thread_index().is_some() {
+                rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| next = block.par_iter().map(&f).collect());
+                    sunk = sink(std::mem::take(&mut current));
+                });
+            } else {
+                pool()?.in_place_scope(|scope| {
+                    scope.spawn(|_| next = block.par_iter().map(&f).collect());
+                    sunk = sink(std::mem::take(&mut current));
+                });
+            }
+            sunk?;
+            current = next;
+        }
+        sink(current)
+    }
+
     pub(crate) fn map_init<T: Sync, S, R: Send>(
         items: &[T],
         init: impl Fn() -> S + Sync + Send,
@@ -296,6 +330,18 @@ mod imp {
         Ok(items.iter().map(f).collect())
     }
 
+    pub(crate) fn map_blocks<T: Sync, R: Send>(
+        items: &[T],
+        per_block: usize,
+        f: impl Fn(&T) -> R + Sync + Send,
+        mut sink: impl FnMut(Vec<R>) -> Result<()>,
+    ) -> Result<()> {
+        for block in items.chunks(per_block.max(1)) {
+            sink(block.iter().map(&f).collect())?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn map_init<T: Sync, S, R: Send>(
         items: &[T],
         init: impl Fn() -> S + Sync + Send,
@@ -414,6 +460,42 @@ mod tests {
         assert!(piped.iter().any(|&(_, y)| y == 120));
         assert!(piped.len() <= 12 + 3);
         assert!(threads().unwrap() >= 1);
+    }
+
+    #[test]
+    fn blocks_reach_the_sink_whole_and_in_order_and_its_error_stops_them() {
+        let items: Vec<u64> = (0..10_007).collect();
+        for per_block in [0, 1, 7, 4096, 20_000] {
+            let mut seen: Vec<u64> = Vec::new();
+            let mut blocks = 0;
+            map_blocks(
+                &items,
+                per_block,
+                |x| x * 3,
+                |b| {
+                    assert!(b.len() <= per_block.max(1));
+                    blocks += 1;
+                    seen.extend(b);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, items.iter().map(|x| x * 3).collect::<Vec<_>>(), "{per_block}");
+            assert_eq!(blocks, items.len().div_ceil(per_block.max(1)));
+        }
+        let mut sunk = 0;
+        let err = map_blocks(
+            &items,
+            100,
+            |x| *x,
+            |_| {
+                sunk += 1;
+                if sunk == 3 { Err(crate::error::Error::overflow("the third block")) } else { Ok(()) }
+            },
+        );
+        assert!(err.is_err());
+        assert_eq!(sunk, 3);
+        assert!(map_blocks(&items[..0], 10, |x| *x, |_| -> crate::error::Result<()> { panic!("no block") }).is_ok());
     }
 
     #[test]
