@@ -197,7 +197,7 @@ fn the_evidence_of_a_likely_move_is_worded_in_english_and_russian() {
     let policy = Policy::default();
     let portfolio = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).run(&policy).unwrap();
     let forecast = Forecast::new(&ledger, &portfolio, &policy).unwrap();
-    let p = forecast.demotions()[0];
+    let p = &forecast.demotions()[0];
     let en = Language::En.projection(p);
     assert!(en.starts_with("last 3 months "), "{en}");
     assert!(en.contains("a month for 2026-11 … 2027-01"), "{en}");
@@ -207,10 +207,10 @@ fn the_evidence_of_a_likely_move_is_worded_in_english_and_russian() {
     assert!(ru.ends_with(&format!("{} → {}", Language::Ru.tier(p.tier), Language::Ru.tier(p.projected_tier))), "{ru}");
     assert!(!ru.chars().any(|c| c.is_ascii_alphabetic()), "{ru}");
     let seasonal = forecast.projections().find(|p| p.swing.is_some() && !p.swing_capped()).unwrap();
-    assert!(Language::En.projection(seasonal).contains("counted (halved): "));
-    assert!(Language::Ru.projection(seasonal).contains("учтено (наполовину): "));
+    assert!(Language::En.projection(&seasonal).contains("counted (halved): "));
+    assert!(Language::Ru.projection(&seasonal).contains("учтено (наполовину): "));
     let young = forecast.projections().find(|p| p.swing.is_none()).unwrap();
-    assert!(Language::En.projection(young).contains("no year of history"));
+    assert!(Language::En.projection(&young).contains("no year of history"));
 }
 
 /// A partner's month of figures for the properties: (partner 0..6, month

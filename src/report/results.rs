@@ -95,14 +95,15 @@ pub fn write_csv<W: Write>(portfolio: &Portfolio, mut out: W) -> Result<()> {
     let mut header = CSV_HEADER.join(",");
     header.push('\n');
     out.write_all(header.as_bytes())?;
-    let rows: Vec<&Assessment> = portfolio.assessments().collect();
     let words = Words::new(portfolio);
-    let tasks: Vec<&[&Assessment]> = rows.chunks(ROWS_PER_TASK).collect();
+    let all = portfolio.unordered();
+    // Each task takes its run of ranks and finds their assessments.
+    let tasks: Vec<&[u32]> = portfolio.rank_order().chunks(ROWS_PER_TASK).collect();
     let per_block = crate::util::par::threads()?.max(1) * TASKS_PER_THREAD;
     crate::util::par::map_blocks(
         &tasks,
         per_block,
-        |rows| words.rows(rows),
+        |ranks| words.rows(&ranks.iter().filter_map(|&i| all.get(i as usize)).collect::<Vec<_>>()),
         |texts| {
             for text in texts {
                 out.write_all(&text)?;

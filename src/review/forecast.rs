@@ -77,7 +77,7 @@ use crate::ledger::{Cell, Ledger, Row};
 use crate::money::Currency;
 use crate::partner::PartnerId;
 use crate::period::Window;
-use crate::review::portfolio::{IdIndex, InRankOrder, Keyed};
+use crate::review::portfolio::{IdIndex, Keyed};
 use crate::review::{Assessment, Policy, Portfolio};
 use crate::tier::{Bars, Tier, TierPolicy};
 use crate::util::exact::ratio;
@@ -152,11 +152,7 @@ impl Projection {
     /// Promotion, demotion or steady: the projected tier against today's.
     #[must_use]
     pub fn outlook(&self) -> Outlook {
-        match self.projected_tier.cmp(&self.tier) {
-            std::cmp::Ordering::Greater => Outlook::Promotion,
-            std::cmp::Ordering::Less => Outlook::Demotion,
-            std::cmp::Ordering::Equal => Outlook::Steady,
-        }
+        outlook(self.tier, self.projected_tier)
     }
 
     /// The swing counted in the projection: half the swing, capped to
@@ -200,6 +196,15 @@ impl serde::Serialize for Projection {
     }
 }
 
+/// Promotion, demotion or steady: `projected` against `today`.
+fn outlook(today: Tier, projected: Tier) -> Outlook {
+    match projected.cmp(&today) {
+        std::cmp::Ordering::Greater => Outlook::Promotion,
+        std::cmp::Ordering::Less => Outlook::Demotion,
+        std::cmp::Ordering::Equal => Outlook::Steady,
+    }
+}
+
 /// The cap on a swing: −1/3 … +1/2.
 fn swing_bounds() -> (Decimal, Decimal) {
     (Decimal::NEGATIVE_ONE / Decimal::from(3), Decimal::new(5, 1))
@@ -226,12 +231,67 @@ fn counted_within(swing: Decimal, (low, high): (Decimal, Decimal)) -> Decimal {
 pub struct Forecast {
     as_of: NaiveDate,
     next_review: NaiveDate,
-    period: Window,
+    /// What every projection shares.
+    basis: Basis,
     /// In the order the review built its assessments.
-    projections: Vec<Projection>,
-    /// Rank `r` is `projections[order[r - 1]]` (the portfolio's ranking).
+    kept: Vec<Kept>,
+    /// Rank `r` is `kept[order[r - 1]]` (the portfolio's ranking).
     order: Vec<u32>,
     by_id: IdIndex,
+}
+
+/// One partner's projection as a [`Forecast`] keeps it.
+#[derive(Clone, Debug)]
+pub(super) enum Kept {
+    /// The partner's sums, from which its level, swing and projected month
+    /// are worked out again when asked: every partner of a ledger whose
+    /// sums fit in 64 bits. A million projections take 53 MiB this way,
+    /// against 107 MiB whole.
+    Sums(Compact),
+    /// Any other projection, whole.
+    Whole(Box<Projection>),
+}
+
+/// A projection by its sums (see [`Kept::Sums`]).
+#[derive(Clone, Debug)]
+pub(super) struct Compact {
+    partner: PartnerId,
+    /// The turnover over the level's months, at the ledger's scale.
+    level_sum: i64,
+    /// A year before, over the months now ahead and over the level's months
+    /// (both 0 without a year of data before the level).
+    ahead: i64,
+    base: i64,
+    /// [`Projection::next_total`] at the ledger's scale.
+    next_minor: i64,
+    next_months: u32,
+    tier: Tier,
+    projected_tier: Tier,
+    projected_plain: Tier,
+    /// True with a year of data before the level.
+    year_before: bool,
+}
+
+impl Kept {
+    fn partner(&self) -> &PartnerId {
+        match self {
+            Kept::Sums(c) => &c.partner,
+            Kept::Whole(p) => &p.partner,
+        }
+    }
+
+    fn outlook(&self) -> Outlook {
+        match self {
+            Kept::Sums(c) => outlook(c.tier, c.projected_tier),
+            Kept::Whole(p) => p.outlook(),
+        }
+    }
+}
+
+impl Keyed for Kept {
+    fn key(&self) -> &str {
+        self.partner().as_str()
+    }
 }
 
 impl PartialEq for Forecast {
@@ -240,7 +300,7 @@ impl PartialEq for Forecast {
     fn eq(&self, other: &Forecast) -> bool {
         self.as_of == other.as_of
             && self.next_review == other.next_review
-            && self.period == other.period
+            && self.period() == other.period()
             && self.projections().eq(other.projections())
     }
 }
@@ -255,7 +315,7 @@ impl serde::Serialize for Forecast {
         let mut s = serializer.serialize_struct("Forecast", 4)?;
         s.serialize_field("as_of", &self.as_of)?;
         s.serialize_field("next_review", &self.next_review)?;
-        s.serialize_field("period", &self.period)?;
+        s.serialize_field("period", &self.period())?;
         s.serialize_field("projections", &InOrder(self))?;
         s.end()
     }
@@ -272,15 +332,48 @@ impl serde::Serialize for InOrder<'_> {
     }
 }
 
-impl Keyed for Projection {
-    fn key(&self) -> &str {
-        self.partner.as_str()
+/// The projections of a [`Forecast`] in the rank order of the review: see
+/// [`Forecast::projections`]. It knows its length and runs from both ends.
+#[derive(Clone, Debug)]
+pub struct Projections<'a> {
+    forecast: &'a Forecast,
+    order: std::slice::Iter<'a, u32>,
+}
+
+impl Projections<'_> {
+    fn at(&self, position: u32) -> Option<Projection> {
+        self.forecast.kept.get(position as usize).map(|k| self.forecast.expand(k))
     }
 }
 
-/// The projections of a [`Forecast`] in the rank order of the review: see
-/// [`Forecast::projections`].
-pub type Projections<'a> = InRankOrder<'a, Projection>;
+impl Iterator for Projections<'_> {
+    type Item = Projection;
+
+    fn next(&mut self) -> Option<Projection> {
+        let &position = self.order.next()?;
+        self.at(position)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.order.size_hint()
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Projection> {
+        let &position = self.order.nth(n)?;
+        self.at(position)
+    }
+}
+
+impl DoubleEndedIterator for Projections<'_> {
+    fn next_back(&mut self) -> Option<Projection> {
+        let &position = self.order.next_back()?;
+        self.at(position)
+    }
+}
+
+impl ExactSizeIterator for Projections<'_> {}
+
+impl std::iter::FusedIterator for Projections<'_> {}
 
 impl Forecast {
     /// Projects every partner of `portfolio` (the review of `ledger` under
@@ -334,64 +427,105 @@ impl Forecast {
     /// The months projected: the next review period.
     #[must_use]
     pub fn period(&self) -> Window {
-        self.period
+        self.basis.period
     }
 
     /// The number of partners projected: every partner of the review.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.projections.len()
+        self.kept.len()
     }
 
     /// True if no partner was projected (the review was empty).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.projections.is_empty()
+        self.kept.is_empty()
     }
 
     /// Every partner's projection, in the review's rank order (rank 1
     /// first). The iterator knows its length and runs from both ends.
+    ///
+    /// The forecast keeps each partner's sums, not its projection, and
+    /// works the projection out from them as it is asked for (a few
+    /// hundred nanoseconds): the same values each time.
     pub fn projections(&self) -> Projections<'_> {
-        InRankOrder::new(&self.projections, &self.order)
+        Projections { forecast: self, order: self.order.iter() }
     }
 
     /// One partner's projection.
     #[must_use]
-    pub fn get<K: Borrow<str> + ?Sized>(&self, partner: &K) -> Option<&Projection> {
-        self.by_id.find(&self.projections, partner.borrow())
+    pub fn get<K: Borrow<str> + ?Sized>(&self, partner: &K) -> Option<Projection> {
+        self.by_id.find(&self.kept, partner.borrow()).map(|k| self.expand(k))
     }
 
     /// The partners the projection moves up a tier, largest projected
     /// monthly figure first.
     #[must_use]
-    pub fn promotions(&self) -> Vec<&Projection> {
+    pub fn promotions(&self) -> Vec<Projection> {
         self.likely(Outlook::Promotion)
     }
 
     /// The partners the projection moves down a tier, largest projected
     /// monthly figure first.
     #[must_use]
-    pub fn demotions(&self) -> Vec<&Projection> {
+    pub fn demotions(&self) -> Vec<Projection> {
         self.likely(Outlook::Demotion)
     }
 
-    fn likely(&self, outlook: Outlook) -> Vec<&Projection> {
-        let mut out: Vec<(Decimal, &Projection)> =
-            self.projections.iter().filter(|p| p.outlook() == outlook).map(|p| (p.next_monthly(), p)).collect();
-        out.sort_by(|(a_monthly, a), (b_monthly, b)| b_monthly.cmp(a_monthly).then_with(|| a.partner.cmp(&b.partner)));
-        out.into_iter().map(|(_, p)| p).collect()
+    fn likely(&self, outlook: Outlook) -> Vec<Projection> {
+        let mut out: Vec<(Decimal, &Kept)> =
+            self.kept.iter().filter(|k| k.outlook() == outlook).map(|k| (self.next_monthly(k), k)).collect();
+        out.sort_by(|(a_monthly, a), (b_monthly, b)| {
+            b_monthly.cmp(a_monthly).then_with(|| a.partner().cmp(b.partner()))
+        });
+        out.into_iter().map(|(_, k)| self.expand(k)).collect()
+    }
+
+    /// [`Projection::next_monthly`] of a kept projection, without the rest.
+    fn next_monthly(&self, kept: &Kept) -> Decimal {
+        match kept {
+            Kept::Sums(c) => TierPolicy::monthly(self.basis.amount(c.next_minor), c.next_months),
+            Kept::Whole(p) => p.next_monthly(),
+        }
+    }
+
+    /// The projection a kept one stands for.
+    fn expand(&self, kept: &Kept) -> Projection {
+        let c = match kept {
+            Kept::Sums(c) => c,
+            Kept::Whole(p) => return Projection::clone(p),
+        };
+        let b = &self.basis;
+        let year_before = c.year_before.then_some((i128::from(c.ahead), i128::from(c.base)));
+        // The same sums gave the same figures when the forecast was made
+        // (a projection whose figures failed was never kept), so the
+        // stand-in zeros are never seen.
+        let (level, swing, monthly) =
+            b.level_swing_monthly(i128::from(c.level_sum), year_before).unwrap_or((Decimal::ZERO, None, Decimal::ZERO));
+        Projection {
+            partner: c.partner.clone(),
+            currency: b.currency,
+            period: b.period,
+            level,
+            level_months: b.level_months,
+            swing,
+            monthly,
+            next_total: b.amount(c.next_minor),
+            next_months: c.next_months,
+            tier: c.tier,
+            projected_tier: c.projected_tier,
+            projected_plain: c.projected_plain,
+        }
     }
 }
 
 /// What every partner's projection shares.
 pub(super) struct Setup<'a> {
     policy: &'a Policy,
-    currency: Currency,
-    scale: u32,
+    /// What the forecast keeps of the setup.
+    basis: Basis,
     as_of: NaiveDate,
     next_review: NaiveDate,
-    level_months: Window,
-    period: Window,
     next_window: Window,
     /// The months of the next window already known (as indices), if any:
     /// from its first month to the level's last.
@@ -400,12 +534,22 @@ pub(super) struct Setup<'a> {
     projected_months: i128,
     /// The first month with data in the ledger.
     data_from: Option<i32>,
-    /// 1 + half of each of the [`swing_bounds`]: the factor of a swing
-    /// beyond them, worked out once.
-    capped_factors: (Decimal, Decimal),
     /// The tier floors times the next window's months (`None` out of
     /// range: each partner's tier then reports the overflow).
     bars: Option<Bars>,
+}
+
+/// What every partner's projection shares, and what a [`Forecast`] keeps
+/// to work a projection out again from the partner's sums.
+#[derive(Clone, Copy, Debug)]
+struct Basis {
+    currency: Currency,
+    scale: u32,
+    level_months: Window,
+    period: Window,
+    /// 1 + half of each of the [`swing_bounds`]: the factor of a swing
+    /// beyond them, worked out once.
+    capped_factors: (Decimal, Decimal),
 }
 
 /// A partner's turnover over the months a projection reads, as integers at
@@ -459,32 +603,34 @@ impl<'a> Setup<'a> {
         }
         Ok(Setup {
             policy,
-            currency: ledger.currency(),
-            scale: ledger.scale(),
+            basis: Basis {
+                currency: ledger.currency(),
+                scale: ledger.scale(),
+                level_months,
+                period,
+                capped_factors: {
+                    let (low, high) = swing_bounds();
+                    (Decimal::ONE + counted_within(low, (low, high)), Decimal::ONE + counted_within(high, (low, high)))
+                },
+            },
             as_of,
             next_review,
-            level_months,
-            period,
             next_window,
             known,
             projected_months: i128::from(nl - known_last.max(nf - 1)),
             data_from,
-            capped_factors: {
-                let (low, high) = swing_bounds();
-                (Decimal::ONE + counted_within(low, (low, high)), Decimal::ONE + counted_within(high, (low, high)))
-            },
             bars: policy.tiers.bars(next_window.len(), ledger.scale()).ok(),
         })
     }
 
-    /// The forecast of `projections` (in the review's order) ranked by
-    /// `order` (the portfolio's).
-    pub(super) fn forecast(&self, projections: Vec<Projection>, order: Vec<u32>) -> Forecast {
+    /// The forecast of the projections `kept` (in the review's order)
+    /// ranked by `order` (the portfolio's).
+    pub(super) fn forecast(&self, kept: Vec<Kept>, order: Vec<u32>) -> Forecast {
         Forecast {
             as_of: self.as_of,
             next_review: self.next_review,
-            period: self.period,
-            projections,
+            basis: self.basis,
+            kept,
             order,
             by_id: IdIndex::default(),
         }
@@ -492,34 +638,28 @@ impl<'a> Setup<'a> {
 
     /// What a partner's slot holds when its projection failed: the review
     /// returns the failure, so it is never seen.
-    pub(super) fn stand_in(&self, partner: &PartnerId) -> Projection {
-        Projection {
+    pub(super) fn stand_in(&self, partner: &PartnerId) -> Kept {
+        Kept::Sums(Compact {
             partner: partner.clone(),
-            currency: self.currency,
-            period: self.period,
-            level: Decimal::ZERO,
-            level_months: self.level_months,
-            swing: None,
-            monthly: Decimal::ZERO,
-            next_total: Decimal::ZERO,
+            level_sum: 0,
+            ahead: 0,
+            base: 0,
+            next_minor: 0,
             next_months: 0,
             tier: Tier::Beginner,
             projected_tier: Tier::Beginner,
             projected_plain: Tier::Beginner,
-        }
+            year_before: false,
+        })
     }
 
     /// The projection of the partner assessed as `a`, whose figures are
     /// `row`; `window` gives its figures in each month of a window too,
     /// from the window's first month (as an index), and sums inside it are
     /// read from them.
-    pub(super) fn projection(
-        &self,
-        row: Option<&Row>,
-        window: Option<(i32, &[Cell])>,
-        a: &Assessment,
-    ) -> Result<Projection> {
-        let figures = self.project(row, window)?;
+    pub(super) fn projection(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>, a: &Assessment) -> Result<Kept> {
+        let sums = self.sums(row, window);
+        let figures = self.figures(sums)?;
         let first_active = row.and_then(Row::first_active);
         let start_date = a.partner().and_then(|p| p.start_date);
         let tiers = &self.policy.tiers;
@@ -532,12 +672,31 @@ impl<'a> Setup<'a> {
                 Some(a.tier_state()),
             )
             .map_err(|e| e.for_partner(a.id()))?;
-        Ok(Projection {
+        let narrow = |v: i128| i64::try_from(v).ok();
+        let (ahead, base) = sums.year_before.unwrap_or((0, 0));
+        if let (Some(level_sum), Some(ahead), Some(base), Some(next_minor)) =
+            (narrow(sums.level), narrow(ahead), narrow(base), narrow(figures.next_minor))
+        {
+            return Ok(Kept::Sums(Compact {
+                partner: a.id().clone(),
+                level_sum,
+                ahead,
+                base,
+                next_minor,
+                next_months: months,
+                tier: a.tier(),
+                projected_tier: tier,
+                projected_plain: plain,
+                year_before: sums.year_before.is_some(),
+            }));
+        }
+        let b = &self.basis;
+        Ok(Kept::Whole(Box::new(Projection {
             partner: a.id().clone(),
-            currency: self.currency,
-            period: self.period,
+            currency: b.currency,
+            period: b.period,
             level: figures.level,
-            level_months: self.level_months,
+            level_months: b.level_months,
             swing: figures.swing,
             monthly: figures.monthly,
             next_total: figures.next_total,
@@ -545,12 +704,13 @@ impl<'a> Setup<'a> {
             tier: a.tier(),
             projected_tier: tier,
             projected_plain: plain,
-        })
+        })))
     }
 
-    fn project(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>) -> Result<Figures> {
-        let (lf, ll) = (self.level_months.first().index(), self.level_months.last().index());
-        let (pf, pl) = (self.period.first().index(), self.period.last().index());
+    /// The partner's turnover sums over the months a projection reads.
+    fn sums(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>) -> Sums {
+        let (lf, ll) = (self.basis.level_months.first().index(), self.basis.level_months.last().index());
+        let (pf, pl) = (self.basis.period.first().index(), self.basis.period.last().index());
         let seasonal = self.data_from.is_some_and(|from| lf - 12 >= from);
         // Months inside the review's window come from its buffer (at hand
         // in the review's pass), the others from the partner's cells.
@@ -568,12 +728,39 @@ impl<'a> Setup<'a> {
                 _ => row.map_or(0, |r| Ledger::net_between(r, first, last)),
             }
         };
-        let sums = Sums {
+        Sums {
             level: sum(lf, ll),
             year_before: if seasonal { Some((sum(pf - 12, pl - 12), sum(lf - 12, ll - 12))) } else { None },
             known: self.known.map_or(0, |(first, last)| sum(first, last)),
-        };
-        self.figures(sums)
+        }
+    }
+
+    /// The projected figures of a partner whose turnover sums are `sums`.
+    fn figures(&self, sums: Sums) -> Result<Figures> {
+        let (level, swing, monthly) = self.basis.level_swing_monthly(sums.level, sums.year_before)?;
+        // The next review's window: the months known, and the projected
+        // ones, as integers at the ledger's scale (`monthly` has at most its
+        // places).
+        let window_overflow = || Error::overflow("a projected window total");
+        let known = if self.known.is_some() { sums.known } else { 0 };
+        let next_minor = 10i128
+            .checked_pow(self.basis.scale.saturating_sub(monthly.scale()))
+            .and_then(|f| monthly.mantissa().checked_mul(f))
+            .and_then(|m| m.checked_mul(self.projected_months))
+            .and_then(|p| p.checked_add(known))
+            .ok_or_else(window_overflow)?;
+        let next_total =
+            Decimal::try_from_i128_with_scale(next_minor, self.basis.scale).map_err(|_| window_overflow())?;
+        Ok(Figures { level, swing, monthly, next_total, next_minor })
+    }
+}
+
+impl Basis {
+    /// `minor` units at the ledger's scale, as the projection gives them
+    /// (0 out of `Decimal`'s range, which a kept projection never is: its
+    /// figures were made so when it was kept).
+    fn amount(&self, minor: i64) -> Decimal {
+        Decimal::try_from_i128_with_scale(i128::from(minor), self.scale).unwrap_or(Decimal::ZERO)
     }
 
     /// The level × the factor rounded half away from zero to the ledger's
@@ -618,20 +805,27 @@ impl<'a> Setup<'a> {
         Decimal::try_from_i128_with_scale(if level_sum < 0 { -m } else { m }, places).ok()
     }
 
-    /// The projected figures of a partner whose turnover sums are `sums`.
-    fn figures(&self, sums: Sums) -> Result<Figures> {
+    /// The level, the swing and the projected monthly turnover of a
+    /// partner whose turnover over the level's months is `level_sum`, and a
+    /// year before over the months now ahead and the level's months
+    /// `year_before` (all at the ledger's scale).
+    fn level_swing_monthly(
+        &self,
+        level_sum: i128,
+        year_before: Option<(i128, i128)>,
+    ) -> Result<(Decimal, Option<Decimal>, Decimal)> {
         let n_level = i128::from(self.level_months.len());
         let n_period = i128::from(self.period.len());
         let overflow = || Error::overflow("a projection");
         // The level, truncated to 18 decimal places (as every share).
-        let level = ratio(sums.level, n_level * 10i128.pow(self.scale));
+        let level = ratio(level_sum, n_level * 10i128.pow(self.scale));
         // A year before: the months ahead against the level's months, as
         // monthly averages (num / den = (ahead / n_period) / (base / n_level)).
         // The swing and the factor 1 + half the capped swing are worked out
         // on the ratio's integer digits: the same decimals, digit for digit,
         // as `Decimal` subtraction, comparison, halving and addition give
         // (a test holds them to it), at a fraction of the cost.
-        let (swing, factor) = if let Some((ahead, base)) = sums.year_before.filter(|&(a, b)| a > 0 && b > 0) {
+        let (swing, factor) = if let Some((ahead, base)) = year_before.filter(|&(a, b)| a > 0 && b > 0) {
             let r = ratio(ahead * n_level, base * n_period);
             let places = r.scale();
             let one = 10i128.pow(places);
@@ -655,7 +849,7 @@ impl<'a> Setup<'a> {
         } else {
             (None, None)
         };
-        let monthly = match self.rounded_product(sums.level, n_level, level, factor) {
+        let monthly = match self.rounded_product(level_sum, n_level, level, factor) {
             Some(monthly) => monthly,
             None => {
                 let unrounded = match factor {
@@ -665,19 +859,7 @@ impl<'a> Setup<'a> {
                 unrounded.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero)
             }
         };
-        // The next review's window: the months known, and the projected
-        // ones, as integers at the ledger's scale (`monthly` has at most its
-        // places).
-        let window_overflow = || Error::overflow("a projected window total");
-        let known = if self.known.is_some() { sums.known } else { 0 };
-        let next_minor = 10i128
-            .checked_pow(self.scale.saturating_sub(monthly.scale()))
-            .and_then(|f| monthly.mantissa().checked_mul(f))
-            .and_then(|m| m.checked_mul(self.projected_months))
-            .and_then(|p| p.checked_add(known))
-            .ok_or_else(window_overflow)?;
-        let next_total = Decimal::try_from_i128_with_scale(next_minor, self.scale).map_err(|_| window_overflow())?;
-        Ok(Figures { level, swing, monthly, next_total, next_minor })
+        Ok((level, swing, monthly))
     }
 }
 
@@ -705,20 +887,20 @@ mod tests {
     /// clamp, halving, product, rounding, product and sum): the reference
     /// the integer arithmetic of [`Setup::figures`] is held to.
     fn by_the_formula(setup: &Setup<'_>, sums: Sums) -> Option<(Decimal, Option<Decimal>, Decimal, Decimal)> {
-        let n_level = i128::from(setup.level_months.len());
-        let n_period = i128::from(setup.period.len());
-        let level = ratio(sums.level, n_level * 10i128.pow(setup.scale));
+        let n_level = i128::from(setup.basis.level_months.len());
+        let n_period = i128::from(setup.basis.period.len());
+        let level = ratio(sums.level, n_level * 10i128.pow(setup.basis.scale));
         let swing = match sums.year_before {
             Some((a, b)) if a > 0 && b > 0 => Some(ratio(a * n_level, b * n_period) - Decimal::ONE),
             _ => None,
         };
         let counted = swing.map_or(Decimal::ZERO, counted_swing);
         let unrounded = if counted.is_zero() { level } else { level.checked_mul(Decimal::ONE + counted)? };
-        let monthly = unrounded.round_dp_with_strategy(setup.scale, RoundingStrategy::MidpointAwayFromZero);
+        let monthly = unrounded.round_dp_with_strategy(setup.basis.scale, RoundingStrategy::MidpointAwayFromZero);
         let (nf, nl) = (setup.next_window.first().index(), setup.next_window.last().index());
-        let known_last = setup.level_months.last().index().min(nl);
+        let known_last = setup.basis.level_months.last().index().min(nl);
         let known = if nf <= known_last {
-            Decimal::try_from_i128_with_scale(sums.known, setup.scale).ok()?
+            Decimal::try_from_i128_with_scale(sums.known, setup.basis.scale).ok()?
         } else {
             Decimal::ZERO
         };
@@ -785,6 +967,98 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// A projection kept by its sums is worked out again to the very
+        /// projection the review made from them (digit for digit), with
+        /// the same monthly figure for the next review.
+        #[test]
+        fn a_projection_kept_by_its_sums_is_the_one_made_from_them(
+            level in sums(),
+            year_before in year_before(),
+            known in -1_000_000_000i128..1_000_000_000_000_000_000,
+            scale in 0u32..=Ledger::MAX_SCALE,
+            step in proptest::sample::select(vec![1u32, 3, 6, 12]),
+            next_months in 0u32..=12,
+        ) {
+            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
+            let policy = Policy::default();
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let sums = Sums { level, year_before, known };
+            let Ok(f) = setup.figures(sums) else { return Ok(()) };
+            let narrow = |v: i128| i64::try_from(v).ok();
+            let (ahead, base) = year_before.unwrap_or((0, 0));
+            let (Some(level_sum), Some(ahead), Some(base), Some(next_minor)) =
+                (narrow(level), narrow(ahead), narrow(base), narrow(f.next_minor))
+            else {
+                return Ok(());
+            };
+            let partner = PartnerId::new("P-1").unwrap();
+            let (tier, projected_tier, projected_plain) = (Tier::Silver, Tier::Gold, Tier::Bronze);
+            let kept = Kept::Sums(Compact {
+                partner: partner.clone(),
+                level_sum,
+                ahead,
+                base,
+                next_minor,
+                next_months,
+                tier,
+                projected_tier,
+                projected_plain,
+                year_before: year_before.is_some(),
+            });
+            let made = Projection {
+                partner,
+                currency: Currency::RUB,
+                period: setup.basis.period,
+                level: f.level,
+                level_months: setup.basis.level_months,
+                swing: f.swing,
+                monthly: f.monthly,
+                next_total: f.next_total,
+                next_months,
+                tier,
+                projected_tier,
+                projected_plain,
+            };
+            let forecast = setup.forecast(Vec::new(), Vec::new());
+            let again = forecast.expand(&kept);
+            proptest::prop_assert_eq!(format!("{again:?}"), format!("{made:?}"));
+            proptest::prop_assert_eq!(forecast.next_monthly(&kept).to_string(), made.next_monthly().to_string());
+            proptest::prop_assert_eq!(kept.outlook(), made.outlook());
+        }
+    }
+
+    #[test]
+    fn a_kept_projection_is_at_most_56_bytes() {
+        assert!(std::mem::size_of::<Kept>() <= 56, "{}", std::mem::size_of::<Kept>());
+    }
+
+    #[test]
+    fn sums_beyond_64_bits_keep_the_whole_projection() {
+        // Three months of 4 × 10¹⁶ roubles: 1.2 × 10¹⁹ kopecks over the
+        // level's months, beyond an i64.
+        let huge = 40_000_000_000_000_000i64;
+        let first = Month::new(2025, 1).unwrap();
+        let mut l = ledger(&[("A", huge); 12], first);
+        for i in 0..12 {
+            let money = Money::new(Decimal::from(1_000), Currency::RUB);
+            let month = first.checked_add(i).unwrap();
+            l.add_monthly(MonthlyFigures::new(PartnerId::new("B").unwrap(), month, money)).unwrap();
+        }
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let policy = Policy::default();
+        let (_, f) = Review::new(&l, as_of).run_with_forecast(&policy).unwrap();
+        let whole = |id: &str| f.kept.iter().any(|k| matches!(k, Kept::Whole(p) if p.partner.as_str() == id));
+        assert!(whole("A") && !whole("B"));
+        let a = f.get("A").unwrap();
+        assert_eq!((a.level, a.monthly), (Decimal::from(huge), Decimal::from(huge)));
+        assert_eq!(a.next_total, Decimal::from(huge) * Decimal::from(12));
+        assert_eq!(f.get("B").unwrap().monthly, Decimal::from(1_000));
+        assert_eq!(f.projections().map(|p| p.partner.as_str().to_owned()).collect::<Vec<_>>(), ["A", "B"]);
+    }
+
     #[test]
     fn a_product_a_hair_above_a_midpoint_rounds_as_the_decimal_product_does() {
         // Level 0.5 / 3 = 0.1666… truncated to 0.166666666666666666; swing
@@ -801,9 +1075,9 @@ mod tests {
         assert_eq!(by_the_formula(&setup, sums).unwrap().2.to_string(), "0.1");
         // Left to `Decimal`: the integers alone would round it up.
         let factor = Decimal::from_str_exact("0.90000000000000000050").unwrap();
-        assert_eq!(setup.rounded_product(5, 3, f.level, Some(factor)), None);
+        assert_eq!(setup.basis.rounded_product(5, 3, f.level, Some(factor)), None);
         // Away from a midpoint they decide it (0.5 / 3 = 0.1666…: 0.2).
-        assert_eq!(setup.rounded_product(5, 3, f.level, None).map(|d| d.to_string()), Some("0.2".into()));
+        assert_eq!(setup.basis.rounded_product(5, 3, f.level, None).map(|d| d.to_string()), Some("0.2".into()));
     }
 
     #[test]
@@ -837,7 +1111,7 @@ mod tests {
         let policy = Policy::default();
         let (_, f) = Review::new(&l, as_of).run_with_forecast(&policy).unwrap();
         assert_eq!(f, Forecast::new(&l, &Review::new(&l, as_of).run(&policy).unwrap(), &policy).unwrap());
-        f.get("A").unwrap().clone()
+        f.get("A").unwrap()
     }
 
     #[test]

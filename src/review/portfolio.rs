@@ -274,10 +274,8 @@ impl IdIndex {
 /// [`Portfolio::assessments`].
 pub type Assessments<'a> = InRankOrder<'a, Assessment>;
 
-/// The records of a review (its assessments, or a forecast's projections)
-/// in the review's rank order, rank 1 first: [`Assessments`] and
-/// [`Projections`](super::forecast::Projections). It knows its length and
-/// runs from both ends.
+/// The records of a review in the review's rank order, rank 1 first:
+/// [`Assessments`]. It knows its length and runs from both ends.
 #[derive(Clone, Debug)]
 pub struct InRankOrder<'a, T> {
     all: &'a [T],
@@ -425,6 +423,12 @@ impl Portfolio {
     #[must_use]
     pub fn unordered(&self) -> &[Assessment] {
         &self.assessments
+    }
+
+    /// The positions in [`unordered`](Portfolio::unordered) in rank order
+    /// (rank 1 first).
+    pub(crate) fn rank_order(&self) -> &[u32] {
+        &self.order
     }
 
     /// The first `n` assessments in rank order (fewer if there are fewer).

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::NaiveDate;
 
 use super::assessment::{Assessment, Context, Parts, SegmentParts};
-use super::forecast::{Forecast, Projection, Setup};
+use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
 use super::rank::rank;
@@ -348,7 +348,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         // figures are in the cache: a second pass over a million partners'
         // figures costs most of its time in fetching them again.
         let setup = Setup::new(ledger, as_of, policy.review_period.months(), data_from, policy)?;
-        let (assessments, projections): (Vec<Assessment>, Vec<Projection>) = par::try_map_init_pairs(
+        let (assessments, projections): (Vec<Assessment>, Vec<Kept>) = par::try_map_init_pairs(
             &members,
             init,
             |state, i, m| {
