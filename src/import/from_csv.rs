@@ -521,6 +521,7 @@ impl CsvImport {
             {
                 // Lines to come, from the bytes a line took so far.
                 batch.expect_lines(size.saturating_mul(count as u64) / read);
+                batch.partition_if_large();
             }
         }
     }
