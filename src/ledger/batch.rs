@@ -433,19 +433,21 @@ pub(crate) fn finish_all(batches: Vec<Batch>) -> Result<Ledger> {
     aggregate_all(batches, threads)
 }
 
-/// Rows a thread of stage 2 makes room for at once, if it may need them:
-/// more than 32 MiB of them, which glibc maps for the vector alone and
-/// unmaps when it is freed without raising the size from which it maps the
-/// next allocations (freeing a smaller mapped block raises it to that
+/// Rows a thread of stage 2 makes room for at once, if it has as many
+/// lines: more than 32 MiB of them, which glibc maps for the vector alone
+/// and unmaps when it is freed without raising the size from which it maps
+/// the next allocations (freeing a smaller mapped block raises it to that
 /// block's size, and the heap then keeps what the review frees). Room never
-/// written costs address space, not memory.
+/// written costs address space, not memory. A thread with fewer lines (an
+/// import of under about 1.4M lines on two threads) makes room for one row
+/// a line, a smaller block, whose freeing can raise that size as before.
 const ROWS_ROOM: usize = (33 << 20) / std::mem::size_of::<Row>();
 
 /// What one thread of stage 2 produces.
 #[derive(Debug, Default)]
 struct StageTwo {
     /// The rows of its partitions, partition after partition. One vector
-    /// for all of them: a vector for each partition (about 56 KB at a
+    /// for all of them: a vector for each partition (about 48 KiB at a
     /// million partners), freed once copied into the ledger, left 59 MiB of
     /// freed heap between the ledger's rows after an import of 10M lines.
     rows: Vec<Row>,
@@ -767,8 +769,8 @@ fn aggregate_part(
                 None => {
                     let text = std::str::from_utf8(id).map_err(|_| Error::overflow("a partner id").at_line(line))?;
                     let pid = PartnerId::new(text).map_err(|e| e.at_line(line))?;
-                    let pos =
-                        u32::try_from(out.rows.len() - start).map_err(|_| Error::overflow("the number of partners"))?;
+                    let pos = u32::try_from(out.rows.len().saturating_sub(start))
+                        .map_err(|_| Error::overflow("the number of partners"))?;
                     index.insert(id, pos);
                     out.rows.push(Row::new(pid));
                     pos

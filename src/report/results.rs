@@ -34,9 +34,9 @@ pub(crate) const CSV_HEADER: [&str; 9] = [
 
 /// Rows formatted by one task (about 0.8 MB of text). The pool formats a
 /// block of two tasks a thread while the block before is written, so the
-/// text held is a few megabytes whatever the size of the network (blocks of
-/// sixteen tasks of twice the rows, formatted and then written, held 26 MB
-/// at a million partners, at the example's peak of memory).
+/// text held is about 3 MB a thread whatever the size of the network
+/// (blocks of sixteen tasks of twice the rows, formatted and then written,
+/// held 26 MB at a million partners, at the example's peak of memory).
 const ROWS_PER_TASK: usize = 8 * 1024;
 const TASKS_PER_THREAD: usize = 2;
 

@@ -362,6 +362,14 @@ impl Iterator for Projections<'_> {
         let &position = self.order.nth(n)?;
         self.at(position)
     }
+
+    fn count(self) -> usize {
+        self.order.len()
+    }
+
+    fn last(mut self) -> Option<Projection> {
+        self.next_back()
+    }
 }
 
 impl DoubleEndedIterator for Projections<'_> {
@@ -1057,6 +1065,10 @@ mod tests {
         assert_eq!(a.next_total, Decimal::from(huge) * Decimal::from(12));
         assert_eq!(f.get("B").unwrap().monthly, Decimal::from(1_000));
         assert_eq!(f.projections().map(|p| p.partner.as_str().to_owned()).collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!((f.projections().count(), f.projections().len()), (2, 2));
+        assert_eq!(f.projections().last().map(|p| p.partner), f.get("B").map(|p| p.partner));
+        assert_eq!(f.projections().next_back(), f.get("B"));
+        assert_eq!(f.projections().nth(1), f.get("B"));
     }
 
     #[test]

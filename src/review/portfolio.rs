@@ -392,9 +392,10 @@ impl Portfolio {
         InRankOrder::new(&self.assessments, &self.order)
     }
 
-    /// Every partner's assessment in the order the review keeps them (the
-    /// ledger's order of partners, then the listed partners without
-    /// figures), not in rank order: for sums, counts and selections whose
+    /// Every partner's assessment in the order the portfolio keeps them,
+    /// not in rank order (for a portfolio a review made, the ledger's order
+    /// of partners, then the listed partners without figures; for one read
+    /// back from JSON, rank order): for sums, counts and selections whose
     /// result does not depend on the order.
     ///
     /// At a million partners a pass over them this way reads memory in
