@@ -552,6 +552,7 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize, multi: &HashSet<u128, Hash
     let bits = align(&mut batches);
     let parts = 1usize << bits;
     let line_offsets: Vec<u64> = batches.iter().map(|b| b.line_offset).collect();
+    let lines_per_run = batches.iter().map(|b| b.lines).sum::<usize>().div_ceil(threads.max(1));
     // Column p holds partition p of every batch.
     let mut columns: Vec<Vec<Part>> = (0..parts).map(|_| Vec::with_capacity(batches.len())).collect();
     for b in batches {
@@ -562,8 +563,6 @@ fn stage_two(mut batches: Vec<Batch>, threads: usize, multi: &HashSet<u128, Hash
         }
     }
     let numbered: Vec<(usize, Vec<Part>)> = columns.into_iter().enumerate().collect();
-    let lines: usize = numbered.iter().flat_map(|(_, col)| col.iter().map(Part::len)).sum();
-    let lines_per_run = lines.div_ceil(threads.max(1));
     let results = crate::util::par::map_owned(runs(numbered, threads), |cols| -> Result<StageTwo> {
         let mut out = StageTwo {
             rows: Vec::with_capacity(ROWS_ROOM.min(lines_per_run)),

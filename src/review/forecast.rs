@@ -510,20 +510,9 @@ impl Forecast {
         // stand-in zeros are never seen.
         let (level, swing, monthly) =
             b.level_swing_monthly(i128::from(c.level_sum), year_before).unwrap_or((Decimal::ZERO, None, Decimal::ZERO));
-        Projection {
-            partner: c.partner.clone(),
-            currency: b.currency,
-            period: b.period,
-            level,
-            level_months: b.level_months,
-            swing,
-            monthly,
-            next_total: b.amount(c.next_minor),
-            next_months: c.next_months,
-            tier: c.tier,
-            projected_tier: c.projected_tier,
-            projected_plain: c.projected_plain,
-        }
+        let figures =
+            Figures { level, swing, monthly, next_total: b.amount(c.next_minor), next_minor: c.next_minor.into() };
+        b.projection(&c.partner, figures, c.next_months, [c.tier, c.projected_tier, c.projected_plain])
     }
 }
 
@@ -698,21 +687,7 @@ impl<'a> Setup<'a> {
                 year_before: sums.year_before.is_some(),
             }));
         }
-        let b = &self.basis;
-        Ok(Kept::Whole(Box::new(Projection {
-            partner: a.id().clone(),
-            currency: b.currency,
-            period: b.period,
-            level: figures.level,
-            level_months: b.level_months,
-            swing: figures.swing,
-            monthly: figures.monthly,
-            next_total: figures.next_total,
-            next_months: months,
-            tier: a.tier(),
-            projected_tier: tier,
-            projected_plain: plain,
-        })))
+        Ok(Kept::Whole(Box::new(self.basis.projection(a.id(), figures, months, [a.tier(), tier, plain]))))
     }
 
     /// The partner's turnover sums over the months a projection reads.
@@ -764,6 +739,27 @@ impl<'a> Setup<'a> {
 }
 
 impl Basis {
+    /// The projection of `partner` from its figures, the months the next
+    /// review would average over and its tiers: today's, the projected one
+    /// and the projected one before hysteresis.
+    fn projection(&self, partner: &PartnerId, figures: Figures, next_months: u32, tiers: [Tier; 3]) -> Projection {
+        let [tier, projected_tier, projected_plain] = tiers;
+        Projection {
+            partner: partner.clone(),
+            currency: self.currency,
+            period: self.period,
+            level: figures.level,
+            level_months: self.level_months,
+            swing: figures.swing,
+            monthly: figures.monthly,
+            next_total: figures.next_total,
+            next_months,
+            tier,
+            projected_tier,
+            projected_plain,
+        }
+    }
+
     /// `minor` units at the ledger's scale, as the projection gives them
     /// (0 out of `Decimal`'s range, which a kept projection never is: its
     /// figures were made so when it was kept).

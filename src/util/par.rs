@@ -42,6 +42,15 @@ mod imp {
         Ok(pool()?.install(f))
     }
 
+    /// Runs `op` on this thread with a scope whose spawned work goes to the
+    /// rayon pool this thread is one of, or else to the crate's pool.
+    fn in_place_scope<'scope, R>(op: impl FnOnce(&rayon::Scope<'scope>) -> R) -> Result<R> {
+        if rayon::current_thread_index().is_some() {
+            return Ok(rayon::in_place_scope(op));
+        }
+        Ok(pool()?.in_place_scope(op))
+    }
+
     /// The threads the work is spread over.
     pub(crate) fn threads() -> Result<usize> {
         install(rayon::current_num_threads)
@@ -70,19 +79,10 @@ mod imp {
         let mut current = map(first, &f)?;
         for block in blocks {
             let mut next: Vec<R> = Vec::new();
-            let mut sunk = Ok(());
-            if rayon::current_thread_index().is_some() {
-                rayon::in_place_scope(|scope| {
-                    scope.spawn(|_| next = block.par_iter().map(&f).collect());
-                    sunk = sink(std::mem::take(&mut current));
-                });
-            } else {
-                pool()?.in_place_scope(|scope| {
-                    scope.spawn(|_| next = block.par_iter().map(&f).collect());
-                    sunk = sink(std::mem::take(&mut current));
-                });
-            }
-            sunk?;
+            in_place_scope(|scope| {
+                scope.spawn(|_| next = block.par_iter().map(&f).collect());
+                sink(std::mem::take(&mut current))
+            })??;
             current = next;
         }
         sink(current)
@@ -207,11 +207,7 @@ mod imp {
         let stopped = AtomicBool::new(false);
         let mut results: Vec<Finished<R>> = Vec::new();
         let jobs = Jobs { next: &mut next, in_flight: in_flight.max(1), f: &f, stop: &stop, stopped: &stopped };
-        if rayon::current_thread_index().is_some() {
-            rayon::in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
-        } else {
-            pool()?.in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results));
-        }
+        in_place_scope(|scope| jobs.feed(scope, &done, &finished, &mut results))?;
         drop(done);
         results.extend(finished.try_iter());
         results.sort_unstable_by_key(|(k, _)| *k);
