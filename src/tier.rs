@@ -525,6 +525,21 @@ impl TierPolicy {
         self.try_assignment(total, months, tier, plain, below_reviews)
     }
 
+    /// [`assign`](Self::assign) of `total` (in the policy's currency, with
+    /// its integer at the bars' scale when known), comparing with `bars`
+    /// when they are the bars of `months` months (see
+    /// [`decide_with`](Self::decide_with)).
+    pub(crate) fn assign_with(
+        &self,
+        bars: Option<&Bars>,
+        (total, minor): (Decimal, Option<i128>),
+        months: u32,
+        previous: Option<TierState>,
+    ) -> Result<TierAssignment> {
+        let (tier, plain, below_reviews) = self.decide_with(bars, (total, minor), months, previous)?;
+        self.try_assignment(total, months, tier, plain, below_reviews)
+    }
+
     /// The tier, the plain tier and the reviews below of
     /// [`assign`](Self::assign), without the progress figures (for the
     /// forecast, which needs only the tiers); `total` in the policy's

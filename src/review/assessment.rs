@@ -180,7 +180,8 @@ pub(super) struct Parts {
     pub(super) tier: TierAssignment,
     pub(super) potential: Potential,
     pub(super) risk: RiskProfile,
-    pub(super) score: Decimal,
+    /// The score in units of 10^-4.
+    pub(super) score: u32,
     pub(super) urgent: Option<(RiskCategory, RiskLevel)>,
 }
 
@@ -235,7 +236,7 @@ impl Assessment {
             rare: Rare::of(alerts, payment),
             deals,
             shares: segment.shares,
-            score: u32::try_from(mantissa_at(score, 4)).unwrap_or(u32::MAX),
+            score,
             rank: 0,
             segment_rank: segment.rank,
             below_reviews: tier.below_reviews,

@@ -11,18 +11,17 @@ use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
 use super::rank::rank;
-use super::score::urgent_cause;
+use super::score::{ScoreInts, urgent_cause};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
 use crate::migrations::{Migrations, Span};
-use crate::money::Money;
 use crate::pareto::{classify, concentration};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
-use crate::tier::{TierState, tier_table};
-use crate::util::exact::{Scaled, from_fraction, to_decimal};
+use crate::tier::{Bars, TierState, tier_table};
+use crate::util::exact::{Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
 
@@ -218,6 +217,11 @@ struct Shared<'a> {
     as_of: NaiveDate,
     facts: &'a HashMap<&'a str, &'a RiskFacts, Hasher>,
     previous: &'a HashMap<&'a str, TierState, Hasher>,
+    /// The priority policy's figures as integers, when they fit.
+    score: Option<ScoreInts>,
+    /// The tier bars of the whole window, at the ledger's scale: most
+    /// partners are averaged over it.
+    bars: Option<Bars>,
 }
 
 fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
@@ -321,7 +325,16 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         tiers: policy.tiers,
         min_history_months: policy.potential.min_history_months(),
     });
-    let shared = Shared { ledger, policy, window, as_of, facts: &facts_by, previous: &previous_states };
+    let shared = Shared {
+        ledger,
+        policy,
+        window,
+        as_of,
+        facts: &facts_by,
+        previous: &previous_states,
+        score: ScoreInts::of(&policy.priority),
+        bars: policy.tiers.bars(window.len(), ledger.scale()).ok(),
+    };
     let months = window.len() as usize;
     let network = Mutex::new(NetworkMonths::new(months));
     let init = || Worker {
@@ -408,7 +421,6 @@ impl Shared<'_> {
     ) -> Result<Assessment> {
         let (policy, window, ledger) = (self.policy, self.window, self.ledger);
         let scale = ledger.scale();
-        let currency = context.currency;
         ledger.fill(m.row, window, buf);
         let mut total: i128 = 0;
         let mut credit: i128 = 0;
@@ -430,8 +442,9 @@ impl Shared<'_> {
         };
         // Tier.
         let months = policy.tiers.months(window, start_date, first_active);
-        let tier =
-            policy.tiers.assign(Money::new(turnover, currency), months, self.previous.get(m.id.as_str()).copied())?;
+        // (The ledger's currency is the policy's: the review checked it.)
+        let previous = self.previous.get(m.id.as_str()).copied();
+        let tier = policy.tiers.assign_with(self.bars.as_ref(), (turnover, Some(total)), months, previous)?;
         // Potential: the history from the partner's beginning (or the window's
         // start), whatever the tier averaging.
         let history_start = match began {
@@ -458,10 +471,11 @@ impl Shared<'_> {
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
-        let score = policy.priority.score(
+        let score = policy.priority.score_units(
+            self.score.as_ref(),
             segment.segment,
             total,
-            from_fraction(segment.shares[2]),
+            segment.shares[2],
             potential.level,
             risk.overall,
         );
