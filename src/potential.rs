@@ -250,6 +250,11 @@ impl PotentialPolicy {
         Ok(self)
     }
 
+    /// The `near_next_tier` percentage (see [`with_near_next_tier`](Self::with_near_next_tier)).
+    pub(crate) fn near_next_tier(&self) -> Decimal {
+        self.near_next_tier
+    }
+
     /// The same policy with another "close to the next tier" distance, in %
     /// of the next tier's floor.
     ///
@@ -318,16 +323,21 @@ impl PotentialPolicy {
             (Some(l), Some(p)) => Some((scaled.int(l, "turnover")?, scaled.int(p, "turnover")?)),
             _ => None,
         };
-        self.assess_ints(&y, years, input.tenure_months, input.gap_to_next)
+        let near_next = input.gap_to_next.map(|gap| gap.within(self.near_next_tier));
+        let mut p = self.assess_ints(&y, years, input.tenure_months, near_next)?;
+        p.gap_to_next = input.gap_to_next;
+        Ok(p)
     }
 
-    /// [`PotentialPolicy::assess`] over integers at one scale.
+    /// [`PotentialPolicy::assess`] over integers at one scale, with whether
+    /// the next tier is within the policy's `near_next_tier` % of its floor (`None` when there is no next tier; see
+    /// [`TierGap::within`]) in place of the gap, which is left out.
     pub(crate) fn assess_ints(
         &self,
         y: &[i128],
         years: Option<(i128, i128)>,
         tenure_months: Option<u32>,
-        gap_to_next: Option<TierGap>,
+        near_next: Option<bool>,
     ) -> Result<Potential> {
         let n = y.len();
         let history = u32::try_from(n).unwrap_or(u32::MAX);
@@ -340,7 +350,7 @@ impl PotentialPolicy {
             stability: None,
             history_months: history,
             tenure_months,
-            gap_to_next,
+            gap_to_next: None,
             points: SignalPoints::default(),
             min_history_months: self.min_history_months,
         };
@@ -395,15 +405,15 @@ impl PotentialPolicy {
             }
         } else {
             // Nothing sold: no trend, no stability, and no sign of potential.
-            self.score(&mut p);
+            self.score(&mut p, near_next);
             p.level = PotentialLevel::Low;
             return Ok(p);
         }
-        self.score(&mut p);
+        self.score(&mut p, near_next);
         Ok(p)
     }
 
-    fn score(&self, p: &mut Potential) {
+    fn score(&self, p: &mut Potential, near_next: Option<bool>) {
         let mut score = 0i32;
         if let Some(trend) = p.trend {
             let points = if trend >= self.trend_strong {
@@ -440,9 +450,8 @@ impl PotentialPolicy {
             p.points.stability = points;
             score += i32::from(points);
         }
-        if let Some(gap) = p.gap_to_next {
+        if let Some(near) = near_next {
             let growing = p.trend.is_none_or(|t| t >= Decimal::ZERO);
-            let near = gap.share.checked_mul(Decimal::ONE_HUNDRED).is_some_and(|pct| pct <= self.near_next_tier);
             if growing && near {
                 p.points.near_next_tier = 1;
                 score += 1;
@@ -478,6 +487,12 @@ impl TierGap {
         let share =
             if floor > Decimal::ZERO { amount.checked_div(floor).unwrap_or(Decimal::ONE) } else { Decimal::ZERO };
         TierGap { amount, share }
+    }
+
+    /// True if the gap is at most `percent` % of the floor (the
+    /// potential's `near_next_tier` test).
+    pub(crate) fn within(&self, percent: Decimal) -> bool {
+        self.share.checked_mul(Decimal::ONE_HUNDRED).is_some_and(|pct| pct <= percent)
     }
 }
 

@@ -175,6 +175,78 @@ impl Bars {
     }
 }
 
+/// Whether a partner's monthly figure is within a percentage of the next
+/// tier's floor (the potential's `near_next_tier` test on a [`TierGap`]),
+/// decided in integers for a total at a ledger's scale: the review asks it
+/// of a million partners, and the `Decimal` divisions of the gap were
+/// about a twentieth of the review's time.
+///
+/// For `months` > 0 and a floor `F` above the total's monthly figure, the
+/// gap is near when `100 · (F · months − total) ≤ percent · F · months`.
+/// The `Decimal` test rounds the monthly figure and the share to 28
+/// digits on the way, which can only matter when the two sides are within
+/// about 10^-26 of each other; [`NearNext::near`] leaves sides within
+/// 10^-20 of each other, and every case it cannot work out in 128 bits,
+/// to that test.
+///
+/// [`TierGap`]: crate::potential::TierGap
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NearNext {
+    /// The floors of Bronze, Silver and Gold at the total's scale.
+    floors: [i128; 3],
+    /// The percentage as `percent / 10^places`, and `100 · 10^places`.
+    percent: (i128, i128),
+}
+
+impl NearNext {
+    /// The integer test of `policy`'s floors for totals at `scale` places,
+    /// against `percent` %; `None` when a floor has more places, is not
+    /// positive or reaches 10^20 (where the `Decimal` figures of an
+    /// assignment can overflow, which only that path reports), or the
+    /// percentage is not positive or has more than 10 places.
+    pub(crate) fn new(policy: &TierPolicy, scale: u32, percent: Decimal) -> Option<NearNext> {
+        let at = Scaled { scale };
+        let limit = Decimal::from(10u64.pow(10)) * Decimal::from(10u64.pow(10));
+        let floor = |f: Floor| (f.amount > Decimal::ZERO && f.amount < limit).then(|| at.int(f.amount, "floor").ok());
+        let floors = [floor(policy.bronze)??, floor(policy.silver)??, floor(policy.gold)??];
+        let percent = percent.normalize();
+        if percent <= Decimal::ZERO || percent.scale() > 10 {
+            return None;
+        }
+        Some(NearNext { floors, percent: (percent.mantissa(), 100 * 10i128.pow(percent.scale())) })
+    }
+
+    /// Whether `total` (at the scale of [`NearNext::new`]) over `months`
+    /// months is near the floor of `next`, as [`TierGap::within`] of the
+    /// assignment's gap decides it; `None` when only that test can tell.
+    ///
+    /// [`TierGap::within`]: crate::potential::TierGap::within
+    pub(crate) fn near(&self, next: Tier, total: i128, months: u32) -> Option<bool> {
+        let floor = match next {
+            Tier::Bronze => self.floors[0],
+            Tier::Silver => self.floors[1],
+            Tier::Gold => self.floors[2],
+            Tier::Beginner => return None,
+        };
+        if months == 0 {
+            return None;
+        }
+        let bar = floor.checked_mul(i128::from(months))?;
+        let short = bar.checked_sub(total)?;
+        if short <= 0 {
+            // At or above the floor: no gap.
+            return Some(true);
+        }
+        let (percent, hundred) = self.percent;
+        let left = hundred.checked_mul(short)?;
+        let right = percent.checked_mul(bar)?;
+        if left.abs_diff(right) <= right.unsigned_abs() / 10u128.pow(20) {
+            return None;
+        }
+        Some(left < right)
+    }
+}
+
 /// How the monthly figure of a partner that started inside the review
 /// window is averaged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -525,21 +597,6 @@ impl TierPolicy {
         self.try_assignment(total, months, tier, plain, below_reviews)
     }
 
-    /// [`assign`](Self::assign) of `total` (in the policy's currency, with
-    /// its integer at the bars' scale when known), comparing with `bars`
-    /// when they are the bars of `months` months (see
-    /// [`decide_with`](Self::decide_with)).
-    pub(crate) fn assign_with(
-        &self,
-        bars: Option<&Bars>,
-        (total, minor): (Decimal, Option<i128>),
-        months: u32,
-        previous: Option<TierState>,
-    ) -> Result<TierAssignment> {
-        let (tier, plain, below_reviews) = self.decide_with(bars, (total, minor), months, previous)?;
-        self.try_assignment(total, months, tier, plain, below_reviews)
-    }
-
     /// The tier, the plain tier and the reviews below of
     /// [`assign`](Self::assign), without the progress figures (for the
     /// forecast, which needs only the tiers); `total` in the policy's
@@ -594,7 +651,7 @@ impl TierPolicy {
 
     /// The assignment of a partner already placed in `tier` (`plain` by its
     /// figure alone), with the figures behind it.
-    fn try_assignment(
+    pub(crate) fn try_assignment(
         &self,
         total: Decimal,
         months: u32,
@@ -1034,5 +1091,81 @@ mod tests {
     fn demotion_after_one_review_is_the_serde_default() {
         let p: TierPolicy = serde_json::from_str(r#"{"currency": "RUB", "gold": {"above": 500000}, "silver": {"from": 100000}, "bronze": {"from": 20000}, "demotion": {"steps": "one"}}"#).unwrap();
         assert_eq!((p.demote_after(), p.demotion_steps()), (1, DemotionSteps::One));
+    }
+
+    /// The potential's test on the gap a `Decimal` assignment gives: the
+    /// monthly figure, the distance to `floor` and its share.
+    fn near_by_decimal(floor: Decimal, total: Decimal, months: u32, percent: Decimal) -> bool {
+        let monthly = TierPolicy::monthly(total, months);
+        let to_next = (floor - monthly).max(Decimal::ZERO);
+        crate::potential::TierGap::new(to_next, floor).within(percent)
+    }
+
+    #[test]
+    fn the_near_next_test_leaves_a_tie_and_no_months_to_decimal() {
+        let policy = TierPolicy::default();
+        let near = NearNext::new(&policy, 2, Decimal::from(20)).unwrap();
+        // Silver from 100 000 a month: 80 000 a month over 3 months is
+        // exactly 20 % short.
+        assert_eq!(near.near(Tier::Silver, 240_000_00, 3), None);
+        assert!(near_by_decimal(Decimal::from(100_000), Decimal::from(240_000), 3, Decimal::from(20)));
+        // A kopeck either side.
+        assert_eq!(near.near(Tier::Silver, 240_000_01, 3), Some(true));
+        assert_eq!(near.near(Tier::Silver, 239_999_99, 3), Some(false));
+        assert_eq!(near.near(Tier::Silver, 0, 0), None);
+        // At or above the floor there is no gap.
+        assert_eq!(near.near(Tier::Silver, 300_000_00, 3), Some(true));
+        assert_eq!(near.near(Tier::Beginner, 1, 3), None);
+        // Floors finer than the ledger's places, or a percentage that is
+        // not positive: no integer test.
+        let fine =
+            TierPolicy::builder(Currency::RUB).bronze(Floor::at_least(Decimal::new(20_000_005, 3))).build().unwrap();
+        assert!(NearNext::new(&fine, 2, Decimal::from(20)).is_none());
+        assert!(NearNext::new(&fine, 3, Decimal::from(20)).is_some());
+        assert!(NearNext::new(&policy, 2, Decimal::ZERO).is_none());
+    }
+
+    fn amount(max: i64) -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (0..=2u32).prop_flat_map(move |dp| (1..=max * 10i64.pow(dp)).prop_map(move |m| Decimal::new(m, dp)))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn the_integer_near_next_test_is_the_decimal_one(
+            floor in amount(10_000_000),
+            percent in proptest::strategy::Strategy::prop_map((1..=2_000_000i64, 0..=4u32), |(m, dp)| Decimal::new(m, dp)),
+            months in 0..=24u32,
+            offset in -1_000i64..=1_000,
+            share in 0..=1_000u32,
+            any_total in proptest::prelude::any::<i64>(),
+            pick in 0..3u8,
+        ) {
+            let policy = TierPolicy::builder(Currency::RUB)
+                .bronze(Floor::at_least(floor / Decimal::TWO))
+                .silver(Floor::at_least(floor))
+                .gold(Floor::at_least(floor * Decimal::TWO))
+                .build()
+                .unwrap();
+            let near = NearNext::new(&policy, 3, percent).unwrap();
+            let bar = floor * Decimal::from(months);
+            // Around the boundary (the total of a gap of exactly `percent`),
+            // a share of the bar, or anywhere.
+            let total = match pick {
+                0 => (bar - bar * percent / Decimal::ONE_HUNDRED).round_dp(2) + Decimal::new(offset, 2),
+                1 => (bar * Decimal::from(share) / Decimal::from(1_000)).round_dp(2),
+                _ => Decimal::new(any_total, 2),
+            };
+            let minor = Scaled { scale: 3 }.int(total, "total").unwrap();
+            if let Some(decided) = near.near(Tier::Silver, minor, months) {
+                proptest::prop_assert_eq!(decided, near_by_decimal(floor, total, months, percent));
+            } else {
+                // Only ties, near-ties and no months are left to `Decimal`.
+                let short = |bar: Decimal| (bar - total) * Decimal::ONE_HUNDRED / bar;
+                proptest::prop_assert!(months == 0 || (short(bar) - percent).abs() < Decimal::new(1, 12));
+            }
+        }
     }
 }

@@ -156,3 +156,36 @@ fn the_risk_reason_gives_evidence_of_the_worst_category() {
     assert_eq!(category, RiskCategory::Legal);
     assert_eq!(evidence.unwrap().indicator.category(), RiskCategory::Legal);
 }
+
+/// The potential's "near the next tier" point (the gap at most 20 % of the
+/// next floor, trend not negative) by the documented rule, whether the
+/// review can decide it in integers (floors in whole kopecks) or must use
+/// `Decimal` (a floor finer than the ledger's kopecks): flat sellers of
+/// 85 000 and 75 000 a month are 15 % and 25 % short of Silver's
+/// 100 000; 80 000 is exactly 20 % short, and 20.0000008 % short of
+/// 100 000.001.
+#[test]
+fn the_next_tier_is_near_by_the_same_rule_whatever_the_floors_places() {
+    use partner_priority::potential::Signal;
+    use partner_priority::tier::{Floor, TierPolicy};
+    let mut ledger = Ledger::new(Currency::RUB);
+    for month in 1..=12 {
+        for (partner, amount) in [("NEAR", 85_000), ("FAR", 75_000), ("TIE", 80_000)] {
+            ledger.record(sale(partner, 2025, month, amount)).unwrap();
+        }
+    }
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let near = |policy: &Policy, partner: &str| {
+        let portfolio = Review::new(&ledger, as_of).run(policy).unwrap();
+        let signals = portfolio.get(partner).unwrap().potential().signals();
+        signals.iter().any(|s| matches!(s, Signal::NearNextTier { .. }))
+    };
+    let whole = Policy::default();
+    let mut fine = Policy::default();
+    fine.tiers =
+        TierPolicy::builder(Currency::RUB).silver(Floor::at_least(Decimal::new(100_000_001, 3))).build().unwrap();
+    for (partner, by_whole, by_fine) in [("NEAR", true, true), ("FAR", false, false), ("TIE", true, false)] {
+        assert_eq!(near(&whole, partner), by_whole, "{partner}");
+        assert_eq!(near(&fine, partner), by_fine, "{partner} against a floor of 100 000.001");
+    }
+}

@@ -177,7 +177,12 @@ pub(super) struct Parts {
     pub(super) credit_notes: Decimal,
     pub(super) deals: u64,
     pub(super) segment: SegmentParts,
-    pub(super) tier: TierAssignment,
+    /// The tier assigned, the plain tier, the reviews below the assigned
+    /// tier's floor and the months averaged (see [`TierAssignment`]).
+    pub(super) tier: Tier,
+    pub(super) plain: Tier,
+    pub(super) below_reviews: u32,
+    pub(super) months: u32,
     pub(super) potential: Potential,
     pub(super) risk: RiskProfile,
     /// The score in units of 10^-4.
@@ -198,6 +203,9 @@ impl Assessment {
             deals,
             segment,
             tier,
+            plain,
+            below_reviews,
+            months,
             potential,
             risk,
             score,
@@ -239,13 +247,13 @@ impl Assessment {
             score,
             rank: 0,
             segment_rank: segment.rank,
-            below_reviews: tier.below_reviews,
+            below_reviews,
             tenure: potential.tenure_months.unwrap_or(0),
-            months: u16::try_from(tier.months).unwrap_or(u16::MAX),
+            months: u16::try_from(months).unwrap_or(u16::MAX),
             history: u16::try_from(potential.history_months).unwrap_or(u16::MAX),
             segment: segment.segment,
-            tier: tier.tier,
-            plain: tier.plain,
+            tier,
+            plain,
             potential: potential.level,
             potential_score: i8::try_from(potential.score).unwrap_or(if potential.score < 0 {
                 i8::MIN

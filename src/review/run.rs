@@ -20,7 +20,7 @@ use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
-use crate::tier::{Bars, TierState, tier_table};
+use crate::tier::{Bars, NearNext, TierState, tier_table};
 use crate::util::exact::{Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
@@ -222,6 +222,8 @@ struct Shared<'a> {
     /// The tier bars of the whole window, at the ledger's scale: most
     /// partners are averaged over it.
     bars: Option<Bars>,
+    /// The near-the-next-tier test in integers, when the policy allows it.
+    near_next: Option<NearNext>,
 }
 
 fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
@@ -334,6 +336,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         previous: &previous_states,
         score: ScoreInts::of(&policy.priority),
         bars: policy.tiers.bars(window.len(), ledger.scale()).ok(),
+        near_next: NearNext::new(&policy.tiers, ledger.scale(), policy.potential.near_next_tier()),
     };
     let months = window.len() as usize;
     let network = Mutex::new(NetworkMonths::new(months));
@@ -444,7 +447,21 @@ impl Shared<'_> {
         let months = policy.tiers.months(window, start_date, first_active);
         // (The ledger's currency is the policy's: the review checked it.)
         let previous = self.previous.get(m.id.as_str()).copied();
-        let tier = policy.tiers.assign_with(self.bars.as_ref(), (turnover, Some(total)), months, previous)?;
+        let (tier, plain, below_reviews) =
+            policy.tiers.decide_with(self.bars.as_ref(), (turnover, Some(total)), months, previous)?;
+        // Whether the next tier is near, for the potential: in integers where
+        // they can tell, else from the assignment's gap in `Decimal`.
+        let near_next = match tier.next() {
+            None => None,
+            Some(next) => match self.near_next.and_then(|n| n.near(next, total, months)) {
+                Some(near) => Some(near),
+                None => {
+                    let assigned = policy.tiers.try_assignment(turnover, months, tier, plain, below_reviews)?;
+                    let gap = assigned.progress.to_next.zip(policy.tiers.floor(next));
+                    gap.map(|(gap, floor)| TierGap::new(gap, floor.amount()).within(policy.potential.near_next_tier()))
+                }
+            },
+        };
         // Potential: the history from the partner's beginning (or the window's
         // start), whatever the tier averaging.
         let history_start = match began {
@@ -463,11 +480,7 @@ impl Shared<'_> {
             )),
             _ => None,
         };
-        let gap = match (tier.progress.next, tier.progress.to_next) {
-            (Some(next), Some(gap)) => policy.tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount())),
-            _ => None,
-        };
-        let potential = policy.potential.assess_ints(series, years, tenure, gap)?;
+        let potential = policy.potential.assess_ints(series, years, tenure, near_next)?;
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
@@ -490,6 +503,9 @@ impl Shared<'_> {
             deals,
             segment,
             tier,
+            plain,
+            below_reviews,
+            months,
             potential,
             risk,
             score,
