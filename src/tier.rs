@@ -184,10 +184,10 @@ impl Bars {
 /// For `months` > 0 and a floor `F` above the total's monthly figure, the
 /// gap is near when `100 · (F · months − total) ≤ percent · F · months`.
 /// The `Decimal` test rounds the monthly figure and the share to 28
-/// digits on the way, which can only matter when the two sides are within
-/// about 10^-26 of each other; [`NearNext::near`] leaves sides within
-/// 10^-20 of each other, and every case it cannot work out in 128 bits,
-/// to that test.
+/// digits on the way, which can only matter when the gap's percentage is
+/// within about `(percent + 100) · 10^-26` of `percent`; [`NearNext::near`]
+/// leaves gaps within `(percent + 100) · 10^-20` of it, and every case it
+/// cannot work out in 128 bits, to that test.
 ///
 /// [`TierGap`]: crate::potential::TierGap
 #[derive(Clone, Copy, Debug)]
@@ -240,7 +240,13 @@ impl NearNext {
         let (percent, hundred) = self.percent;
         let left = hundred.checked_mul(short)?;
         let right = percent.checked_mul(bar)?;
-        if left.abs_diff(right) <= right.unsigned_abs() / 10u128.pow(20) {
+        // The `Decimal` test's error in percent is within about
+        // (percent + 100) · 10^-26: the share's rounding to 28 places, and
+        // the monthly figure's relative to the share and one. The margin is
+        // that times 10^6, in units of `left`, which are 10^places · bar
+        // to a percent.
+        let margin = percent.checked_add(hundred)?.checked_mul(bar)?.unsigned_abs() / 10u128.pow(20);
+        if left.abs_diff(right) <= margin {
             return None;
         }
         Some(left < right)
@@ -1123,6 +1129,26 @@ mod tests {
         assert!(NearNext::new(&fine, 2, Decimal::from(20)).is_none());
         assert!(NearNext::new(&fine, 3, Decimal::from(20)).is_some());
         assert!(NearNext::new(&policy, 2, Decimal::ZERO).is_none());
+        // A tiny percentage against a large floor: the gap is a hair above
+        // 10^-10 %, which the `Decimal` share rounds to exactly 10^-10 %.
+        let large = TierPolicy::builder(Currency::RUB)
+            .silver(Floor::at_least(Decimal::from_i128_with_scale(9_999_999_999_999_999_999, 2)))
+            .gold(Floor::at_least(Decimal::from(200_000_000_000_000_000u64)))
+            .build()
+            .unwrap();
+        let tiny = Decimal::new(1, 10);
+        let near = NearNext::new(&large, 2, tiny).unwrap();
+        let total = 12 * (9_999_999_999_999_999_999i128 - 10_000_000);
+        assert_eq!(near.near(Tier::Silver, total, 12), None);
+        let floor = large.floor(Tier::Silver).unwrap().amount;
+        assert!(near_by_decimal(floor, Decimal::from_i128_with_scale(total, 2), 12, tiny));
+        // A Gold floor from 10^20: no integer test at all, so the review
+        // assigns every partner in `Decimal` and reports its overflows.
+        let huge = TierPolicy::builder(Currency::RUB)
+            .gold(Floor::at_least(Decimal::from(10u64.pow(10)) * Decimal::from(10u64.pow(10))))
+            .build()
+            .unwrap();
+        assert!(NearNext::new(&huge, 2, Decimal::from(20)).is_none());
     }
 
     fn amount(max: i64) -> impl proptest::strategy::Strategy<Value = Decimal> {
@@ -1135,8 +1161,8 @@ mod tests {
 
         #[test]
         fn the_integer_near_next_test_is_the_decimal_one(
-            floor in amount(10_000_000),
-            percent in proptest::strategy::Strategy::prop_map((1..=2_000_000i64, 0..=4u32), |(m, dp)| Decimal::new(m, dp)),
+            floor in amount(10_000_000_000_000_000),
+            percent in proptest::strategy::Strategy::prop_map((1..=2_000_000i64, 0..=10u32), |(m, dp)| Decimal::new(m, dp)),
             months in 0..=24u32,
             offset in -1_000i64..=1_000,
             share in 0..=1_000u32,

@@ -20,7 +20,7 @@ use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
-use crate::tier::{Bars, NearNext, TierState, tier_table};
+use crate::tier::{Bars, NearNext, Tier, TierState, tier_table};
 use crate::util::exact::{Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
@@ -450,17 +450,22 @@ impl Shared<'_> {
         let (tier, plain, below_reviews) =
             policy.tiers.decide_with(self.bars.as_ref(), (turnover, Some(total)), months, previous)?;
         // Whether the next tier is near, for the potential: in integers where
-        // they can tell, else from the assignment's gap in `Decimal`.
-        let near_next = match tier.next() {
-            None => None,
-            Some(next) => match self.near_next.and_then(|n| n.near(next, total, months)) {
+        // they can tell, else from the assignment's gap in `Decimal`. Without
+        // the integer test (a floor of 10^20 or more, or finer than the
+        // ledger's places) every partner is assigned in `Decimal`, whose
+        // distances can then overflow, which is an error as before.
+        let decimal = |next: Option<Tier>| -> Result<Option<bool>> {
+            let assigned = policy.tiers.try_assignment(turnover, months, tier, plain, below_reviews)?;
+            let gap = assigned.progress.to_next.zip(next.and_then(|t| policy.tiers.floor(t)));
+            Ok(gap.map(|(gap, floor)| TierGap::new(gap, floor.amount()).within(policy.potential.near_next_tier())))
+        };
+        let near_next = match (self.near_next, tier.next()) {
+            (Some(test), Some(next)) => match test.near(next, total, months) {
                 Some(near) => Some(near),
-                None => {
-                    let assigned = policy.tiers.try_assignment(turnover, months, tier, plain, below_reviews)?;
-                    let gap = assigned.progress.to_next.zip(policy.tiers.floor(next));
-                    gap.map(|(gap, floor)| TierGap::new(gap, floor.amount()).within(policy.potential.near_next_tier()))
-                }
+                None => decimal(Some(next))?,
             },
+            (Some(_), None) => None,
+            (None, next) => decimal(next)?,
         };
         // Potential: the history from the partner's beginning (or the window's
         // start), whatever the tier averaging.
