@@ -284,6 +284,15 @@ mod tests {
         assert_eq!(units, 910_206);
     }
 
+    #[test]
+    fn weights_that_add_up_to_zero_have_no_integer_score() {
+        // (A checked policy never has them; the integers must not divide by
+        // zero if one did.)
+        let p = policy([Decimal::ZERO; 3], [100, 60, 30, 0].map(Decimal::from), Decimal::from(25));
+        assert!(ScoreInts::of(&p).is_none());
+        assert!(ScoreInts::of(&PriorityPolicy::default()).is_some());
+    }
+
     fn figure(max: i64) -> impl Strategy<Value = Decimal> {
         (0..=6u32).prop_flat_map(move |dp| (0..=max * 10i64.pow(dp)).prop_map(move |m| Decimal::new(m, dp)))
     }
