@@ -330,8 +330,9 @@ impl PotentialPolicy {
     }
 
     /// [`PotentialPolicy::assess`] over integers at one scale, with whether
-    /// the next tier is within the policy's `near_next_tier` % of its floor (`None` when there is no next tier; see
-    /// [`TierGap::within`]) in place of the gap, which is left out.
+    /// the next tier is within the policy's `near_next_tier` % of its floor
+    /// (`None` when there is no next tier; see [`TierGap::within`]) in
+    /// place of the gap, which is left out.
     pub(crate) fn assess_ints(
         &self,
         y: &[i128],

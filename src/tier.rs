@@ -206,7 +206,7 @@ impl NearNext {
     /// percentage is not positive or has more than 10 places.
     pub(crate) fn new(policy: &TierPolicy, scale: u32, percent: Decimal) -> Option<NearNext> {
         let at = Scaled { scale };
-        let limit = Decimal::from(10u64.pow(10)) * Decimal::from(10u64.pow(10));
+        let limit = Decimal::from_i128_with_scale(10i128.pow(20), 0);
         let floor = |f: Floor| (f.amount > Decimal::ZERO && f.amount < limit).then(|| at.int(f.amount, "floor").ok());
         let floors = [floor(policy.bronze)??, floor(policy.silver)??, floor(policy.gold)??];
         let percent = percent.normalize();

@@ -111,6 +111,14 @@ pub struct Assessment {
     pub(super) present: u8,
 }
 
+/// The distance of `assigned` to the next tier's floor under `tiers`, with
+/// its share of that floor (what the potential's `near_next_tier` test
+/// reads); `None` at the top tier.
+pub(super) fn gap_to_next(tiers: &TierPolicy, assigned: &TierAssignment) -> Option<TierGap> {
+    let (next, gap) = assigned.progress.next.zip(assigned.progress.to_next)?;
+    tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount()))
+}
+
 /// What few assessments have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Rare {
@@ -456,10 +464,7 @@ impl Assessment {
     pub fn potential(&self) -> Potential {
         let has = |bit: u8| self.present & bit != 0;
         let tier = self.tier_assignment();
-        let gap_to_next = match (tier.progress.next, tier.progress.to_next) {
-            (Some(next), Some(gap)) => self.context.tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount())),
-            _ => None,
-        };
+        let gap_to_next = gap_to_next(&self.context.tiers, &tier);
         let [trend, year_on_year, stability, near_next_tier] = self.points;
         Potential::from_parts(
             self.potential,

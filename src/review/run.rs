@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 
-use super::assessment::{Assessment, Context, Parts, SegmentParts};
+use super::assessment::{Assessment, Context, Parts, SegmentParts, gap_to_next};
 use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
@@ -18,9 +18,8 @@ use crate::migrations::{Migrations, Span};
 use crate::pareto::{classify, concentration};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
-use crate::potential::TierGap;
 use crate::risk::{PartnerWindow, RiskFacts};
-use crate::tier::{Bars, NearNext, Tier, TierState, tier_table};
+use crate::tier::{Bars, NearNext, TierState, tier_table};
 use crate::util::exact::{Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
@@ -454,18 +453,17 @@ impl Shared<'_> {
         // the integer test (a floor of 10^20 or more, or finer than the
         // ledger's places) every partner is assigned in `Decimal`, whose
         // distances can then overflow, which is an error as before.
-        let decimal = |next: Option<Tier>| -> Result<Option<bool>> {
+        let decimal = || -> Result<Option<bool>> {
             let assigned = policy.tiers.try_assignment(turnover, months, tier, plain, below_reviews)?;
-            let gap = assigned.progress.to_next.zip(next.and_then(|t| policy.tiers.floor(t)));
-            Ok(gap.map(|(gap, floor)| TierGap::new(gap, floor.amount()).within(policy.potential.near_next_tier())))
+            Ok(gap_to_next(&policy.tiers, &assigned).map(|gap| gap.within(policy.potential.near_next_tier())))
         };
         let near_next = match (self.near_next, tier.next()) {
             (Some(test), Some(next)) => match test.near(next, total, months) {
                 Some(near) => Some(near),
-                None => decimal(Some(next))?,
+                None => decimal()?,
             },
             (Some(_), None) => None,
-            (None, next) => decimal(next)?,
+            (None, _) => decimal()?,
         };
         // Potential: the history from the partner's beginning (or the window's
         // start), whatever the tier averaging.
