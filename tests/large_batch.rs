@@ -285,6 +285,25 @@ fn of_two_overflows_in_different_partitions_the_earlier_line_is_reported() {
 }
 
 #[test]
+fn of_two_overflows_in_one_partition_the_earlier_line_is_reported_whichever_partner_came_first() {
+    // A batch this small is one partition: its partners' rows are summed
+    // one after the other, in the order the partners first came.
+    let huge = huge();
+    let one = |p: &PartnerId, d: u64| Sale::new(p.clone(), day(d), Money::new(Decimal::ONE, Currency::RUB));
+    let big = |p: &PartnerId, d: u64| Sale::new(p.clone(), day(d), huge);
+    let (a, b) = (PartnerId::new("A").unwrap(), PartnerId::new("B").unwrap());
+    // A comes first and overflows last, B the other way round.
+    let lines = [one(&a, 1), big(&b, 1), big(&b, 2), big(&a, 1), big(&a, 2)];
+    let err = Ledger::new(Currency::RUB).record_all(&lines).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Overflow { .. }), "{err}");
+    assert_eq!((err.line(), err.partner()), (Some(3), Some("B")));
+    // And the other way round.
+    let lines = [one(&a, 1), big(&a, 1), big(&a, 2), big(&b, 1), big(&b, 2)];
+    let err = Ledger::new(Currency::RUB).record_all(&lines).unwrap_err();
+    assert_eq!((err.line(), err.partner()), (Some(3), Some("A")));
+}
+
+#[test]
 fn a_zero_line_with_a_due_date_opens_no_invoice() {
     let p = PartnerId::new("P").unwrap();
     let line = |rubles: i64, invoice: &str| {

@@ -1011,6 +1011,17 @@ mod tests {
     }
 
     #[test]
+    fn sort_once_keeps_each_fingerprint_once_in_order_and_names_the_repeated_ones() {
+        let mut fps = [9u128, 3, 7, 3, 9, 9, 1];
+        let mut several = vec![];
+        let kept = sort_once(&mut fps, &mut several);
+        assert_eq!(&fps[..kept], &[1, 3, 7, 9]);
+        assert_eq!(several, [3, 9]);
+        let mut none: [u128; 0] = [];
+        assert_eq!(sort_once(&mut none, &mut several), 0);
+    }
+
+    #[test]
     fn a_batch_expected_to_grow_large_splits_early_with_room_for_its_share() {
         let mut large = batch_of(1 << 20, 1000);
         large.partition_if_large();
