@@ -6,8 +6,8 @@
 //! its row, its monthly cells), far more than parsing the line. A batch
 //! instead appends each checked line to the buffer of its partition (chosen
 //! by a hash of the partner id), a sequential write. When the batch
-//! finishes, each partition is aggregated on its own: its thousand or so
-//! partners fit in the processor's cache, and partitions are independent, so
+//! finishes, each partition is aggregated on its own: its two thousand or so
+//! partners (at a million) fit in the processor's cache, and partitions are independent, so
 //! they are shared among threads.
 //!
 //! Documents (lines with an invoice id) are found the same way: each line's
@@ -454,7 +454,7 @@ const ROWS_ROOM: usize = (33 << 20) / std::mem::size_of::<Row>();
 struct StageTwo {
     /// The rows of its partitions, partition after partition. One vector
     /// for all of them: a vector for each partition (about 48 KiB at a
-    /// million partners), freed once copied into the ledger, left 59 MiB of
+    /// million partners and 1,024 partitions), freed once copied into the ledger, left 59 MiB of
     /// freed heap between the ledger's rows after an import of 10M lines.
     rows: Vec<Row>,
     /// The number of rows of each of its partitions, in order.
@@ -562,7 +562,12 @@ fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSe
         write += kept;
         read += size;
     }
-    all.truncate(write);
+    if write < all.len() {
+        // The ledger keeps this vector: room for every line of a document
+        // with several lines would be kept with it.
+        all.truncate(write);
+        all.shrink_to_fit();
+    }
     for (_, several) in done {
         multi.extend(several);
     }
@@ -845,6 +850,8 @@ fn aggregate_part(
     scratch: &mut Scratch,
 ) -> Result<u32> {
     let lines: usize = col.iter().map(Part::len).sum();
+    // Positions and counts of lines below are u32.
+    u32::try_from(lines).map_err(|_| Error::overflow("the lines of a partition"))?;
     // This partition's rows, at the end of the thread's.
     let start = out.rows.len();
     let mut index: HashMap<&[u8], u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
@@ -1014,6 +1021,28 @@ mod tests {
             batch.add(&sale, u64::from(i) + 1, &recorded).unwrap();
         }
         batch
+    }
+
+    #[test]
+    fn the_invoice_set_keeps_each_document_once_without_spare_room() {
+        // Documents of one, two and three lines over 1,000 lines, in a
+        // batch split into partitions, on two threads.
+        let mut batch = Batch::new(Currency::RUB, 2, DateRange::DEFAULT);
+        batch.expect_lines(1 << 20);
+        let recorded = InvoiceSet::default();
+        let p = PartnerId::new("P").unwrap();
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        for i in 0..1000u32 {
+            let sale = Sale::new(p.clone(), date, Money::new(Decimal::from(100), Currency::RUB))
+                .with_invoice(format!("I{}", i / (1 + i % 3)));
+            batch.add(&sale, u64::from(i) + 1, &recorded).unwrap();
+        }
+        let invoices: HashSet<String> = (0..1000u32).map(|i| format!("I{}", i / (1 + i % 3))).collect();
+        let (fps, multi) = documents(&mut [batch], 2).unwrap();
+        assert_eq!(fps.len(), invoices.len());
+        assert_eq!(fps.capacity(), fps.len());
+        assert!(fps.windows(2).all(|w| w[0] < w[1]));
+        assert!(!multi.is_empty() && multi.len() < fps.len());
     }
 
     #[test]

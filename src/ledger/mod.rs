@@ -437,7 +437,7 @@ impl Ledger {
     fn fill_batch<T: Borrow<Sale>>(&self, items: Vec<T>, skipped: u64, partitioned: bool) -> Chunk<T> {
         let mut batch = Batch::new(self.currency, self.scale, self.dates);
         // The partitions get room for their share of the lines, in the
-        // proportions of the first lines: growing a thousand buffers by
+        // proportions of the first lines: growing hundreds of buffers by
         // doubling costs more than filling them.
         batch.expect_lines(items.len() as u64);
         // Lines are numbered within the chunk, the offset added when the
