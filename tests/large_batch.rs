@@ -314,6 +314,13 @@ fn a_zero_line_with_a_due_date_opens_no_invoice() {
     let mut ledger = Ledger::new(Currency::RUB);
     ledger.record_all([line(0, "Z-1"), line(100, "I-2")]).unwrap();
     assert_eq!(ledger.open_invoice_count(), 1);
+    // The same ledger as the lines recorded one at a time: no account is
+    // kept for the zero line.
+    let mut one_at_a_time = Ledger::new(Currency::RUB);
+    for sale in [line(0, "Z-1"), line(100, "I-2")] {
+        one_at_a_time.record(sale).unwrap();
+    }
+    assert_eq!(ledger, one_at_a_time);
     assert!(ledger.record_payment(&Payment::full("Z-1", day(25))).unwrap_err().to_string().contains("Z-1"));
     ledger.record_payment(&Payment::full("I-2", day(25))).unwrap();
     assert_eq!(ledger.open_invoice_count(), 0);
