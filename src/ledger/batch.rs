@@ -870,15 +870,7 @@ fn aggregate_part(
             let row_pos = match index.get(id) {
                 Some(&pos) => pos,
                 None => {
-                    let made = std::str::from_utf8(id)
-                        .map_err(|_| Error::overflow("a partner id").at_line(line))
-                        .and_then(|text| PartnerId::new(text).map_err(|e| e.at_line(line)))
-                        .and_then(|pid| {
-                            let pos = u32::try_from(out.rows.len().saturating_sub(start))
-                                .map_err(|_| Error::overflow("the number of partners"))?;
-                            Ok((pid, pos))
-                        });
-                    let (pid, pos) = match made {
+                    let (pid, pos) = match new_row(id, line, out.rows.len().saturating_sub(start)) {
                         Ok(made) => made,
                         Err(e) => {
                             stopped = Some(e);
@@ -976,6 +968,16 @@ fn aggregate_part(
         return Err(e);
     }
     u32::try_from(rows.len()).map_err(|_| Error::overflow("the number of partners"))
+}
+
+/// The partner id of a partition's new row (its bytes were checked when
+/// the line was added) and the row's position among the partition's rows,
+/// `at`.
+fn new_row(id: &[u8], line: u64, at: usize) -> Result<(PartnerId, u32)> {
+    let text = std::str::from_utf8(id).map_err(|_| Error::overflow("a partner id").at_line(line))?;
+    let pid = PartnerId::new(text).map_err(|e| e.at_line(line))?;
+    let pos = u32::try_from(at).map_err(|_| Error::overflow("the number of partners"))?;
+    Ok((pid, pos))
 }
 
 /// Adds one line to the months and payment records of its partner's row; a
