@@ -199,6 +199,46 @@ pub(super) struct Parts {
 }
 
 impl Assessment {
+    /// An assessment of nothing, for the slot of a partner whose
+    /// assessment failed: the review's pass writes every slot once, in
+    /// place, and returns the first failure instead of its vector, so this
+    /// is never seen.
+    pub(super) fn stand_in(id: &PartnerId, context: &Arc<Context>) -> Assessment {
+        Assessment {
+            id: id.clone(),
+            partner: None,
+            context: Arc::clone(context),
+            turnover: Decimal::ZERO,
+            margin: Decimal::ZERO,
+            credit_notes: Decimal::ZERO,
+            trend: Decimal::ZERO,
+            year_on_year: Decimal::ZERO,
+            cv_squared: Decimal::ZERO,
+            first_evidence: None,
+            more_evidence: Box::default(),
+            rare: None,
+            deals: 0,
+            shares: [0; 3],
+            score: 0,
+            rank: 0,
+            segment_rank: 0,
+            below_reviews: 0,
+            tenure: 0,
+            months: 0,
+            history: 0,
+            segment: Segment::D,
+            tier: Tier::Beginner,
+            plain: Tier::Beginner,
+            potential: PotentialLevel::Low,
+            potential_score: 0,
+            points: [0; 4],
+            stability: None,
+            overall: None,
+            urgent: None,
+            present: 0,
+        }
+    }
+
     /// Keeps what cannot be derived from the parts of an assessment.
     pub(super) fn compact(parts: Parts) -> Assessment {
         let Parts {

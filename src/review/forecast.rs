@@ -416,6 +416,7 @@ impl Forecast {
                 };
                 setup.projection(row, None, a)
             },
+            |a| setup.stand_in(a.id()),
         )??;
         Ok(setup.forecast(projections, portfolio.order.clone()))
     }

@@ -371,11 +371,11 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
                 let p = setup.projection(m.row, Some((first, &state.buf.months)), &a)?;
                 Ok::<_, Error>((a, p))
             },
-            |m| setup.stand_in(m.id),
+            |m| (Assessment::stand_in(m.id, &context), setup.stand_in(m.id)),
         )??;
         (assessments, Some((setup, projections)))
     } else {
-        (par::try_map_init(&members, init, assess)??, None)
+        (par::try_map_init(&members, init, assess, |m| Assessment::stand_in(m.id, &context))??, None)
     };
     drop((segment_of, members));
     let network_months = network.into_inner().unwrap_or_else(PoisonError::into_inner);
