@@ -35,21 +35,22 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32
         )
     };
     // The usual case: every key packs into one integer, made straight from
-    // the assessments (32 bytes a partner, where the keys of the general
-    // case and their packed copy took 80 at once).
+    // the assessments with the head of the partner's id (48 bytes a
+    // partner, where the keys of the general case and their packed copy
+    // took 80 at once). With the heads in the sort, ties of score and
+    // turnover (half the partners of the benchmark's network) are settled
+    // there, not by fetching each one's head from memory afterwards.
     let unpacked = AtomicBool::new(false);
-    let packed: Vec<(u128, u32)> = par::map_init(
+    let packed: Vec<(u128, u128, u32)> = par::map_init(
         assessments,
         || (),
         |_, pos, a| {
             let k = key(pos, a);
-            (
-                pack(&k).unwrap_or_else(|| {
-                    unpacked.store(true, Ordering::Relaxed);
-                    0
-                }),
-                k.3,
-            )
+            let packed = pack(&k).unwrap_or_else(|| {
+                unpacked.store(true, Ordering::Relaxed);
+                0
+            });
+            (packed, id_head(a.id.as_str()), k.3)
         },
     )?;
     let order = if unpacked.into_inner() {
@@ -58,14 +59,12 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32
     } else {
         Order::Packed(packed)
     };
-    let heads: Vec<u128> = par::map(assessments, |a| id_head(a.id.as_str()))?;
     let order = {
         let all: &[Assessment] = assessments;
         let id = |i: u32| all.get(i as usize).map(|a| &a.id);
-        let head = |i: u32| heads.get(i as usize).copied().unwrap_or_default();
+        let head = |i: u32| all.get(i as usize).map_or(0, |a| id_head(a.id.as_str()));
         order.sorted(head, id)?
     };
-    drop(heads);
     let mut rank_of = vec![0u32; order.len()];
     for (r, &pos) in order.iter().enumerate() {
         if let Some(slot) = rank_of.get_mut(pos as usize) {
@@ -91,8 +90,9 @@ fn pack(&(urgent, score, turnover, _): &RankKey) -> Option<u128> {
 
 /// The keys to put in priority order.
 enum Order {
-    /// Packed keys ([`pack`]) with their positions.
-    Packed(Vec<(u128, u32)>),
+    /// Packed keys ([`pack`]) with the heads of the ids ([`id_head`]) and
+    /// their positions.
+    Packed(Vec<(u128, u128, u32)>),
     /// Keys that do not all pack.
     Keys(Vec<RankKey>),
 }
@@ -106,7 +106,7 @@ pub(super) fn priority_order<'a>(
     head: impl Fn(u32) -> u128 + Sync,
     id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
 ) -> Result<Vec<u32>> {
-    let order = match keys.iter().map(|k| pack(k).map(|p| (p, k.3))).collect::<Option<Vec<_>>>() {
+    let order = match keys.iter().map(|k| pack(k).map(|p| (p, head(k.3), k.3))).collect::<Option<Vec<_>>>() {
         Some(packed) => Order::Packed(packed),
         None => Order::Keys(keys),
     };
@@ -117,20 +117,16 @@ impl Order {
     /// The positions of the keys (urgent, score, turnover, position) in
     /// priority order: urgent first, then by score and turnover,
     /// descending, then by partner id (`id` of a position), ascending. The
-    /// integer keys are sorted first; ids are read only within runs of equal
-    /// keys, and only where their heads (`head` of a position, see
-    /// [`id_head`]) are equal.
+    /// integer keys and the ids' first bytes (as numbers in the same order,
+    /// `head` of a position, see [`id_head`]) are sorted first; ids are
+    /// read only within runs of equal keys and heads.
     fn sorted<'a>(
         self,
         head: impl Fn(u32) -> u128 + Sync,
         id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
     ) -> Result<Vec<u32>> {
-        let mut order: Vec<(u128, u32)> = match self {
-            Order::Packed(mut order) => {
-                // One integer key, ascending = the order wanted.
-                par::sort_unstable(&mut order)?;
-                order
-            }
+        let mut order: Vec<(u128, u128, u32)> = match self {
+            Order::Packed(order) => order,
             Order::Keys(mut keys) => {
                 par::sort_unstable_by(&mut keys, |x, y| {
                     y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)).then(x.3.cmp(&y.3))
@@ -143,18 +139,18 @@ impl Order {
                             state.0 += 1;
                             state.1 = Some(this);
                         }
-                        Some((state.0, k.3))
+                        Some((state.0, head(k.3), k.3))
                     })
                     .collect()
             }
         };
-        for run in order.chunk_by_mut(|x, y| x.0 == y.0) {
+        // One integer key and the head, ascending = the order wanted.
+        par::sort_unstable(&mut order)?;
+        for run in order.chunk_by_mut(|x, y| x.0 == y.0 && x.1 == y.1) {
             if run.len() > 1 {
-                // The ids' first bytes (as numbers, in the same order) decide
-                // most ties without reading the ids themselves.
-                run.sort_unstable_by(|x, y| head(x.1).cmp(&head(y.1)).then_with(|| id(x.1).cmp(&id(y.1))));
+                run.sort_unstable_by(|x, y| id(x.2).cmp(&id(y.2)));
             }
         }
-        Ok(order.into_iter().map(|(_, pos)| pos).collect())
+        Ok(order.into_iter().map(|(_, _, pos)| pos).collect())
     }
 }
