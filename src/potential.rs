@@ -340,6 +340,25 @@ impl PotentialPolicy {
         tenure_months: Option<u32>,
         near_next: Option<bool>,
     ) -> Result<Potential> {
+        self.assess_ints_with(&self.stability_cuts(), y, years, tenure_months, near_next)
+    }
+
+    /// The stability limits (X, then Y) prepared for exact comparisons,
+    /// which a review does once for all its partners.
+    pub(crate) fn stability_cuts(&self) -> [Cut; 2] {
+        [Cut::new(self.x_limit), Cut::new(self.y_limit)]
+    }
+
+    /// [`PotentialPolicy::assess_ints`] with the policy's
+    /// [`stability_cuts`](PotentialPolicy::stability_cuts).
+    pub(crate) fn assess_ints_with(
+        &self,
+        [x_cut, y_cut]: &[Cut; 2],
+        y: &[i128],
+        years: Option<(i128, i128)>,
+        tenure_months: Option<u32>,
+        near_next: Option<bool>,
+    ) -> Result<Potential> {
         let n = y.len();
         let history = u32::try_from(n).unwrap_or(u32::MAX);
         let mut p = Potential {
@@ -390,14 +409,11 @@ impl PotentialPolicy {
             if let Some(spread) = spread {
                 let spread = spread.max(0).unsigned_abs();
                 let ss = mul_wide(s.unsigned_abs(), s.unsigned_abs());
-                let within = |limit: Decimal| {
-                    // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
-                    let cut = Cut::new(limit);
-                    cut.squared_at_or_above(spread, ss)
-                };
-                p.stability = Some(if within(self.x_limit) {
+                // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
+                let within = |cut: &Cut| cut.squared_at_or_above(spread, ss);
+                p.stability = Some(if within(x_cut) {
                     Stability::X
-                } else if within(self.y_limit) {
+                } else if within(y_cut) {
                     Stability::Y
                 } else {
                     Stability::Z

@@ -20,7 +20,7 @@ use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::risk::{PartnerWindow, RiskFacts};
 use crate::tier::{Bars, NearNext, TierState, tier_table};
-use crate::util::exact::{Scaled, to_decimal};
+use crate::util::exact::{Cut, Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
 
@@ -223,6 +223,8 @@ struct Shared<'a> {
     bars: Option<Bars>,
     /// The near-the-next-tier test in integers, when the policy allows it.
     near_next: Option<NearNext>,
+    /// The potential's stability limits, prepared once.
+    stability: [Cut; 2],
 }
 
 fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfolio, Option<Forecast>)> {
@@ -336,6 +338,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         score: ScoreInts::of(&policy.priority),
         bars: policy.tiers.bars(window.len(), ledger.scale()).ok(),
         near_next: NearNext::new(&policy.tiers, ledger.scale(), policy.potential.near_next_tier()),
+        stability: policy.potential.stability_cuts(),
     };
     let months = window.len() as usize;
     let network = Mutex::new(NetworkMonths::new(months));
@@ -483,7 +486,7 @@ impl Shared<'_> {
             )),
             _ => None,
         };
-        let potential = policy.potential.assess_ints(series, years, tenure, near_next)?;
+        let potential = policy.potential.assess_ints_with(&self.stability, series, years, tenure, near_next)?;
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;

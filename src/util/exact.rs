@@ -279,7 +279,29 @@ impl Cut {
     /// `num / den ≤ (percent / 100)²`, exactly (`den > 0` as a 256-bit
     /// value; `num` a 128-bit value).
     pub(crate) fn squared_at_or_above(&self, num: u128, den: (u128, u128)) -> bool {
-        // num × factor² ≤ mantissa² × den, all as 512-bit products.
+        // num × factor² ≤ mantissa² × den. Most often both sides fit 128
+        // bits (the review asks this of every partner); a side that does
+        // not is the larger one; else all as 512-bit products.
+        if den.0 == 0 {
+            // a × b × c, or `None` when it leaves 128 bits (a zero factor
+            // makes it zero, whatever the others).
+            let product = |a: u128, b: u128, c: u128| {
+                if a == 0 || b == 0 || c == 0 { Some(0) } else { a.checked_mul(b).and_then(|ab| ab.checked_mul(c)) }
+            };
+            let left = product(num, self.factor, self.factor);
+            let right = product(self.mantissa, self.mantissa, den.1);
+            match (left, right) {
+                (Some(l), Some(r)) => return l <= r,
+                (None, Some(_)) => return false,
+                (Some(_), None) => return true,
+                (None, None) => {}
+            }
+        }
+        self.squared_at_or_above_wide(num, den)
+    }
+
+    /// [`Cut::squared_at_or_above`] as 512-bit products, always.
+    fn squared_at_or_above_wide(&self, num: u128, den: (u128, u128)) -> bool {
         let left = mul_wide_256(mul_wide(num, self.factor), self.factor);
         let m2 = mul_wide(self.mantissa, self.mantissa);
         let right = mul_256_256(m2, den);
@@ -384,6 +406,23 @@ mod tests {
         // 1 / 100 ≤ (10 %)² exactly, 101 / 10 000 is not.
         assert!(cut.squared_at_or_above(1, (0, 100)));
         assert!(!cut.squared_at_or_above(101, (0, 10_000)));
+    }
+
+    proptest::proptest! {
+        /// The 128-bit shortcut of the squared comparison answers as the
+        /// 512-bit products do, on both sides of the shortcut's limits.
+        #[test]
+        fn the_squared_comparison_shortcut_agrees_with_the_wide_products(
+            mantissa in proptest::prop_oneof![1u64..1000, 1u64..=u64::MAX],
+            scale in 0u32..=28,
+            num in proptest::prop_oneof![0u128..1 << 70, proptest::num::u128::ANY],
+            high in proptest::prop_oneof![proptest::strategy::Just(0u128), proptest::num::u128::ANY],
+            low in proptest::prop_oneof![1u128..1 << 70, proptest::num::u128::ANY],
+        ) {
+            let cut = Cut::new(Decimal::from_i128_with_scale(i128::from(mantissa), scale));
+            let den = (high, if high == 0 { low.max(1) } else { low });
+            proptest::prop_assert_eq!(cut.squared_at_or_above(num, den), cut.squared_at_or_above_wide(num, den));
+        }
     }
 
     /// Products whose partial sums carry across every limb (expected values
