@@ -753,14 +753,35 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
     }
     let n = classes.ranked.len();
     let overflow = || Error::overflow("the concentration figures");
-    // Ascending non-negative values.
-    let asc = || classes.ranked.iter().rev().map(|r| r.value.max(0));
-    // Gini = Σ (2i − n − 1) x_i / (n Σ x), i = 1..n over ascending x.
+    // One pass over the ascending non-negative values (each pass over a
+    // million ranked partners is a 96 MB read): the Gini numerator
+    // Σ (2i − n − 1) x_i, i = 1..n, the exact 256-bit Σ x² of the HHI, and
+    // the Lorenz points at k % of partners.
     let n_i = i128::try_from(n).map_err(|_| overflow())?;
+    let points = Segmentation::LORENZ_POINTS - 1;
+    let upto = |k: usize| (n * k).div_ceil(points).min(n);
+    let mut lorenz = Vec::with_capacity(points + 1);
+    let lorenz_point =
+        |k: usize, cum: i128| LorenzPoint { partners: ratio(k as i128, points as i128), turnover: ratio(cum, base) };
+    let mut next_point = 0usize;
     let mut num: i128 = 0;
-    for (i, x) in asc().enumerate() {
+    let mut sum_sq = (0u128, 0u128);
+    let mut cum: i128 = 0;
+    for (i, x) in classes.ranked.iter().rev().map(|r| r.value.max(0)).enumerate() {
+        while next_point <= points && upto(next_point) <= i {
+            lorenz.push(lorenz_point(next_point, cum));
+            next_point += 1;
+        }
         let weight = 2 * (i as i128 + 1) - n_i - 1;
         num = weight.checked_mul(x).and_then(|t| num.checked_add(t)).ok_or_else(overflow)?;
+        let (hi, lo) = mul_wide(x.unsigned_abs(), x.unsigned_abs());
+        let (lo, carry) = sum_sq.1.overflowing_add(lo);
+        sum_sq = (sum_sq.0.checked_add(hi).and_then(|h| h.checked_add(u128::from(carry))).ok_or_else(overflow)?, lo);
+        cum += x;
+    }
+    while next_point <= points {
+        lorenz.push(lorenz_point(next_point, cum));
+        next_point += 1;
     }
     let den = n_i.checked_mul(base).ok_or_else(overflow)?;
     let gini = ratio(num, den);
@@ -768,30 +789,10 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
     let top = n.div_ceil(5).max(1);
     let top_sum = classes.ranked.iter().take(top).map(|r| r.value.max(0)).sum::<i128>();
     let top_partner = classes.ranked.first().map_or(0, |r| r.value.max(0));
-    // HHI = 10 000 × Σ x² / base², with Σ x² as an exact 256-bit sum.
-    let mut sum_sq = (0u128, 0u128);
-    for x in asc() {
-        let (hi, lo) = mul_wide(x.unsigned_abs(), x.unsigned_abs());
-        let (lo, carry) = sum_sq.1.overflowing_add(lo);
-        sum_sq = (sum_sq.0.checked_add(hi).and_then(|h| h.checked_add(u128::from(carry))).ok_or_else(overflow)?, lo);
-    }
+    // HHI = 10 000 × Σ x² / base².
     let base_sq = mul_wide(base.unsigned_abs(), base.unsigned_abs());
     let hhi =
         crate::util::exact::ratio_u256(sum_sq, base_sq).checked_mul(Decimal::from(10_000)).unwrap_or(Decimal::MAX);
-    // Lorenz points at k % of partners.
-    let points = Segmentation::LORENZ_POINTS - 1;
-    let mut lorenz = Vec::with_capacity(points + 1);
-    let mut cum: i128 = 0;
-    let mut taken = 0usize;
-    let mut values = asc();
-    for k in 0..=points {
-        let upto = (n * k).div_ceil(points).min(n);
-        while taken < upto {
-            cum += values.next().unwrap_or(0);
-            taken += 1;
-        }
-        lorenz.push(LorenzPoint { partners: ratio(k as i128, points as i128), turnover: ratio(cum, base) });
-    }
     Ok((
         Some(Concentration {
             gini,
@@ -819,6 +820,41 @@ impl Ord for SegmentEvidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass concentration figures are those of the formulas
+        /// taken one at a time: the Gini numerator over ascending values,
+        /// Σ x² for the HHI, and each Lorenz point the sum of the smallest
+        /// ⌈n·k / 100⌉ values.
+        #[test]
+        fn concentration_in_one_pass_is_the_formulas_one_at_a_time(
+            values in proptest::collection::vec(proptest::prop_oneof![-500i128..0, 0i128..1, 1i128..1_000_000], 1..400),
+        ) {
+            let classes = classify(&values, &ParetoPolicy::default()).unwrap();
+            let (figures, lorenz) = concentration(&classes).unwrap();
+            let mut asc: Vec<i128> = values.iter().map(|v| (*v).max(0)).collect();
+            asc.sort_unstable();
+            let (n, base) = (asc.len(), asc.iter().sum::<i128>());
+            if base == 0 {
+                proptest::prop_assert!(figures.is_none() && lorenz.is_empty());
+                return Ok(());
+            }
+            let num: i128 = asc.iter().enumerate().map(|(i, x)| (2 * (i as i128 + 1) - n as i128 - 1) * x).sum();
+            let squares: i128 = asc.iter().map(|x| x * x).sum();
+            let figures = figures.unwrap();
+            proptest::prop_assert_eq!(figures.gini, ratio(num, n as i128 * base));
+            let hhi = crate::util::exact::ratio_u256((0, squares as u128), mul_wide(base as u128, base as u128))
+                * Decimal::from(10_000);
+            proptest::prop_assert_eq!(figures.hhi, hhi.round_dp(12).normalize());
+            let points = Segmentation::LORENZ_POINTS - 1;
+            proptest::prop_assert_eq!(lorenz.len(), points + 1);
+            for (k, point) in lorenz.iter().enumerate() {
+                let upto = (n * k).div_ceil(points);
+                proptest::prop_assert_eq!(point.partners, ratio(k as i128, points as i128));
+                proptest::prop_assert_eq!(point.turnover, ratio(asc[..upto].iter().sum::<i128>(), base), "point {}", k);
+            }
+        }
+    }
 
     fn input(values: &[i64]) -> Vec<(PartnerId, Decimal)> {
         values
