@@ -633,33 +633,70 @@ impl Classes {
     }
 
     pub(crate) fn table(&self, scaled: &Scaled) -> Result<Vec<ParetoRow>> {
-        let mut counts = [0u64; 4];
-        let mut sums = [0i128; 4];
+        let mut table = SegmentTable::default();
         for r in &self.ranked {
-            let k = r.class.segment.index();
-            counts[k] += 1;
-            sums[k] = sums[k].checked_add(r.value).ok_or_else(|| Error::overflow("a segment's turnover"))?;
+            table.add(r.class.segment, r.value);
         }
-        let n = i128::try_from(self.ranked.len()).unwrap_or(i128::MAX);
-        Ok((0..4)
-            .map(|k| {
-                let segment = Segment::from_index(k);
-                ParetoRow {
-                    segment,
-                    partners: counts[k],
-                    partner_share: ratio(i128::from(counts[k]), n),
-                    turnover: scaled.decimal(sums[k]),
-                    turnover_share: ratio(sums[k], self.base),
-                    expected: segment.expected(),
-                }
-            })
-            .collect())
+        table.rows(self.ranked.len(), self.base, scaled)
     }
 }
 
-/// Classifies integer turnovers (all at one scale) under `policy`. The core
-/// of [`segment`], shared with the assessment.
-pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes> {
+/// The Pareto table's partners and turnover per segment, added partner by
+/// partner in rank order.
+#[derive(Debug)]
+pub(crate) struct SegmentTable {
+    counts: [u64; 4],
+    /// `None` once a segment's sum has left 128 bits.
+    sums: [Option<i128>; 4],
+}
+
+impl Default for SegmentTable {
+    fn default() -> SegmentTable {
+        SegmentTable { counts: [0; 4], sums: [Some(0); 4] }
+    }
+}
+
+impl SegmentTable {
+    /// Adds a partner of `segment` with turnover `value`.
+    pub(crate) fn add(&mut self, segment: Segment, value: i128) {
+        let k = segment.index();
+        if let (Some(count), Some(sum)) = (self.counts.get_mut(k), self.sums.get_mut(k)) {
+            *count += 1;
+            *sum = sum.and_then(|s| s.checked_add(value));
+        }
+    }
+
+    /// The table of `partners` partners, shares of `base`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`] if a segment's turnover left 128 bits.
+    pub(crate) fn rows(&self, partners: usize, base: i128, scaled: &Scaled) -> Result<Vec<ParetoRow>> {
+        let n = i128::try_from(partners).unwrap_or(i128::MAX);
+        (0..4)
+            .map(|k| {
+                let segment = Segment::from_index(k);
+                let sum = self.sums[k].ok_or_else(|| Error::overflow("a segment's turnover"))?;
+                Ok(ParetoRow {
+                    segment,
+                    partners: self.counts[k],
+                    partner_share: ratio(i128::from(self.counts[k]), n),
+                    turnover: scaled.decimal(sum),
+                    turnover_share: ratio(sum, base),
+                    expected: segment.expected(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The sum of the positive turnovers (the Pareto base) and how many there
+/// are.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`] if the sum leaves 128 bits.
+pub(crate) fn positive_totals(values: &[i128]) -> Result<(i128, i128)> {
     let mut base: i128 = 0;
     let mut positive: i128 = 0;
     for &v in values {
@@ -668,48 +705,117 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             positive += 1;
         }
     }
-    // Sort by value, descending, then position; then lay out the classes.
-    let position = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut ranked: Vec<Ranked> = if values.iter().all(|&v| i64::try_from(v).is_ok()) {
-        // The usual case: one integer key per partner, the value (as an
-        // unsigned number in the same order, inverted for descending) above
-        // the position.
-        let mut keys: Vec<u128> = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                let ordered = (v as i64 as u64) ^ (1 << 63);
-                (u128::from(!ordered) << 64) | u128::from(position(i))
-            })
-            .collect();
-        par::sort_unstable(&mut keys)?;
-        // The value is read back from the key (fetching it from `values` by
-        // position was a cache miss a partner), on all cores: the 96 bytes
-        // a partner of fresh memory are most of the classification's time.
-        par::map(&keys, |&k| {
-            let ordered = !((k >> 64) as u64);
-            let value = i128::from((ordered ^ (1 << 63)) as i64);
-            Ranked { value, idx: k as u32, class: Class::UNSET }
-        })?
-    } else {
-        let mut order: Vec<(i128, u32)> = values.iter().enumerate().map(|(i, &value)| (value, position(i))).collect();
-        order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        order.into_iter().map(|(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect()
-    };
+    Ok((base, positive))
+}
+
+/// Partners in rank order: turnover descending, ties by input position,
+/// each with its turnover and input position.
+pub(crate) enum RankOrder {
+    /// The usual case, every turnover an `i64`: one integer key per
+    /// partner, the turnover (as an unsigned number in the same order,
+    /// inverted for descending) above the position.
+    Keys(Vec<u128>),
+    /// Any turnovers.
+    Pairs(Vec<(i128, u32)>),
+}
+
+impl RankOrder {
+    /// The rank order of `values` (one per partner, in input order).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::ThreadPool`] if the `parallel` feature's pool cannot
+    /// start.
+    pub(crate) fn of(values: &[i128]) -> Result<RankOrder> {
+        let position = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        if values.iter().all(|&v| i64::try_from(v).is_ok()) {
+            let mut keys: Vec<u128> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let ordered = (v as i64 as u64) ^ (1 << 63);
+                    (u128::from(!ordered) << 64) | u128::from(position(i))
+                })
+                .collect();
+            par::sort_unstable(&mut keys)?;
+            Ok(RankOrder::Keys(keys))
+        } else {
+            let mut order: Vec<(i128, u32)> =
+                values.iter().enumerate().map(|(i, &value)| (value, position(i))).collect();
+            order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            Ok(RankOrder::Pairs(order))
+        }
+    }
+
+    /// The turnover and input position of a key of [`RankOrder::Keys`]:
+    /// the value is read back from the key (fetching it from the values by
+    /// position was a cache miss a partner).
+    fn decode(key: u128) -> (i128, u32) {
+        let ordered = !((key >> 64) as u64);
+        (i128::from((ordered ^ (1 << 63)) as i64), key as u32)
+    }
+
+    /// The partners ranked.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            RankOrder::Keys(keys) => keys.len(),
+            RankOrder::Pairs(pairs) => pairs.len(),
+        }
+    }
+
+    /// The turnover and input position of the partner at `at` in rank
+    /// order (zero and `u32::MAX` past the end).
+    pub(crate) fn get(&self, at: usize) -> (i128, u32) {
+        match self {
+            RankOrder::Keys(keys) => keys.get(at).map_or((0, u32::MAX), |&k| RankOrder::decode(k)),
+            RankOrder::Pairs(pairs) => pairs.get(at).copied().unwrap_or((0, u32::MAX)),
+        }
+    }
+
+    /// The turnovers in rank order.
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = i128> + ExactSizeIterator + Clone + '_ {
+        (0..self.len()).map(|at| self.get(at).0)
+    }
+}
+
+impl ParetoPolicy {
+    /// The denominator of the classes' `before` and `after` under this
+    /// policy's basis, from [`positive_totals`]: the base, or the partners
+    /// with positive turnover.
+    pub(crate) fn denominator(&self, (base, positive): (i128, i128)) -> i128 {
+        match self.basis {
+            ParetoBasis::Turnover => base,
+            ParetoBasis::Partners => positive,
+        }
+    }
+}
+
+/// Lays out the classes of the partners of `order` under `policy`, tie
+/// group by tie group in rank order: `group` gets each group's positions in
+/// `order` and its class. `base` and `positive` are
+/// [`positive_totals`]; the denominator of the classes' `before` and
+/// `after` ([`ParetoPolicy::denominator`]) is returned.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`] if a tie group's turnover leaves 128 bits.
+pub(crate) fn walk_classes(
+    order: &RankOrder,
+    (base, positive): (i128, i128),
+    policy: &ParetoPolicy,
+    mut group: impl FnMut(std::ops::Range<usize>, &Class),
+) -> Result<i128> {
     let cuts = policy.cutoffs.map(Cut::new);
-    let denominator = match policy.basis {
-        ParetoBasis::Turnover => base,
-        ParetoBasis::Partners => positive,
-    };
+    let denominator = policy.denominator((base, positive));
     let mut above_value: i128 = 0; // Σ turnover strictly above the group
     let mut above_count: i128 = 0; // partners strictly above the group
     let mut start = 0usize;
     let mut first_class = 0usize;
-    while start < ranked.len() {
-        let v = ranked[start].value;
-        let size = ranked[start..].iter().take_while(|r| r.value == v).count();
-        let end = start + size;
-        let size = size as i128;
+    let n = order.len();
+    while start < n {
+        let v = order.get(start).0;
+        let end = (start + 1..n).find(|&at| order.get(at).0 != v).unwrap_or(n);
+        let size = (end - start) as i128;
         let rank = u32::try_from(start + 1).unwrap_or(u32::MAX);
         let class = if v > 0 {
             let group_value = v.checked_mul(size).ok_or_else(|| Error::overflow("a tie group's turnover"))?;
@@ -737,21 +843,56 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             };
             Class { segment: Segment::D, rank, before: at, after: at, turnover_before: above_value }
         };
-        for r in &mut ranked[start..end] {
-            r.class = class;
-        }
+        group(start..end, &class);
         start = end;
     }
-    Ok(Classes { ranked, base, denominator })
+    Ok(denominator)
+}
+
+/// Classifies integer turnovers (all at one scale) under `policy`. The core
+/// of [`segment`]; the review lays out the classes itself
+/// ([`walk_classes`]), without a class kept for each partner.
+pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes> {
+    let totals = positive_totals(values)?;
+    let order = RankOrder::of(values)?;
+    // On all cores: the 96 bytes a partner of fresh memory are most of the
+    // classification's time.
+    let mut ranked: Vec<Ranked> = match &order {
+        RankOrder::Keys(keys) => par::map(keys, |&k| {
+            let (value, idx) = RankOrder::decode(k);
+            Ranked { value, idx, class: Class::UNSET }
+        })?,
+        RankOrder::Pairs(pairs) => {
+            pairs.iter().map(|&(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect()
+        }
+    };
+    let denominator = walk_classes(&order, totals, policy, |range, class| {
+        for r in ranked.get_mut(range).unwrap_or_default() {
+            r.class = *class;
+        }
+    })?;
+    Ok(Classes { ranked, base: totals.0, denominator })
 }
 
 /// Concentration figures and the Lorenz curve from partners in rank order.
 pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>, Vec<LorenzPoint>)> {
-    let base = classes.base;
+    concentration_of(classes.ranked.iter().map(|r| r.value), classes.base)
+}
+
+/// Concentration figures and the Lorenz curve from the turnovers in rank
+/// order (`ranked`) and the Pareto base.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`] if the figures' sums leave their range.
+pub(crate) fn concentration_of(
+    ranked: impl DoubleEndedIterator<Item = i128> + ExactSizeIterator + Clone,
+    base: i128,
+) -> Result<(Option<Concentration>, Vec<LorenzPoint>)> {
     if base <= 0 {
         return Ok((None, Vec::new()));
     }
-    let n = classes.ranked.len();
+    let n = ranked.len();
     let overflow = || Error::overflow("the concentration figures");
     // One pass over the ascending non-negative values (each pass over a
     // million ranked partners is a 96 MB read): the Gini numerator
@@ -767,7 +908,7 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
     let mut num: i128 = 0;
     let mut sum_sq = (0u128, 0u128);
     let mut cum: i128 = 0;
-    for (i, x) in classes.ranked.iter().rev().map(|r| r.value.max(0)).enumerate() {
+    for (i, x) in ranked.clone().rev().map(|v| v.max(0)).enumerate() {
         while next_point <= points && upto(next_point) <= i {
             lorenz.push(lorenz_point(next_point, cum));
             next_point += 1;
@@ -787,8 +928,8 @@ pub(crate) fn concentration(classes: &Classes) -> Result<(Option<Concentration>,
     let gini = ratio(num, den);
     // Top 20 % of partners (rounded up, at least one).
     let top = n.div_ceil(5).max(1);
-    let top_sum = classes.ranked.iter().take(top).map(|r| r.value.max(0)).sum::<i128>();
-    let top_partner = classes.ranked.first().map_or(0, |r| r.value.max(0));
+    let top_sum = ranked.clone().take(top).map(|v| v.max(0)).sum::<i128>();
+    let top_partner = ranked.clone().next().map_or(0, |v| v.max(0));
     // HHI = 10 000 × Σ x² / base².
     let base_sq = mul_wide(base.unsigned_abs(), base.unsigned_abs());
     let hhi =

@@ -322,3 +322,35 @@ fn unknown_policy_fields_are_rejected() {
     let p: ParetoPolicy = serde_json::from_str(r#"{"basis": "partners"}"#).unwrap();
     assert_eq!(p, ParetoPolicy::partner_share());
 }
+
+proptest! {
+    /// The review lays out its own classes (tie group by tie group, each
+    /// group's shares worked out once): every partner's segment evidence,
+    /// the Pareto table and the concentration figures are those of
+    /// `segment` on the same turnovers, for both bases and boundaries.
+    #[test]
+    fn the_review_segments_its_partners_as_segment_does(
+        data in arb_turnovers_with_zeros(),
+        p in prop_oneof![arb_policy(ParetoBasis::Turnover), arb_policy(ParetoBasis::Partners)],
+    ) {
+        use chrono::NaiveDate;
+        use partner_priority::{Currency, Ledger, Money, Policy, Review, Sale};
+        let date = NaiveDate::from_ymd_opt(2026, 9, 15).unwrap();
+        let mut ledger = Ledger::new(Currency::RUB);
+        for (id, t) in &data {
+            ledger.record(Sale::new(id.clone(), date, Money::new(*t, Currency::RUB))).unwrap();
+        }
+        let mut policy = Policy::default();
+        policy.pareto = p;
+        let portfolio = Review::new(&ledger, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).run(&policy).unwrap();
+        let expected = segment(&data, &p).unwrap();
+        prop_assert_eq!(portfolio.assessments().count(), expected.entries().len());
+        for e in expected.entries() {
+            let got = portfolio.get(&e.partner).unwrap().segment_evidence();
+            prop_assert_eq!(&got, e, "{}", e.partner);
+        }
+        prop_assert_eq!(portfolio.pareto(), expected.table());
+        prop_assert_eq!(portfolio.concentration(), expected.concentration());
+        prop_assert_eq!(portfolio.lorenz(), expected.lorenz());
+    }
+}

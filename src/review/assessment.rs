@@ -161,17 +161,46 @@ impl SegmentParts {
 
     /// The parts of `class`: its cumulative shares of `denominator` (the
     /// Pareto base, or the partners with positive turnover) and the turnover
-    /// above it as a share of `base` (the sum of positive turnovers).
-    pub(super) fn of(class: &Class, base: i128, denominator: i128) -> SegmentParts {
+    /// above it as a share of `base` (the sum of positive turnovers), each
+    /// worked out by `fractions`.
+    pub(super) fn of(class: &Class, base: i128, denominator: i128, fractions: &mut Fractions) -> SegmentParts {
         SegmentParts {
             segment: class.segment,
             rank: class.rank,
             shares: [
-                ratio_fraction(class.before, denominator),
-                ratio_fraction(class.after, denominator),
-                ratio_fraction(class.turnover_before, base),
+                fractions.of(class.before, denominator),
+                fractions.of(class.after, denominator),
+                fractions.of(class.turnover_before, base),
             ],
         }
+    }
+}
+
+/// [`ratio_fraction`] with the last two quotients remembered, for the tie
+/// groups in rank order: a group's `before` is the `after` of the group
+/// above it and, on the turnover basis, its `turnover_before` is its
+/// `before`, so most groups need one division instead of three.
+#[derive(Debug, Default)]
+pub(super) struct Fractions {
+    /// `(num, den, ratio_fraction(num, den))`; the default's (0, 0, 0)
+    /// holds too.
+    last: [(i128, i128, u64); 2],
+    /// The entry to replace next.
+    next: usize,
+}
+
+impl Fractions {
+    /// `ratio_fraction(num, den)`.
+    pub(super) fn of(&mut self, num: i128, den: i128) -> u64 {
+        if let Some(&(_, _, fraction)) = self.last.iter().find(|&&(n, d, _)| n == num && d == den) {
+            return fraction;
+        }
+        let fraction = ratio_fraction(num, den);
+        if let Some(slot) = self.last.get_mut(self.next) {
+            *slot = (num, den, fraction);
+        }
+        self.next ^= 1;
+        fraction
     }
 }
 

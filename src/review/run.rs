@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::assessment::{Assessment, Context, Parts, SegmentParts, gap_to_next};
+use super::assessment::{Assessment, Context, Fractions, Parts, SegmentParts, gap_to_next};
 use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
@@ -16,7 +16,7 @@ use super::score::{ScoreInts, urgent_cause};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
 use crate::migrations::{Migrations, Span};
-use crate::pareto::{classify, concentration};
+use crate::pareto::{RankOrder, SegmentTable, concentration_of, positive_totals, walk_classes};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::risk::{PartnerWindow, RiskFacts};
@@ -346,32 +346,40 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
 
     // Segments, from the window totals as integers at the ledger's scale.
     let values: Vec<i128> = par::map(&members, |m| m.row.map_or(0, |r| Ledger::net_between(r, first, last)))?;
-    let classes = classify(&values, &policy.pareto)?;
-    let scaled = Scaled { scale: ledger.scale() };
-    // What the portfolio needs of the classes in rank order is taken now,
-    // so that they (96 bytes a partner) and the totals are gone before the
-    // assessments are built: the review's peak memory is the assessments
-    // with what is still held beside them. Their errors are returned where
-    // they were before, after the pass's.
-    let pareto = classes.table(&scaled);
-    let concentrated = concentration(&classes);
+    let totals = positive_totals(&values)?;
     let total = values.iter().try_fold(0i128, |s, &v| s.checked_add(v));
+    let order = RankOrder::of(&values)?;
     drop(values);
-    let (base, denominator) = (classes.base, classes.denominator);
+    let (base, denominator) = (totals.0, policy.pareto.denominator(totals));
     // Each member's segment and shares, in the members' order, which the
-    // pass below reads them in: looking each one up in rank order instead
-    // was a cache miss per partner, a tenth of the pass (by `perf`). The
-    // shares are worked out on all cores in rank order, reading the classes
-    // in their order, then placed. Every member is ranked; one that were
-    // not would be the tail (D, no shares).
-    let parts: Vec<SegmentParts> = par::map(&classes.ranked, |c| SegmentParts::of(&c.class, base, denominator))?;
+    // pass below reads them in (looking each one up in rank order instead
+    // was a cache miss per partner, a tenth of the pass, by `perf`), and
+    // the Pareto table's sums, laid out tie group by tie group. No class is
+    // kept for each partner (96 bytes a partner, and a pass over them for
+    // each figure), and a group's shares are worked out once, most of them
+    // from the group above's ([`Fractions`]). Every member is ranked; one
+    // that were not would be the tail (D, no shares).
     let mut segment_of = vec![SegmentParts::UNSET; members.len()];
-    for (c, part) in classes.ranked.iter().zip(parts) {
-        if let Some(slot) = segment_of.get_mut(c.idx as usize) {
-            *slot = part;
+    let mut table = SegmentTable::default();
+    let mut fractions = Fractions::default();
+    walk_classes(&order, totals, &policy.pareto, |range, class| {
+        let parts = SegmentParts::of(class, base, denominator, &mut fractions);
+        for at in range {
+            let (value, idx) = order.get(at);
+            table.add(class.segment, value);
+            if let Some(slot) = segment_of.get_mut(idx as usize) {
+                *slot = parts;
+            }
         }
-    }
-    drop(classes);
+    })?;
+    // What the portfolio needs of the rank order is taken now, so that it is
+    // gone before the assessments are built: the review's peak memory is
+    // the assessments with what is still held beside them. The errors are
+    // returned where they were before, after the pass's.
+    let scaled = Scaled { scale: ledger.scale() };
+    let pareto = table.rows(order.len(), base, &scaled);
+    let concentrated = concentration_of(order.values(), base);
+    drop(order);
     let previous_states: HashMap<&str, TierState, Hasher> =
         previous.map(|p| p.assessments.iter().map(|a| (a.id().as_str(), a.tier_state())).collect()).unwrap_or_default();
     let context = Arc::new(Context {

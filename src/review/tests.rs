@@ -231,3 +231,17 @@ fn an_assessment_takes_at_most_248_bytes() {
     let size = std::mem::size_of::<super::Assessment>();
     assert!(size <= 248, "an Assessment is {size} bytes");
 }
+
+proptest::proptest! {
+    /// The remembered quotients are the quotients, whatever repeats and
+    /// in whatever order they are asked for.
+    #[test]
+    fn remembered_fractions_are_the_fractions(
+        asked in proptest::collection::vec((0i128..6, proptest::prop_oneof![0i128..1, 1i128..8]), 0..60),
+    ) {
+        let mut fractions = super::assessment::Fractions::default();
+        for (num, den) in asked {
+            proptest::prop_assert_eq!(fractions.of(num, den), crate::util::exact::ratio_fraction(num, den));
+        }
+    }
+}
