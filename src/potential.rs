@@ -741,9 +741,10 @@ impl Potential {
 /// Σ y, Σ x·y (x = 0 … n−1) and Σ y² of a history whose monthly amounts
 /// are within ±2^40 minor units (about 10^12) and at most 2^16 months long,
 /// the review's usual case; `None` otherwise. The sums cannot then leave
-/// 128 bits (|S| < 2^56, |T| < 2^72, Q < 2^96), so they are taken without
-/// checks, each square as one 64-bit product: the checked 128-bit products
-/// of the general loop were most of the potential's time.
+/// 128 bits (|x·y| < 2^56 fits an `i64`, |S| ≤ 2^56, |T| < 2^72,
+/// Q ≤ 2^96), so they are taken without checks, each square as one product
+/// of 64-bit numbers: the checked 128-bit products of the general loop
+/// were most of the potential's time.
 fn sums_of_small(y: &[i128]) -> Option<(i128, i128, i128)> {
     const SMALL: i128 = 1 << 40;
     if y.len() > 1 << 16 || !y.iter().all(|v| (-SMALL..=SMALL).contains(v)) {

@@ -179,7 +179,8 @@ impl SegmentParts {
 /// [`ratio_fraction`] with the last two quotients remembered, for the tie
 /// groups in rank order: a group's `before` is the `after` of the group
 /// above it and, on the turnover basis, its `turnover_before` is its
-/// `before`, so most groups need one division instead of three.
+/// `before`, so most groups need one division instead of three (two on the
+/// partners basis, whose `turnover_before` has another denominator).
 #[derive(Debug, Default)]
 pub(super) struct Fractions {
     /// `(num, den, ratio_fraction(num, den))`; the default's (0, 0, 0)

@@ -35,11 +35,12 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32
         )
     };
     // The usual case: every key packs into one integer, made straight from
-    // the assessments with the head of the partner's id (48 bytes a
-    // partner, where the keys of the general case and their packed copy
-    // took 80 at once). With the heads in the sort, ties of score and
-    // turnover (half the partners of the benchmark's network) are settled
-    // there, not by fetching each one's head from memory afterwards.
+    // the assessments with the head of the partner's id, 48 bytes a
+    // partner. With the heads in the sort, ties of score and turnover (half
+    // the partners of the benchmark's network) are settled there, not by
+    // fetching each one's head from memory afterwards. (The general case,
+    // a turnover beyond an `i64` of minor units or a score beyond an `i32`,
+    // holds its keys and their numbered copy at once: 96 bytes a partner.)
     let unpacked = AtomicBool::new(false);
     let packed: Vec<(u128, u128, u32)> = par::map_init(
         assessments,

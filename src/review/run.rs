@@ -192,8 +192,9 @@ struct Member<'a> {
 }
 
 /// A worker of the review's pass: its buffers, and its share of the
-/// network's monthly sums, added to the review's when the worker is done
-/// (each worker's state is dropped at its end, before the pass returns).
+/// network's monthly sums and of the tier table's, added to the review's
+/// when the worker is done (each worker's state is dropped at its end,
+/// before the pass returns).
 struct Worker<'a> {
     context: Arc<Context>,
     buf: WindowBuf,
