@@ -625,6 +625,8 @@ mod tests {
         assert!(sums.table(2).is_some());
         sums.add(Tier::Beginner, -1);
         assert!(sums.table(2).is_none());
+        // Decimal's finest scale is its own; one finer is not.
+        assert!(TierSums::default().table(28).is_some());
         assert!(TierSums::default().table(29).is_none());
     }
 }

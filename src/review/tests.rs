@@ -72,6 +72,19 @@ fn ties_of_ids_alike_in_their_first_16_bytes_go_by_the_whole_id() {
     assert_eq!(priority_order(keys, head, id).unwrap(), vec![1, 3, 2, 0, 4]);
 }
 
+#[test]
+fn ids_alike_in_their_first_16_bytes_do_not_reorder_different_keys() {
+    // The same head, different scores: the score decides, not the id,
+    // whichever way the whole ids compare.
+    let names = ["Partner-Long-Pre-A", "Partner-Long-Pre-B", "Partner-Long-Pre-C"];
+    let ids: Vec<PartnerId> = names.iter().map(|n| PartnerId::new(n).unwrap()).collect();
+    let keys: Vec<(bool, i128, i128, u32)> = vec![(false, 1, 7, 0), (false, 3, 7, 1), (false, 2, 7, 2)];
+    let id = |i: u32| ids.get(i as usize);
+    let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+    assert_eq!(priority_order(keys.clone(), head, id).unwrap(), reference_order(&keys, &ids));
+    assert_eq!(priority_order(keys, head, id).unwrap(), vec![1, 2, 0]);
+}
+
 proptest::proptest! {
     #[test]
     fn id_heads_never_order_ids_the_other_way(a in "[ab\\x00é]{0,20}", b in "[ab\\x00é]{0,20}") {
