@@ -417,12 +417,12 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
     };
     let assess = |w: &mut Worker<'_>, i: usize, m: &Member<'_>| {
         let segment = segment_of.get(i).copied().unwrap_or(SegmentParts::UNSET);
-        let a =
+        let (a, total) =
             shared.assess_one(m, segment, &w.context, &mut w.buf, &mut w.series).map_err(|e| e.for_partner(m.id))?;
         if m.row.is_some() {
             w.network.add(a.segment(), a.tier(), w.buf.months.iter().map(|d| d.turnover));
         }
-        w.tiers.add(a.tier(), w.buf.months.iter().map(|d| i128::from(d.turnover)).sum());
+        w.tiers.add(a.tier(), total);
         Ok::<_, Error>(a)
     };
     let (mut assessments, projections) = if forecast {
@@ -483,6 +483,8 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
 }
 
 impl Shared<'_> {
+    /// One member's assessment, and its window turnover at the ledger's
+    /// scale (for the tier table's sums).
     fn assess_one(
         &self,
         m: &Member<'_>,
@@ -490,7 +492,7 @@ impl Shared<'_> {
         context: &Arc<Context>,
         buf: &mut WindowBuf,
         series: &mut Vec<i128>,
-    ) -> Result<Assessment> {
+    ) -> Result<(Assessment, i128)> {
         let (policy, window, ledger) = (self.policy, self.window, self.ledger);
         let scale = ledger.scale();
         ledger.fill(m.row, window, buf);
@@ -566,7 +568,7 @@ impl Shared<'_> {
             risk.overall,
         );
         let urgent = urgent_cause(&policy.priority.urgent, segment.segment, &risk, &risk.alerts);
-        Ok(Assessment::compact(Parts {
+        let assessment = Assessment::compact(Parts {
             id: m.id.clone(),
             partner: m.partner.clone(),
             context: Arc::clone(context),
@@ -583,7 +585,8 @@ impl Shared<'_> {
             risk,
             score,
             urgent,
-        }))
+        });
+        Ok((assessment, total))
     }
 }
 
