@@ -18,15 +18,20 @@ pub(crate) fn check_id(id: &str) -> std::result::Result<(), &'static str> {
     // The usual id, printable ASCII without a space at either end, passes
     // in one pass over its bytes (this runs for every line of an import,
     // twice with an invoice id); any other goes through every rule.
-    let bytes = id.as_bytes();
-    if bytes.len() <= MAX_ID_LEN
-        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
-        && bytes.first().is_some_and(|&b| b != b' ')
-        && bytes.last().is_some_and(|&b| b != b' ')
-    {
+    if is_plain_id(id.as_bytes()) {
         return Ok(());
     }
     check_id_by_rules(id)
+}
+
+/// Whether `bytes` are a usual id: 1 to [`PartnerId::MAX_LEN`] bytes of
+/// printable ASCII without a space at either end. Such bytes are UTF-8 and
+/// pass [`check_id`]; an id that fails this may still pass it.
+pub(crate) fn is_plain_id(bytes: &[u8]) -> bool {
+    bytes.len() <= MAX_ID_LEN
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
 }
 
 /// [`check_id`], rule by rule: each rule gives its own reason.
@@ -268,6 +273,20 @@ mod tests {
             id in "[ -~\t\u{7f}\u{85}\u{a0}я]{0,4}|[ -~]{250,260}|[ -~]{0,12}"
         ) {
             proptest::prop_assert_eq!(check_id(&id), check_id_by_rules(&id));
+        }
+
+        /// Bytes the imports take as a plain id, unchecked, are UTF-8 and
+        /// pass every rule.
+        #[test]
+        fn plain_id_bytes_are_valid_ids(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![8 => 0x20u8..0x7f, 1 => proptest::prelude::any::<u8>()], 0..260),
+        ) {
+            if is_plain_id(&bytes) {
+                let text = std::str::from_utf8(&bytes);
+                proptest::prop_assert!(text.is_ok());
+                proptest::prop_assert_eq!(text.map(check_id_by_rules).ok(), Some(Ok(())));
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::{MonthlyRow, MonthlyTable};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Batch, BulkRow, DateRange, Ledger, Line, MonthlyBulk, PartnerKey, Recorded, Sale};
+use crate::ledger::{Batch, BulkRow, DateRange, IdText, Ledger, Line, MonthlyBulk, PartnerKey, Recorded, Sale};
 use crate::money::{Currency, Money};
 use crate::partner::PartnerId;
 use crate::period::Month;
@@ -497,7 +497,7 @@ impl<'a> SaleColumns<'a> {
         let date = self.date.get(i, "date")?.ok_or_else(|| null("date"))?;
         let amount = self.amount.get(i, scale, "amount")?.ok_or_else(|| null("amount"))?;
         let margin = self.margin(i, amount, scale)?;
-        let invoice = self.invoice.and_then(|c| c.get(i));
+        let invoice = self.invoice.and_then(|c| c.get(i)).map(IdText::Str);
         let due_date = self.due.map(|c| c.get(i, "due_date")).transpose()?.flatten();
         let paid_date = self.paid.map(|c| c.get(i, "paid_date")).transpose()?.flatten();
         Ok((partner, Line { date, amount, margin, invoice, due_date, paid_date }))
@@ -670,7 +670,7 @@ impl ArrowImport {
                     let read = cols.check_currency(i, currency).and_then(|()| cols.line(i, scale));
                     let added = read.and_then(|(partner, line)| {
                         batch
-                            .add_parsed(PartnerKey::Str(partner), &line, row, invoices)
+                            .add_parsed(PartnerKey::Text(IdText::Str(partner)), &line, row, invoices)
                             .map_err(|e| ledger_column(with_partner(e, partner)))
                     });
                     if let Err(e) = added {
@@ -729,7 +729,7 @@ impl ArrowImport {
                         sale = sale.with_margin(d(m));
                     }
                     if let Some(inv) = line.invoice {
-                        sale = sale.with_invoice(inv);
+                        sale = sale.with_invoice(inv.text());
                     }
                     if let Some(lid) = cols.line_id.and_then(|c| c.get(i)) {
                         sale = sale.with_line_id(lid);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{parse_amount, parse_date};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Batch, DateRange, Ledger, Line, PartnerKey, Recorded, Sale};
+use crate::ledger::{Batch, DateRange, IdText, Ledger, Line, PartnerKey, Recorded, Sale};
 use crate::money::Currency;
 use crate::partner::{Partner, PartnerId};
 use crate::risk::{CreditRating, RiskFacts};
@@ -787,8 +787,8 @@ impl CsvImport {
         let field = |pos: usize| record.get(pos).unwrap_or_default();
         let optional = |pos: Option<usize>| pos.map(field).filter(|f| !f.is_empty());
 
-        let partner = text(field(cols.partner), "partner_id")?;
-        let with_partner = |e: Error| match PartnerId::new(partner) {
+        let partner = id_text(field(cols.partner), "partner_id")?;
+        let with_partner = |e: Error| match PartnerId::new(&partner.text()) {
             Ok(id) => e.for_partner(&id),
             Err(_) => e,
         };
@@ -823,14 +823,14 @@ impl CsvImport {
                 (None, None) => None,
             };
         let invoice = match optional(cols.invoice) {
-            Some(raw) => Some(text(raw, "invoice_id")?),
+            Some(raw) => Some(id_text(raw, "invoice_id")?),
             None => None,
         };
         let due = optional(cols.due).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("due_date")))?;
         let paid =
             optional(cols.paid).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("paid_date")))?;
         let line = Line { date, amount, margin, invoice, due_date: due, paid_date: paid };
-        batch.add_parsed(PartnerKey::Str(partner), &line, line_no, ledger.invoice_set()).map_err(|e| {
+        batch.add_parsed(PartnerKey::Text(partner), &line, line_no, ledger.invoice_set()).map_err(|e| {
             let e = with_partner(e);
             if matches!(e.kind(), ErrorKind::InvalidPartnerId { .. }) {
                 e.at_column("partner_id")
@@ -1318,6 +1318,12 @@ pub(crate) fn text<'a>(raw: &'a [u8], column: &str) -> Result<&'a str> {
     })
 }
 
+/// An id field: a plain id as it is (see [`IdText::Plain`]), any other as
+/// UTF-8 text, to be checked as an id when the line is added.
+fn id_text<'a>(raw: &'a [u8], column: &str) -> Result<IdText<'a>> {
+    if crate::partner::is_plain_id(raw) { Ok(IdText::Plain(raw)) } else { text(raw, column).map(IdText::Str) }
+}
+
 /// Parses a plain decimal (sign, digits, one separator) exactly.
 fn parse_decimal(value: &str, decimal_comma: bool, field: &str) -> Result<Decimal> {
     let text = value.trim();
@@ -1417,6 +1423,29 @@ mod tests {
         assert_eq!(t.receivables().len(), 2);
         assert_eq!(t.receivables()[0].paid_date, NaiveDate::from_ymd_opt(2025, 1, 30));
         assert_eq!(t.receivables()[1].paid_date, None);
+    }
+
+    #[test]
+    fn ids_other_than_plain_ascii_are_checked_as_before() {
+        let ok = CsvImport::new()
+            .read_sales("partner_id,date,amount,invoice_id\nДилер №5,2025-01-01,1,Счёт 1\n".as_bytes())
+            .unwrap();
+        assert!(ok.contains_invoice("Счёт 1") && ok.partner_count() == 1);
+        let err = |data: &[u8]| CsvImport::new().read_sales(data).unwrap_err();
+        let e = err(b"partner_id,date,amount\nA,2025-01-01,1\nA ,2025-01-01,1\n");
+        assert!(matches!(e.kind(), ErrorKind::InvalidPartnerId { .. }), "{e}");
+        assert_eq!((e.line(), e.column()), (Some(3), Some("partner_id")));
+        let e = err(b"partner_id,date,amount,invoice_id\nA,2025-01-01,1,\xff\n");
+        assert!(matches!(e.kind(), ErrorKind::Csv { .. }), "{e}");
+        assert_eq!((e.line(), e.column()), (Some(2), Some("invoice_id")));
+        let e = err(b"partner_id,date,amount,invoice_id\nA,2025-01-01,1,I\tx\n");
+        assert!(matches!(e.kind(), ErrorKind::InvalidInvoiceId { .. }), "{e}");
+        // A bad id is still found after the line's fields are read: a bad
+        // date on the same line is the error.
+        let e = err(b"partner_id,date,amount\nA\t1,2025-13-01,1\n");
+        assert_eq!(e.column(), Some("date"), "{e}");
+        let long = format!("partner_id,date,amount\n{},2025-01-01,1\n", "d".repeat(257));
+        assert!(matches!(err(long.as_bytes()).kind(), ErrorKind::InvalidPartnerId { .. }));
     }
 
     #[test]

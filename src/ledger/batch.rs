@@ -26,13 +26,14 @@ use chrono::{Datelike, NaiveDate};
 use super::input::DateRange;
 use super::record::{Account, check_line_dates};
 use super::{
-    Cell, Hasher, IdKey, Index, InvoiceSet, Ledger, Line, MarginInput, PartnerKey, PayRecord, Row, Sale, add_payment,
-    count_document, fingerprint, slot_mut, to_minor,
+    Cell, Hasher, IdKey, IdText, Index, InvoiceSet, Ledger, Line, MarginInput, PartnerKey, PayRecord, Row, Sale,
+    add_payment, count_document, slot_mut, to_minor,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Currency;
-use crate::partner::{PartnerId, check_id};
+use crate::partner::PartnerId;
 use crate::period::Month;
+use crate::util::hash::fingerprint_of;
 
 /// Partitions of a large batch (2^9): about two thousand partners each at
 /// a million partners. Every line is written to the end of its partition's
@@ -391,7 +392,7 @@ impl Batch {
             date: sale.date,
             amount,
             margin,
-            invoice: sale.invoice.as_deref(),
+            invoice: sale.invoice.as_deref().map(IdText::Str),
             due_date: sale.due_date,
             paid_date: sale.paid_date,
         };
@@ -407,24 +408,24 @@ impl Batch {
         line_no: u64,
         recorded: &InvoiceSet,
     ) -> Result<()> {
-        let id = partner.as_str();
-        if let PartnerKey::Str(text) = partner {
-            check_id(text).map_err(|reason| {
-                Error::from(ErrorKind::InvalidPartnerId { id: crate::error::shorten(text), reason })
+        let id = partner.as_bytes();
+        if let PartnerKey::Text(text) = partner {
+            text.check().map_err(|reason| {
+                Error::from(ErrorKind::InvalidPartnerId { id: crate::error::shorten(&text.text()), reason })
             })?;
         }
         check_line_dates(&self.dates, line.date, line.due_date, line.paid_date)?;
         let mut flags = 0;
         let mut fp = 0;
         if let Some(invoice) = line.invoice {
-            check_id(invoice).map_err(|reason| {
-                Error::from(ErrorKind::InvalidInvoiceId { id: crate::error::shorten(invoice), reason })
+            invoice.check().map_err(|reason| {
+                Error::from(ErrorKind::InvalidInvoiceId { id: crate::error::shorten(&invoice.text()), reason })
             })?;
-            fp = fingerprint(invoice);
+            fp = fingerprint_of(invoice.as_bytes());
             if !recorded.is_empty() && recorded.contains(&fp) {
-                return Err(
-                    Error::from(ErrorKind::DuplicateInvoice { invoice: invoice.to_owned() }).for_invoice(invoice)
-                );
+                let invoice = invoice.text();
+                return Err(Error::from(ErrorKind::DuplicateInvoice { invoice: invoice.clone().into_owned() })
+                    .for_invoice(&invoice));
             }
             flags |= INVOICE;
         }
@@ -453,7 +454,7 @@ impl Batch {
         let extra = Extra { fp, margin: line.margin, dates, date };
         if self.bits == 0 {
             if let Some(part) = self.parts.first_mut() {
-                part.push(id.as_bytes(), pending, extra);
+                part.push(id, pending, extra);
             }
             if flags & INVOICE != 0
                 && let Some(docs) = self.docs.first_mut()
@@ -461,13 +462,12 @@ impl Batch {
                 docs.push(fp);
             }
         } else {
-            let (Ok(part), Ok(id_at)) =
-                (u16::try_from(part_of(id.as_bytes(), self.bits)), u32::try_from(self.staging.ids.len()))
+            let (Ok(part), Ok(id_at)) = (u16::try_from(part_of(id, self.bits)), u32::try_from(self.staging.ids.len()))
             else {
                 return Err(Error::overflow("the batch's partitions"));
             };
             self.staging.lines.push(Staged::new(pending, extra, part, id_at));
-            self.staging.ids.extend_from_slice(id.as_bytes());
+            self.staging.ids.extend_from_slice(id);
             if self.staging.lines.len() == STAGE {
                 self.flush();
             }
@@ -1328,14 +1328,15 @@ mod tests {
                 assert_eq!(pending.amount, i64::from(i) * 100);
                 assert_eq!(extra.margin, (i % 2 == 0).then_some(i64::from(i % 7) * 100));
                 assert_eq!(extra.dates.is_some(), i % 3 == 0);
-                assert_eq!(extra.fp, if i % 2 == 0 { fingerprint(&format!("I{i}")) } else { 0 });
+                assert_eq!(extra.fp, if i % 2 == 0 { crate::util::hash::fingerprint(&format!("I{i}")) } else { 0 });
                 seen += 1;
             }
         }
         assert_eq!(seen, n);
         let mut docs: Vec<u128> = batch.docs.iter().flatten().copied().collect();
         docs.sort_unstable();
-        let mut expected: Vec<u128> = (0..n).step_by(2).map(|i| fingerprint(&format!("I{i}"))).collect();
+        let mut expected: Vec<u128> =
+            (0..n).step_by(2).map(|i| crate::util::hash::fingerprint(&format!("I{i}"))).collect();
         expected.sort_unstable();
         assert_eq!(docs, expected);
         for (d, fps) in batch.docs.iter().enumerate() {

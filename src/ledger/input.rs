@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{Ledger, Receivable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::{Currency, Money};
-use crate::partner::PartnerId;
+use crate::partner::{PartnerId, check_id};
 use crate::period::Month;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -573,15 +573,48 @@ impl Recorded {
 pub(crate) enum PartnerKey<'a> {
     Id(&'a PartnerId),
     #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))] // used by the imports
-    Str(&'a str),
+    Text(IdText<'a>),
 }
 
 impl PartnerKey<'_> {
-    pub(super) fn as_str(&self) -> &str {
+    pub(super) fn as_bytes(&self) -> &[u8] {
         match self {
-            PartnerKey::Id(id) => id.as_str(),
-            PartnerKey::Str(text) => text,
+            PartnerKey::Id(id) => id.as_str().as_bytes(),
+            PartnerKey::Text(text) => text.as_bytes(),
         }
+    }
+}
+
+/// An id as an import read it from a line (a partner's or an invoice's).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum IdText<'a> {
+    /// Text still to be checked ([`check_id`]).
+    Str(&'a str),
+    /// Bytes that passed [`is_plain_id`]: printable ASCII, a valid id as it
+    /// is. Most ids are, and they skip the UTF-8 check and the id's rules.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // made by the CSV import
+    Plain(&'a [u8]),
+}
+
+impl<'a> IdText<'a> {
+    pub(crate) fn as_bytes(&self) -> &'a [u8] {
+        match self {
+            IdText::Str(text) => text.as_bytes(),
+            IdText::Plain(bytes) => bytes,
+        }
+    }
+
+    /// Checks the id ([`check_id`]); a plain id is valid.
+    pub(crate) fn check(&self) -> std::result::Result<(), &'static str> {
+        match self {
+            IdText::Str(text) => check_id(text),
+            IdText::Plain(_) => Ok(()),
+        }
+    }
+
+    /// The id as text, for messages (both kinds are UTF-8).
+    pub(crate) fn text(&self) -> std::borrow::Cow<'a, str> {
+        String::from_utf8_lossy(self.as_bytes())
     }
 }
 
@@ -590,7 +623,7 @@ pub(crate) struct Line<'a> {
     pub(crate) date: NaiveDate,
     pub(crate) amount: i64,
     pub(crate) margin: Option<i64>,
-    pub(crate) invoice: Option<&'a str>,
+    pub(crate) invoice: Option<IdText<'a>>,
     pub(crate) due_date: Option<NaiveDate>,
     pub(crate) paid_date: Option<NaiveDate>,
 }

@@ -39,7 +39,7 @@ pub(crate) use batch::{finish_all, first_error_of};
 pub(crate) use bulk::{BulkRow, MonthlyBulk};
 use input::MarginInput;
 pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
-pub(crate) use input::{Line, PartnerKey, to_minor};
+pub(crate) use input::{IdText, Line, PartnerKey, to_minor};
 pub(crate) use invoices::InvoiceSet;
 #[cfg(any(feature = "csv", feature = "arrow"))]
 pub(crate) use record::check_line_dates;

@@ -8,7 +8,12 @@ pub(crate) type Hasher = foldhash::fast::RandomState;
 /// different ids share a fingerprint with a probability of about 10⁻²⁵ at
 /// 10 million ids.
 pub(crate) fn fingerprint(id: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+    fingerprint_of(id.as_bytes())
+}
+
+/// [`fingerprint`] of an identifier's bytes.
+pub(crate) fn fingerprint_of(id: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(id)
 }
 
 /// The 64-bit XXH3 hash of bytes (partitions, shards, tables).
