@@ -1020,7 +1020,7 @@ fn global_row(offsets: &[u32], (part, row): (u16, u32)) -> Option<u32> {
 
 /// A buffered line as stage 2 adds it to its row: the margin and dates
 /// are there if its flags say so.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Item {
     amount: i64,
     margin: i64,
@@ -1039,9 +1039,9 @@ struct Scratch {
     /// The partition's lines in line order, and the row of each.
     items: Vec<Item>,
     row_of: Vec<u32>,
-    /// The lines (positions in `items`) row by row, each row's in line
-    /// order, and where each row's start.
-    by_row: Vec<u32>,
+    /// The lines row by row, each row's in line order, and where each
+    /// row's start.
+    by_row: Vec<Item>,
     starts: Vec<u32>,
     /// The row being made.
     cells: Vec<Cell>,
@@ -1053,8 +1053,11 @@ struct Scratch {
 /// holds the partition of each batch, in order.
 ///
 /// The lines are first put in order row by row (a counting sort, which
-/// keeps each row's lines in line order), then each row's months are
-/// summed in `scratch` and copied once into vectors of their exact length.
+/// keeps each row's lines in line order; the lines themselves are moved,
+/// so that the sums read them in order: reading them through their
+/// positions was a cache miss a line, a seventh of this function's
+/// samples), then each row's months are summed in `scratch` and copied
+/// once into vectors of their exact length.
 /// Summed straight into each row's own vectors, they grew by doubling and
 /// were copied again to their length: four allocations and two frees a
 /// partner instead of two allocations, about a fifth of this stage.
@@ -1149,11 +1152,11 @@ fn aggregate_part(
         at += count;
     }
     by_row.clear();
-    by_row.resize(items.len(), 0);
-    for (i, &row) in (0u32..).zip(row_of.iter()) {
+    by_row.resize(items.len(), Item::default());
+    for (item, &row) in items.iter().zip(row_of.iter()) {
         if let Some(next) = starts.get_mut(row as usize) {
             if let Some(slot) = by_row.get_mut(*next as usize) {
-                *slot = i;
+                *slot = *item;
             }
             *next += 1;
         }
@@ -1166,7 +1169,7 @@ fn aggregate_part(
         let end = end as usize;
         cells.clear();
         payments.clear();
-        for item in by_row.get(from..end).unwrap_or_default().iter().filter_map(|&i| items.get(i as usize)) {
+        for item in by_row.get(from..end).unwrap_or_default() {
             if add_line(cells, payments, item).is_none() {
                 let e = Error::overflow("a partner's monthly figures").at_line(item.line).for_partner(&row.id);
                 keep_first(&mut first_error, e);
