@@ -27,8 +27,13 @@ fn day(offset: u64) -> NaiveDate {
 /// About `lines` lines in documents of one to three lines: most with an
 /// invoice id, some credit notes, zero totals, margins, due and paid dates.
 fn documents(lines: usize, partners: u64, seed: u64) -> Vec<Vec<Sale>> {
+    documents_of(lines, partners, seed, |p| format!("Dealer-{p:05}"))
+}
+
+/// [`documents`] with the partner ids `name` gives.
+fn documents_of(lines: usize, partners: u64, seed: u64, name: impl Fn(u64) -> String) -> Vec<Vec<Sale>> {
     let mut rng = Lcg(seed);
-    let ids: Vec<PartnerId> = (0..partners).map(|p| PartnerId::new(&format!("Dealer-{p:05}")).unwrap()).collect();
+    let ids: Vec<PartnerId> = (0..partners).map(|p| PartnerId::new(&name(p)).unwrap()).collect();
     let mut docs = Vec::new();
     let mut count = 0;
     let mut n = 0;
@@ -120,6 +125,17 @@ fn a_large_batch_equals_its_documents_recorded_one_at_a_time() {
         separately.record_all(doc.to_vec()).unwrap();
     }
     assert_eq!(at_once, separately);
+}
+
+#[test]
+fn a_large_batch_with_long_partner_ids_equals_its_documents_recorded_one_at_a_time() {
+    // Ids of 12 to 52 bytes, some past the 22 a partner index holds inline.
+    let docs = documents_of(80_000, 4_000, 13, |p| format!("Dealer-{p:05}{}", "-long".repeat(p as usize % 9)));
+    let lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    assert!(lines.iter().any(|s| s.partner().as_str().len() > 22));
+    let mut at_once = Ledger::new(Currency::RUB);
+    at_once.record_all(lines.iter().cloned()).unwrap();
+    assert_eq!(at_once, one_by_one(&docs));
 }
 
 #[test]

@@ -1077,7 +1077,10 @@ fn aggregate_part(
     u32::try_from(lines).map_err(|_| Error::overflow("the lines of a partition"))?;
     // This partition's rows, at the end of the thread's.
     let start = out.rows.len();
-    let mut index: HashMap<&[u8], u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
+    // The partners' ids held in the table itself ([`IdKey`]): compared
+    // through a pointer into the partition's id bytes instead, each lookup
+    // missed the cache (a seventh of this function's samples).
+    let mut index: HashMap<IdKey, u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
     let part_no = u16::try_from(p).map_err(|_| Error::overflow("the batch's partitions"))?;
     let Scratch { items, row_of, by_row, starts, cells, payments } = scratch;
     items.clear();
@@ -1100,7 +1103,7 @@ fn aggregate_part(
                             break 'lines;
                         }
                     };
-                    index.insert(id, pos);
+                    index.insert(IdKey::new(&pid), pos);
                     out.rows.push(Row { id: pid, cells: Vec::new(), extra: None });
                     starts.push(0);
                     pos
