@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{parse_amount, parse_date};
+use super::{DateCache, parse_amount, parse_date};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::{Batch, DateRange, IdText, Ledger, Line, PartnerKey, Recorded, Sale};
 use crate::money::Currency;
@@ -484,6 +484,7 @@ impl CsvImport {
         size: Option<u64>,
     ) -> Result<(usize, Stop)> {
         let mut record = csv::ByteRecord::new();
+        let mut dates = DateCache::new();
         let mut count = 0usize;
         loop {
             if let Some(stop_at) = stop_at {
@@ -513,7 +514,7 @@ impl CsvImport {
                 })
                 .at_line(line));
             }
-            self.sale_line(&record, line, cols, batch, ledger).map_err(|e| e.at_line(line))?;
+            self.sale_line(&record, line, cols, batch, ledger, &mut dates).map_err(|e| e.at_line(line))?;
             count += 1;
             if count == 1000
                 && let (Some(size), read) = (size, rdr.position().byte())
@@ -593,7 +594,10 @@ impl CsvImport {
         let mut count = 0usize;
         if let Some(record) = &first {
             let line = record.position().map_or(2, csv::Position::line);
-            if let Err(e) = self.sale_line(record, line, cols, &mut batch, ledger).map_err(|e| e.at_line(line)) {
+            if let Err(e) = self
+                .sale_line(record, line, cols, &mut batch, ledger, &mut DateCache::new())
+                .map_err(|e| e.at_line(line))
+            {
                 return Err(batch.first_error(e));
             }
             count += 1;
@@ -782,6 +786,7 @@ impl CsvImport {
         cols: &SaleColumns,
         batch: &mut Batch,
         ledger: &Ledger,
+        dates: &mut DateCache,
     ) -> Result<()> {
         let scale = batch.scale();
         let field = |pos: usize| record.get(pos).unwrap_or_default();
@@ -792,7 +797,7 @@ impl CsvImport {
             Ok(id) => e.for_partner(&id),
             Err(_) => e,
         };
-        let date = parse_date(field(cols.date)).map_err(|e| with_partner(e.at_column("date")))?;
+        let date = dates.parse(field(cols.date)).map_err(|e| with_partner(e.at_column("date")))?;
         if let Some(raw) = optional(cols.currency) {
             let code = text(raw, "currency")?;
             let currency = Currency::new(code).map_err(|e| with_partner(e.at_column("currency")))?;
@@ -826,9 +831,14 @@ impl CsvImport {
             Some(raw) => Some(id_text(raw, "invoice_id")?),
             None => None,
         };
-        let due = optional(cols.due).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("due_date")))?;
-        let paid =
-            optional(cols.paid).map(parse_date).transpose().map_err(|e| with_partner(e.at_column("paid_date")))?;
+        let due = optional(cols.due)
+            .map(|raw| dates.parse(raw))
+            .transpose()
+            .map_err(|e| with_partner(e.at_column("due_date")))?;
+        let paid = optional(cols.paid)
+            .map(|raw| dates.parse(raw))
+            .transpose()
+            .map_err(|e| with_partner(e.at_column("paid_date")))?;
         let line = Line { date, amount, margin, invoice, due_date: due, paid_date: paid };
         batch.add_parsed(PartnerKey::Text(partner), &line, line_no, ledger.invoice_set()).map_err(|e| {
             let e = with_partner(e);

@@ -427,6 +427,49 @@ pub(crate) fn parse_date(raw: &[u8]) -> Result<NaiveDate> {
     Ok(date)
 }
 
+/// The dates an import has read, by their ten bytes, each with its date:
+/// a billing export's lines fall on a few hundred days, so most lines repeat
+/// a date read before. Reading each one through the calendar (and the
+/// range check) was a twentieth of a CSV import's samples.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+pub(crate) struct DateCache {
+    /// (the ten bytes with bit 127 set, their date); a slot never filled
+    /// holds a key no date has.
+    slots: Box<[(u128, NaiveDate)]>,
+}
+
+#[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+impl DateCache {
+    const BITS: u32 = 10;
+
+    pub(crate) fn new() -> DateCache {
+        DateCache { slots: vec![(0, NaiveDate::MIN); 1 << Self::BITS].into_boxed_slice() }
+    }
+
+    /// [`parse_date`], remembered: the same bytes give the same date.
+    pub(crate) fn parse(&mut self, raw: &[u8]) -> Result<NaiveDate> {
+        let mut wide = [0u8; 16];
+        let Some(head) = wide.get_mut(..10).filter(|_| raw.len() == 10) else {
+            return parse_date(raw);
+        };
+        head.copy_from_slice(raw);
+        let key = u128::from_le_bytes(wide) | 1 << 127;
+        let mix = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (mix >> (64 - Self::BITS)) as usize;
+        if let Some(&(k, date)) = self.slots.get(slot)
+            && k == key
+        {
+            return Ok(date);
+        }
+        let date = parse_date(raw)?;
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = (key, date);
+        }
+        Ok(date)
+    }
+}
+
 /// Parses an exact decimal amount into integer minor units at `scale`.
 pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &str) -> Result<i64> {
     let shown = || String::from_utf8_lossy(raw).into_owned();
@@ -468,4 +511,35 @@ pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &
         value = value.checked_mul(10).ok_or_else(out_of_range)?;
     }
     Ok(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Remembered dates are the dates: a sequence of texts (dates,
+        /// repeated, and near-dates that are not) read through one cache
+        /// gives what parse_date gives each, errors included.
+        #[test]
+        fn a_remembered_date_is_the_date_read_again(
+            texts in proptest::collection::vec("(19|20|00|99)[0-9]{2}-(0[0-9]|1[0-3])-[0-3][0-9]|[0-9-]{9,11}", 1..200),
+            picks in proptest::collection::vec(0usize..200, 0..200),
+        ) {
+            let mut cache = DateCache::new();
+            for text in texts.iter().chain(picks.iter().filter_map(|&i| texts.get(i))) {
+                let remembered = cache.parse(text.as_bytes()).map_err(|e| e.to_string());
+                proptest::prop_assert_eq!(remembered, parse_date(text.as_bytes()).map_err(|e| e.to_string()));
+            }
+        }
+    }
+
+    #[test]
+    fn bytes_that_fill_no_slot_are_not_a_date() {
+        // The key of a slot never filled: ten zero bytes must still fail.
+        let mut cache = DateCache::new();
+        assert!(cache.parse(&[0; 10]).is_err());
+        assert_eq!(cache.parse(b"2025-03-14").unwrap(), NaiveDate::from_ymd_opt(2025, 3, 14).unwrap());
+        assert!(cache.parse(b"2025-02-30").is_err() && cache.parse(b"2025-02-30").is_err());
+    }
 }
