@@ -16,8 +16,9 @@ const MAX_ID_LEN: usize = PartnerId::MAX_LEN;
 /// trailing whitespace, no control characters. Any other Unicode is fine.
 pub(crate) fn check_id(id: &str) -> std::result::Result<(), &'static str> {
     // The usual id, printable ASCII without a space at either end, passes
-    // in one pass over its bytes (this runs for every line of an import,
-    // twice with an invoice id); any other goes through every rule.
+    // in one pass over its bytes (this runs for every recorded sale, twice
+    // with an invoice id; the CSV import tests plain ids with
+    // `is_plain_id` alone); any other goes through every rule.
     if is_plain_id(id.as_bytes()) {
         return Ok(());
     }

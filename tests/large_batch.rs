@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+use partner_priority::import::CsvImport;
 use partner_priority::ledger::Payment;
 use partner_priority::period::Window;
 use partner_priority::{Currency, ErrorKind, Ledger, Money, PartnerId, Sale};
@@ -136,6 +137,48 @@ fn a_large_batch_with_long_partner_ids_equals_its_documents_recorded_one_at_a_ti
     let mut at_once = Ledger::new(Currency::RUB);
     at_once.record_all(lines.iter().cloned()).unwrap();
     assert_eq!(at_once, one_by_one(&docs));
+}
+
+#[test]
+fn a_large_csv_import_equals_its_lines_recorded_as_sales() {
+    // Past the size at which a batch is split into partitions and its lines
+    // staged, with plain ASCII ids, Cyrillic ones, ids of up to 256 bytes
+    // and invoice ids with a space inside.
+    let name = |p: u64| match p % 4 {
+        0 => format!("D-{p:05}"),
+        1 => format!("Дилер {p}"),
+        2 => format!("{p:05}{}", "x".repeat(200 + (p / 4 % 52) as usize)),
+        _ => format!("Dealer {p} ltd"),
+    };
+    let docs = documents_of(50_000, 3_000, 17, name);
+    let lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    assert!(lines.iter().any(|s| s.partner().as_str().len() == 256));
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut csv = String::from("partner_id,date,amount,margin,invoice_id,due_date,paid_date\n");
+    for s in &lines {
+        let invoice = s.invoice().map(|i| format!("No {i}")).unwrap_or_default();
+        csv.push_str(&format!(
+            "\"{}\",{},{},{},{invoice},{},{}\n",
+            s.partner(),
+            s.date(),
+            s.amount().amount(),
+            s.margin().map(|m| m.to_string()).unwrap_or_default(),
+            date(s.due_date()),
+            date(s.paid_date()),
+        ));
+    }
+    let imported = CsvImport::new().read_sales(csv.as_bytes()).unwrap();
+    let renamed: Vec<Sale> = lines
+        .iter()
+        .map(|s| match s.invoice() {
+            Some(i) => s.clone().with_invoice(format!("No {i}")),
+            None => s.clone(),
+        })
+        .collect();
+    let mut recorded = Ledger::new(Currency::RUB);
+    recorded.record_all(renamed).unwrap();
+    assert_eq!(imported, recorded);
+    assert_eq!(imported.partner_count(), 3_000);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{DateCache, parse_amount, parse_date};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ledger::{Batch, DateRange, IdText, Ledger, Line, PartnerKey, Recorded, Sale};
+use crate::ledger::{Batch, DateRange, IdText, Ledger, Line, PartnerKey, PlainId, Recorded, Sale};
 use crate::money::Currency;
 use crate::partner::{Partner, PartnerId};
 use crate::risk::{CreditRating, RiskFacts};
@@ -1331,7 +1331,10 @@ pub(crate) fn text<'a>(raw: &'a [u8], column: &str) -> Result<&'a str> {
 /// An id field: a plain id as it is (see [`IdText::Plain`]), any other as
 /// UTF-8 text, to be checked as an id when the line is added.
 fn id_text<'a>(raw: &'a [u8], column: &str) -> Result<IdText<'a>> {
-    if crate::partner::is_plain_id(raw) { Ok(IdText::Plain(raw)) } else { text(raw, column).map(IdText::Str) }
+    match PlainId::of(raw) {
+        Some(plain) => Ok(IdText::Plain(plain)),
+        None => text(raw, column).map(IdText::Str),
+    }
 }
 
 /// Parses a plain decimal (sign, digits, one separator) exactly.

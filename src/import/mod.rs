@@ -449,12 +449,10 @@ impl DateCache {
 
     /// [`parse_date`], remembered: the same bytes give the same date.
     pub(crate) fn parse(&mut self, raw: &[u8]) -> Result<NaiveDate> {
-        let mut wide = [0u8; 16];
-        let Some(head) = wide.get_mut(..10).filter(|_| raw.len() == 10) else {
+        let Ok(&[b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]) = <&[u8; 10]>::try_from(raw) else {
             return parse_date(raw);
         };
-        head.copy_from_slice(raw);
-        let key = u128::from_le_bytes(wide) | 1 << 127;
+        let key = u128::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, 0, 0, 0, 0, 0, 0]) | 1 << 127;
         let mix = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = (mix >> (64 - Self::BITS)) as usize;
         if let Some(&(k, date)) = self.slots.get(slot)

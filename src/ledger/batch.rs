@@ -5,7 +5,9 @@
 //! costs a handful of cache misses per line (the partner's slot in the index,
 //! its row, its monthly cells), far more than parsing the line. A batch
 //! instead appends each checked line to the buffer of its partition (chosen
-//! by a hash of the partner id), a sequential write. When the batch
+//! by a hash of the partner id), a few thousand lines at a time (see
+//! [`Staging`]), so that each partition's buffer is written a stretch at a
+//! time. When the batch
 //! finishes, each partition is aggregated on its own: its two thousand or so
 //! partners (at a million) fit in the processor's cache, and partitions are independent, so
 //! they are shared among threads.
@@ -47,6 +49,9 @@ const PART_BITS: u32 = 9;
 /// Lines a partitioned batch stages before it moves them to their
 /// partitions (see [`Staging`]).
 const STAGE: usize = 1 << 13;
+// A staged line holds its partition in 16 bits and where its id starts (ids
+// of at most 256 bytes) in 32.
+const _: () = assert!(PART_BITS <= 16 && STAGE * 256 <= u32::MAX as usize);
 /// Lines a batch takes before it splits into partitions (smaller batches,
 /// such as a single recorded sale, stay in one).
 const SPLIT_AT: usize = 1 << 15;
@@ -214,7 +219,8 @@ impl Staged {
 
 /// Puts `items` in order by `key` (below `keys`; items without one are
 /// left out), keeping the order of each key's items: `order` gets their
-/// positions, key by key. `starts` is scratch.
+/// positions, key by key. `starts` is scratch. For fewer than 2^32 items
+/// (a flush holds [`STAGE`]).
 fn group_by_key<T>(
     items: &[T],
     keys: usize,
@@ -285,9 +291,11 @@ pub(crate) struct Batch {
     /// The dates the ledger accepts.
     dates: DateRange,
     bits: u32,
+    /// The lines by partition; once the batch is split, without the lines
+    /// still in `staging` until [`align`] flushes them.
     parts: Vec<Part>,
     /// The fingerprints of lines with an invoice id, by document partition
-    /// (the fingerprint's top bits).
+    /// (the fingerprint's top bits); staged as the lines are.
     docs: Vec<Vec<u128>>,
     lines: usize,
     /// The sum of the lines' absolute amounts and margins: while it fits a
@@ -653,6 +661,8 @@ fn align(batches: &mut [Batch]) -> u32 {
     let bits = batches.iter().map(|b| b.bits).max().unwrap_or(0);
     for b in batches {
         b.flush();
+        // Its room is not needed again.
+        b.staging = Staging::default();
         if b.bits != bits {
             b.split();
         }
@@ -1036,8 +1046,7 @@ struct Item {
 /// partition.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// The partition's lines in line order, and the row of each.
-    items: Vec<Item>,
+    /// The row of each of the partition's lines, in line order.
     row_of: Vec<u32>,
     /// The lines row by row, each row's in line order, and where each
     /// row's start.
@@ -1053,8 +1062,9 @@ struct Scratch {
 /// holds the partition of each batch, in order.
 ///
 /// The lines are first put in order row by row (a counting sort, which
-/// keeps each row's lines in line order; the lines themselves are moved,
-/// so that the sums read them in order: reading them through their
+/// keeps each row's lines in line order: a first pass finds each line's
+/// row, a second reads the lines again and writes each where its row's
+/// go, so that the sums read them in order; reading them through their
 /// positions was a cache miss a line, a seventh of this function's
 /// samples), then each row's months are summed in `scratch` and copied
 /// once into vectors of their exact length.
@@ -1082,8 +1092,7 @@ fn aggregate_part(
     // missed the cache (a seventh of this function's samples).
     let mut index: HashMap<IdKey, u32, Hasher> = HashMap::with_capacity_and_hasher(lines / 4 + 1, Hasher::default());
     let part_no = u16::try_from(p).map_err(|_| Error::overflow("the batch's partitions"))?;
-    let Scratch { items, row_of, by_row, starts, cells, payments } = scratch;
-    items.clear();
+    let Scratch { row_of, by_row, starts, cells, payments } = scratch;
     row_of.clear();
     starts.clear();
     // An error here ends the lines taken; the rows are still summed up to
@@ -1112,20 +1121,9 @@ fn aggregate_part(
             if let Some(n) = starts.get_mut(row_pos as usize) {
                 *n += 1;
             }
-            // A line of a document with several lines counts with its
-            // document, once they are all aggregated.
-            let several = pending.flags & INVOICE != 0 && !multi.is_empty() && multi.contains(&extra.fp);
-            items.push(Item {
-                amount: pending.amount,
-                margin: extra.margin.unwrap_or(0),
-                dates: extra.dates.unwrap_or(0),
-                line,
-                month: pending.month,
-                flags: pending.flags,
-                whole: !several,
-            });
             row_of.push(row_pos);
             if pending.flags & INVOICE != 0 {
+                let several = several(multi, pending, extra);
                 let amount = pending.amount;
                 if several {
                     out.multi.push(MultiLine {
@@ -1146,8 +1144,8 @@ fn aggregate_part(
             }
         }
     }
-    drop(col);
-    // Where each row's lines start, then the lines placed row by row.
+    // Where each row's lines start, then the lines taken above read again
+    // and placed row by row.
     let mut at = 0u32;
     for n in starts.iter_mut() {
         let count = *n;
@@ -1155,15 +1153,30 @@ fn aggregate_part(
         at += count;
     }
     by_row.clear();
-    by_row.resize(items.len(), Item::default());
-    for (item, &row) in items.iter().zip(row_of.iter()) {
-        if let Some(next) = starts.get_mut(row as usize) {
-            if let Some(slot) = by_row.get_mut(*next as usize) {
-                *slot = *item;
+    by_row.resize(row_of.len(), Item::default());
+    let mut rows = row_of.iter();
+    'placed: for (b, part) in col.iter().enumerate() {
+        let offset = line_offsets.get(b).copied().unwrap_or(0);
+        for (pending, _, extra) in part.iter() {
+            let Some(&row) = rows.next() else { break 'placed };
+            let item = Item {
+                amount: pending.amount,
+                margin: extra.margin.unwrap_or(0),
+                dates: extra.dates.unwrap_or(0),
+                line: u64::from(pending.line).saturating_add(offset),
+                month: pending.month,
+                flags: pending.flags,
+                whole: !several(multi, pending, extra),
+            };
+            if let Some(next) = starts.get_mut(row as usize) {
+                if let Some(slot) = by_row.get_mut(*next as usize) {
+                    *slot = item;
+                }
+                *next += 1;
             }
-            *next += 1;
         }
     }
+    drop(col);
     // `starts` now holds where each row's lines end.
     let rows = out.rows.get_mut(start..).unwrap_or_default();
     let mut first_error: Option<Error> = None;
@@ -1194,6 +1207,13 @@ fn aggregate_part(
         return Err(e);
     }
     u32::try_from(rows.len()).map_err(|_| Error::overflow("the number of partners"))
+}
+
+/// Whether a buffered line belongs to a document with several lines (in
+/// `multi`): it then counts with its document, once they are all
+/// aggregated.
+fn several(multi: &HashSet<u128, Hasher>, pending: Pending, extra: Extra) -> bool {
+    pending.flags & INVOICE != 0 && !multi.is_empty() && multi.contains(&extra.fp)
 }
 
 /// The partner id of a partition's new row (its bytes were checked when

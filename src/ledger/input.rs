@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{Ledger, Receivable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::{Currency, Money};
-use crate::partner::{PartnerId, check_id};
+use crate::partner::{PartnerId, check_id, is_plain_id};
 use crate::period::Month;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -568,7 +568,7 @@ impl Recorded {
     }
 }
 
-/// A partner named by a checked id or by text still to be checked.
+/// A partner named by a checked id, or by an id as an import read it.
 #[derive(Clone, Copy)]
 pub(crate) enum PartnerKey<'a> {
     Id(&'a PartnerId),
@@ -590,17 +590,29 @@ impl PartnerKey<'_> {
 pub(crate) enum IdText<'a> {
     /// Text still to be checked ([`check_id`]).
     Str(&'a str),
-    /// Bytes that passed [`is_plain_id`]: printable ASCII, a valid id as it
-    /// is. Most ids are, and they skip the UTF-8 check and the id's rules.
+    /// A plain id: printable ASCII, valid as it is. Most ids are, and they
+    /// skip the UTF-8 check and the id's rules.
     #[cfg_attr(not(feature = "csv"), allow(dead_code))] // made by the CSV import
-    Plain(&'a [u8]),
+    Plain(PlainId<'a>),
+}
+
+/// Bytes that passed [`is_plain_id`]; made only by [`PlainId::of`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlainId<'a>(&'a [u8]);
+
+impl<'a> PlainId<'a> {
+    /// `bytes` as a plain id, if they are one.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))] // used by the CSV import
+    pub(crate) fn of(bytes: &'a [u8]) -> Option<PlainId<'a>> {
+        is_plain_id(bytes).then_some(PlainId(bytes))
+    }
 }
 
 impl<'a> IdText<'a> {
     pub(crate) fn as_bytes(&self) -> &'a [u8] {
         match self {
             IdText::Str(text) => text.as_bytes(),
-            IdText::Plain(bytes) => bytes,
+            IdText::Plain(PlainId(bytes)) => bytes,
         }
     }
 
@@ -612,7 +624,8 @@ impl<'a> IdText<'a> {
         }
     }
 
-    /// The id as text, for messages (both kinds are UTF-8).
+    /// The id as text (both kinds are UTF-8), for messages and to make a
+    /// [`PartnerId`] or an invoice id of it.
     pub(crate) fn text(&self) -> std::borrow::Cow<'a, str> {
         String::from_utf8_lossy(self.as_bytes())
     }

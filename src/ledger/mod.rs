@@ -38,6 +38,8 @@ pub(crate) use batch::{finish_all, first_error_of};
 #[cfg(feature = "arrow")]
 pub(crate) use bulk::{BulkRow, MonthlyBulk};
 use input::MarginInput;
+#[cfg(feature = "csv")]
+pub(crate) use input::PlainId;
 pub use input::{DateRange, MonthlyFigures, Payment, Recorded, Sale};
 pub(crate) use input::{IdText, Line, PartnerKey, to_minor};
 pub(crate) use invoices::InvoiceSet;
