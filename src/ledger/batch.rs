@@ -1370,6 +1370,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_bucket_sort_sorts_at_its_limits() {
+        // Values sharing their first `shared` bits, 255 and 256 of them
+        // (below and at the size from which buckets are used), around the
+        // widest shift (117: no bit left to skip) and with every bit shared.
+        let mut state = 0x9E37_79B9_7F4A_7C15_u128;
+        let mut next = || {
+            state = state.wrapping_mul(0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645).wrapping_add(1);
+            state
+        };
+        for shared in [0u32, 100, 106, 110, 116, 117, 118, 127, 128] {
+            let keep = if shared == 128 { u128::MAX } else { !(u128::MAX >> shared) };
+            let prefix = next() & keep;
+            for n in [255usize, 256, 3000] {
+                let mut fps: Vec<u128> = (0..n).map(|_| prefix | (next() & !keep)).collect();
+                let mut expected = fps.clone();
+                expected.sort_unstable();
+                BucketSort::default().sort(&mut fps);
+                assert_eq!(fps, expected, "{shared} bits shared, {n} values");
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn the_bucket_sort_sorts(
