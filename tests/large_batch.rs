@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+#[cfg(feature = "csv")]
 use partner_priority::import::CsvImport;
 use partner_priority::ledger::Payment;
 use partner_priority::period::Window;
@@ -139,6 +140,7 @@ fn a_large_batch_with_long_partner_ids_equals_its_documents_recorded_one_at_a_ti
     assert_eq!(at_once, one_by_one(&docs));
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn a_large_csv_import_equals_its_lines_recorded_as_sales() {
     // Past the size at which a batch is split into partitions and its lines
