@@ -793,8 +793,8 @@ impl ParetoPolicy {
 /// Lays out the classes of the partners of `order` under `policy`, tie
 /// group by tie group in rank order: `group` gets each group's positions in
 /// `order` and its class. `base` and `positive` are
-/// [`positive_totals`]; the denominator of the classes' `before` and
-/// `after` ([`ParetoPolicy::denominator`]) is returned.
+/// [`positive_totals`]; the classes' `before` and `after` count against
+/// [`ParetoPolicy::denominator`].
 ///
 /// # Errors
 ///
@@ -804,7 +804,7 @@ pub(crate) fn walk_classes(
     (base, positive): (i128, i128),
     policy: &ParetoPolicy,
     mut group: impl FnMut(std::ops::Range<usize>, &Class),
-) -> Result<i128> {
+) -> Result<()> {
     let cuts = policy.cutoffs.map(Cut::new);
     let denominator = policy.denominator((base, positive));
     let mut above_value: i128 = 0; // Σ turnover strictly above the group
@@ -846,7 +846,7 @@ pub(crate) fn walk_classes(
         group(start..end, &class);
         start = end;
     }
-    Ok(denominator)
+    Ok(())
 }
 
 /// Classifies integer turnovers (all at one scale) under `policy`. The core
@@ -866,12 +866,12 @@ pub(crate) fn classify(values: &[i128], policy: &ParetoPolicy) -> Result<Classes
             pairs.iter().map(|&(value, idx)| Ranked { value, idx, class: Class::UNSET }).collect()
         }
     };
-    let denominator = walk_classes(&order, totals, policy, |range, class| {
+    walk_classes(&order, totals, policy, |range, class| {
         for r in ranked.get_mut(range).unwrap_or_default() {
             r.class = *class;
         }
     })?;
-    Ok(Classes { ranked, base: totals.0, denominator })
+    Ok(Classes { ranked, base: totals.0, denominator: policy.denominator(totals) })
 }
 
 /// Concentration figures and the Lorenz curve from partners in rank order.

@@ -217,16 +217,18 @@ impl Staged {
     }
 }
 
-/// Puts `items` in order by `key` (below `keys`; items without one are
-/// left out), keeping the order of each key's items: `order` gets their
-/// positions, key by key. `starts` is scratch. For fewer than 2^32 items
-/// (a flush holds [`STAGE`]).
-fn group_by_key<T>(
+/// A stable counting sort: `out` gets `value(i, item)` for each item `i`
+/// with a key (below `keys`; items without one are left out), key by key,
+/// each key's in the items' order. `starts` then holds where each key's
+/// items end. For fewer than 2^32 items (a flush holds [`STAGE`], a
+/// bucket sort checks).
+fn counting_sort<T, U: Copy + Default>(
     items: &[T],
     keys: usize,
     key: impl Fn(&T) -> Option<usize>,
+    value: impl Fn(u32, &T) -> U,
     starts: &mut Vec<u32>,
-    order: &mut Vec<u32>,
+    out: &mut Vec<U>,
 ) {
     starts.clear();
     starts.resize(keys + 1, 0);
@@ -241,12 +243,12 @@ fn group_by_key<T>(
         at += *n;
         *n = at;
     }
-    order.clear();
-    order.resize(at as usize, 0);
+    out.clear();
+    out.resize(at as usize, U::default());
     for (i, item) in (0u32..).zip(items) {
         if let Some(next) = key(item).and_then(|k| starts.get_mut(k)) {
-            if let Some(slot) = order.get_mut(*next as usize) {
-                *slot = i;
+            if let Some(slot) = out.get_mut(*next as usize) {
+                *slot = value(i, item);
             }
             *next += 1;
         }
@@ -493,7 +495,7 @@ impl Batch {
     /// their document partitions.
     fn flush(&mut self) {
         let Staging { lines, ids, starts, order } = &mut self.staging;
-        group_by_key(lines, self.parts.len(), |s| Some(usize::from(s.part)), starts, order);
+        counting_sort(lines, self.parts.len(), |s| Some(usize::from(s.part)), |i, _| i, starts, order);
         for s in order.iter().filter_map(|&i| lines.get(i as usize)) {
             let id_at = s.id_at as usize;
             if let (Some(part), Some(id)) =
@@ -504,7 +506,7 @@ impl Batch {
         }
         let bits = self.bits;
         let doc_of = |s: &Staged| (s.flags & INVOICE != 0).then(|| doc_part_of(s.fp[0], bits));
-        group_by_key(lines, self.docs.len(), doc_of, starts, order);
+        counting_sort(lines, self.docs.len(), doc_of, |i, _| i, starts, order);
         for s in order.iter().filter_map(|&i| lines.get(i as usize)) {
             if let Some(docs) = doc_of(s).and_then(|d| self.docs.get_mut(d)) {
                 docs.push(s.fp());
@@ -792,28 +794,7 @@ impl BucketSort {
         let shift = 128 - Self::BITS - shared;
         let bucket = |fp: u128| (fp >> shift) as usize & ((1 << Self::BITS) - 1);
         let BucketSort { scratch, starts } = self;
-        starts.clear();
-        starts.resize((1 << Self::BITS) + 1, 0);
-        for &fp in fps.iter() {
-            if let Some(n) = starts.get_mut(bucket(fp) + 1) {
-                *n += 1;
-            }
-        }
-        let mut at = 0u32;
-        for n in starts.iter_mut() {
-            at += *n;
-            *n = at;
-        }
-        scratch.clear();
-        scratch.resize(fps.len(), 0);
-        for &fp in fps.iter() {
-            if let Some(next) = starts.get_mut(bucket(fp)) {
-                if let Some(slot) = scratch.get_mut(*next as usize) {
-                    *slot = fp;
-                }
-                *next += 1;
-            }
-        }
+        counting_sort(fps, 1 << Self::BITS, |&fp| Some(bucket(fp)), |_, &fp| fp, starts, scratch);
         // Each bucket now ends where the next starts.
         let mut from = 0usize;
         for &end in starts.iter() {
@@ -1417,7 +1398,7 @@ mod tests {
             keys in proptest::collection::vec(proptest::option::of(0usize..9), 0..300),
         ) {
             let (mut starts, mut order) = (vec![7], vec![3, 1]);
-            group_by_key(&keys, 9, |k| *k, &mut starts, &mut order);
+            counting_sort(&keys, 9, |k| *k, |i, _| i, &mut starts, &mut order);
             // Every item with a key once, by key, and in order within a key.
             let mut expected: Vec<u32> = (0u32..).zip(&keys).filter(|(_, k)| k.is_some()).map(|(i, _)| i).collect();
             expected.sort_by_key(|&i| keys[i as usize]);
