@@ -82,7 +82,7 @@ impl Segment {
         }
     }
 
-    fn from_index(i: usize) -> Segment {
+    pub(crate) fn from_index(i: usize) -> Segment {
         match i {
             0 => Segment::A,
             1 => Segment::B,
@@ -666,6 +666,14 @@ impl SegmentTable {
         }
     }
 
+    /// Adds the partners of `other` (a table of other partners).
+    pub(crate) fn merge(&mut self, other: &SegmentTable) {
+        for k in 0..4 {
+            self.counts[k] += other.counts[k];
+            self.sums[k] = self.sums[k].zip(other.sums[k]).and_then(|(a, b)| a.checked_add(b));
+        }
+    }
+
     /// The table of `partners` partners, shares of `base`.
     ///
     /// # Errors
@@ -801,17 +809,96 @@ impl ParetoPolicy {
 /// [`ErrorKind::Overflow`] if a tie group's turnover leaves 128 bits.
 pub(crate) fn walk_classes(
     order: &RankOrder,
+    totals: (i128, i128),
+    policy: &ParetoPolicy,
+    group: impl FnMut(std::ops::Range<usize>, &Class),
+) -> Result<()> {
+    walk_stretch(order, totals, policy, Stretch::whole(order), group)
+}
+
+/// A stretch of the rank order that [`walk_stretch`] lays out on its own:
+/// from the first position of a tie group to the first of another (or the
+/// end), with what is above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stretch {
+    start: usize,
+    end: usize,
+    /// The positive turnover above `start`.
+    above_value: i128,
+    /// The partners with positive turnover above `start`.
+    above_count: i128,
+}
+
+impl Stretch {
+    /// The whole order.
+    fn whole(order: &RankOrder) -> Stretch {
+        Stretch { start: 0, end: order.len(), above_value: 0, above_count: 0 }
+    }
+
+    /// `order` cut into at most `parts` stretches of about as many
+    /// partners each, none of them empty and none cutting a tie group, in
+    /// rank order: their walks give together what one walk of the whole
+    /// gives (the cut-offs rise, so a stretch's first class is found from
+    /// A as well as from the class above it).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Overflow`] if the positive turnover above a stretch
+    /// leaves 128 bits.
+    pub(crate) fn cut(order: &RankOrder, parts: usize) -> Result<Vec<Stretch>> {
+        let n = order.len();
+        let parts = parts.clamp(1, n.max(1));
+        let mut stretches = Vec::with_capacity(parts);
+        let mut next = Stretch { start: 0, end: 0, above_value: 0, above_count: 0 };
+        for k in 1..=parts {
+            // `n / parts × k`, rounded down, without overflow.
+            let mut end = (n / parts * k + n % parts * k / parts).max(next.start);
+            while end > 0 && end < n && order.get(end).0 == order.get(end - 1).0 {
+                end += 1;
+            }
+            if k == parts {
+                end = n;
+            }
+            if end == next.start {
+                continue;
+            }
+            let stretch = Stretch { end, ..next };
+            for at in stretch.start..end {
+                let v = order.get(at).0;
+                if v > 0 {
+                    next.above_value =
+                        next.above_value.checked_add(v).ok_or_else(|| Error::overflow("the network's turnover"))?;
+                    next.above_count += 1;
+                }
+            }
+            next.start = end;
+            stretches.push(stretch);
+        }
+        Ok(stretches)
+    }
+}
+
+/// [`walk_classes`] of one stretch of the order (see [`Stretch::cut`]):
+/// `group` gets the stretch's tie groups, with the classes a walk of the
+/// whole order gives them.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`] if a tie group's turnover leaves 128 bits.
+pub(crate) fn walk_stretch(
+    order: &RankOrder,
     (base, positive): (i128, i128),
     policy: &ParetoPolicy,
+    stretch: Stretch,
     mut group: impl FnMut(std::ops::Range<usize>, &Class),
 ) -> Result<()> {
     let cuts = policy.cutoffs.map(Cut::new);
     let denominator = policy.denominator((base, positive));
-    let mut above_value: i128 = 0; // Σ turnover strictly above the group
-    let mut above_count: i128 = 0; // partners strictly above the group
-    let mut start = 0usize;
+    let mut above_value: i128 = stretch.above_value; // Σ turnover strictly above the group
+    let mut above_count: i128 = stretch.above_count; // partners strictly above the group
+    let mut start = stretch.start;
     let mut first_class = 0usize;
-    let n = order.len();
+    let n = stretch.end.min(order.len());
     while start < n {
         let v = order.get(start).0;
         let end = (start + 1..n).find(|&at| order.get(at).0 != v).unwrap_or(n);
@@ -964,6 +1051,40 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// The stretches [`Stretch::cut`] gives cover the order in rank
+        /// order without cutting a tie group, and their walks, on their own,
+        /// give each tie group the class one walk of the whole order gives
+        /// it, under any policy.
+        #[test]
+        fn walking_the_stretches_one_by_one_gives_the_whole_walk(
+            values in proptest::collection::vec(proptest::prop_oneof![-50i128..0, 0i128..1, 1i128..40, 1_000i128..1_000_000], 0..300),
+            parts in 1usize..9,
+            partners_basis in proptest::bool::ANY,
+            lower in proptest::bool::ANY,
+            cuts in (1i64..60, 1i64..30, 1i64..10),
+        ) {
+            let basis = if partners_basis { ParetoBasis::Partners } else { ParetoBasis::Turnover };
+            let boundary = if lower { Boundary::Lower } else { Boundary::Upper };
+            let cutoffs = [cuts.0, cuts.0 + cuts.1, cuts.0 + cuts.1 + cuts.2].map(Decimal::from);
+            let policy = ParetoPolicy::new(basis, cutoffs, boundary).unwrap();
+            let order = RankOrder::of(&values).unwrap();
+            let totals = positive_totals(&values).unwrap();
+            let mut whole = Vec::new();
+            walk_classes(&order, totals, &policy, |range, class| whole.push((range, *class))).unwrap();
+            let stretches = Stretch::cut(&order, parts).unwrap();
+            proptest::prop_assert!(stretches.len() <= parts);
+            let mut walked = Vec::new();
+            let mut at = 0;
+            for stretch in stretches {
+                proptest::prop_assert_eq!(stretch.start, at);
+                proptest::prop_assert!(stretch.end > stretch.start);
+                at = stretch.end;
+                walk_stretch(&order, totals, &policy, stretch, |range, class| walked.push((range, *class))).unwrap();
+            }
+            proptest::prop_assert_eq!(at, values.len());
+            proptest::prop_assert_eq!(walked, whole);
+        }
+
         /// The one-pass concentration figures are those of the formulas
         /// taken one at a time: the Gini numerator over ascending values,
         /// Σ x² for the HHI, and each Lorenz point the sum of the smallest

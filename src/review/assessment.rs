@@ -12,6 +12,7 @@
 //! on each call.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rust_decimal::Decimal;
 
@@ -25,6 +26,7 @@ use crate::risk::{CategoryRisk, CrisisAlert, Evidence, PaymentDiscipline, RiskCa
 use crate::strategy::{Playbook, Strategy};
 use crate::tier::{Tier, TierAssignment, TierPolicy, TierState};
 use crate::util::exact::{from_fraction, mantissa_at, ratio, ratio_fraction};
+use crate::util::par;
 
 /// What every assessment of one review shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,6 +174,58 @@ impl SegmentParts {
                 fractions.of(class.after, denominator),
                 fractions.of(class.turnover_before, base),
             ],
+        }
+    }
+}
+
+/// Each member's [`SegmentParts`], in the members' order, written by the
+/// walks of the classes on every thread at once and read by the review's
+/// pass.
+///
+/// Each member is in one tie group of one stretch of the rank order, so
+/// each slot is written once, by one thread. The slots are atomic only so
+/// that the threads can share them without `unsafe`: relaxed loads and
+/// stores of 64 bits are plain ones on the usual processors, and the
+/// walks are joined before the pass reads them.
+#[derive(Debug)]
+pub(super) struct SegmentSlots(Vec<[AtomicU64; 4]>);
+
+impl SegmentSlots {
+    /// A slot for each member, unset.
+    pub(super) fn new<T: Sync>(members: &[T]) -> crate::error::Result<SegmentSlots> {
+        Ok(SegmentSlots(par::map(members, |_| Default::default())?))
+    }
+
+    /// Sets slot `i` (none past the end).
+    pub(super) fn set(&self, i: usize, parts: SegmentParts) {
+        if let Some(slot) = self.0.get(i) {
+            let words = [
+                parts.shares[0],
+                parts.shares[1],
+                parts.shares[2],
+                (u64::from(parts.rank) << 8) | (parts.segment.index() as u64 + 1),
+            ];
+            for (word, value) in slot.iter().zip(words) {
+                word.store(value, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Slot `i`: [`SegmentParts::UNSET`] if it was never set.
+    pub(super) fn get(&self, i: usize) -> SegmentParts {
+        let Some(slot) = self.0.get(i) else { return SegmentParts::UNSET };
+        let mut words = [0u64; 4];
+        for (word, atomic) in words.iter_mut().zip(slot) {
+            *word = atomic.load(Ordering::Relaxed);
+        }
+        let [a, b, c, last] = words;
+        match last & 0xFF {
+            0 => SegmentParts::UNSET,
+            k => SegmentParts {
+                segment: Segment::from_index(k as usize - 1),
+                rank: u32::try_from(last >> 8).unwrap_or(u32::MAX),
+                shares: [a, b, c],
+            },
         }
     }
 }

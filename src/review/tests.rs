@@ -258,3 +258,31 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// A segment slot gives back the parts set in it, whatever the segment,
+    /// rank and shares, and a slot never set gives the unset parts.
+    #[test]
+    fn segment_slots_give_back_the_parts_set_in_them(
+        set in proptest::collection::vec(
+            (0usize..4, proptest::num::u32::ANY, proptest::array::uniform3(proptest::num::u64::ANY)),
+            0..40,
+        ),
+        unset in 0usize..5,
+    ) {
+        use super::assessment::{SegmentParts, SegmentSlots};
+        let slots = SegmentSlots::new(&vec![(); set.len() + unset]).unwrap();
+        for (i, &(k, rank, shares)) in set.iter().enumerate() {
+            slots.set(i, SegmentParts { segment: Segment::from_index(k), rank, shares });
+        }
+        for (i, &(k, rank, shares)) in set.iter().enumerate() {
+            let got = slots.get(i);
+            proptest::prop_assert_eq!((got.segment, got.rank, got.shares), (Segment::from_index(k), rank, shares));
+        }
+        for i in set.len()..set.len() + unset + 2 {
+            let got = slots.get(i);
+            let want = SegmentParts::UNSET;
+            proptest::prop_assert_eq!((got.segment, got.rank, got.shares), (want.segment, want.rank, want.shares));
+        }
+    }
+}
