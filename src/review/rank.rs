@@ -23,42 +23,80 @@ pub(super) fn id_head(id: &str) -> u128 {
     u128::from_be_bytes(head)
 }
 
+/// A partner's priority key in one sortable value of 32 bytes, ascending in
+/// priority order: the packed key ([`pack`]; 97 bits), the first 12 bytes
+/// of the id ([`id_head`]) and the partner's position (32 bits). With the
+/// heads in the sort, ties of score and turnover (half the partners of the
+/// benchmark's network) are settled there, not by fetching each one's id
+/// afterwards; ids are compared only where keys and heads are equal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct PriorityKey(u128, u128);
+
+impl PriorityKey {
+    /// The key of `packed` (below 2^97), an id's `head` and a position.
+    fn new(packed: u128, head: u128, pos: u32) -> PriorityKey {
+        // The head's first 96 bits: 31 beside the packed key, 65 beside
+        // the position.
+        let head = head >> 32;
+        PriorityKey((packed << 31) | (head >> 65), ((head & ((1 << 65) - 1)) << 32) | u128::from(pos))
+    }
+
+    /// The key of the assessment at `pos`, when its key packs (see
+    /// [`pack`]).
+    pub(super) fn of(pos: usize, a: &Assessment, scale: u32) -> Option<PriorityKey> {
+        let key = key(pos, a, scale);
+        Some(PriorityKey::new(pack(&key)?, id_head(a.id.as_str()), key.3))
+    }
+
+    /// The key without the position: equal for partners whose order the
+    /// ids decide.
+    fn tie(&self) -> (u128, u128) {
+        (self.0, self.1 >> 32)
+    }
+
+    /// The position.
+    fn pos(&self) -> u32 {
+        self.1 as u32
+    }
+}
+
+/// The priority key of the assessment at `pos`.
+fn key(pos: usize, a: &Assessment, scale: u32) -> RankKey {
+    (a.urgent.is_some(), i128::from(a.score), mantissa_at(a.turnover, scale), u32::try_from(pos).unwrap_or(u32::MAX))
+}
+
 /// Ranks the assessments in place: each gets its rank (1 first), and the
 /// positions in rank order are returned. No assessment moves.
-pub(super) fn rank(assessments: &mut [Assessment], scale: u32) -> Result<Vec<u32>> {
-    let key = |pos: usize, a: &Assessment| -> RankKey {
-        (
-            a.urgent.is_some(),
-            i128::from(a.score),
-            mantissa_at(a.turnover, scale),
-            u32::try_from(pos).unwrap_or(u32::MAX),
-        )
+///
+/// `keys` are the assessments' [`PriorityKey`]s, made by the review's pass
+/// while it had each assessment at hand (a pass of their own over a
+/// million assessments took a third of the ranking), or `None` when some
+/// key does not pack or the pass did not make them.
+pub(super) fn rank(assessments: &mut [Assessment], scale: u32, keys: Option<Vec<PriorityKey>>) -> Result<Vec<u32>> {
+    // The usual case: every key packs, 32 bytes a partner. (The general
+    // case, a turnover beyond an `i64` of minor units or a score beyond an
+    // `i32`, holds its keys and their numbered copy at once: 80 bytes a
+    // partner.)
+    let keys = match keys {
+        Some(keys) => Some(keys),
+        None => {
+            let unpacked = AtomicBool::new(false);
+            let keys = par::map_init(
+                assessments,
+                || (),
+                |_, pos, a| {
+                    PriorityKey::of(pos, a, scale).unwrap_or_else(|| {
+                        unpacked.store(true, Ordering::Relaxed);
+                        PriorityKey::default()
+                    })
+                },
+            )?;
+            (!unpacked.into_inner()).then_some(keys)
+        }
     };
-    // The usual case: every key packs into one integer, made straight from
-    // the assessments with the head of the partner's id, 48 bytes a
-    // partner. With the heads in the sort, ties of score and turnover (half
-    // the partners of the benchmark's network) are settled there, not by
-    // fetching each one's head from memory afterwards. (The general case,
-    // a turnover beyond an `i64` of minor units or a score beyond an `i32`,
-    // holds its keys and their numbered copy at once: 96 bytes a partner.)
-    let unpacked = AtomicBool::new(false);
-    let packed: Vec<(u128, u128, u32)> = par::map_init(
-        assessments,
-        || (),
-        |_, pos, a| {
-            let k = key(pos, a);
-            let packed = pack(&k).unwrap_or_else(|| {
-                unpacked.store(true, Ordering::Relaxed);
-                0
-            });
-            (packed, id_head(a.id.as_str()), k.3)
-        },
-    )?;
-    let order = if unpacked.into_inner() {
-        drop(packed);
-        Order::Keys(par::map_init(assessments, || (), |_, pos, a| key(pos, a))?)
-    } else {
-        Order::Packed(packed)
+    let order = match keys {
+        Some(keys) => Order::Packed(keys),
+        None => Order::Keys(par::map_init(assessments, || (), |_, pos, a| key(pos, a, scale))?),
     };
     let order = {
         let all: &[Assessment] = assessments;
@@ -91,9 +129,8 @@ fn pack(&(urgent, score, turnover, _): &RankKey) -> Option<u128> {
 
 /// The keys to put in priority order.
 enum Order {
-    /// Packed keys ([`pack`]) with the heads of the ids ([`id_head`]) and
-    /// their positions.
-    Packed(Vec<(u128, u128, u32)>),
+    /// Packed keys.
+    Packed(Vec<PriorityKey>),
     /// Keys that do not all pack.
     Keys(Vec<RankKey>),
 }
@@ -107,7 +144,7 @@ pub(super) fn priority_order<'a>(
     head: impl Fn(u32) -> u128 + Sync,
     id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
 ) -> Result<Vec<u32>> {
-    let order = match keys.iter().map(|k| pack(k).map(|p| (p, head(k.3), k.3))).collect::<Option<Vec<_>>>() {
+    let order = match keys.iter().map(|k| pack(k).map(|p| PriorityKey::new(p, head(k.3), k.3))).collect::<Option<Vec<_>>>() {
         Some(packed) => Order::Packed(packed),
         None => Order::Keys(keys),
     };
@@ -126,7 +163,7 @@ impl Order {
         head: impl Fn(u32) -> u128 + Sync,
         id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
     ) -> Result<Vec<u32>> {
-        let mut order: Vec<(u128, u128, u32)> = match self {
+        let mut order: Vec<PriorityKey> = match self {
             Order::Packed(order) => order,
             Order::Keys(mut keys) => {
                 par::sort_unstable_by(&mut keys, |x, y| {
@@ -134,24 +171,25 @@ impl Order {
                 })?;
                 keys.iter()
                     .scan((0u128, None), |state, k| {
-                        // Number the distinct (urgent, score, turnover) keys.
+                        // Number the distinct (urgent, score, turnover) keys
+                        // (fewer than 2^32, so below 2^97 as packed keys).
                         let this = (k.0, k.1, k.2);
                         if state.1 != Some(this) {
                             state.0 += 1;
                             state.1 = Some(this);
                         }
-                        Some((state.0, head(k.3), k.3))
+                        Some(PriorityKey::new(state.0, head(k.3), k.3))
                     })
                     .collect()
             }
         };
-        // One integer key and the head, ascending = the order wanted.
+        // The keys ascending = the order wanted.
         par::sort_unstable(&mut order)?;
-        for run in order.chunk_by_mut(|x, y| x.0 == y.0 && x.1 == y.1) {
+        for run in order.chunk_by_mut(|x, y| x.tie() == y.tie()) {
             if run.len() > 1 {
-                run.sort_unstable_by(|x, y| id(x.2).cmp(&id(y.2)));
+                run.sort_unstable_by(|x, y| id(x.pos()).cmp(&id(y.pos())));
             }
         }
-        Ok(order.into_iter().map(|(_, _, pos)| pos).collect())
+        Ok(order.iter().map(PriorityKey::pos).collect())
     }
 }

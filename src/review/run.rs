@@ -2,6 +2,7 @@
 //! ranking and the network's tables.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use super::assessment::{Assessment, Context, Fractions, Parts, SegmentParts, Seg
 use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
-use super::rank::rank;
+use super::rank::{PriorityKey, rank};
 use super::score::{ScoreInts, urgent_cause};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
@@ -434,7 +435,7 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
         w.tiers.add(a.tier(), total);
         Ok::<_, Error>(a)
     };
-    let (mut assessments, projections) = if forecast {
+    let (mut assessments, projections, keys) = if forecast {
         // Each partner projected right after its assessment, while its
         // figures are in the cache: a second pass over a million partners'
         // figures costs most of its time in fetching them again.
@@ -449,13 +450,28 @@ fn run(review: &Review<'_>, policy: &Policy, forecast: bool) -> Result<(Portfoli
             },
             |m| (Assessment::stand_in(m.id, &context), setup.stand_in(m.id)),
         )??;
-        (assessments, Some((setup, projections)))
+        (assessments, Some((setup, projections)), None)
     } else {
-        (par::try_map_init(&members, init, assess, |m| Assessment::stand_in(m.id, &context))??, None)
+        // Each partner's priority key made while its assessment is at hand.
+        let unpacked = AtomicBool::new(false);
+        let (assessments, keys) = par::try_map_init_pairs(
+            &members,
+            init,
+            |state, i, m| {
+                let a = assess(state, i, m)?;
+                let key = PriorityKey::of(i, &a, ledger.scale()).unwrap_or_else(|| {
+                    unpacked.store(true, Ordering::Relaxed);
+                    PriorityKey::default()
+                });
+                Ok::<_, Error>((a, key))
+            },
+            |m| (Assessment::stand_in(m.id, &context), PriorityKey::default()),
+        )??;
+        (assessments, None, (!unpacked.into_inner()).then_some(keys))
     };
     drop((segment_of, members));
     let (network_months, tier_sums) = network.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let order = rank(&mut assessments, ledger.scale())?;
+    let order = rank(&mut assessments, ledger.scale(), keys)?;
     let forecast = projections.map(|(setup, p)| setup.forecast(p, order.clone()));
 
     let (concentration_figures, lorenz) = concentrated?;

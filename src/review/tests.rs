@@ -73,6 +73,17 @@ fn ties_of_ids_alike_in_their_first_16_bytes_go_by_the_whole_id() {
 }
 
 #[test]
+fn ties_of_ids_alike_in_the_first_12_bytes_the_sort_reads_go_by_the_whole_id() {
+    // "Partner-0001" is 12 bytes: the key holds no more of an id.
+    let names = ["Partner-0001-B", "Partner-0001-A", "Partner-0001", "Partner-0002"];
+    let ids: Vec<PartnerId> = names.iter().map(|n| PartnerId::new(n).unwrap()).collect();
+    let keys: Vec<(bool, i128, i128, u32)> = (0..ids.len() as u32).map(|i| (false, 7, 7, i)).collect();
+    let id = |i: u32| ids.get(i as usize);
+    let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+    assert_eq!(priority_order(keys, head, id).unwrap(), vec![2, 1, 0, 3]);
+}
+
+#[test]
 fn ids_alike_in_their_first_16_bytes_do_not_reorder_different_keys() {
     // The same head, different scores: the score decides, not the id,
     // whichever way the whole ids compare.
@@ -86,6 +97,22 @@ fn ids_alike_in_their_first_16_bytes_do_not_reorder_different_keys() {
 }
 
 proptest::proptest! {
+    /// The priority order is its definition's for any keys (a few, so
+    /// that they tie) and ids alike in their first 12 or 16 bytes or
+    /// shorter, whichever positions they hold.
+    #[test]
+    fn the_priority_order_is_its_definitions_for_ids_with_long_common_heads(
+        keys in proptest::collection::vec((proptest::bool::ANY, 0i128..3, -2i128..3), 0..60),
+        tails in proptest::collection::vec("[ab]{0,6}", 60),
+        prefix in proptest::sample::select(vec!["", "Partner-0001", "Partner-0001-Pre"]),
+    ) {
+        let ids: Vec<PartnerId> = tails.iter().enumerate().map(|(i, t)| PartnerId::new(&format!("{prefix}{t}#{i}")).unwrap()).collect();
+        let keys: Vec<(bool, i128, i128, u32)> = keys.iter().zip(0u32..).map(|(&(u, s, t), i)| (u, s, t, i)).collect();
+        let id = |i: u32| ids.get(i as usize);
+        let head = |i: u32| ids.get(i as usize).map_or(0, |id| id_head(id.as_str()));
+        proptest::prop_assert_eq!(priority_order(keys.clone(), head, id).unwrap(), reference_order(&keys, &ids));
+    }
+
     #[test]
     fn id_heads_never_order_ids_the_other_way(a in "[ab\\x00é]{0,20}", b in "[ab\\x00é]{0,20}") {
         if a < b {
