@@ -189,3 +189,42 @@ fn the_next_tier_is_near_by_the_same_rule_whatever_the_floors_places() {
         assert_eq!(near(&fine, partner), by_fine, "{partner} against a floor of 100 000.001");
     }
 }
+
+/// A partner whose first sale comes after the review's window is not in
+/// the review, wherever it stands among the ledger's partners, and the
+/// others are reviewed as without it: a ledger with such partners mixed in
+/// gives the review of the ledger without them.
+#[test]
+fn partners_whose_data_starts_after_the_window_are_left_out() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut with = Ledger::new(Currency::RUB);
+    let mut without = Ledger::new(Currency::RUB);
+    for (n, id) in ["a", "later-1", "b", "c", "later-2", "d"].iter().enumerate() {
+        let amount = 100 * (n as i64 + 1);
+        if id.starts_with("later") {
+            with.record(sale(id, 2026, 1, amount)).unwrap();
+            with.record(sale(id, 2026, 3, amount)).unwrap();
+        } else {
+            for month in 1..=12 {
+                with.record(sale(id, 2025, month, amount)).unwrap();
+                without.record(sale(id, 2025, month, amount)).unwrap();
+            }
+            // Sales after the review date do not take a reviewed partner out.
+            with.record(sale(id, 2026, 2, amount)).unwrap();
+        }
+    }
+    let policy = Policy::default();
+    let portfolio = Review::new(&with, as_of).run(&policy).unwrap();
+    assert_eq!(portfolio.len(), 4);
+    assert!(portfolio.get("later-1").is_none() && portfolio.get("later-2").is_none());
+    let expected = Review::new(&without, as_of).run(&policy).unwrap();
+    let ids = |p: &partner_priority::Portfolio| p.assessments().map(|a| a.id().as_str().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(&portfolio), ids(&expected));
+    for a in expected.assessments() {
+        let got = portfolio.get(a.id().as_str()).unwrap();
+        assert_eq!(
+            (got.segment(), got.tier(), got.turnover(), got.rank()),
+            (a.segment(), a.tier(), a.turnover(), a.rank())
+        );
+    }
+}

@@ -1056,10 +1056,15 @@ impl Ledger {
                 *m = *cell;
             }
         }
+        let payments = &row.extra().payments;
+        if payments.is_empty() {
+            // Most partners (the date of the window's end took a few percent
+            // of a review's pass).
+            return;
+        }
         let end = window.end_date();
         buf.payments.extend(
-            row.extra()
-                .payments
+            payments
                 .iter()
                 .take_while(|p| p.month <= last)
                 .filter(|p| p.month >= first || p.paid.is_none_or(|d| d > end)),

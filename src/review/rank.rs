@@ -144,10 +144,11 @@ pub(super) fn priority_order<'a>(
     head: impl Fn(u32) -> u128 + Sync,
     id: impl Fn(u32) -> Option<&'a PartnerId> + Sync,
 ) -> Result<Vec<u32>> {
-    let order = match keys.iter().map(|k| pack(k).map(|p| PriorityKey::new(p, head(k.3), k.3))).collect::<Option<Vec<_>>>() {
-        Some(packed) => Order::Packed(packed),
-        None => Order::Keys(keys),
-    };
+    let order =
+        match keys.iter().map(|k| pack(k).map(|p| PriorityKey::new(p, head(k.3), k.3))).collect::<Option<Vec<_>>>() {
+            Some(packed) => Order::Packed(packed),
+            None => Order::Keys(keys),
+        };
     order.sorted(head, id)
 }
 
