@@ -8,7 +8,7 @@ use super::*;
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::ledger::{Turnover, WindowBuf};
-use crate::util::exact::ratio;
+use crate::util::exact::ratio_rounded;
 
 /// A partner's risk profile: the four categories, the overall level, the
 /// payment discipline behind the financial one, and the crisis alerts.
@@ -152,7 +152,7 @@ impl RiskPolicy {
             let invoiced: i128 =
                 data.buf.months.iter().map(|m| i128::from(m.turnover) - i128::from(m.credit_notes)).sum();
             if invoiced > 0 {
-                return_rate = Some(ratio(-credit * 100, invoiced).round_dp(4).normalize());
+                return_rate = Some(ratio_rounded(-credit * 100, invoiced, 4));
             }
         }
         if let Some(r) = return_rate {

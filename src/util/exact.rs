@@ -71,13 +71,49 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
         // all, where removing them one by one took up to 36.
         Some(m) if m < 1 << 96 => {
             let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
-            (m / 10u128.pow(zeros), RATIO_DP - zeros)
+            // In 64 bits when it fits (a hardware division).
+            let m = match u64::try_from(m) {
+                Ok(m) => u128::from(m / 10u64.pow(zeros)),
+                Err(_) => m / 10u128.pow(zeros),
+            };
+            (m, RATIO_DP - zeros)
         }
         // Ratios this large do not occur in shares; keep the integer part.
         _ => (int.min((1 << 96) - 1), 0),
     };
     let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
     if negative { -value } else { value }
+}
+
+/// `ratio(num, den).round_dp(dp).normalize()`: the quotient truncated to
+/// 18 places, rounded to `dp` places half to even (as
+/// [`Decimal::round_dp`] rounds) and without trailing zeros, worked out in
+/// integers where it can be (the review's return rate of every partner,
+/// whose decimal rounding was a tenth of its risk profile).
+pub(crate) fn ratio_rounded(num: i128, den: i128, dp: u32) -> Decimal {
+    let Some(Quotient { negative, mantissa, .. }) = quotient(num, den) else { return Decimal::ZERO };
+    match mantissa {
+        Some(m) if m < 1 << 96 && dp < RATIO_DP => {
+            let unit = 10u128.pow(RATIO_DP - dp);
+            let (mut q, rest) = match u64::try_from(m) {
+                // In 64 bits when it fits (unit ≤ 10^18).
+                Ok(m) => (u128::from(m / unit as u64), u128::from(m % unit as u64)),
+                Err(_) => (m / unit, m % unit),
+            };
+            if rest > unit / 2 || (rest == unit / 2 && q % 2 == 1) {
+                q += 1;
+            }
+            let mut scale = dp;
+            while scale > 0 && q % 10 == 0 {
+                q /= 10;
+                scale -= 1;
+            }
+            // Below 2^96 / 10^(18 - dp) + 1: a decimal mantissa.
+            let value = Decimal::from_i128_with_scale(q as i128, scale);
+            if negative && q != 0 { -value } else { value }
+        }
+        _ => ratio(num, den).round_dp(dp).normalize(),
+    }
 }
 
 /// [`fraction`]`(`[`ratio`]`(num, den))` without the decimal between: a
@@ -488,6 +524,48 @@ mod tests {
         assert_eq!(to_decimal(i128::MIN, 0), Decimal::MIN);
         assert_eq!(to_decimal(7, 40), Decimal::ZERO); // beyond scale 28: digits dropped
         assert_eq!(to_decimal(123_456, 30).to_string(), "0.0000000000000000000000001234");
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// The rounded ratio in integers is the decimal rounding of the
+        /// ratio, digit for digit (scale and sign included), at any places,
+        /// for quotients small and large, halves included.
+        #[test]
+        fn the_rounded_ratio_is_the_decimal_rounding_of_the_ratio(
+            num in proptest::prop_oneof![
+                -1_000_000i128..1_000_000,
+                proptest::num::i64::ANY.prop_map(i128::from),
+                proptest::num::i128::ANY,
+                (0i128..1000).prop_map(|k| k * 5),
+            ],
+            den in proptest::prop_oneof![
+                1i128..100,
+                -100i128..0,
+                proptest::sample::select(vec![0i128, 2, 8, 16, 1_000, 10_000, 20_000, 1 << 64, i128::MAX]),
+                proptest::num::i64::ANY.prop_map(i128::from),
+            ],
+            dp in 0u32..=20,
+        ) {
+            let want = ratio(num, den).round_dp(dp).normalize();
+            let got = ratio_rounded(num, den, dp);
+            proptest::prop_assert_eq!(got.to_string(), want.to_string());
+            proptest::prop_assert_eq!(got.is_sign_negative(), want.is_sign_negative());
+        }
+    }
+
+    #[test]
+    fn rounded_ratios_round_halves_to_even() {
+        // 0.00005 and 0.00015 at 4 places: half to the even digit.
+        assert_eq!(ratio_rounded(5, 100_000, 4).to_string(), "0");
+        assert_eq!(ratio_rounded(15, 100_000, 4).to_string(), "0.0002");
+        assert_eq!(ratio_rounded(-15, 100_000, 4).to_string(), "-0.0002");
+        assert_eq!(ratio_rounded(-5, 100_000, 4).to_string(), "0");
+        // 2/3 = 0.666…: up; 1/8 = 0.125 at 2 places: half to even, 0.12.
+        assert_eq!(ratio_rounded(2, 3, 4).to_string(), "0.6667");
+        assert_eq!(ratio_rounded(1, 8, 2).to_string(), "0.12");
+        assert_eq!(ratio_rounded(100, 4, 4).to_string(), "25");
     }
 
     #[test]
