@@ -197,3 +197,28 @@ fn a_window_with_no_data() {
     let p = run(&Ledger::new(Currency::RUB), &later, d(2030, 1, 1), None).unwrap();
     assert!(p.is_empty() && p.assessments().next().is_none());
 }
+
+/// A window turnover beyond 64 bits of minor units (two months at the
+/// largest amount a cell keeps) is kept exactly in the assessment, beside
+/// partners of everyday amounts, and survives the portfolio's JSON.
+#[test]
+fn a_turnover_beyond_64_bits_of_minor_units_is_kept_exactly() {
+    let mut ledger = Ledger::new(Currency::RUB);
+    let max = Decimal::new(i64::MAX, 2);
+    for month in [1, 2] {
+        ledger.record(Sale::new(id("Wide"), d(2025, month, 1), rub(max))).unwrap();
+        ledger.record(Sale::new(id("Plain"), d(2025, month, 1), rub(Decimal::new(12_345, 2)))).unwrap();
+    }
+    let p = run(&ledger, &[], d(2025, 3, 1), None).unwrap();
+    let wide = p.get("Wide").unwrap();
+    assert_eq!(wide.turnover(), max * Decimal::TWO);
+    assert_eq!(wide.turnover().to_string(), "184467440737095516.14");
+    assert_eq!(wide.credit_notes(), Decimal::ZERO);
+    assert_eq!(p.get("Plain").unwrap().turnover().to_string(), "246.90");
+    #[cfg(feature = "serde")]
+    {
+        let back = Portfolio::from_json(&p.to_json().unwrap()).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back.get("Wide").unwrap().turnover().to_string(), "184467440737095516.14");
+    }
+}

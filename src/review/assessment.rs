@@ -55,7 +55,7 @@ pub(super) const TENURE: u8 = 8;
 /// Built by a [`Review`](super::Review) and kept in a
 /// [`Portfolio`](super::Portfolio). The partner's record (name, region,
 /// specialisation…) is shared with the caller's list through one
-/// [`Arc<Partner>`]; the analyses' results are kept compactly (at most 256
+/// [`Arc<Partner>`]; the analyses' results are kept compactly (at most 216
 /// bytes an assessment) and the richer views ([`segment_evidence`],
 /// [`tier_assignment`], [`potential`], [`risk`], [`reasons`]) are built on
 /// each call.
@@ -65,29 +65,27 @@ pub(super) const TENURE: u8 = 8;
 /// [`potential`]: Assessment::potential
 /// [`risk`]: Assessment::risk
 /// [`reasons`]: Assessment::reasons
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Assessment {
     pub(super) id: PartnerId,
     pub(super) partner: Option<Arc<Partner>>,
     pub(super) context: Arc<Context>,
-    pub(super) turnover: Decimal,
-    pub(super) margin: Decimal,
-    pub(super) credit_notes: Decimal,
+    /// The turnover, margin and credit notes (see [`Figures`]).
+    pub(super) figures: Figures,
     pub(super) trend: Decimal,
     pub(super) year_on_year: Decimal,
     pub(super) cv_squared: Decimal,
     /// The partner's risk indicators (by category in the article's order,
     /// the worst first within a category; see [`Assessment::evidence`]) are
     /// kept as the first, here, without an allocation of its own (most
-    /// partners have exactly one), and the others. `None` only when there
-    /// are none: [`split_evidence`] makes both fields, so two assessments
-    /// with the same indicators hold them alike.
+    /// partners have exactly one), and the others in [`Rare`]. `None` only
+    /// when there are none: [`split_evidence`] makes both, so two
+    /// assessments with the same indicators hold them alike.
     pub(super) first_evidence: Option<Evidence>,
-    /// The indicators after the first.
-    pub(super) more_evidence: Box<[Evidence]>,
-    /// The crisis alerts and the payment discipline, which few partners
-    /// have (the payment discipline needs due dates): one pointer, never
-    /// `Some` with both empty ([`Rare::of`] makes it).
+    /// The indicators after the first, the crisis alerts, the payment
+    /// discipline and figures too wide for [`Figures`], which few partners
+    /// have: one pointer, never `Some` with all of them empty ([`Rare::of`]
+    /// makes it).
     pub(super) rare: Option<Box<Rare>>,
     pub(super) deals: u64,
     /// `before`, `after` and `turnover_before` of the segment evidence, as
@@ -121,21 +119,143 @@ pub(super) fn gap_to_next(tiers: &TierPolicy, assigned: &TierAssignment) -> Opti
     tiers.floor(next).map(|floor| TierGap::new(gap, floor.amount()))
 }
 
+impl PartialEq for Assessment {
+    /// Two assessments are equal when they hold the same figures: equal
+    /// decimals (1.0 and 1.00) are equal figures, wherever they are kept.
+    fn eq(&self, other: &Assessment) -> bool {
+        // Every field named, so that a field added later is not forgotten.
+        let Assessment {
+            id,
+            partner,
+            context,
+            figures: _,
+            trend,
+            year_on_year,
+            cv_squared,
+            first_evidence: _,
+            rare: _,
+            deals,
+            shares,
+            score,
+            rank,
+            segment_rank,
+            below_reviews,
+            tenure,
+            months,
+            history,
+            segment,
+            tier,
+            plain,
+            potential,
+            potential_score,
+            points,
+            stability,
+            overall,
+            urgent,
+            present,
+        } = self;
+        *id == other.id
+            && *partner == other.partner
+            && **context == *other.context
+            && (0..3).all(|k| self.figure(k) == other.figure(k))
+            && *trend == other.trend
+            && *year_on_year == other.year_on_year
+            && *cv_squared == other.cv_squared
+            && self.evidence().eq(other.evidence())
+            && self.alerts() == other.alerts()
+            && self.payment() == other.payment()
+            && *deals == other.deals
+            && *shares == other.shares
+            && *score == other.score
+            && *rank == other.rank
+            && *segment_rank == other.segment_rank
+            && *below_reviews == other.below_reviews
+            && *tenure == other.tenure
+            && *months == other.months
+            && *history == other.history
+            && *segment == other.segment
+            && *tier == other.tier
+            && *plain == other.plain
+            && *potential == other.potential
+            && *potential_score == other.potential_score
+            && *points == other.points
+            && *stability == other.stability
+            && *overall == other.overall
+            && *urgent == other.urgent
+            && *present == other.present
+    }
+}
+
+impl Eq for Assessment {}
+
 /// What few assessments have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Rare {
+    pub(super) more_evidence: Box<[Evidence]>,
     pub(super) alerts: Box<[CrisisAlert]>,
     pub(super) payment: Option<PaymentDiscipline>,
+    /// The amounts as decimals, when they do not fit [`Figures`].
+    pub(super) wide: Option<[Decimal; 3]>,
 }
 
 impl Rare {
-    /// The alerts and the payment discipline, or `None` when there are
-    /// neither.
-    pub(super) fn of(alerts: Vec<CrisisAlert>, payment: Option<PaymentDiscipline>) -> Option<Box<Rare>> {
-        if alerts.is_empty() && payment.is_none() {
+    /// The indicators after the first, the alerts, the payment discipline
+    /// and the wide figures, or `None` when there are none of them.
+    pub(super) fn of(
+        more_evidence: Box<[Evidence]>,
+        alerts: Vec<CrisisAlert>,
+        payment: Option<PaymentDiscipline>,
+        wide: Option<[Decimal; 3]>,
+    ) -> Option<Box<Rare>> {
+        if more_evidence.is_empty() && alerts.is_empty() && payment.is_none() && wide.is_none() {
             return None;
         }
-        Some(Box::new(Rare { alerts: alerts.into_boxed_slice(), payment }))
+        Some(Box::new(Rare { more_evidence, alerts: alerts.into_boxed_slice(), payment, wide }))
+    }
+}
+
+/// Where each figure is in [`Figures`].
+pub(super) const TURNOVER: usize = 0;
+pub(super) const MARGIN: usize = 1;
+pub(super) const CREDIT_NOTES: usize = 2;
+
+/// The amounts of an assessment (turnover, margin, credit notes) in 27
+/// bytes where three decimals take 48: each as a 64-bit mantissa and its
+/// scale, the same decimal digit for digit. A review's amounts fit unless
+/// one reaches 9.2 × 10^18 of the ledger's smallest units; an assessment
+/// whose amounts do not all fit (or one of which is a negative zero) keeps
+/// them as decimals in its [`Rare`] part, and these are zero. (The ratios,
+/// at 18 places, often need more than 64 bits, and stay decimals.)
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Figures {
+    mantissas: [i64; 3],
+    scales: [u8; 3],
+}
+
+impl Figures {
+    /// The figures packed, or zeros and the decimals when they do not fit.
+    pub(super) fn pack(values: [Decimal; 3]) -> (Figures, Option<[Decimal; 3]>) {
+        let mut figures = Figures::default();
+        for (k, value) in values.iter().enumerate() {
+            let fits = i64::try_from(value.mantissa()).ok().filter(|&m| m != 0 || !value.is_sign_negative());
+            match (fits, figures.mantissas.get_mut(k), figures.scales.get_mut(k)) {
+                // A scale is at most 28.
+                (Some(m), Some(mantissa), Some(scale)) => {
+                    *mantissa = m;
+                    *scale = value.scale() as u8;
+                }
+                _ => return (Figures::default(), Some(values)),
+            }
+        }
+        (figures, None)
+    }
+
+    /// Figure `k`.
+    pub(super) fn get(&self, k: usize) -> Decimal {
+        match (self.mantissas.get(k), self.scales.get(k)) {
+            (Some(&m), Some(&scale)) => Decimal::from_i128_with_scale(i128::from(m), u32::from(scale)),
+            _ => Decimal::ZERO,
+        }
     }
 }
 
@@ -292,14 +412,11 @@ impl Assessment {
             id: id.clone(),
             partner: None,
             context: Arc::clone(context),
-            turnover: Decimal::ZERO,
-            margin: Decimal::ZERO,
-            credit_notes: Decimal::ZERO,
+            figures: Figures::default(),
             trend: Decimal::ZERO,
             year_on_year: Decimal::ZERO,
             cv_squared: Decimal::ZERO,
             first_evidence: None,
-            more_evidence: Box::default(),
             rare: None,
             deals: 0,
             shares: [0; 3],
@@ -361,19 +478,17 @@ impl Assessment {
         let (first_evidence, more_evidence) =
             split_evidence([financial, reputational, operational, legal].into_iter().flat_map(|c| c.evidence));
         let points = potential.points;
+        let (figures, wide) = Figures::pack([turnover, margin, credit_notes]);
         Assessment {
             id,
             partner,
             context,
-            turnover,
-            margin,
-            credit_notes,
+            figures,
             trend,
             year_on_year,
             cv_squared,
             first_evidence,
-            more_evidence,
-            rare: Rare::of(alerts, payment),
+            rare: Rare::of(more_evidence, alerts, payment, wide),
             deals,
             shares: segment.shares,
             score,
@@ -469,23 +584,31 @@ impl Assessment {
         self.context.currency
     }
 
+    /// Figure `k` of [`Figures`], wherever it is kept.
+    pub(super) fn figure(&self, k: usize) -> Decimal {
+        match self.rare.as_deref().and_then(|r| r.wide.as_ref()) {
+            Some(wide) => wide.get(k).copied().unwrap_or_default(),
+            None => self.figures.get(k),
+        }
+    }
+
     /// Net turnover over the window.
     #[must_use]
     pub fn turnover(&self) -> Decimal {
-        self.turnover
+        self.figure(TURNOVER)
     }
 
     /// Margin over the window (of the lines that carried one).
     #[must_use]
     pub fn margin(&self) -> Decimal {
-        self.margin
+        self.figure(MARGIN)
     }
 
     /// The credit-note total over the window (zero or negative), already
     /// part of the turnover.
     #[must_use]
     pub fn credit_notes(&self) -> Decimal {
-        self.credit_notes
+        self.figure(CREDIT_NOTES)
     }
 
     /// Deals over the window.
@@ -501,7 +624,7 @@ impl Assessment {
         if self.deals == 0 {
             return None;
         }
-        self.turnover.checked_sub(self.credit_notes)?.checked_div(Decimal::from(self.deals))
+        self.turnover().checked_sub(self.credit_notes())?.checked_div(Decimal::from(self.deals))
     }
 
     /// The ABC(D) segment.
@@ -526,10 +649,10 @@ impl Assessment {
     /// The segment and the evidence for it.
     #[must_use]
     pub fn segment_evidence(&self) -> SegmentEvidence {
-        let value = mantissa_at(self.turnover, self.context.scale);
+        let value = mantissa_at(self.turnover(), self.context.scale);
         SegmentEvidence {
             partner: self.id.clone(),
-            turnover: self.turnover,
+            turnover: self.turnover(),
             segment: self.segment,
             rank: self.segment_rank,
             // A turnover of zero or less has no share (ratio gives 0 for 0).
@@ -549,7 +672,7 @@ impl Assessment {
     /// The turnover and the months it is averaged over (what
     /// [`monthly_turnover`](Self::monthly_turnover) divides).
     pub(crate) fn monthly_parts(&self) -> (Decimal, u32) {
-        (self.turnover, u32::from(self.months))
+        (self.turnover(), u32::from(self.months))
     }
 
     /// The score in units of 10^-4 (what [`score`](Self::score) prints).
@@ -561,14 +684,20 @@ impl Assessment {
     /// the tier's months.
     #[must_use]
     pub fn monthly_turnover(&self) -> Decimal {
-        TierPolicy::monthly(self.turnover, u32::from(self.months))
+        TierPolicy::monthly(self.turnover(), u32::from(self.months))
     }
 
     /// The tier with the figures behind it: the monthly figure, the plain
     /// tier, the distance to the next tier and the headroom above the floor.
     #[must_use]
     pub fn tier_assignment(&self) -> TierAssignment {
-        self.context.tiers.assignment(self.turnover, u32::from(self.months), self.tier, self.plain, self.below_reviews)
+        self.context.tiers.assignment(
+            self.turnover(),
+            u32::from(self.months),
+            self.tier,
+            self.plain,
+            self.below_reviews,
+        )
     }
 
     /// The state to pass to the next review (tier hysteresis).
@@ -666,7 +795,8 @@ impl Assessment {
     /// Every known risk indicator, by category in the article's order, the
     /// worst first within a category.
     pub(super) fn evidence(&self) -> impl Iterator<Item = &Evidence> + '_ {
-        self.first_evidence.iter().chain(self.more_evidence.iter())
+        let more: &[Evidence] = self.rare.as_deref().map_or(&[], |r| &r.more_evidence);
+        self.first_evidence.iter().chain(more.iter())
     }
 
     /// The partner's placement, for the migrations between two reviews.

@@ -62,7 +62,7 @@ impl PriorityKey {
 
 /// The priority key of the assessment at `pos`.
 fn key(pos: usize, a: &Assessment, scale: u32) -> RankKey {
-    (a.urgent.is_some(), i128::from(a.score), mantissa_at(a.turnover, scale), u32::try_from(pos).unwrap_or(u32::MAX))
+    (a.urgent.is_some(), i128::from(a.score), mantissa_at(a.turnover(), scale), u32::try_from(pos).unwrap_or(u32::MAX))
 }
 
 /// Ranks the assessments in place: each gets its rank (1 first), and the

@@ -1,3 +1,4 @@
+use proptest::strategy::Strategy as _;
 use rust_decimal::Decimal;
 
 use super::policy::*;
@@ -261,15 +262,51 @@ fn an_urgent_cause_is_the_most_severe_of_alerts_and_critical_risk() {
     assert_eq!(urgent_cause(&UrgentRule::Off, Segment::A, &critical_legal, &high_financial), None);
 }
 
-/// An assessment is kept compactly: a million of them fit a quarter of a
-/// gigabyte (the owner's target of 0.2, where it was 664 bytes). It holds
-/// its first risk indicator itself (most partners have one, and it took an
-/// allocation of its own) and the rare alerts and payment discipline behind
-/// one pointer.
+/// An assessment is kept compactly: a million of them fit 216 MB (the
+/// owner's target of 0.2 was a quarter of a gigabyte, where it was 664
+/// bytes). It holds its first risk indicator itself (most partners have
+/// one, and it took an allocation of its own), its amounts as 64-bit
+/// mantissas, and the rare further indicators, alerts, payment discipline
+/// and wide amounts behind one pointer.
 #[test]
-fn an_assessment_takes_at_most_248_bytes() {
+fn an_assessment_takes_at_most_216_bytes() {
     let size = std::mem::size_of::<super::Assessment>();
-    assert!(size <= 248, "an Assessment is {size} bytes");
+    assert!(size <= 216, "an Assessment is {size} bytes");
+}
+
+proptest::proptest! {
+    /// Packed figures are the decimals they were made from, digit for digit
+    /// (scale and sign included), and figures that do not fit (a mantissa
+    /// beyond 64 bits or a negative zero) are kept as they are.
+    #[test]
+    fn packed_figures_are_the_decimals_they_were_made_from(
+        figures in proptest::array::uniform3((
+            proptest::prop_oneof![
+                proptest::num::i64::ANY.prop_map(i128::from),
+                proptest::num::i128::ANY.prop_map(|m| m >> 32),
+                proptest::strategy::Just(0i128),
+            ],
+            0u32..=28,
+            proptest::bool::ANY,
+        )),
+    ) {
+        use super::assessment::Figures;
+        let values = figures.map(|(m, scale, negative)| {
+            let d = Decimal::from_i128_with_scale(m, scale);
+            if negative { -d } else { d }
+        });
+        let (packed, wide) = Figures::pack(values);
+        let fits = values.iter().all(|v| i64::try_from(v.mantissa()).is_ok() && !(v.is_zero() && v.is_sign_negative()));
+        proptest::prop_assert_eq!(wide.is_none(), fits);
+        if fits {
+            for (k, v) in values.iter().enumerate() {
+                proptest::prop_assert_eq!(packed.get(k).to_string(), v.to_string());
+                proptest::prop_assert_eq!(packed.get(k).is_sign_negative(), v.is_sign_negative());
+            }
+        } else {
+            proptest::prop_assert_eq!(wide.unwrap().map(|v| v.to_string()), values.map(|v| v.to_string()));
+        }
+    }
 }
 
 proptest::proptest! {

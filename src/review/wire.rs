@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::assessment::{Assessment, Context, Rare, split_evidence};
+use super::assessment::{Assessment, Context, Figures, Rare, split_evidence};
 use super::portfolio::{IdIndex, Portfolio};
 use crate::error::Error;
 use crate::migrations::Migrations;
@@ -111,9 +111,9 @@ impl WireAssessment {
             rank: a.rank,
             score: a.score(),
             urgent: a.urgent,
-            turnover: a.turnover,
-            margin: a.margin,
-            credit_notes: a.credit_notes,
+            turnover: a.turnover(),
+            margin: a.margin(),
+            credit_notes: a.credit_notes(),
             deals: a.deals,
             segment: WireSegment {
                 segment: a.segment,
@@ -167,19 +167,17 @@ impl WireAssessment {
         let score = u32::try_from(crate::util::exact::mantissa_at(self.score, 4))
             .map_err(|_| Error::value("score", &self.score.to_string(), "not within 0 … 100"))?;
         let (first_evidence, more_evidence) = split_evidence(self.risk.evidence);
+        let (figures, wide) = Figures::pack([self.turnover, self.margin, self.credit_notes]);
         Ok(Assessment {
             id: self.partner,
             partner: self.record.map(Arc::new),
             context: Arc::clone(context),
-            turnover: self.turnover,
-            margin: self.margin,
-            credit_notes: self.credit_notes,
+            figures,
             trend,
             year_on_year,
             cv_squared,
             first_evidence,
-            more_evidence,
-            rare: Rare::of(self.alerts, self.risk.payment),
+            rare: Rare::of(more_evidence, self.alerts, self.risk.payment, wide),
             deals: self.deals,
             shares: [
                 fraction(self.segment.before),
