@@ -233,7 +233,11 @@ pub(super) struct Figures {
 }
 
 impl Figures {
-    /// The figures packed, or zeros and the decimals when they do not fit.
+    /// The scale that marks figures kept in [`Rare`].
+    const WIDE: u8 = u8::MAX;
+
+    /// The figures packed, or marked wide with the decimals when they do
+    /// not fit.
     pub(super) fn pack(values: [Decimal; 3]) -> (Figures, Option<[Decimal; 3]>) {
         let mut figures = Figures::default();
         for (k, value) in values.iter().enumerate() {
@@ -244,17 +248,19 @@ impl Figures {
                     *mantissa = m;
                     *scale = value.scale() as u8;
                 }
-                _ => return (Figures::default(), Some(values)),
+                _ => return (Figures { mantissas: [0; 3], scales: [Figures::WIDE; 3] }, Some(values)),
             }
         }
         (figures, None)
     }
 
-    /// Figure `k`.
-    pub(super) fn get(&self, k: usize) -> Decimal {
+    /// Figure `k`; `None` when the figures are kept in [`Rare`].
+    pub(super) fn get(&self, k: usize) -> Option<Decimal> {
         match (self.mantissas.get(k), self.scales.get(k)) {
-            (Some(&m), Some(&scale)) => Decimal::from_i128_with_scale(i128::from(m), u32::from(scale)),
-            _ => Decimal::ZERO,
+            (Some(&m), Some(&scale)) if scale != Figures::WIDE => {
+                Some(Decimal::try_new(m, u32::from(scale)).unwrap_or_default())
+            }
+            _ => None,
         }
     }
 }
@@ -586,10 +592,11 @@ impl Assessment {
 
     /// Figure `k` of [`Figures`], wherever it is kept.
     pub(super) fn figure(&self, k: usize) -> Decimal {
-        match self.rare.as_deref().and_then(|r| r.wide.as_ref()) {
-            Some(wide) => wide.get(k).copied().unwrap_or_default(),
-            None => self.figures.get(k),
-        }
+        // The rare part only when the figures say so: reading its pointer
+        // for every figure cost the CSV writer a cache miss a row.
+        self.figures.get(k).unwrap_or_else(|| {
+            self.rare.as_deref().and_then(|r| r.wide.as_ref()).and_then(|wide| wide.get(k)).copied().unwrap_or_default()
+        })
     }
 
     /// Net turnover over the window.

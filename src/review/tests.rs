@@ -300,11 +300,13 @@ proptest::proptest! {
         proptest::prop_assert_eq!(wide.is_none(), fits);
         if fits {
             for (k, v) in values.iter().enumerate() {
-                proptest::prop_assert_eq!(packed.get(k).to_string(), v.to_string());
-                proptest::prop_assert_eq!(packed.get(k).is_sign_negative(), v.is_sign_negative());
+                let got = packed.get(k).unwrap();
+                proptest::prop_assert_eq!(got.to_string(), v.to_string());
+                proptest::prop_assert_eq!(got.is_sign_negative(), v.is_sign_negative());
             }
         } else {
             proptest::prop_assert_eq!(wide.unwrap().map(|v| v.to_string()), values.map(|v| v.to_string()));
+            proptest::prop_assert!((0..3).all(|k| packed.get(k).is_none()));
         }
     }
 }
