@@ -1050,6 +1050,21 @@ impl Ord for SegmentEvidence {
 mod tests {
     use super::*;
 
+    #[test]
+    fn stretches_of_distinct_turnovers_are_of_about_as_many_partners() {
+        let values: Vec<i128> = (1..=11).collect();
+        let order = RankOrder::of(&values).unwrap();
+        let lengths = |parts| Stretch::cut(&order, parts).unwrap().iter().map(|s| s.end - s.start).collect::<Vec<_>>();
+        assert_eq!(lengths(3), [3, 4, 4]);
+        assert_eq!(lengths(4), [2, 3, 3, 3]);
+        assert_eq!(lengths(11), [1; 11]);
+        assert_eq!(lengths(20), [1; 11]);
+        // A tie group is not cut: the stretch it starts in takes it whole.
+        let order = RankOrder::of(&[5, 5, 5, 5, 5, 1]).unwrap();
+        assert_eq!(Stretch::cut(&order, 3).unwrap().iter().map(|s| s.end - s.start).collect::<Vec<_>>(), [5, 1]);
+        assert!(Stretch::cut(&RankOrder::of(&[]).unwrap(), 3).unwrap().is_empty());
+    }
+
     proptest::proptest! {
         /// The stretches [`Stretch::cut`] gives cover the order in rank
         /// order without cutting a tie group, and their walks, on their own,

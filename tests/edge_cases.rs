@@ -222,3 +222,43 @@ fn a_turnover_beyond_64_bits_of_minor_units_is_kept_exactly() {
         assert_eq!(back.get("Wide").unwrap().turnover().to_string(), "184467440737095516.14");
     }
 }
+
+/// The review ranks alike with and without the forecast (the plain run makes
+/// the priority keys in its pass, the one with the forecast in the ranking)
+/// when a turnover beyond 64 bits of minor units takes the ranking's general
+/// keys, and when ids alike in their first 12 or 16 bytes tie on score and
+/// turnover.
+#[test]
+fn the_review_ranks_alike_with_and_without_the_forecast() {
+    let max = Decimal::new(i64::MAX, 2);
+    let names = ["Partner-0001-B", "Partner-0001-A", "Partner-0001", "Partner-Long-Pre-B", "Partner-Long-Pre-A", "Z"];
+    let build = |wide: bool| {
+        let mut ledger = Ledger::new(Currency::RUB);
+        for month in 1..=12 {
+            for name in names {
+                ledger.record(Sale::new(id(name), d(2025, month, 3), rub(Decimal::new(5_000, 0)))).unwrap();
+            }
+            if wide && month <= 2 {
+                ledger.record(Sale::new(id("Wide"), d(2025, month, 1), rub(max))).unwrap();
+            }
+        }
+        ledger
+    };
+    let policy = Policy::default();
+    for wide in [false, true] {
+        let ledger = build(wide);
+        let as_of = d(2026, 1, 1);
+        let plain = Review::new(&ledger, as_of).run(&policy).unwrap();
+        let (with, _) = Review::new(&ledger, as_of).run_with_forecast(&policy).unwrap();
+        assert_eq!(plain, with);
+        let order: Vec<&str> = plain.assessments().map(|a| a.id().as_str()).collect();
+        let ties: Vec<&str> = order.iter().copied().filter(|n| *n != "Wide").collect();
+        assert_eq!(
+            ties,
+            ["Partner-0001", "Partner-0001-A", "Partner-0001-B", "Partner-Long-Pre-A", "Partner-Long-Pre-B", "Z"]
+        );
+        if wide {
+            assert_eq!(order.first(), Some(&"Wide"));
+        }
+    }
+}

@@ -219,8 +219,8 @@ pub(super) const TURNOVER: usize = 0;
 pub(super) const MARGIN: usize = 1;
 pub(super) const CREDIT_NOTES: usize = 2;
 
-/// The amounts of an assessment (turnover, margin, credit notes) in 27
-/// bytes where three decimals take 48: each as a 64-bit mantissa and its
+/// The amounts of an assessment (turnover, margin, credit notes) in 32
+/// bytes (27 of them used) where three decimals take 48: each as a 64-bit mantissa and its
 /// scale, the same decimal digit for digit. A review's amounts fit unless
 /// one reaches 9.2 × 10^18 of the ledger's smallest units; an assessment
 /// whose amounts do not all fit (or one of which is a negative zero) keeps
@@ -317,9 +317,9 @@ impl SegmentParts {
 pub(super) struct SegmentSlots(Vec<[AtomicU64; 4]>);
 
 impl SegmentSlots {
-    /// A slot for each member, unset.
-    pub(super) fn new<T: Sync>(members: &[T]) -> crate::error::Result<SegmentSlots> {
-        Ok(SegmentSlots(par::map(members, |_| Default::default())?))
+    /// A slot for each of `members` members, unset.
+    pub(super) fn new(members: usize) -> crate::error::Result<SegmentSlots> {
+        Ok(SegmentSlots(par::map_range(members, |_| Default::default())?))
     }
 
     /// Sets slot `i` (none past the end).

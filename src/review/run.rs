@@ -17,7 +17,7 @@ use super::score::{ScoreInts, urgent_cause};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
 use crate::migrations::{Migrations, Span};
-use crate::pareto::{RankOrder, SegmentTable, Stretch, concentration_of, positive_totals, walk_stretch};
+use crate::pareto::{ParetoPolicy, RankOrder, SegmentTable, Stretch, concentration_of, positive_totals, walk_stretch};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
 use crate::risk::{PartnerWindow, RiskFacts};
@@ -224,7 +224,8 @@ impl RowScan {
     }
 }
 
-/// A thread's share of the scan, added to the whole when it is done.
+/// A share of the scan (rayon makes one for each piece of the rows it
+/// hands a thread), added to the whole when it is done.
 struct RowScanner<'a> {
     seen: RowScan,
     total: &'a Mutex<RowScan>,
@@ -420,7 +421,7 @@ fn run<'r>(review: &Review<'r>, policy: &Policy, forecast: bool) -> Result<(Port
     let total = values.iter().try_fold(0i128, |s, &v| s.checked_add(v));
     let order = RankOrder::of(&values)?;
     drop(values);
-    let (base, denominator) = (totals.0, policy.pareto.denominator(totals));
+    let base = totals.0;
     // Each member's segment and shares, in the members' order, which the
     // pass below reads them in (looking each one up in rank order instead
     // was a cache miss per partner, a tenth of the pass, by `perf`), and
@@ -429,28 +430,7 @@ fn run<'r>(review: &Review<'r>, policy: &Policy, forecast: bool) -> Result<(Port
     // each figure), and a group's shares are worked out once, most of them
     // from the group above's ([`Fractions`]). Every member is ranked; one
     // that were not would be the tail (D, no shares).
-    // The walk is cut into stretches of the rank order, one a thread: each
-    // member's parts are written to a slot of their own, at random, which
-    // cost half of a walk on one thread (55 of 95 ms at a million).
-    let segment_of = SegmentSlots::new(&members)?;
-    let stretches = Stretch::cut(&order, par::threads()?)?;
-    let tables = par::map(&stretches, |&stretch| {
-        let mut table = SegmentTable::default();
-        let mut fractions = Fractions::default();
-        walk_stretch(&order, totals, &policy.pareto, stretch, |range, class| {
-            let parts = SegmentParts::of(class, base, denominator, &mut fractions);
-            for at in range {
-                let (value, idx) = order.get(at);
-                table.add(class.segment, value);
-                segment_of.set(idx as usize, parts);
-            }
-        })
-        .map(|()| table)
-    })?;
-    let mut table = SegmentTable::default();
-    for part in tables {
-        table.merge(&part?);
-    }
+    let (segment_of, table) = segment_parts(&order, totals, &policy.pareto, members.len(), par::threads()?)?;
     // What the portfolio needs of the rank order is taken now, so that it is
     // gone before the assessments are built: the review's peak memory is
     // the assessments with what is still held beside them. The errors are
@@ -576,6 +556,54 @@ fn run<'r>(review: &Review<'r>, policy: &Policy, forecast: bool) -> Result<(Port
     Ok((portfolio, forecast))
 }
 
+/// Each member's segment parts (`members` of them, placed by their
+/// positions in `order`) and the Pareto table's sums, from walks of the
+/// rank order cut into at most `parts` stretches, walked at once.
+///
+/// Written straight from one walk, each member's parts went to a slot of
+/// their own at random, which cost half of the walk (55 of 95 ms at a
+/// million partners); a stretch a thread shares that out.
+///
+/// # Errors
+///
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a tie group's
+/// turnover leaves 128 bits, or for more members than positions of 32
+/// bits (several stretches would write the last one);
+/// [`ErrorKind::ThreadPool`](crate::ErrorKind::ThreadPool) if the threads
+/// cannot start.
+fn segment_parts(
+    order: &RankOrder,
+    totals: (i128, i128),
+    policy: &ParetoPolicy,
+    members: usize,
+    parts: usize,
+) -> Result<(SegmentSlots, SegmentTable)> {
+    if u32::try_from(members).is_err() {
+        return Err(Error::overflow("the number of partners in a review"));
+    }
+    let (base, denominator) = (totals.0, policy.denominator(totals));
+    let segment_of = SegmentSlots::new(members)?;
+    let stretches = Stretch::cut(order, parts)?;
+    let tables = par::map(&stretches, |&stretch| {
+        let mut table = SegmentTable::default();
+        let mut fractions = Fractions::default();
+        walk_stretch(order, totals, policy, stretch, |range, class| {
+            let parts = SegmentParts::of(class, base, denominator, &mut fractions);
+            for at in range {
+                let (value, idx) = order.get(at);
+                table.add(class.segment, value);
+                segment_of.set(idx as usize, parts);
+            }
+        })
+        .map(|()| table)
+    })?;
+    let mut table = SegmentTable::default();
+    for part in tables {
+        table.merge(&part?);
+    }
+    Ok((segment_of, table))
+}
+
 impl Shared<'_> {
     /// One member's assessment, and its window turnover at the ledger's
     /// scale (for the tier table's sums).
@@ -690,8 +718,50 @@ impl Shared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pareto::{Boundary, ParetoBasis, walk_classes};
 
     proptest::proptest! {
+        /// The segment parts and Pareto table of the review, walked in any
+        /// number of stretches at once, are those of one walk of the whole
+        /// rank order placing each member's parts in turn.
+        #[test]
+        fn the_stretches_give_the_segment_parts_and_table_of_one_walk(
+            values in proptest::collection::vec(proptest::prop_oneof![-50i128..0, 0i128..1, 1i128..30, 1_000i128..1_000_000], 0..300),
+            parts in 1usize..9,
+            partners_basis in proptest::bool::ANY,
+            lower in proptest::bool::ANY,
+        ) {
+            let basis = if partners_basis { ParetoBasis::Partners } else { ParetoBasis::Turnover };
+            let boundary = if lower { Boundary::Lower } else { Boundary::Upper };
+            let policy = ParetoPolicy::new(basis, [70, 90, 97].map(Decimal::from), boundary).unwrap();
+            let order = RankOrder::of(&values).unwrap();
+            let totals = positive_totals(&values).unwrap();
+            let (base, denominator) = (totals.0, policy.denominator(totals));
+            // One walk, as the review did it before the stretches.
+            let mut want = vec![None; values.len()];
+            let mut want_table = SegmentTable::default();
+            let mut fractions = Fractions::default();
+            walk_classes(&order, totals, &policy, |range, class| {
+                let parts = SegmentParts::of(class, base, denominator, &mut fractions);
+                for at in range {
+                    let (value, idx) = order.get(at);
+                    want_table.add(class.segment, value);
+                    want[idx as usize] = Some((parts.segment, parts.rank, parts.shares));
+                }
+            })
+            .unwrap();
+            let (slots, table) = segment_parts(&order, totals, &policy, values.len(), parts).unwrap();
+            for (i, want) in want.iter().enumerate() {
+                let got = slots.get(i);
+                proptest::prop_assert_eq!(Some((got.segment, got.rank, got.shares)), *want);
+            }
+            let scaled = Scaled { scale: 2 };
+            proptest::prop_assert_eq!(
+                table.rows(values.len(), base, &scaled).unwrap(),
+                want_table.rows(values.len(), base, &scaled).unwrap()
+            );
+        }
+
         /// The workers' tier sums give the tier table that adding the
         /// assessments' decimal turnovers one by one gives, zero tiers and
         /// scales included, in whatever order the partners were added.

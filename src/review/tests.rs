@@ -337,7 +337,7 @@ proptest::proptest! {
         unset in 0usize..5,
     ) {
         use super::assessment::{SegmentParts, SegmentSlots};
-        let slots = SegmentSlots::new(&vec![(); set.len() + unset]).unwrap();
+        let slots = SegmentSlots::new(set.len() + unset).unwrap();
         for (i, &(k, rank, shares)) in set.iter().enumerate() {
             slots.set(i, SegmentParts { segment: Segment::from_index(k), rank, shares });
         }

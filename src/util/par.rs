@@ -63,6 +63,14 @@ mod imp {
         install(|| items.par_iter().map(f).collect())
     }
 
+    /// `f` of `0 .. n`, in order.
+    pub(crate) fn map_range<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Send) -> Result<Vec<R>> {
+        if n <= 1 {
+            return Ok((0..n).map(f).collect());
+        }
+        install(|| (0..n).into_par_iter().map(f).collect())
+    }
+
     /// `f` of every item, block by block of `per_block` items: each block's
     /// results go to `sink` in item order, on the caller's thread, while
     /// the pool works on the next block (so a writer waits for no
@@ -316,6 +324,10 @@ mod imp {
 
     pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Result<Vec<R>> {
         Ok(items.iter().map(f).collect())
+    }
+
+    pub(crate) fn map_range<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Send) -> Result<Vec<R>> {
+        Ok((0..n).map(f).collect())
     }
 
     pub(crate) fn map_blocks<T: Sync, R: Send>(
