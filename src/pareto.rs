@@ -1063,6 +1063,10 @@ mod tests {
         let order = RankOrder::of(&[5, 5, 5, 5, 5, 1]).unwrap();
         assert_eq!(Stretch::cut(&order, 3).unwrap().iter().map(|s| s.end - s.start).collect::<Vec<_>>(), [5, 1]);
         assert!(Stretch::cut(&RankOrder::of(&[]).unwrap(), 3).unwrap().is_empty());
+        // A tie group at the end of the order ends there.
+        let order = RankOrder::of(&[3, 0, 0, 0]).unwrap();
+        let stretches = Stretch::cut(&order, 2).unwrap();
+        assert_eq!(stretches.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(), [(0, 4)]);
     }
 
     proptest::proptest! {
