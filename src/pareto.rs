@@ -1046,6 +1046,19 @@ impl Ord for SegmentEvidence {
     }
 }
 
+/// Any Pareto policy: either basis, either boundary, rising cut-offs (for
+/// the property tests of the walks).
+#[cfg(test)]
+pub(crate) fn any_policy() -> impl proptest::strategy::Strategy<Value = ParetoPolicy> {
+    use proptest::strategy::Strategy as _;
+    (proptest::bool::ANY, proptest::bool::ANY, (1i64..60, 1i64..30, 1i64..10)).prop_map(|(partners, lower, cuts)| {
+        let basis = if partners { ParetoBasis::Partners } else { ParetoBasis::Turnover };
+        let boundary = if lower { Boundary::Lower } else { Boundary::Upper };
+        let cutoffs = [cuts.0, cuts.0 + cuts.1, cuts.0 + cuts.1 + cuts.2].map(Decimal::from);
+        ParetoPolicy::new(basis, cutoffs, boundary).unwrap_or_default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1078,14 +1091,8 @@ mod tests {
         fn walking_the_stretches_one_by_one_gives_the_whole_walk(
             values in proptest::collection::vec(proptest::prop_oneof![-50i128..0, 0i128..1, 1i128..40, 1_000i128..1_000_000], 0..300),
             parts in 1usize..9,
-            partners_basis in proptest::bool::ANY,
-            lower in proptest::bool::ANY,
-            cuts in (1i64..60, 1i64..30, 1i64..10),
+            policy in any_policy(),
         ) {
-            let basis = if partners_basis { ParetoBasis::Partners } else { ParetoBasis::Turnover };
-            let boundary = if lower { Boundary::Lower } else { Boundary::Upper };
-            let cutoffs = [cuts.0, cuts.0 + cuts.1, cuts.0 + cuts.1 + cuts.2].map(Decimal::from);
-            let policy = ParetoPolicy::new(basis, cutoffs, boundary).unwrap();
             let order = RankOrder::of(&values).unwrap();
             let totals = positive_totals(&values).unwrap();
             let mut whole = Vec::new();

@@ -43,7 +43,7 @@ impl PriorityKey {
 
     /// The key of the assessment at `pos`, when its key packs (see
     /// [`pack`]).
-    pub(super) fn of(pos: usize, a: &Assessment, scale: u32) -> Option<PriorityKey> {
+    fn of(pos: usize, a: &Assessment, scale: u32) -> Option<PriorityKey> {
         let key = key(pos, a, scale);
         Some(PriorityKey::new(pack(&key)?, id_head(a.id.as_str()), key.3))
     }
@@ -57,6 +57,26 @@ impl PriorityKey {
     /// The position.
     fn pos(&self) -> u32 {
         self.1 as u32
+    }
+}
+
+/// Makes [`PriorityKey`]s, noting whether any did not pack.
+#[derive(Debug, Default)]
+pub(super) struct KeyMaker(AtomicBool);
+
+impl KeyMaker {
+    /// The key of the assessment at `pos`, or a placeholder, noted, when
+    /// it does not pack.
+    pub(super) fn key(&self, pos: usize, a: &Assessment, scale: u32) -> PriorityKey {
+        PriorityKey::of(pos, a, scale).unwrap_or_else(|| {
+            self.0.store(true, Ordering::Relaxed);
+            PriorityKey::default()
+        })
+    }
+
+    /// `keys`, made by this maker, if every one packed.
+    pub(super) fn keys(self, keys: Vec<PriorityKey>) -> Option<Vec<PriorityKey>> {
+        (!self.0.into_inner()).then_some(keys)
     }
 }
 
@@ -80,18 +100,9 @@ pub(super) fn rank(assessments: &mut [Assessment], scale: u32, keys: Option<Vec<
     let keys = match keys {
         Some(keys) => Some(keys),
         None => {
-            let unpacked = AtomicBool::new(false);
-            let keys = par::map_init(
-                assessments,
-                || (),
-                |_, pos, a| {
-                    PriorityKey::of(pos, a, scale).unwrap_or_else(|| {
-                        unpacked.store(true, Ordering::Relaxed);
-                        PriorityKey::default()
-                    })
-                },
-            )?;
-            (!unpacked.into_inner()).then_some(keys)
+            let maker = KeyMaker::default();
+            let keys = par::map_init(assessments, || (), |_, pos, a| maker.key(pos, a, scale))?;
+            maker.keys(keys)
         }
     };
     let order = match keys {

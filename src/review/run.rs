@@ -2,7 +2,6 @@
 //! ranking and the network's tables.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
@@ -12,7 +11,7 @@ use super::assessment::{Assessment, Context, Fractions, Parts, SegmentParts, Seg
 use super::forecast::{Forecast, Kept, Setup};
 use super::policy::Policy;
 use super::portfolio::{IdIndex, NetworkMonths, Portfolio};
-use super::rank::{PriorityKey, rank};
+use super::rank::{KeyMaker, PriorityKey, rank};
 use super::score::{ScoreInts, urgent_cause};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Row, WindowBuf};
@@ -502,21 +501,18 @@ fn run<'r>(review: &Review<'r>, policy: &Policy, forecast: bool) -> Result<(Port
         (assessments, Some((setup, projections)), None)
     } else {
         // Each partner's priority key made while its assessment is at hand.
-        let unpacked = AtomicBool::new(false);
+        let maker = KeyMaker::default();
         let (assessments, keys) = par::try_map_init_pairs(
             &members,
             init,
             |state, i, m| {
                 let a = assess(state, i, m)?;
-                let key = PriorityKey::of(i, &a, ledger.scale()).unwrap_or_else(|| {
-                    unpacked.store(true, Ordering::Relaxed);
-                    PriorityKey::default()
-                });
+                let key = maker.key(i, &a, ledger.scale());
                 Ok::<_, Error>((a, key))
             },
             |m| (Assessment::stand_in(m.id, &context), PriorityKey::default()),
         )??;
-        (assessments, None, (!unpacked.into_inner()).then_some(keys))
+        (assessments, None, maker.keys(keys))
     };
     drop((segment_of, members));
     let (network_months, tier_sums) = network.into_inner().unwrap_or_else(PoisonError::into_inner);
@@ -718,7 +714,7 @@ impl Shared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pareto::{Boundary, ParetoBasis, walk_classes};
+    use crate::pareto::{any_policy, walk_classes};
 
     proptest::proptest! {
         /// The segment parts and Pareto table of the review, walked in any
@@ -728,12 +724,8 @@ mod tests {
         fn the_stretches_give_the_segment_parts_and_table_of_one_walk(
             values in proptest::collection::vec(proptest::prop_oneof![-50i128..0, 0i128..1, 1i128..30, 1_000i128..1_000_000], 0..300),
             parts in 1usize..9,
-            partners_basis in proptest::bool::ANY,
-            lower in proptest::bool::ANY,
+            policy in any_policy(),
         ) {
-            let basis = if partners_basis { ParetoBasis::Partners } else { ParetoBasis::Turnover };
-            let boundary = if lower { Boundary::Lower } else { Boundary::Upper };
-            let policy = ParetoPolicy::new(basis, [70, 90, 97].map(Decimal::from), boundary).unwrap();
             let order = RankOrder::of(&values).unwrap();
             let totals = positive_totals(&values).unwrap();
             let (base, denominator) = (totals.0, policy.denominator(totals));
