@@ -11,6 +11,15 @@
 //! - `assess/write_csv 1M partners`: `report::write_csv`, the review's
 //!   per-partner CSV (the `--out` file of the `assess` example), to memory
 //!   (one buffer, emptied before each write);
+//! - `floor/csv crate alone, 10M lines, 2 threads` and `floor/fresh memory,
+//!   480 MiB, 2 threads`: what the CSV import cannot go below on the
+//!   machine at hand, whatever the crate does. The first reads the same
+//!   file with the `csv` crate in two halves on two threads and does
+//!   nothing with the records; the second writes 480 MiB of newly
+//!   allocated memory (about what the imported ledger keeps resident) on
+//!   two threads, which costs a page fault every 4 KiB. Their sum against
+//!   `ledger/csv import` shows how much of the import is the crate's own
+//!   work;
 //! - `snapshot/save` and `snapshot/restore 1M partners, 10M lines`: the
 //!   ledger of the CSV file to a binary snapshot (postcard) in memory and
 //!   back; the size is printed once.
@@ -141,5 +150,64 @@ fn snapshot(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ledger, assessment, snapshot);
+/// The byte after the first line break at or after the middle of the file.
+fn middle_line(path: &std::path::Path) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let size = std::fs::metadata(path).unwrap().len();
+    let mut file = std::fs::File::open(path).unwrap();
+    file.seek(SeekFrom::Start(size / 2)).unwrap();
+    let mut buf = [0u8; 4096];
+    let n = file.read(&mut buf).unwrap();
+    size / 2 + buf[..n].iter().position(|&b| b == b'\n').unwrap() as u64 + 1
+}
+
+/// Records of the csv crate over bytes `from..to` of the file (the first
+/// half with its header).
+fn csv_records(path: &std::path::Path, from: u64, to: u64) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).unwrap();
+    file.seek(SeekFrom::Start(from)).unwrap();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(from == 0).from_reader(file.take(to - from));
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while rdr.read_byte_record(&mut record).unwrap() {
+        n += 1;
+    }
+    n
+}
+
+fn floor(c: &mut Criterion) {
+    let path = csv_file();
+    let (middle, size) = (middle_line(&path), std::fs::metadata(&path).unwrap().len());
+    let mut group = c.benchmark_group("floor");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(LINES as u64));
+    group.bench_function("csv crate alone, 10M lines, 2 threads", |b| {
+        b.iter(|| {
+            let n = std::thread::scope(|s| {
+                let first = s.spawn(|| csv_records(&path, 0, middle));
+                let second = csv_records(&path, middle, size);
+                first.join().unwrap() + second
+            });
+            assert_eq!(n, LINES as u64);
+        })
+    });
+    group.throughput(Throughput::Bytes(480 << 20));
+    group.bench_function("fresh memory, 480 MiB, 2 threads", |b| {
+        b.iter_with_large_drop(|| {
+            std::thread::scope(|s| {
+                let write = || {
+                    let mut v: Vec<u64> = Vec::with_capacity(30 << 20);
+                    v.extend((0..30u64 << 20).map(|i| i | 1));
+                    v
+                };
+                let first = s.spawn(write);
+                (first.join().unwrap(), write())
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ledger, floor, assessment, snapshot);
 criterion_main!(benches);
