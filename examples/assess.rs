@@ -270,10 +270,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if matches!(policy.playbook, PlaybookChoice::Builtin(_)) {
         policy = policy.with_language(args.lang);
     }
+    let span = ledger.span();
     let as_of = match args.as_of {
         Some(d) => d,
         None => {
-            let (_, last) = ledger.span().ok_or("the invoices file has no lines")?;
+            let (_, last) = span.ok_or("the invoices file has no lines")?;
             last.checked_add(1)?.first_day()
         }
     };
@@ -283,7 +284,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let back = Months::new(policy.review_period.months());
     let previous_as_of = as_of.checked_sub_months(back).ok_or("the previous review date is out of range")?;
     let previous_window = Window::before(previous_as_of, policy.window_months())?;
-    let covered = ledger.span().is_some_and(|(first, _)| first <= previous_window.first());
+    let covered = span.is_some_and(|(first, _)| first <= previous_window.first());
     let review = Review::new(&ledger, as_of).partners(&partners).facts(&facts);
     let previous = if covered {
         Some(Review::new(&ledger, previous_as_of).partners(&partners).facts(&facts).run(&policy)?)

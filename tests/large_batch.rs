@@ -386,3 +386,28 @@ fn a_zero_line_with_a_due_date_opens_no_invoice() {
     ledger.record_payment(&Payment::full("I-2", day(25))).unwrap();
     assert_eq!(ledger.open_invoice_count(), 0);
 }
+
+/// The span of a ledger of more partners than one thread's block of rows:
+/// the earliest and latest months are each of one partner, anywhere.
+#[test]
+fn the_span_of_many_partners_is_their_earliest_and_latest_month() {
+    use partner_priority::ledger::MonthlyFigures;
+    use partner_priority::period::Month;
+    let n = 70_000u32;
+    let month = |y, m| Month::new(y, m).unwrap();
+    let figures: Vec<MonthlyFigures> = (0..n)
+        .map(|i| {
+            let at = match i {
+                69_999 => month(2019, 3),
+                35_000 => month(2027, 5),
+                _ => month(2024, 1 + i % 12),
+            };
+            let id = PartnerId::new(&format!("S{i:06}")).unwrap();
+            MonthlyFigures::new(id, at, Money::new(Decimal::from(100 + i), Currency::RUB))
+        })
+        .collect();
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.add_monthly_all(figures).unwrap();
+    assert_eq!(ledger.partner_count(), n as usize);
+    assert_eq!(ledger.span(), Some((month(2019, 3), month(2027, 5))));
+}

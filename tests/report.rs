@@ -1472,3 +1472,58 @@ fn a_portfolio_from_json_takes_up_to_eight_decimal_places() {
     let err = serde_json::from_value::<Portfolio>(json).unwrap_err();
     assert!(err.to_string().contains("at most 8 decimal places"), "{err}");
 }
+
+/// The crisis alerts are the alerts of every partner, most severe first,
+/// then by priority rank, each partner's in its own order: the same list
+/// whether the portfolio was made by a review (which keeps its assessments
+/// in the ledger's order) or read back from JSON (in rank order).
+#[test]
+fn crisis_alerts_come_most_severe_first_then_by_rank() {
+    // 600 partners with eleven steady months of 2025; in December a third
+    // fall by 70 % (High), a third by 98 % (Critical); every fifth is
+    // insolvent (Critical, a second alert for some).
+    let mut ledger = Ledger::new(Currency::RUB);
+    let mut figures = Vec::new();
+    let mut facts = Vec::new();
+    for i in 0..600i64 {
+        let id = PartnerId::new(&format!("D{i:04}")).unwrap();
+        let base = 1_000_000 + (i * 7_919) % 500_000;
+        for m in 1..=12 {
+            let amount = match (m, i % 3) {
+                (12, 0) => base * 3 / 10,
+                (12, 1) => base / 50,
+                _ => base,
+            };
+            figures.push(MonthlyFigures::new(id.clone(), Month::new(2025, m).unwrap(), rub(amount)).with_deals(1));
+        }
+        if i % 5 == 0 {
+            let mut f = RiskFacts::new(id);
+            f.insolvency = Some(true);
+            facts.push(f);
+        }
+    }
+    ledger.add_monthly_all(figures).unwrap();
+    let p = Review::new(&ledger, date(2026, 1, 1)).facts(&facts).run(&Policy::default()).unwrap();
+    let expected = |p: &Portfolio| {
+        let mut all: Vec<(RiskLevel, u32, String)> = Vec::new();
+        for a in p.assessments() {
+            for x in a.alerts() {
+                all.push((x.severity, a.rank(), format!("{x:?}")));
+            }
+        }
+        // Stable: a partner's alerts keep their order.
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.into_iter().map(|(_, _, x)| x).collect::<Vec<_>>()
+    };
+    let listed = |p: &Portfolio| p.alerts().iter().map(|x| format!("{x:?}")).collect::<Vec<_>>();
+    let severities: std::collections::HashSet<RiskLevel> = p.alerts().iter().map(|a| a.severity).collect();
+    assert!(p.alerts().len() > 400 && severities.len() > 1, "{} alerts, {severities:?}", p.alerts().len());
+    // Some partners have more than one alert, so their order within it counts.
+    assert!(p.assessments().any(|a| a.alerts().len() > 1));
+    assert_eq!(listed(&p), expected(&p));
+    #[cfg(feature = "serde")]
+    {
+        let back = Portfolio::from_json(&p.to_json().unwrap()).unwrap();
+        assert_eq!(listed(&back), expected(&p));
+    }
+}

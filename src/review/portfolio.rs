@@ -545,8 +545,13 @@ impl Portfolio {
     /// Every crisis alert, most severe first, then by priority rank.
     #[must_use]
     pub fn alerts(&self) -> Vec<&CrisisAlert> {
+        // Read in the order the assessments are kept, not in rank order
+        // (which jumps in memory from partner to partner). The order of the
+        // result is the same: a review's ranks are distinct, a portfolio
+        // read back from JSON keeps its assessments in rank order, and the
+        // stable sort keeps a partner's alerts in their order.
         let mut alerts: Vec<(&CrisisAlert, u32)> =
-            self.assessments().flat_map(|a| a.alerts().iter().map(move |x| (x, a.rank()))).collect();
+            self.unordered().iter().flat_map(|a| a.alerts().iter().map(move |x| (x, a.rank()))).collect();
         alerts.sort_by(|(a, ra), (b, rb)| b.severity.cmp(&a.severity).then(ra.cmp(rb)));
         alerts.into_iter().map(|(a, _)| a).collect()
     }
