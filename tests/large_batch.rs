@@ -395,15 +395,18 @@ fn the_span_of_many_partners_is_their_earliest_and_latest_month() {
     use partner_priority::period::Month;
     let n = 70_000u32;
     let month = |y, m| Month::new(y, m).unwrap();
+    // Partners of one month, and the two at the ends with a second month in
+    // the middle (so that a row's first and last month differ).
     let figures: Vec<MonthlyFigures> = (0..n)
-        .map(|i| {
+        .flat_map(|i| {
             let at = match i {
-                69_999 => month(2019, 3),
-                35_000 => month(2027, 5),
-                _ => month(2024, 1 + i % 12),
+                69_999 => vec![month(2019, 3), month(2024, 6)],
+                35_000 => vec![month(2024, 6), month(2027, 5)],
+                _ => vec![month(2024, 1 + i % 12)],
             };
             let id = PartnerId::new(&format!("S{i:06}")).unwrap();
-            MonthlyFigures::new(id, at, Money::new(Decimal::from(100 + i), Currency::RUB))
+            at.into_iter()
+                .map(move |m| MonthlyFigures::new(id.clone(), m, Money::new(Decimal::from(100 + i), Currency::RUB)))
         })
         .collect();
     let mut ledger = Ledger::new(Currency::RUB);
