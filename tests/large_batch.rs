@@ -99,6 +99,12 @@ fn a_large_batch_equals_its_documents_recorded_one_at_a_time() {
     assert_eq!(at_once, separately);
     assert!(at_once.open_invoice_count() > 1000, "{}", at_once.open_invoice_count());
     assert_eq!(at_once.open_invoice_count(), separately.open_invoice_count());
+    // What is open on each invoice, including those whose lines are zero
+    // (nothing due on them either way).
+    for doc in &docs {
+        let Some(invoice) = doc[0].invoice() else { continue };
+        assert_eq!(at_once.open_amount(invoice), separately.open_amount(invoice), "{invoice}");
+    }
     // Deals and credit notes per partner, document by document.
     let window = Window::before(day(731), 24).unwrap();
     for (a, b) in at_once.turnovers(window).iter().zip(separately.turnovers(window).iter()) {
@@ -413,4 +419,22 @@ fn the_span_of_many_partners_is_their_earliest_and_latest_month() {
     ledger.add_monthly_all(figures).unwrap();
     assert_eq!(ledger.partner_count(), n as usize);
     assert_eq!(ledger.span(), Some((month(2019, 3), month(2027, 5))));
+}
+
+/// A line of zero with a due date and no payment leaves nothing open, in a
+/// large batch as when recorded alone.
+#[test]
+fn a_zero_line_due_and_unpaid_leaves_nothing_open_in_a_large_batch() {
+    let docs = documents(100_000, 5_000, 11);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let p = PartnerId::new("Zero").unwrap();
+    lines.push(
+        Sale::new(p, day(10), Money::new(Decimal::ZERO, Currency::RUB)).with_invoice("ZERO-1").with_due_date(day(40)),
+    );
+    let mut at_once = Ledger::new(Currency::RUB);
+    at_once.record_all(lines.iter().cloned()).unwrap();
+    let mut alone = Ledger::new(Currency::RUB);
+    alone.record_all(lines.last().cloned()).unwrap();
+    assert_eq!(alone.open_amount("ZERO-1"), None);
+    assert_eq!(at_once.open_amount("ZERO-1"), None);
 }
