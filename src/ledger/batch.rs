@@ -93,6 +93,10 @@ impl Pending {
     /// ledger's months, to 9999-12, lie within 2^17 of it.
     const FIRST_MONTH: i32 = 12;
     const MONTH_BITS: u32 = 17;
+    /// Where the month, the id length and the flags start in `meta`.
+    const MONTH_AT: u32 = 32;
+    const ID_AT: u32 = Self::MONTH_AT + Self::MONTH_BITS;
+    const FLAGS_AT: u32 = Self::ID_AT + 8;
 
     /// A line of `amount` in month index `month`, numbered `line`, whose
     /// partner id takes `id_len` bytes (1 to 256).
@@ -111,7 +115,10 @@ impl Pending {
             .ok()
             .filter(|n| *n <= u64::from(u8::MAX))
             .ok_or_else(|| Error::overflow("a partner id's length"))?;
-        let meta = u64::from(line) | month << 32 | id_len << (32 + Self::MONTH_BITS) | u64::from(flags & 0xF) << 57;
+        let meta = u64::from(line)
+            | month << Self::MONTH_AT
+            | id_len << Self::ID_AT
+            | u64::from(flags & 0xF) << Self::FLAGS_AT;
         Ok(Pending { amount, meta })
     }
 
@@ -120,15 +127,15 @@ impl Pending {
     }
 
     fn month(self) -> i32 {
-        ((self.meta >> 32) & ((1 << Self::MONTH_BITS) - 1)) as i32 + Self::FIRST_MONTH
+        ((self.meta >> Self::MONTH_AT) & ((1 << Self::MONTH_BITS) - 1)) as i32 + Self::FIRST_MONTH
     }
 
     fn id_len(self) -> usize {
-        ((self.meta >> (32 + Self::MONTH_BITS)) & 0xFF) as usize + 1
+        ((self.meta >> Self::ID_AT) & 0xFF) as usize + 1
     }
 
     fn flags(self) -> u8 {
-        (self.meta >> 57) as u8
+        (self.meta >> Self::FLAGS_AT) as u8
     }
 }
 

@@ -279,19 +279,18 @@ impl Ledger {
         // Each row's first and last month in one look at its cells, a block
         // of rows a thread: two serial passes over a million partners took
         // 21 ms, most of it a cache miss a row to reach its cells.
+        fn join((a, b): (i32, i32), (c, d): (i32, i32)) -> (i32, i32) {
+            (a.min(c), b.max(d))
+        }
         fn span_of(rows: &[Row]) -> Option<(i32, i32)> {
-            rows.iter()
-                .filter_map(|r| Some((r.cells.first()?.month, r.cells.last()?.month)))
-                .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+            rows.iter().filter_map(|r| Some((r.cells.first()?.month, r.cells.last()?.month))).reduce(join)
         }
         const BLOCK: usize = 1 << 16;
         let (first, last) = if self.rows.len() > BLOCK {
             let blocks: Vec<&[Row]> = self.rows.chunks(BLOCK).collect();
             // Without threads (a pool that cannot start), in one pass here.
-            crate::util::par::map(&blocks, |rows| span_of(rows)).map_or_else(
-                |_| span_of(&self.rows),
-                |spans| spans.into_iter().flatten().reduce(|(a, b), (c, d)| (a.min(c), b.max(d))),
-            )?
+            crate::util::par::map(&blocks, |rows| span_of(rows))
+                .map_or_else(|_| span_of(&self.rows), |spans| spans.into_iter().flatten().reduce(join))?
         } else {
             span_of(&self.rows)?
         };

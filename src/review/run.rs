@@ -714,7 +714,7 @@ impl Shared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pareto::{any_policy, walk_classes};
+    use crate::pareto::{any_policy, any_turnovers, walk_classes};
 
     proptest::proptest! {
         /// The segment parts and Pareto table of the review, walked in any
@@ -722,7 +722,7 @@ mod tests {
         /// rank order placing each member's parts in turn.
         #[test]
         fn the_stretches_give_the_segment_parts_and_table_of_one_walk(
-            values in proptest::collection::vec(proptest::prop_oneof![-50i128..0, 0i128..1, 1i128..30, 1_000i128..1_000_000], 0..300),
+            values in any_turnovers(),
             parts in 1usize..9,
             policy in any_policy(),
         ) {

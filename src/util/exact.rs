@@ -71,18 +71,22 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
         // all, where removing them one by one took up to 36.
         Some(m) if m < 1 << 96 => {
             let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
-            // In 64 bits when it fits (a hardware division).
-            let m = match u64::try_from(m) {
-                Ok(m) => u128::from(m / 10u64.pow(zeros)),
-                Err(_) => m / 10u128.pow(zeros),
-            };
-            (m, RATIO_DP - zeros)
+            (div_rem(m, 10u64.pow(zeros)).0, RATIO_DP - zeros)
         }
         // Ratios this large do not occur in shares; keep the integer part.
         _ => (int.min((1 << 96) - 1), 0),
     };
     let value = Decimal::from_i128_with_scale(mantissa as i128, scale);
     if negative { -value } else { value }
+}
+
+/// `m / d` and `m % d`, in 64 bits when `m` fits (a hardware division,
+/// where a 128-bit one is a library call).
+fn div_rem(m: u128, d: u64) -> (u128, u128) {
+    match u64::try_from(m) {
+        Ok(m) => (u128::from(m / d), u128::from(m % d)),
+        Err(_) => (m / u128::from(d), m % u128::from(d)),
+    }
 }
 
 /// `ratio(num, den).round_dp(dp).normalize()`: the quotient truncated to
@@ -94,13 +98,10 @@ pub(crate) fn ratio_rounded(num: i128, den: i128, dp: u32) -> Decimal {
     let Some(Quotient { negative, mantissa, .. }) = quotient(num, den) else { return Decimal::ZERO };
     match mantissa {
         Some(m) if m < 1 << 96 && dp < RATIO_DP => {
-            let unit = 10u128.pow(RATIO_DP - dp);
-            let (mut q, rest) = match u64::try_from(m) {
-                // In 64 bits when it fits (unit ≤ 10^18).
-                Ok(m) => (u128::from(m / unit as u64), u128::from(m % unit as u64)),
-                Err(_) => (m / unit, m % unit),
-            };
-            if rest > unit / 2 || (rest == unit / 2 && q % 2 == 1) {
+            let unit = 10u64.pow(RATIO_DP - dp);
+            let (mut q, rest) = div_rem(m, unit);
+            let half = u128::from(unit / 2);
+            if rest > half || (rest == half && q % 2 == 1) {
                 q += 1;
             }
             let mut scale = dp;
