@@ -11,6 +11,11 @@
 //! - `assess/write_csv 1M partners`: `report::write_csv`, the review's
 //!   per-partner CSV (the `--out` file of the `assess` example), to memory
 //!   (one buffer, emptied before each write);
+//! - `floor/borrowed sales read alone, 10M, 2 threads`: what an in-memory
+//!   ingest of those borrowed sales cannot go below on the machine at hand:
+//!   each sale's date and amount, and one byte of its partner id and of its
+//!   invoice id, whose texts are elsewhere on the heap (a million partner
+//!   ids, so most reads miss the cache), read on two threads;
 //! - `floor/csv crate alone, 10M lines, 2 threads` and `floor/fresh memory,
 //!   480 MiB, 2 threads`: what the CSV import cannot go below on the
 //!   machine at hand, whatever the crate does. The first reads the same
@@ -40,7 +45,7 @@ mod synth;
 use std::hint::black_box;
 use std::io::Write;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use partner_priority::import::CsvImport;
 use partner_priority::{Currency, Ledger, Money, PartnerId, Policy, Review, Sale, report};
@@ -99,7 +104,25 @@ fn ledger(c: &mut Criterion) {
             ledger
         })
     });
+    group.finish();
+    // What any ingest of these sales pays before doing anything with them.
+    let mut floor = c.benchmark_group("floor");
+    floor.sample_size(10);
+    floor.throughput(Throughput::Elements(LINES as u64));
+    floor.bench_function("borrowed sales read alone, 10M, 2 threads", |b| {
+        b.iter(|| {
+            let (first, second) = data.split_at(data.len() / 2);
+            std::thread::scope(|s| {
+                let other = s.spawn(|| read_sales(first));
+                black_box(read_sales(second) ^ other.join().unwrap())
+            })
+        })
+    });
+    floor.finish();
     drop(data);
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(LINES as u64));
     let path = csv_file();
     group.bench_function("csv import 10M lines, 1M partners", |b| {
         b.iter_with_large_drop(|| CsvImport::new().read_sales_path(&path).unwrap())
@@ -148,6 +171,19 @@ fn snapshot(c: &mut Criterion) {
         b.iter_with_large_drop(|| postcard::from_bytes::<Ledger>(&bytes).unwrap())
     });
     group.finish();
+}
+
+/// Reads what any ingest must read of each sale: one byte of its partner
+/// id's text and of its invoice id's (each somewhere else on the heap), the
+/// lengths, the date and the amount; returns a checksum.
+fn read_sales(sales: &[Sale]) -> u64 {
+    let last = |s: &str| u64::from(s.as_bytes().last().copied().unwrap_or(0)) ^ s.len() as u64;
+    sales.iter().fold(0u64, |acc, sale| {
+        let invoice = sale.invoice().map_or(0, last);
+        let date = u64::from(sale.date().num_days_from_ce().unsigned_abs());
+        let amount = sale.amount().amount().mantissa() as u64;
+        acc.wrapping_add(last(sale.partner().as_str()) ^ invoice << 16 ^ date ^ amount)
+    })
 }
 
 /// The byte after the first line break at or after the middle of the file.
