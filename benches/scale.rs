@@ -115,10 +115,8 @@ fn ledger(c: &mut Criterion) {
     floor.bench_function("borrowed sales read alone, 10M sales, 2 threads", |b| {
         b.iter(|| {
             let (first, second) = data.split_at(data.len() / 2);
-            std::thread::scope(|s| {
-                let other = s.spawn(|| read_sales(first));
-                black_box(read_sales(second) ^ other.join().unwrap())
-            })
+            let (a, b) = on_two_threads(|| read_sales(first), || read_sales(second));
+            black_box(a ^ b)
         })
     });
     floor.finish();
@@ -176,6 +174,16 @@ fn snapshot(c: &mut Criterion) {
     group.finish();
 }
 
+/// `first` on a thread of its own and `second` on this one, at the same
+/// time (this thread's part runs before it waits for the other's).
+fn on_two_threads<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let other = s.spawn(first);
+        let mine = second();
+        (other.join().unwrap(), mine)
+    })
+}
+
 /// Reads what any ingest must read of each sale: one byte of its partner
 /// id's text and of its invoice id's (each somewhere else on the heap), the
 /// lengths, the date and the amount; returns a checksum.
@@ -223,30 +231,18 @@ fn floor(c: &mut Criterion) {
     group.throughput(Throughput::Elements(LINES as u64));
     group.bench_function("csv crate alone, 10M lines, 2 threads", |b| {
         b.iter(|| {
-            let n = std::thread::scope(|s| {
-                let first = s.spawn(|| csv_records(&path, 0, middle));
-                let second = csv_records(&path, middle, size);
-                first.join().unwrap() + second
-            });
-            assert_eq!(n, LINES as u64);
+            let (first, second) = on_two_threads(|| csv_records(&path, 0, middle), || csv_records(&path, middle, size));
+            assert_eq!(first + second, LINES as u64);
         })
     });
     group.throughput(Throughput::Bytes(480 << 20));
     group.bench_function("fresh memory, 480 MiB, 2 threads", |b| {
-        b.iter_with_large_drop(|| {
-            std::thread::scope(|s| {
-                let write = || {
-                    let mut v: Vec<u64> = Vec::with_capacity(30 << 20);
-                    v.extend((0..30u64 << 20).map(|i| i | 1));
-                    v
-                };
-                let first = s.spawn(write);
-                // This thread's half before waiting for the other's: the
-                // two write at the same time.
-                let second = write();
-                (first.join().unwrap(), second)
-            })
-        })
+        let write = || {
+            let mut v: Vec<u64> = Vec::with_capacity(30 << 20);
+            v.extend((0..30u64 << 20).map(|i| i | 1));
+            v
+        };
+        b.iter_with_large_drop(|| on_two_threads(write, write))
     });
     group.finish();
 }

@@ -172,8 +172,9 @@ impl Part {
         let mut id_at = 0usize;
         let mut extra_at = 0usize;
         self.lines.iter().map(move |&p| {
-            let id = self.ids.get(id_at..id_at + p.id_len()).unwrap_or_default();
-            id_at += p.id_len();
+            let len = p.id_len();
+            let id = self.ids.get(id_at..id_at + len).unwrap_or_default();
+            id_at += len;
             let mut next = || {
                 let word = self.extra.get(extra_at).copied().unwrap_or_default();
                 extra_at += 1;
