@@ -1063,7 +1063,7 @@ impl Ledger {
         buf.months.resize(window.len() as usize, Cell::default());
         buf.payments.clear();
         let Some(row) = row else { return };
-        let start = row.cells.partition_point(|c| c.month < first);
+        let start = row.cells_from(first);
         for cell in row.cells.get(start..).unwrap_or_default() {
             if cell.month > last {
                 break;
@@ -1090,7 +1090,7 @@ impl Ledger {
     /// The net turnover of a row over months `first ..= last` (indices), in
     /// minor units.
     pub(crate) fn net_between(row: &Row, first: i32, last: i32) -> i128 {
-        let start = row.cells.partition_point(|c| c.month < first);
+        let start = row.cells_from(first);
         row.cells
             .get(start..)
             .unwrap_or_default()

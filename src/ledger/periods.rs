@@ -609,7 +609,7 @@ impl<'a> PeriodReport<'a> {
         acc.resize(count, Acc::default());
         let step = g.months() as i32;
         let from = first - step.max(12);
-        let start = row.cells.partition_point(|c| c.month < from);
+        let start = row.cells_from(from);
         let slot = |m: i32| -> Option<usize> { (first..=last).contains(&m).then(|| (g.period_of(m) - p0) as usize) };
         for cell in row.cells.get(start..).unwrap_or_default() {
             let m = cell.month;
