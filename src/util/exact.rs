@@ -355,29 +355,30 @@ impl Cut {
 mod tests {
     use super::*;
 
+    /// The decimal quotient from long division by hand: the first 18
+    /// places, truncated, trailing zeros dropped (for `den` below 2^120).
+    fn long_division(num: i128, den: i128) -> Decimal {
+        use std::str::FromStr;
+        let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+        let mut text = format!("{}.", n / d);
+        let mut rem = n % d;
+        for _ in 0..18 {
+            rem *= 10;
+            text.push(char::from(b'0' + (rem / d) as u8));
+            rem %= d;
+        }
+        let v = Decimal::from_str(&text).unwrap().normalize();
+        if (num < 0) != (den < 0) { -v } else { v }
+    }
+
     #[test]
     fn ratios_are_the_truncated_quotient_without_trailing_zeros() {
-        use std::str::FromStr;
-        // Against the decimal quotient from long division by hand: the
-        // first 18 places, truncated, trailing zeros dropped.
-        let reference = |num: i128, den: i128| -> Decimal {
-            let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
-            let mut text = format!("{}.", n / d);
-            let mut rem = n % d;
-            for _ in 0..18 {
-                rem *= 10;
-                text.push(char::from(b'0' + (rem / d) as u8));
-                rem %= d;
-            }
-            let v = Decimal::from_str(&text).unwrap().normalize();
-            if (num < 0) != (den < 0) { -v } else { v }
-        };
         let values: [i128; 11] = [1, 2, 3, 7, 10, 12, 100, 450_000, 1_000_000_007, 123_456_789_000, -36];
         for &num in &values {
             for &den in &values {
                 let got = ratio(num, den);
-                assert_eq!(got, reference(num, den), "{num} / {den}");
-                assert_eq!(got.scale(), reference(num, den).scale(), "{num} / {den}");
+                assert_eq!(got, long_division(num, den), "{num} / {den}");
+                assert_eq!(got.scale(), long_division(num, den).scale(), "{num} / {den}");
             }
         }
         assert_eq!(ratio(3, 2).to_string(), "1.5");
@@ -407,6 +408,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_ratio_is_the_long_divisions_quotient_to_18_places(
+            den in proptest::prop_oneof![1i128..1000, 1i128..(1i128 << 64), 1i128..(1i128 << 80)],
+            whole in proptest::prop_oneof![0i128..100, 0i128..70_000_000_000],
+            part in proptest::num::u128::ANY,
+            tens in 0u32..=18,
+            negative in proptest::bool::ANY,
+        ) {
+            // Quotients below 7 × 10^10 (a mantissa of 18 places within 96
+            // bits), with fractions that end in any number of zeros.
+            let den = if tens > 0 && den < 1000 { 10i128.pow(tens) } else { den };
+            let num = whole * den + (part % den.unsigned_abs()) as i128;
+            let num = if negative { -num } else { num };
+            let got = ratio(num, den);
+            proptest::prop_assert_eq!(got, long_division(num, den));
+            proptest::prop_assert_eq!(got.scale(), long_division(num, den).scale());
+        }
+
         #[test]
         fn a_ratio_fraction_is_the_fraction_of_the_ratio_for_any_integers(
             num in proptest::prop_oneof![proptest::num::i128::ANY, -(1i128 << 70)..(1i128 << 70)],
