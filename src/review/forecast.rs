@@ -797,7 +797,9 @@ impl Basis {
         // |level_sum| × factor / months, in units of the scale, as q + r / den.
         let num = level_sum.unsigned_abs().checked_mul(u128::try_from(fm).ok()?)?;
         let den = months.unsigned_abs().checked_mul(10u128.checked_pow(fs)?)?;
-        let (q, r) = (num.checked_div(den)?, num.checked_rem(den)?);
+        // One division: the remainder from the quotient (`q × den ≤ num`).
+        let q = num.checked_div(den)?;
+        let r = num - q * den;
         let off = (2 * r).abs_diff(den);
         if q >= 10u128.pow(10 + self.scale) || off.checked_mul(MIDPOINT_MARGIN)? < den {
             return None;
@@ -806,7 +808,8 @@ impl Basis {
         // Rounding keeps the product's places when it has fewer than the
         // scale (the product is then exact, and `q` ends in zeros).
         let places = (level.scale() + fs).min(self.scale);
-        let m = i128::try_from(q / 10u128.pow(self.scale - places)).ok()?;
+        // `q` is below 10^16 (checked above): a 64-bit division.
+        let m = i128::from(u64::try_from(q).ok()? / 10u64.pow(self.scale - places));
         Decimal::try_from_i128_with_scale(if level_sum < 0 { -m } else { m }, places).ok()
     }
 

@@ -65,13 +65,16 @@ const RATIO_ONE: u128 = 1_000_000_000_000_000_000;
 /// truncation), with trailing zeros removed. Zero when `den` is zero.
 pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     let Some(Quotient { negative, int, frac, mantissa }) = quotient(num, den) else { return Decimal::ZERO };
-    let (mantissa, scale) = match mantissa {
+    let (mantissa, scale) = match mantissa.filter(|&m| m < 1 << 96) {
         // The mantissa's trailing zeros are those of the fraction (below
-        // 10^18, so counted in 64 bits): one 128-bit division removes them
-        // all, where removing them one by one took up to 36.
-        Some(m) if m < 1 << 96 => {
+        // 10^18, so counted in 64 bits), and 10^zeros divides both parts
+        // of `int × 10^18 + frac`: the mantissa without them is made from
+        // the parts, where dividing it was a 128-bit division (a library
+        // call) for any ratio of 18.5 or more, such as a partner's level.
+        Some(_) => {
             let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
-            (div_rem(m, 10u64.pow(zeros)).0, RATIO_DP - zeros)
+            let low = u128::from(frac as u64 / 10u64.pow(zeros));
+            (int * 10u128.pow(RATIO_DP - zeros) + low, RATIO_DP - zeros)
         }
         // Ratios this large do not occur in shares; keep the integer part.
         _ => (int.min((1 << 96) - 1), 0),
