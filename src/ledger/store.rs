@@ -312,10 +312,10 @@ impl Row {
     /// after the first is at least `i` months later and the one `i` places
     /// before the last at least `i` months earlier. The place lies between
     /// the bounds the first and the last cells set, which for a partner
-    /// with figures every month leave one place. Reading those two cells
-    /// costs two cache misses at once, where a binary search over a row of
-    /// 24 months waited for five in a row: a sixth of a review's pass over
-    /// a ledger of 24 months.
+    /// with figures every month leave one place. Those two cells are read
+    /// at once, where a binary search over a row of 24 months made five
+    /// reads, each waiting for the one before: a sixth of a review's pass
+    /// over a ledger of 24 months.
     pub(crate) fn cells_from(&self, month: i32) -> usize {
         let cells = self.cells.as_slice();
         let (Some(head), Some(tail)) = (cells.first(), cells.last()) else { return 0 };

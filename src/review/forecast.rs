@@ -808,7 +808,7 @@ impl Basis {
         // Rounding keeps the product's places when it has fewer than the
         // scale (the product is then exact, and `q` ends in zeros).
         let places = (level.scale() + fs).min(self.scale);
-        // `q` is below 10^16 (checked above): a 64-bit division.
+        // `q` is at most 10^16 (checked above): a 64-bit division.
         let m = i128::from(u64::try_from(q).ok()? / 10u64.pow(self.scale - places));
         Decimal::try_from_i128_with_scale(if level_sum < 0 { -m } else { m }, places).ok()
     }

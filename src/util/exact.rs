@@ -70,7 +70,8 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
         // 10^18, so counted in 64 bits), and 10^zeros divides both parts
         // of `int × 10^18 + frac`: the mantissa without them is made from
         // the parts, where dividing it was a 128-bit division (a library
-        // call) for any ratio of 18.5 or more, such as a partner's level.
+        // call) for any ratio of about 18.45 (2^64 / 10^18) or more, such
+        // as most partners' levels.
         Some(_) => {
             let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
             let low = u128::from(frac as u64 / 10u64.pow(zeros));
@@ -413,17 +414,22 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn a_ratio_is_the_long_divisions_quotient_to_18_places(
-            den in proptest::prop_oneof![1i128..1000, 1i128..(1i128 << 64), 1i128..(1i128 << 80)],
+            den in proptest::prop_oneof![
+                1i128..1000,
+                proptest::strategy::Strategy::prop_map(0u32..=18, |tens| 10i128.pow(tens)),
+                1i128..(1i128 << 64),
+                1i128..(1i128 << 80),
+            ],
             whole in proptest::prop_oneof![0i128..100, 0i128..70_000_000_000],
             part in proptest::num::u128::ANY,
-            tens in 0u32..=18,
-            negative in proptest::bool::ANY,
+            (negative, negative_den) in (proptest::bool::ANY, proptest::bool::ANY),
         ) {
             // Quotients below 7 × 10^10 (a mantissa of 18 places within 96
-            // bits), with fractions that end in any number of zeros.
-            let den = if tens > 0 && den < 1000 { 10i128.pow(tens) } else { den };
+            // bits); powers of ten give fractions that end in any number of
+            // zeros.
             let num = whole * den + (part % den.unsigned_abs()) as i128;
             let num = if negative { -num } else { num };
+            let den = if negative_den { -den } else { den };
             let got = ratio(num, den);
             proptest::prop_assert_eq!(got, long_division(num, den));
             proptest::prop_assert_eq!(got.scale(), long_division(num, den).scale());
