@@ -67,15 +67,10 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     let Some(Quotient { negative, int, frac, mantissa }) = quotient(num, den) else { return Decimal::ZERO };
     let (mantissa, scale) = match mantissa.filter(|&m| m < 1 << 96) {
         // The mantissa's trailing zeros are those of the fraction (below
-        // 10^18, so counted in 64 bits), and 10^zeros divides both parts
-        // of `int × 10^18 + frac`: the mantissa without them is made from
-        // the parts, where dividing it was a 128-bit division (a library
-        // call) for any ratio of about 18.45 (2^64 / 10^18) or more, such
-        // as most partners' levels.
+        // 10^18, so counted in 64 bits).
         Some(_) => {
             let zeros = if frac == 0 { RATIO_DP } else { trailing_zeros(frac as u64) };
-            let low = u128::from(frac as u64 / 10u64.pow(zeros));
-            (int * 10u128.pow(RATIO_DP - zeros) + low, RATIO_DP - zeros)
+            (shift_down(int, frac, zeros).0, RATIO_DP - zeros)
         }
         // Ratios this large do not occur in shares; keep the integer part.
         _ => (int.min((1 << 96) - 1), 0),
@@ -84,13 +79,15 @@ pub(crate) fn ratio(num: i128, den: i128) -> Decimal {
     if negative { -value } else { value }
 }
 
-/// `m / d` and `m % d`, in 64 bits when `m` fits (a hardware division,
-/// where a 128-bit one is a library call).
-fn div_rem(m: u128, d: u64) -> (u128, u128) {
-    match u64::try_from(m) {
-        Ok(m) => (u128::from(m / d), u128::from(m % d)),
-        Err(_) => (m / u128::from(d), m % u128::from(d)),
-    }
+/// The mantissa `int × 10^18 + frac` (below 2^96, `frac` below 10^18)
+/// divided by `10^k` (`k` at most 18): quotient and remainder, made from
+/// the parts. `10^k` divides `10^18`, so only the fraction is divided, in
+/// 64 bits, where dividing the mantissa was a 128-bit division (a library
+/// call) for any quotient of about 18.45 (2^64 / 10^18) or more, such as
+/// most partners' levels.
+fn shift_down(int: u128, frac: u128, k: u32) -> (u128, u128) {
+    let (frac, unit) = (frac as u64, 10u64.pow(k));
+    (int * u128::from(10u64.pow(RATIO_DP - k)) + u128::from(frac / unit), u128::from(frac % unit))
 }
 
 /// `ratio(num, den).round_dp(dp).normalize()`: the quotient truncated to
@@ -99,12 +96,11 @@ fn div_rem(m: u128, d: u64) -> (u128, u128) {
 /// integers where it can be (the review's return rate of every partner,
 /// whose decimal rounding was a tenth of its risk profile).
 pub(crate) fn ratio_rounded(num: i128, den: i128, dp: u32) -> Decimal {
-    let Some(Quotient { negative, mantissa, .. }) = quotient(num, den) else { return Decimal::ZERO };
+    let Some(Quotient { negative, int, frac, mantissa }) = quotient(num, den) else { return Decimal::ZERO };
     match mantissa {
         Some(m) if m < 1 << 96 && dp < RATIO_DP => {
-            let unit = 10u64.pow(RATIO_DP - dp);
-            let (mut q, rest) = div_rem(m, unit);
-            let half = u128::from(unit / 2);
+            let (mut q, rest) = shift_down(int, frac, RATIO_DP - dp);
+            let half = u128::from(10u64.pow(RATIO_DP - dp) / 2);
             if rest > half || (rest == half && q % 2 == 1) {
                 q += 1;
             }
