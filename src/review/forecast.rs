@@ -657,23 +657,29 @@ impl<'a> Setup<'a> {
     /// read from them.
     pub(super) fn projection(&self, row: Option<&Row>, window: Option<(i32, &[Cell])>, a: &Assessment) -> Result<Kept> {
         let sums = self.sums(row, window);
-        let figures = self.figures(sums)?;
+        // The next review's window total decides the projected tier; the
+        // decimals of the figures are made only for a projection kept
+        // whole (a kept one makes them again from its sums when asked).
+        let (next_minor, mut figures) = match self.next_minor(sums) {
+            Some(next_minor) => (next_minor, None),
+            None => {
+                let f = self.figures(sums)?;
+                (f.next_minor, Some(f))
+            }
+        };
+        let next_total = Decimal::try_from_i128_with_scale(next_minor, self.basis.scale)
+            .map_err(|_| Error::overflow("a projected window total"))?;
         let first_active = row.and_then(Row::first_active);
         let start_date = a.partner().and_then(|p| p.start_date);
         let tiers = &self.policy.tiers;
         let months = tiers.months(self.next_window, start_date, first_active);
         let (tier, plain, _) = tiers
-            .decide_with(
-                self.bars.as_ref(),
-                (figures.next_total, Some(figures.next_minor)),
-                months,
-                Some(a.tier_state()),
-            )
+            .decide_with(self.bars.as_ref(), (next_total, Some(next_minor)), months, Some(a.tier_state()))
             .map_err(|e| e.for_partner(a.id()))?;
         let narrow = |v: i128| i64::try_from(v).ok();
         let (ahead, base) = sums.year_before.unwrap_or((0, 0));
         if let (Some(level_sum), Some(ahead), Some(base), Some(next_minor)) =
-            (narrow(sums.level), narrow(ahead), narrow(base), narrow(figures.next_minor))
+            (narrow(sums.level), narrow(ahead), narrow(base), narrow(next_minor))
         {
             return Ok(Kept::Sums(Compact {
                 partner: a.id().clone(),
@@ -688,6 +694,10 @@ impl<'a> Setup<'a> {
                 year_before: sums.year_before.is_some(),
             }));
         }
+        let figures = match figures.take() {
+            Some(f) => f,
+            None => self.figures(sums)?,
+        };
         Ok(Kept::Whole(Box::new(self.basis.projection(a.id(), figures, months, [a.tier(), tier, plain]))))
     }
 
@@ -736,6 +746,29 @@ impl<'a> Setup<'a> {
         let next_total =
             Decimal::try_from_i128_with_scale(next_minor, self.basis.scale).map_err(|_| window_overflow())?;
         Ok(Figures { level, swing, monthly, next_total, next_minor })
+    }
+
+    /// [`Figures::next_minor`] of `sums` worked out in integers alone, where
+    /// they certainly give the value the figures do (a test holds them to
+    /// it); `None` leaves it to [`Setup::figures`].
+    ///
+    /// The review's pass needs only this of a projection: it decides the
+    /// projected tier, and a kept projection makes its decimals again from
+    /// its sums. Making the level, the swing and the factor as decimals
+    /// for every partner (three 128-bit divisions, and the decimals'
+    /// trailing zeros stripped) was most of the forecast's cost in the
+    /// pass.
+    fn next_minor(&self, sums: Sums) -> Option<i128> {
+        let units = if sums.level == 0 {
+            0
+        } else {
+            let factor = self.basis.factor_fraction(sums.year_before)?;
+            let units = self.basis.rounded_units(sums.level, i128::from(self.basis.level_months.len()), factor)?;
+            let units = i128::try_from(units).ok()?;
+            if sums.level < 0 { -units } else { units }
+        };
+        let known = if self.known.is_some() { sums.known } else { 0 };
+        units.checked_mul(self.projected_months)?.checked_add(known)
     }
 }
 
@@ -788,29 +821,79 @@ impl Basis {
         level: Decimal,
         factor: Option<Decimal>,
     ) -> Option<Decimal> {
-        const MAX_SCALE: u32 = 6;
-        const MIDPOINT_MARGIN: u128 = 1_000_000_000;
-        if self.scale > MAX_SCALE || level_sum == 0 {
+        if level_sum == 0 {
             return None;
         }
         let (fm, fs) = factor.map_or((1, 0), |f| (f.mantissa(), f.scale()));
-        // |level_sum| × factor / months, in units of the scale, as q + r / den.
-        let num = level_sum.unsigned_abs().checked_mul(u128::try_from(fm).ok()?)?;
-        let den = months.unsigned_abs().checked_mul(10u128.checked_pow(fs)?)?;
-        // One division: the remainder from the quotient (`q × den ≤ num`).
-        let q = num.checked_div(den)?;
-        let r = num - q * den;
-        let off = (2 * r).abs_diff(den);
-        if q >= 10u128.pow(10 + self.scale) || off.checked_mul(MIDPOINT_MARGIN)? < den {
-            return None;
-        }
-        let q = if 2 * r > den { q + 1 } else { q };
+        let q = self.rounded_units(level_sum, months, (u128::try_from(fm).ok()?, 10u128.checked_pow(fs)?))?;
         // Rounding keeps the product's places when it has fewer than the
         // scale (the product is then exact, and `q` ends in zeros).
         let places = (level.scale() + fs).min(self.scale);
-        // `q` is at most 10^16 (checked above): a 64-bit division.
+        // `q` is at most 10^16 (checked there): a 64-bit division.
         let m = i128::from(u64::try_from(q).ok()? / 10u64.pow(self.scale - places));
         Decimal::try_from_i128_with_scale(if level_sum < 0 { -m } else { m }, places).ok()
+    }
+
+    /// `|level_sum| × num / (months × den)` (the level's average times a
+    /// factor `num / den`) rounded half away from zero, in units of the
+    /// ledger's scale, under the conditions of [`Basis::rounded_product`]
+    /// (the product under 10¹⁰ a month, a scale of at most 6 places, not
+    /// within 5 × 10⁻¹⁰ of a unit's midpoint, and everything within 128
+    /// bits); `None` otherwise.
+    fn rounded_units(&self, level_sum: i128, months: i128, (fnum, fden): (u128, u128)) -> Option<u128> {
+        const MAX_SCALE: u32 = 6;
+        const MIDPOINT_MARGIN: u128 = 1_000_000_000;
+        if self.scale > MAX_SCALE {
+            return None;
+        }
+        // |level_sum| × factor / months, in units of the scale, as q + r / den.
+        let num = level_sum.unsigned_abs().checked_mul(fnum)?;
+        let den = months.unsigned_abs().checked_mul(fden)?;
+        // One division: the remainder from the quotient (`q × den ≤ num`).
+        let q = num.checked_div(den)?;
+        let r = num - q * den;
+        let off = r.checked_mul(2)?.abs_diff(den);
+        if q >= 10u128.pow(10 + self.scale) || off.checked_mul(MIDPOINT_MARGIN)? < den {
+            return None;
+        }
+        Some(if 2 * r > den { q + 1 } else { q })
+    }
+
+    /// The factor 1 + half the capped swing of the sums a year before
+    /// (`ahead`, `base`), as a fraction `(num, den)` of the very value of
+    /// the decimal factor [`Basis::level_swing_monthly`] makes ((1, 1)
+    /// without a swing), in integers: the swing truncated to 18 places as
+    /// [`ratio`] truncates it, with one 128-bit division where the decimals
+    /// took two and stripped their zeros. `None` where a sum does not fit
+    /// 64 bits.
+    fn factor_fraction(&self, year_before: Option<(i128, i128)>) -> Option<(u128, u128)> {
+        /// 10^18: the swing's 18 places.
+        const ONE: u128 = 10u128.pow(crate::util::exact::RATIO_DP);
+        let Some((ahead, base)) = year_before.filter(|&(a, b)| a > 0 && b > 0) else { return Some((1, 1)) };
+        let capped = |f: Decimal| Some((u128::try_from(f.mantissa()).ok()?, 10u128.checked_pow(f.scale())?));
+        // The monthly averages' ratio num / den, with den below 2^64 (so
+        // that the remainder times 10^18 fits 128 bits).
+        let num = u128::try_from(ahead.checked_mul(i128::from(self.level_months.len()))?).ok()?;
+        let den = u128::from(u64::try_from(base.checked_mul(i128::from(self.period.len()))?).ok()?);
+        if num >= 2 * den {
+            // A ratio of 2 or more: a swing of +1 or more, above +1/2.
+            return capped(self.capped_factors.1);
+        }
+        let (int, rem) = if num >= den { (1, num - den) } else { (0, num) };
+        // The ratio at 18 places, truncated, minus one: the swing.
+        let swing = i128::try_from(int * ONE + rem * ONE / den).ok()? - ONE as i128;
+        let one = ONE as i128;
+        if swing == 0 {
+            Some((1, 1))
+        } else if swing.saturating_mul(3) < -one {
+            capped(self.capped_factors.0)
+        } else if swing.saturating_mul(2) > one {
+            capped(self.capped_factors.1)
+        } else {
+            // 1 + swing / (2 × 10^18): the swing halved (positive, as the
+            // swing is at least −1/3).
+            Some((u128::try_from(2 * one + swing).ok()?, 2 * ONE))
+        }
     }
 
     /// The level, the swing and the projected monthly turnover of a
@@ -976,6 +1059,61 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The review's pass decides each projected tier from the next
+        /// window's total worked out in integers alone: wherever they give
+        /// one, the figures give it too, the same.
+        #[test]
+        fn the_window_total_in_integers_alone_is_that_of_the_figures(
+            level in sums(),
+            year_before in year_before(),
+            known in -1_000_000_000i128..1_000_000_000_000_000_000,
+            scale in 0u32..=Ledger::MAX_SCALE,
+            step in proptest::sample::select(vec![1u32, 3, 6, 12]),
+        ) {
+            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
+            let policy = Policy::default();
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let sums = Sums { level, year_before, known };
+            if let Some(next_minor) = setup.next_minor(sums) {
+                match setup.figures(sums) {
+                    Ok(f) => proptest::prop_assert_eq!(f.next_minor, next_minor),
+                    Err(e) => proptest::prop_assert!(false, "{e} where the integers gave {next_minor}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_partners_window_totals_are_worked_out_in_integers() {
+        // Quarterly, at kopecks: level 3 × 100 000.00 roubles, 9 months
+        // known of 900 000.00.
+        let ledger = Ledger::with_scale(Currency::RUB, 2).unwrap();
+        let policy = Policy::default();
+        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let level = 30_000_000;
+        let known = 90_000_000;
+        // No swing; a flat year; +20 % (factor 1.1); −50 % and +80 %
+        // (capped: 1 − 1/6 to 28 places, and 1.25); nothing over the
+        // level's months; a net credit.
+        let cases = [
+            (level, None, 3 * 10_000_000),
+            (level, Some((1_000, 1_000)), 3 * 10_000_000),
+            (level, Some((1_200, 1_000)), 3 * 11_000_000),
+            (level, Some((500, 1_000)), 3 * 8_333_333),
+            (level, Some((1_800, 1_000)), 3 * 12_500_000),
+            (0, Some((1_800, 1_000)), 0),
+            (-300, None, -300),
+        ];
+        for (level, year_before, projected) in cases {
+            let sums = Sums { level, year_before, known };
+            assert_eq!(setup.next_minor(sums), Some(projected + known), "{sums:?}");
+            assert_eq!(setup.figures(sums).unwrap().next_minor, projected + known, "{sums:?}");
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
         /// A projection kept by its sums is worked out again to the very
         /// projection the review made from them (digit for digit), with
@@ -1085,6 +1223,8 @@ mod tests {
         assert_eq!(f.swing, Some(Decimal::from_str_exact("-0.199999999999999999").unwrap()));
         assert_eq!(f.monthly.to_string(), "0.1");
         assert_eq!(by_the_formula(&setup, sums).unwrap().2.to_string(), "0.1");
+        // The pass leaves it to the figures too.
+        assert_eq!(setup.next_minor(sums), None);
         // Left to `Decimal`: the integers alone would round it up.
         let factor = Decimal::from_str_exact("0.90000000000000000050").unwrap();
         assert_eq!(setup.basis.rounded_product(5, 3, f.level, Some(factor)), None);
