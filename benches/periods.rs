@@ -13,7 +13,12 @@
 //!   review with the forecast made in its own pass
 //!   (`Review::run_with_forecast`), and that followed by what `assess
 //!   --html` adds (the report's monthly figures by segment and tier with
-//!   the top 20's sparklines).
+//!   the top 20's sparklines);
+//! - `review/1M partners with forecast and dynamics per second without
+//!   (paired)`: the last one's time over the first's, timed in pairs back
+//!   to back and shown as seconds (1.08 s: 8 % slower), because the
+//!   machine's drift between benchmarks run one after another is larger
+//!   than the difference.
 //!
 //! The ledger holds warehouse monthly figures: 24 months (2024-11 …
 //! 2026-10) for each of 1M partners, heavy-tailed, seasonal, deterministic.
@@ -22,6 +27,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -115,6 +121,45 @@ fn benches(c: &mut Criterion) {
             let (p, f) = Review::new(&ledger, as_of()).run_with_forecast(&policy).unwrap();
             let d = Dynamics::new(&ledger, &p, 20).unwrap();
             (p, f, d)
+        })
+    });
+    // The review with the forecast and the dynamics against the review
+    // without them, paired: each iteration times one of each back to back
+    // (in alternating order) and counts the ratio of the two times as
+    // seconds, so that 1.08 s reads "8 % slower". The benchmarks above run
+    // one after another, and this machine's speed drifts between them by
+    // more than the difference (the same benchmark has given 1.10 and
+    // 1.50 s in runs minutes apart); a pair shares the drift, which so
+    // falls out.
+    group.bench_function("1M partners with forecast and dynamics per second without (paired)", |b| {
+        b.iter_custom(|iters| {
+            let mut ratios = Duration::ZERO;
+            for i in 0..iters {
+                let without = || {
+                    let start = Instant::now();
+                    let p = black_box(Review::new(&ledger, as_of()).run(&policy).unwrap());
+                    let took = start.elapsed();
+                    drop(p);
+                    took
+                };
+                let with = || {
+                    let start = Instant::now();
+                    let (p, f) = Review::new(&ledger, as_of()).run_with_forecast(&policy).unwrap();
+                    let d = black_box(Dynamics::new(&ledger, &p, 20).unwrap());
+                    let took = start.elapsed();
+                    drop((p, f, d));
+                    took
+                };
+                let (without, with) = if i % 2 == 0 {
+                    let w = without();
+                    (w, with())
+                } else {
+                    let w = with();
+                    (without(), w)
+                };
+                ratios += Duration::from_secs_f64(with.as_secs_f64() / without.as_secs_f64());
+            }
+            ratios
         })
     });
     group.finish();
