@@ -506,8 +506,10 @@ impl Forecast {
         };
         let b = &self.basis;
         let year_before = c.year_before.then_some((i128::from(c.ahead), i128::from(c.base)));
-        // The same sums gave the same figures when the forecast was made
-        // (a projection whose figures failed was never kept), so the
+        // The figures of these sums cannot fail: a projection is kept by its
+        // sums only when they fit 64 bits (on which `level_swing_monthly`
+        // does not fail) and its window total was made, by the figures or
+        // by the integers where those give the figures' total. So the
         // stand-in zeros are never seen.
         let (level, swing, monthly) =
             b.level_swing_monthly(i128::from(c.level_sum), year_before).unwrap_or((Decimal::ZERO, None, Decimal::ZERO));
@@ -864,8 +866,9 @@ impl Basis {
     /// the decimal factor [`Basis::level_swing_monthly`] makes ((1, 1)
     /// without a swing), in integers: the swing truncated to 18 places as
     /// [`ratio`] truncates it, with one 128-bit division where the decimals
-    /// took two and stripped their zeros. `None` where a sum does not fit
-    /// 64 bits.
+    /// took two and stripped their zeros. `None` where the months ahead a
+    /// year before, times the level's months, leave 128 bits, or the
+    /// level's months a year before, times the months ahead, leave 64.
     fn factor_fraction(&self, year_before: Option<(i128, i128)>) -> Option<(u128, u128)> {
         /// 10^18: the swing's 18 places.
         const ONE: u128 = 10u128.pow(crate::util::exact::RATIO_DP);
@@ -1083,6 +1086,49 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The factor the pass works with, as a fraction, has the very
+        /// value of the decimal factor: 1 + half the swing truncated to 18
+        /// places and capped.
+        #[test]
+        fn the_factor_as_a_fraction_is_the_decimal_factor(
+            year_before in year_before(),
+            step in proptest::sample::select(vec![1u32, 2, 3, 5, 6, 7, 11, 12]),
+        ) {
+            let ledger = Ledger::with_scale(Currency::RUB, 2).unwrap();
+            let policy = Policy::default();
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let f = setup.figures(Sums { level: 1, year_before, known: 0 }).unwrap();
+            let factor = Decimal::ONE + f.swing.map_or(Decimal::ZERO, counted_swing);
+            if let Some((num, den)) = setup.basis.factor_fraction(year_before) {
+                // num / den = mantissa / 10^scale, in 256 bits.
+                let (m, p) = (factor.mantissa().unsigned_abs(), 10u128.pow(factor.scale()));
+                proptest::prop_assert_eq!(
+                    crate::util::exact::mul_wide(num, p),
+                    crate::util::exact::mul_wide(m, den),
+                    "{}/{} against {}", num, den, factor
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_swing_is_truncated_to_18_places_as_the_decimals_truncate_it() {
+        // A level near 10¹⁶ units a month, where the swing's 19th place
+        // moves the rounded product: with the exact swing the month would
+        // be …134 (found by a review of this change).
+        let ledger = Ledger::with_scale(Currency::RUB, 6).unwrap();
+        let policy = Policy::default();
+        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let sums = Sums { level: 20_000_000_020_605_238, year_before: Some((679_999_995, 1_000_000_007)), known: 0 };
+        assert_eq!(setup.next_minor(sums), Some(3 * 5_599_999_973_236_133));
+        assert_eq!(setup.figures(sums).unwrap().next_minor, 3 * 5_599_999_973_236_133);
+        let exact = (679_999_995 + 1_000_000_007, 2 * 1_000_000_007);
+        assert_eq!(setup.basis.rounded_units(sums.level, 3, exact), Some(5_599_999_973_236_134));
     }
 
     #[test]
