@@ -16,7 +16,7 @@
 //!   the top 20's sparklines);
 //! - `review/1M partners with forecast and dynamics per second without
 //!   (paired)`: the last one's time over the first's, timed in pairs back
-//!   to back and shown as seconds (1.08 s: 8 % slower), because the
+//!   to back and shown as seconds (1.10 s: 10 % slower), because the
 //!   machine's drift between benchmarks run one after another is larger
 //!   than the difference.
 //!
@@ -126,7 +126,7 @@ fn benches(c: &mut Criterion) {
     // The review with the forecast and the dynamics against the review
     // without them, paired: each iteration times one of each back to back
     // (in alternating order) and counts the ratio of the two times as
-    // seconds, so that 1.08 s reads "8 % slower". The benchmarks above run
+    // seconds, so that 1.10 s reads "10 % slower". The benchmarks above run
     // one after another, and this machine's speed drifts between them by
     // more than the difference (the same benchmark has given 1.10 and
     // 1.50 s in runs minutes apart); a pair shares the drift, which so
