@@ -340,20 +340,25 @@ impl PotentialPolicy {
         tenure_months: Option<u32>,
         near_next: Option<bool>,
     ) -> Result<Potential> {
-        self.assess_ints_with(&self.stability_cuts(), y, years, tenure_months, near_next)
+        self.assess_ints_with(&self.cuts(), y, years, tenure_months, near_next)
     }
 
-    /// The stability limits (X, then Y) prepared for exact comparisons,
-    /// which a review does once for all its partners.
-    pub(crate) fn stability_cuts(&self) -> [Cut; 2] {
-        [Cut::new(self.x_limit), Cut::new(self.y_limit)]
+    /// The policy's limits prepared for exact comparisons, which a review
+    /// does once for all its partners.
+    pub(crate) fn cuts(&self) -> Cuts {
+        Cuts {
+            stability: [Cut::new(self.x_limit), Cut::new(self.y_limit)],
+            trend_notable: Bound::new(self.trend_notable),
+            trend_strong: Bound::new(self.trend_strong),
+            yoy_notable: Bound::new(self.yoy_notable),
+        }
     }
 
     /// [`PotentialPolicy::assess_ints`] with the policy's
-    /// [`stability_cuts`](PotentialPolicy::stability_cuts).
+    /// [`cuts`](PotentialPolicy::cuts).
     pub(crate) fn assess_ints_with(
         &self,
-        [x_cut, y_cut]: &[Cut; 2],
+        cuts: &Cuts,
         y: &[i128],
         years: Option<(i128, i128)>,
         tenure_months: Option<u32>,
@@ -418,6 +423,7 @@ impl PotentialPolicy {
                 let ss = mul_wide(s.unsigned_abs(), s.unsigned_abs());
                 // spread / S² ≤ (limit / 100)² ⇔ spread × 100² × 10^2k ≤ m² × S²
                 let within = |cut: &Cut| cut.squared_at_or_above(spread, ss);
+                let [x_cut, y_cut] = &cuts.stability;
                 p.stability = Some(if within(x_cut) {
                     Stability::X
                 } else if within(y_cut) {
@@ -429,24 +435,26 @@ impl PotentialPolicy {
             }
         } else {
             // Nothing sold: no trend, no stability, and no sign of potential.
-            self.score(&mut p, near_next);
+            self.score(cuts, &mut p, near_next);
             p.level = PotentialLevel::Low;
             return Ok(p);
         }
-        self.score(&mut p, near_next);
+        self.score(cuts, &mut p, near_next);
         Ok(p)
     }
 
-    fn score(&self, p: &mut Potential, near_next: Option<bool>) {
+    /// The points and level of `p`, its limits prepared as `cuts`.
+    fn score(&self, cuts: &Cuts, p: &mut Potential, near_next: Option<bool>) {
         let mut score = 0i32;
         if let Some(trend) = p.trend {
-            let points = if trend >= self.trend_strong {
+            let at = Fixed::of(trend);
+            let points = if at.at_least(&cuts.trend_strong) {
                 2
-            } else if trend >= self.trend_notable {
+            } else if at.at_least(&cuts.trend_notable) {
                 1
-            } else if trend <= -self.trend_strong {
+            } else if at.at_most_minus(&cuts.trend_strong) {
                 -2
-            } else if trend <= -self.trend_notable {
+            } else if at.at_most_minus(&cuts.trend_notable) {
                 -1
             } else {
                 0
@@ -455,9 +463,10 @@ impl PotentialPolicy {
             score += i32::from(points);
         }
         if let Some(yoy) = p.year_on_year {
-            let points = if yoy >= self.yoy_notable {
+            let at = Fixed::of(yoy);
+            let points = if at.at_least(&cuts.yoy_notable) {
                 1
-            } else if yoy <= -self.yoy_notable {
+            } else if at.at_most_minus(&cuts.yoy_notable) {
                 -1
             } else {
                 0
@@ -489,6 +498,96 @@ impl PotentialPolicy {
         } else {
             PotentialLevel::Medium
         };
+    }
+}
+
+/// A [`PotentialPolicy`]'s limits prepared for exact comparisons: see
+/// [`PotentialPolicy::cuts`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cuts {
+    /// The stability limits, X then Y.
+    stability: [Cut; 2],
+    trend_notable: Bound,
+    trend_strong: Bound,
+    yoy_notable: Bound,
+}
+
+/// The number of decimal places of a [`Fixed`] value: those of a ratio.
+const FIXED_DP: u32 = crate::util::exact::RATIO_DP;
+
+/// A limit `t` (a trend's or a year-on-year change's, in %) prepared for
+/// comparisons with values at 18 places: `⌈t × 10^18⌉`, or `None` beyond
+/// 128 bits. Comparing the `Decimal`s themselves brings both to one scale
+/// on each comparison, and a review made seven of them a partner (about a
+/// twentieth of its instructions, by callgrind).
+#[derive(Clone, Copy, Debug)]
+struct Bound {
+    limit: Decimal,
+    ceiling: Option<i128>,
+    /// `−ceiling`, the largest 18-place integer at or below `−limit`.
+    minus: Option<i128>,
+}
+
+impl Bound {
+    fn new(limit: Decimal) -> Bound {
+        let (m, s) = (limit.mantissa(), limit.scale());
+        let ceiling = if s <= FIXED_DP {
+            10i128.checked_pow(FIXED_DP - s).and_then(|f| m.checked_mul(f))
+        } else {
+            // More places than 18: rounded up to 18 (toward +∞).
+            10i128.checked_pow(s - FIXED_DP).map(|d| {
+                let q = m.div_euclid(d);
+                if m.rem_euclid(d) == 0 { q } else { q + 1 }
+            })
+        };
+        Bound { limit, ceiling, minus: ceiling.and_then(i128::checked_neg) }
+    }
+}
+
+/// A value (a trend or a year-on-year change, made by `ratio`, so at most
+/// 18 places) with its 18-place integer, or only the value when that is
+/// beyond 128 bits.
+#[derive(Clone, Copy, Debug)]
+struct Fixed {
+    value: Decimal,
+    at: Option<i128>,
+}
+
+impl Fixed {
+    fn of(value: Decimal) -> Fixed {
+        /// 10^k for k = 0 … 18 (a power worked out on each call cost as
+        /// much as the comparisons).
+        const POWERS: [i64; 19] = {
+            let mut p = [1i64; 19];
+            let mut k = 1;
+            while k < 19 {
+                p[k] = p[k - 1] * 10;
+                k += 1;
+            }
+            p
+        };
+        let at = FIXED_DP
+            .checked_sub(value.scale())
+            .and_then(|k| POWERS.get(k as usize))
+            .and_then(|&f| value.mantissa().checked_mul(i128::from(f)));
+        Fixed { value, at }
+    }
+
+    /// `value ≥ limit`: for an integer `v` at 18 places, `v ≥ t × 10^18`
+    /// exactly when `v ≥ ⌈t × 10^18⌉`.
+    fn at_least(&self, bound: &Bound) -> bool {
+        match (self.at, bound.ceiling) {
+            (Some(v), Some(c)) => v >= c,
+            _ => self.value >= bound.limit,
+        }
+    }
+
+    /// `value ≤ −limit`: `v ≤ −t × 10^18` exactly when `v ≤ −⌈t × 10^18⌉`.
+    fn at_most_minus(&self, bound: &Bound) -> bool {
+        match (self.at, bound.minus) {
+            (Some(v), Some(m)) => v <= m,
+            _ => self.value <= -bound.limit,
+        }
     }
 }
 
@@ -779,6 +878,52 @@ mod tests {
             });
             proptest::prop_assert_eq!(sums_of_small(&y), small.then_some(exact));
         }
+    }
+
+    /// Decimals of any scale up to 28 and any size, and ones close to a
+    /// limit (its own digits, one unit of the 18th place either side, and
+    /// more places than 18).
+    fn decimals() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<i128>(), 0u32..=28).prop_map(|(m, s)| Decimal::try_from_i128_with_scale(m >> 32, s).unwrap()),
+            (-3i64..=3, prop::sample::select(vec![0i64, 2, 5, 20, 1_000]))
+                .prop_map(|(nudge, whole)| { Decimal::from(whole) + Decimal::new(nudge, 18) }),
+            (-3i64..=3, prop::sample::select(vec![2i64, 5, 20]))
+                .prop_map(|(nudge, whole)| { Decimal::from(whole) + Decimal::new(nudge, 25) }),
+            (-3i64..=3, prop::sample::select(vec![2i64, 5, 20]))
+                .prop_map(|(nudge, whole)| { -Decimal::from(whole) + Decimal::new(nudge, 18) }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The potential's trend and year-on-year points compare 18-place
+        /// integers where they can: always as the decimals compare.
+        #[test]
+        fn limits_compared_at_18_places_compare_as_the_decimals(value in decimals(), limit in decimals()) {
+            let (at, bound) = (Fixed::of(value), Bound::new(limit));
+            proptest::prop_assert_eq!(at.at_least(&bound), value >= limit);
+            proptest::prop_assert_eq!(at.at_most_minus(&bound), value <= -limit);
+        }
+    }
+
+    #[test]
+    fn limits_compare_at_18_places_without_the_decimals_for_a_ratio() {
+        // A trend of 2 % less one unit of the 18th place is below 2 %; a
+        // limit with more places is rounded up to 18 (toward +∞).
+        let two = Bound::new(Decimal::from(2));
+        assert_eq!(two.ceiling, Some(2 * 10i128.pow(18)));
+        assert!(!Fixed::of(Decimal::new(1_999_999_999_999_999_999, 18)).at_least(&two));
+        assert!(Fixed::of(Decimal::new(-2, 0)).at_most_minus(&two));
+        let fine = Bound::new(Decimal::from_i128_with_scale(20_000_000_000_000_000_000_001, 22));
+        assert_eq!(fine.ceiling, Some(2 * 10i128.pow(18) + 1));
+        assert_eq!(fine.minus, Some(-(2 * 10i128.pow(18) + 1)));
+        assert!(Fixed::of(Decimal::new(2_000_000_000_000_000_001, 18)).at_least(&fine));
+        // A ratio's value always has its 18-place integer.
+        assert!(Fixed::of(ratio(7, 3)).at.is_some());
+        assert!(Fixed::of(Decimal::MAX).at.is_none());
     }
 
     #[test]

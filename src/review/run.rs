@@ -19,9 +19,10 @@ use crate::migrations::{Migrations, Span};
 use crate::pareto::{ParetoPolicy, RankOrder, SegmentTable, Stretch, concentration_of, positive_totals, walk_stretch};
 use crate::partner::{Partner, PartnerId};
 use crate::period::{Month, Window};
+use crate::potential::Cuts;
 use crate::risk::{PartnerWindow, RiskFacts};
 use crate::tier::{Bars, NearNext, Tier, TierRow, TierState, tier_table};
-use crate::util::exact::{Cut, Scaled, to_decimal};
+use crate::util::exact::{Scaled, to_decimal};
 use crate::util::hash::Hasher;
 use crate::util::par;
 
@@ -322,8 +323,8 @@ struct Shared<'a> {
     bars: Option<Bars>,
     /// The near-the-next-tier test in integers, when the policy allows it.
     near_next: Option<NearNext>,
-    /// The potential's stability limits, prepared once.
-    stability: [Cut; 2],
+    /// The potential's limits, prepared once.
+    potential_cuts: Cuts,
     /// [`years_before`] the review date, when in range.
     years: Option<(Month, Month)>,
 }
@@ -457,7 +458,7 @@ fn run<'r>(review: &Review<'r>, policy: &Policy, forecast: bool) -> Result<(Port
         score: ScoreInts::of(&policy.priority),
         bars: policy.tiers.bars(window.len(), ledger.scale()).ok(),
         near_next: NearNext::new(&policy.tiers, ledger.scale(), policy.potential.near_next_tier()),
-        stability: policy.potential.stability_cuts(),
+        potential_cuts: policy.potential.cuts(),
         years: years_before(as_of).ok(),
     };
     let months = window.len() as usize;
@@ -676,7 +677,7 @@ impl Shared<'_> {
             )),
             _ => None,
         };
-        let potential = policy.potential.assess_ints_with(&self.stability, series, years, tenure, near_next)?;
+        let potential = policy.potential.assess_ints_with(&self.potential_cuts, series, years, tenure, near_next)?;
         // Risk.
         let data = PartnerWindow { partner: m.id, window, scale, buf };
         let risk = policy.risk.assess_window(&data, self.facts.get(m.id.as_str()).copied(), self.as_of)?;
