@@ -8,7 +8,7 @@ use super::*;
 use crate::error::ErrorKind;
 use crate::partner::PartnerId;
 use crate::period::Month;
-use crate::util::exact::ratio;
+use crate::util::exact::{ratio, ratio_below};
 
 /// What raised a crisis alert.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,10 +129,12 @@ impl RiskPolicy {
         let last_value = i128::from(last.turnover);
         // fall % = (S − k·L) × 100 / S, exactly.
         let gap = sum.checked_sub(k.checked_mul(last_value)?)?;
-        let fall = ratio(gap.checked_mul(100)?, sum);
-        if fall < self.crisis.drop_percent {
+        let gap_percent = gap.checked_mul(100)?;
+        let drop = self.crisis.drop_percent;
+        if ratio_below(gap_percent, sum, drop).unwrap_or_else(|| ratio(gap_percent, sum) < drop) {
             return None;
         }
+        let fall = ratio(gap_percent, sum);
         // Beyond `sigmas` standard deviations: (S − kL)² > s² (kQ − S²).
         let q = baseline
             .iter()

@@ -130,6 +130,35 @@ pub(crate) fn ratio_fraction(num: i128, den: i128) -> u64 {
     }
 }
 
+/// Whether `ratio(num, den) < limit`, decided by a cross product without
+/// the ratio: for a positive `den` and a limit above 0 and below 10^10 with
+/// at most 18 places (a percentage of a policy). `None` otherwise, or
+/// beyond 128 bits, for the caller to compare the ratio.
+///
+/// The ratio truncates the quotient to 18 places, and such a limit lies
+/// on that grid, so the truncated quotient is below the limit exactly when
+/// the quotient is: `num × 10^s < mantissa × den`. A quotient of 0 or less
+/// is below any positive limit. (Beyond 2^96 / 10^18, about 7.9 × 10^10,
+/// `ratio` keeps the integer part only, which is above such a limit too.)
+/// The review asks this of every partner's fall in turnover, and most
+/// partners' falls are below the alert's limit: the ratio was made for
+/// nothing.
+pub(crate) fn ratio_below(num: i128, den: i128, limit: Decimal) -> Option<bool> {
+    const LIMIT_CAP: i128 = 10i128.pow(RATIO_DP + 10);
+    let (m, s) = (limit.mantissa(), limit.scale());
+    if den <= 0 || m <= 0 || s > RATIO_DP {
+        return None;
+    }
+    // The limit at 18 places, below 10^10.
+    if m.checked_mul(10i128.pow(RATIO_DP - s))? >= LIMIT_CAP {
+        return None;
+    }
+    if num <= 0 {
+        return Some(true);
+    }
+    Some(num.checked_mul(10i128.pow(s))? < m.checked_mul(den)?)
+}
+
 /// `|num / den|` truncated to 18 places, and its sign.
 struct Quotient {
     negative: bool,
@@ -405,6 +434,64 @@ mod tests {
         assert_eq!(ratio_fraction(-1, -3), 333_333_333_333_333_333);
         // 18.45 is past a u64 of 10^-18 units.
         assert_eq!(ratio_fraction(1845, 100), u64::MAX);
+    }
+
+    /// Limits of any sign, scale up to 28 and size, and ones a unit of
+    /// the 18th place from a quotient.
+    fn limits() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+            (1i64..=100, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
+            (-2i64..=2, 1i64..=100).prop_map(|(n, p)| Decimal::from(p) + Decimal::new(n, 18)),
+            (1i64..1_000_000, 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s) * Decimal::from(100_000_000)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// Where the cross product decides `ratio < limit`, the ratio
+        /// itself gives the same answer.
+        #[test]
+        fn a_ratio_below_a_limit_by_cross_product_is_the_ratio_below_it(
+            num in proptest::prop_oneof![
+                proptest::prelude::any::<i64>().prop_map(i128::from),
+                -1_000i128..1_000,
+                proptest::prelude::any::<i128>()
+            ],
+            den in proptest::prop_oneof![1i128..1_000, 1i128..=i128::from(i64::MAX), proptest::prelude::any::<i128>()],
+            limit in limits(),
+        ) {
+            if let Some(below) = ratio_below(num, den, limit) {
+                proptest::prop_assert_eq!(below, ratio(num, den) < limit, "{} / {} against {}", num, den, limit);
+            }
+        }
+    }
+
+    #[test]
+    fn a_fall_in_turnover_is_compared_with_its_limit_without_the_ratio() {
+        let fifty = Decimal::from(50);
+        // (S − kL) × 100 / S: 50 % exactly is not below 50 %; a unit less is.
+        assert_eq!(ratio_below(150 * 100, 300, fifty), Some(false));
+        assert_eq!(ratio_below(149 * 100, 300, fifty), Some(true));
+        assert_eq!(ratio_below(-5_000, 300, fifty), Some(true));
+        assert_eq!(ratio_below(0, 300, fifty), Some(true));
+        // 1/3 % against 0.333333333333333333 %: the truncated ratio equals it.
+        let third = Decimal::from_i128_with_scale(333_333_333_333_333_333, 18);
+        assert_eq!(ratio_below(1, 3, third), Some(false));
+        assert_eq!(ratio(1, 3) < third, false);
+        // Left to the ratio: more than 18 places, a limit of 10^10 or more,
+        // a non-positive limit or denominator.
+        assert_eq!(ratio_below(1, 3, Decimal::new(1, 19)), None);
+        assert_eq!(ratio_below(1, 3, Decimal::from(10_000_000_000i64)), None);
+        // Why: beyond 2^96 / 10^18 the ratio keeps whole units only, and
+        // 79 228 162 515.7 becomes 79 228 162 515, below a limit the
+        // quotient is above.
+        let high = Decimal::new(792_281_625_155, 1);
+        assert!(ratio(792_281_625_157, 10) < high);
+        assert_eq!(ratio_below(792_281_625_157, 10, high), None);
+        assert_eq!(ratio_below(1, 3, Decimal::ZERO), None);
+        assert_eq!(ratio_below(1, -3, fifty), None);
     }
 
     proptest::proptest! {
