@@ -518,8 +518,8 @@ const FIXED_DP: u32 = crate::util::exact::RATIO_DP;
 /// A limit `t` (a trend's or a year-on-year change's, in %) prepared for
 /// comparisons with values at 18 places: `⌈t × 10^18⌉`, or `None` beyond
 /// 128 bits. Comparing the `Decimal`s themselves brings both to one scale
-/// on each comparison, and a review made seven of them a partner (about a
-/// twentieth of its instructions, by callgrind).
+/// on each comparison, and a review made up to six of them a partner
+/// (about 6 % of its instructions, by callgrind).
 #[derive(Clone, Copy, Debug)]
 struct Bound {
     limit: Decimal,
@@ -921,9 +921,19 @@ mod tests {
         assert_eq!(fine.ceiling, Some(2 * 10i128.pow(18) + 1));
         assert_eq!(fine.minus, Some(-(2 * 10i128.pow(18) + 1)));
         assert!(Fixed::of(Decimal::new(2_000_000_000_000_000_001, 18)).at_least(&fine));
-        // A ratio's value always has its 18-place integer.
+        // A ratio of ordinary size has its 18-place integer (one beyond about
+        // 1.7 × 10^20 does not, and is compared as a decimal).
         assert!(Fixed::of(ratio(7, 3)).at.is_some());
         assert!(Fixed::of(Decimal::MAX).at.is_none());
+        // A negative limit of more places is rounded up toward +∞ too
+        // (not toward zero): ⌈−10^-19 × 10^18⌉ = 0.
+        assert_eq!(Bound::new(Decimal::new(-1, 19)).ceiling, Some(0));
+        assert!(Fixed::of(Decimal::ZERO).at_least(&Bound::new(Decimal::new(-1, 19))));
+        // Values beyond 18 places are compared as decimals, equality
+        // included.
+        let limit = Decimal::from(2) + Decimal::new(1, 25);
+        assert!(Fixed::of(-limit).at_most_minus(&Bound::new(limit)));
+        assert!(Fixed::of(limit).at_least(&Bound::new(limit)));
     }
 
     #[test]
