@@ -662,7 +662,7 @@ impl<'a> Setup<'a> {
         // The next review's window total decides the projected tier; the
         // decimals of the figures are made only for a projection kept
         // whole (a kept one makes them again from its sums when asked).
-        let (next_minor, mut figures) = match self.next_minor(sums) {
+        let (next_minor, figures) = match self.next_minor(sums) {
             Some(next_minor) => (next_minor, None),
             None => {
                 let f = self.figures(sums)?;
@@ -696,7 +696,7 @@ impl<'a> Setup<'a> {
                 year_before: sums.year_before.is_some(),
             }));
         }
-        let figures = match figures.take() {
+        let figures = match figures {
             Some(f) => f,
             None => self.figures(sums)?,
         };
@@ -977,6 +977,13 @@ mod tests {
         ledger
     }
 
+    /// The setup of a forecast as of 2026-01-01, made every `step` months,
+    /// on a ledger of `scale` places with data from its first month.
+    fn setup_of(scale: u32, step: u32, policy: &Policy) -> Setup<'_> {
+        let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
+        Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), step, Some(0), policy).unwrap()
+    }
+
     /// The figures of `sums` by the plain `Decimal` formula (subtraction,
     /// clamp, halving, product, rounding, product and sum): the reference
     /// the integer arithmetic of [`Setup::figures`] is held to.
@@ -1040,10 +1047,8 @@ mod tests {
             scale in 0u32..=Ledger::MAX_SCALE,
             step in proptest::sample::select(vec![1u32, 3, 6, 12]),
         ) {
-            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
             let policy = Policy::default();
-            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let setup = setup_of(scale, step, &policy);
             let sums = Sums { level, year_before, known };
             let text = |d: Decimal| d.to_string();
             match (setup.figures(sums), by_the_formula(&setup, sums)) {
@@ -1074,10 +1079,8 @@ mod tests {
             scale in 0u32..=Ledger::MAX_SCALE,
             step in proptest::sample::select(vec![1u32, 3, 6, 12]),
         ) {
-            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
             let policy = Policy::default();
-            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let setup = setup_of(scale, step, &policy);
             let sums = Sums { level, year_before, known };
             if let Some(next_minor) = setup.next_minor(sums) {
                 match setup.figures(sums) {
@@ -1098,10 +1101,8 @@ mod tests {
             year_before in year_before(),
             step in proptest::sample::select(vec![1u32, 2, 3, 5, 6, 7, 11, 12]),
         ) {
-            let ledger = Ledger::with_scale(Currency::RUB, 2).unwrap();
             let policy = Policy::default();
-            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let setup = setup_of(2, step, &policy);
             let f = setup.figures(Sums { level: 1, year_before, known: 0 }).unwrap();
             let factor = Decimal::ONE + f.swing.map_or(Decimal::ZERO, counted_swing);
             if let Some((num, den)) = setup.basis.factor_fraction(year_before) {
@@ -1121,9 +1122,8 @@ mod tests {
         // A level near 10¹⁶ units a month, where the swing's 19th place
         // moves the rounded product: with the exact swing the month would
         // be …134 (found by a review of this change).
-        let ledger = Ledger::with_scale(Currency::RUB, 6).unwrap();
         let policy = Policy::default();
-        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let setup = setup_of(6, 3, &policy);
         let sums = Sums { level: 20_000_000_020_605_238, year_before: Some((679_999_995, 1_000_000_007)), known: 0 };
         assert_eq!(setup.next_minor(sums), Some(3 * 5_599_999_973_236_133));
         assert_eq!(setup.figures(sums).unwrap().next_minor, 3 * 5_599_999_973_236_133);
@@ -1135,9 +1135,8 @@ mod tests {
     fn ordinary_partners_window_totals_are_worked_out_in_integers() {
         // Quarterly, at kopecks: level 3 × 100 000.00 roubles, 9 months
         // known of 900 000.00.
-        let ledger = Ledger::with_scale(Currency::RUB, 2).unwrap();
         let policy = Policy::default();
-        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let setup = setup_of(2, 3, &policy);
         let level = 30_000_000;
         let known = 90_000_000;
         // No swing; a flat year; +20 % (factor 1.1); −50 % and +80 %
@@ -1173,10 +1172,8 @@ mod tests {
             step in proptest::sample::select(vec![1u32, 3, 6, 12]),
             next_months in 0u32..=12,
         ) {
-            let ledger = Ledger::with_scale(Currency::RUB, scale).unwrap();
             let policy = Policy::default();
-            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-            let setup = Setup::new(&ledger, as_of, step, Some(0), &policy).unwrap();
+            let setup = setup_of(scale, step, &policy);
             let sums = Sums { level, year_before, known };
             let Ok(f) = setup.figures(sums) else { return Ok(()) };
             let narrow = |v: i128| i64::try_from(v).ok();
@@ -1261,9 +1258,8 @@ mod tests {
         // −0.199999999999999999, factor 0.9000000000000000005. The exact
         // product of the average is 0.15 + 8.3 × 10⁻²⁰ (to 0.2 at one
         // place); the decimal product, 0.14999999999999999948 (to 0.1).
-        let ledger = Ledger::with_scale(Currency::RUB, 1).unwrap();
         let policy = Policy::default();
-        let setup = Setup::new(&ledger, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 3, Some(0), &policy).unwrap();
+        let setup = setup_of(1, 3, &policy);
         let sums = Sums { level: 5, year_before: Some((800_000_000_000_000_001, 1_000_000_000_000_000_000)), known: 0 };
         let f = setup.figures(sums).unwrap();
         assert_eq!(f.swing, Some(Decimal::from_str_exact("-0.199999999999999999").unwrap()));
