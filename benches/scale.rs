@@ -21,11 +21,18 @@
 //!   480 MiB, 2 threads`: what the CSV import cannot go below on the
 //!   machine at hand, whatever the crate does. The first reads the same
 //!   file with the `csv` crate in two halves on two threads and does
-//!   nothing with the records; the second writes 480 MiB of newly
+//!   nothing with the records (the import reads a file with quotes or
+//!   carriage returns that way; this one, without, is read as below, by
+//!   `floor/file read alone`); the second writes 480 MiB of newly
 //!   allocated memory (about what the imported ledger keeps resident) on
 //!   two threads, which costs a page fault every 4 KiB. Their sum against
 //!   `ledger/csv import` shows how much of the import is the crate's own
 //!   work;
+//! - `floor/file read alone, 10M lines, 2 threads`: the same file read in
+//!   two halves on two threads, 1 MiB at a time as the import reads a
+//!   range without quotes, and its line breaks counted with `memchr`: what
+//!   the import of such a file (it does not use the `csv` crate for it)
+//!   cannot go below;
 //! - `snapshot/save` and `snapshot/restore 1M partners, 10M lines`: the
 //!   ledger of the CSV file to a binary snapshot (postcard) in memory and
 //!   back; the size is printed once.
@@ -223,6 +230,24 @@ fn csv_records(path: &std::path::Path, from: u64, to: u64) -> u64 {
     n
 }
 
+/// The line breaks of bytes `from..to` of the file, read as a plain range
+/// of the import reads it (1 MiB at a time) and counted with `memchr`.
+fn file_lines(path: &std::path::Path, from: u64, to: u64) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).unwrap();
+    file.seek(SeekFrom::Start(from)).unwrap();
+    let mut file = file.take(to - from);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0;
+    loop {
+        let got = file.read(&mut buf).unwrap();
+        if got == 0 {
+            return n;
+        }
+        n += memchr::memchr_iter(b'\n', &buf[..got]).count() as u64;
+    }
+}
+
 fn floor(c: &mut Criterion) {
     let path = csv_file();
     let (middle, size) = (middle_line(&path), std::fs::metadata(&path).unwrap().len());
@@ -233,6 +258,13 @@ fn floor(c: &mut Criterion) {
         b.iter(|| {
             let (first, second) = on_two_threads(|| csv_records(&path, 0, middle), || csv_records(&path, middle, size));
             assert_eq!(first + second, LINES as u64);
+        })
+    });
+    group.bench_function("file read alone, 10M lines, 2 threads", |b| {
+        b.iter(|| {
+            let (first, second) = on_two_threads(|| file_lines(&path, 0, middle), || file_lines(&path, middle, size));
+            // The header's line break and each line's.
+            assert_eq!(first + second, LINES as u64 + 1);
         })
     });
     group.throughput(Throughput::Bytes(480 << 20));
