@@ -637,11 +637,14 @@ impl CsvImport {
             if memchr::memchr2(b'"', b'\r', fresh).is_some() {
                 return Ok(Plain::Quoted);
             }
+            // The bytes before the fresh ones are the start of a line (the
+            // complete lines were read), so its last break is among them.
+            let last_break = memchr::memrchr(b'\n', fresh).map(|i| filled + i);
             filled += n;
             let eof = n == 0;
             let data = buf.get(..filled).unwrap_or_default();
             // The complete lines; at the end, the last line without a break.
-            let complete = match (eof, memchr::memrchr(b'\n', data)) {
+            let complete = match (eof, last_break) {
                 (true, _) => filled,
                 (false, Some(i)) => i + 1,
                 (false, None) => continue,
@@ -2094,17 +2097,19 @@ mod tests {
         /// same error on the same line. Its lines are mostly good, with
         /// empty lines, lines with too few or too many fields, bad dates
         /// and amounts, an empty partner id, and now and then a quote or a
-        /// carriage return that leaves a range to the `csv` crate.
+        /// carriage return that leaves a range to the `csv` crate; with a
+        /// comma, a semicolon, a tab or a bar between the fields.
         #[test]
         fn a_file_read_in_plain_ranges_is_the_file_read_in_one_pass(
             kinds in proptest::collection::vec(
                 proptest::prop_oneof![40 => proptest::prelude::Just(9u8), 3 => proptest::prelude::Just(0u8), 1 => 1u8..9], 1..400),
             last_break: bool,
             parts in 2usize..6,
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
         ) {
-            let text = plain_file(&kinds, last_break);
+            let text = plain_file(&kinds, last_break).replace(',', &char::from(delimiter).to_string());
             let path = temp_file(&format!("plain-{}-{parts}", kinds.len()), &text);
-            let imp = CsvImport::new();
+            let imp = CsvImport::new().delimiter(delimiter);
             let one = imp.read_sales(text.as_bytes()).map_err(|e| (e.to_string(), e.line()));
             let split = imp.read_path_in_parts(&path, 0, parts).map_err(|e| (e.to_string(), e.line()));
             let _ = std::fs::remove_file(&path);
@@ -2157,6 +2162,29 @@ mod tests {
             let found: Vec<usize> = Separators::new(&bytes, a, b).collect();
             let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == a || bytes[i] == b).collect();
             proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    #[test]
+    fn lines_longer_than_a_plain_reads_chunk_are_read_whole() {
+        // Lines of 1.5 MiB and 3 MiB (an ignored note), among short ones: the
+        // buffer grows, and the ledger and a bad line's error are those of
+        // one pass.
+        let imp = CsvImport::new().ignore_unknown_columns(true);
+        for bad in [false, true] {
+            let mut text = String::from("partner_id,date,amount,note\n");
+            for (i, note) in [0usize, 3 << 19, 10, 3 << 20, 0].iter().enumerate() {
+                let amount = if bad && i == 4 { "x" } else { "1.5" };
+                text.push_str(&format!("P{i},2025-03-0{},{amount},{}\n", i + 1, "n".repeat(*note)));
+            }
+            let path = temp_file(&format!("plain-long-{bad}"), &text);
+            let one = imp.read_sales(text.as_bytes()).map_err(|e| (e.to_string(), e.line()));
+            for parts in [2, 3] {
+                let split = imp.read_path_in_parts(&path, 0, parts).map_err(|e| (e.to_string(), e.line()));
+                assert_eq!(split, one, "bad {bad}, {parts} parts");
+            }
+            assert_eq!(one.is_err(), bad);
+            let _ = std::fs::remove_file(&path);
         }
     }
 
