@@ -555,20 +555,9 @@ struct Fixed {
 
 impl Fixed {
     fn of(value: Decimal) -> Fixed {
-        /// 10^k for k = 0 … 18 (a power worked out on each call cost as
-        /// much as the comparisons).
-        const POWERS: [i64; 19] = {
-            let mut p = [1i64; 19];
-            let mut k = 1;
-            while k < 19 {
-                p[k] = p[k - 1] * 10;
-                k += 1;
-            }
-            p
-        };
         let at = FIXED_DP
             .checked_sub(value.scale())
-            .and_then(|k| POWERS.get(k as usize))
+            .and_then(|k| crate::util::exact::POWERS_OF_TEN.get(k as usize))
             .and_then(|&f| value.mantissa().checked_mul(i128::from(f)));
         Fixed { value, at }
     }

@@ -113,6 +113,16 @@ enum Stop {
     Overshot,
 }
 
+/// After the first thousand lines (`count`) of `size` bytes to read,
+/// `read` of them read: the lines to come, from the bytes a line took so
+/// far, so that the batch partitions early with room for them.
+fn expect_after_sample(batch: &mut Batch, count: usize, size: u64, read: u64) {
+    if count == 1000 && read > 0 {
+        batch.expect_lines(size.saturating_mul(count as u64) / read);
+        batch.partition_if_large();
+    }
+}
+
 /// What a plain read of a range gave ([`CsvImport::read_plain`]).
 enum Plain {
     /// Every line of the range, and where it stopped.
@@ -583,8 +593,9 @@ impl CsvImport {
     /// (an empty line before a record does not move it). Field counts
     /// are checked against the header's, with the crate's message. The
     /// crate's state machine took 744 of a line's 2,515 instructions in
-    /// the import (by callgrind; 17 a byte); the line breaks and
-    /// delimiters are found here with `memchr`'s vector search.
+    /// the import (by callgrind; 17 a byte); here quotes and carriage
+    /// returns are looked for with `memchr`'s vector search, and the line
+    /// breaks and delimiters eight bytes at a time ([`Separators`]).
     ///
     /// `from` is the byte where the range's records start and `line` the
     /// line number there; `end` the byte where the next range starts
@@ -615,7 +626,8 @@ impl CsvImport {
         let (mut filled, mut at) = (0usize, 0usize);
         // Bytes of the range before `buf`.
         let mut before = 0u64;
-        // Where the field being read starts, and where each field ends.
+        // Where each field of the line being read ends (the line starts at
+        // `start`, each other field after the end of the one before).
         let mut ends: Vec<usize> = Vec::with_capacity(cols.width);
         let mut dates = DateCache::new();
         let mut count = 0usize;
@@ -680,21 +692,14 @@ impl CsvImport {
                     };
                     self.sale_line(field, record_line, cols, batch, ledger, &mut dates)
                 } else {
-                    Err(Error::from(ErrorKind::Csv {
-                        message: format!("the line has {fields} fields, the header has {}", cols.width),
-                    }))
+                    Err(wrong_field_count(fields, cols.width))
                 };
                 if let Err(e) = result {
                     return Ok(Plain::Bad(e.at_line(record_line)));
                 }
                 ends.clear();
                 count += 1;
-                if count == 1000 {
-                    // Lines to come, from the bytes a line took so far.
-                    let read = before + pos as u64 + 1;
-                    batch.expect_lines(size.saturating_mul(count as u64) / read);
-                    batch.partition_if_large();
-                }
+                expect_after_sample(batch, count, size, before + pos as u64 + 1);
                 if pos < complete {
                     line += 1;
                 }
@@ -756,21 +761,13 @@ impl CsvImport {
             }
             let line = record.position().map_or(0, csv::Position::line);
             if record.len() != cols.width {
-                return Err(Error::from(ErrorKind::Csv {
-                    message: format!("the line has {} fields, the header has {}", record.len(), cols.width),
-                })
-                .at_line(line));
+                return Err(wrong_field_count(record.len(), cols.width).at_line(line));
             }
             self.sale_line(|pos| record.get(pos).unwrap_or_default(), line, cols, batch, ledger, &mut dates)
                 .map_err(|e| e.at_line(line))?;
             count += 1;
-            if count == 1000
-                && let (Some(size), read) = (size, rdr.position().byte())
-                && read > 0
-            {
-                // Lines to come, from the bytes a line took so far.
-                batch.expect_lines(size.saturating_mul(count as u64) / read);
-                batch.partition_if_large();
+            if let Some(size) = size {
+                expect_after_sample(batch, count, size, rdr.position().byte());
             }
         }
     }
@@ -891,10 +888,7 @@ impl CsvImport {
         let mut take = |record: &csv::ByteRecord| -> Result<()> {
             let line = record.position().map_or(0, csv::Position::line);
             if record.len() != cols.width {
-                return Err(Error::from(ErrorKind::Csv {
-                    message: format!("the line has {} fields, the header has {}", record.len(), cols.width),
-                })
-                .at_line(line));
+                return Err(wrong_field_count(record.len(), cols.width).at_line(line));
             }
             let sale = self.sale_of(record, cols, currency, scale, &dates).map_err(|e| e.at_line(line))?;
             if self.strict && !sale.has_identity() {
@@ -1317,10 +1311,7 @@ impl CsvImport {
         for record in records {
             let line = record.position().map_or(0, csv::Position::line);
             if record.len() != cols.width {
-                return Err(Error::from(ErrorKind::Csv {
-                    message: format!("the line has {} fields, the header has {}", record.len(), cols.width),
-                })
-                .at_line(line));
+                return Err(wrong_field_count(record.len(), cols.width).at_line(line));
             }
             let field = |k: usize| cols.found[k].and_then(|pos| record.get(pos)).filter(|f| !f.is_empty());
             let parsed = (|| -> Result<super::MonthlyRow<'a>> {
@@ -1551,6 +1542,13 @@ fn invoice_column(e: Error) -> Error {
     }
 }
 
+/// A line with `len` fields where the header has `header`: the message of
+/// the `csv` crate's own check, as [`csv_error`] gives it, for the checks
+/// the import makes itself.
+fn wrong_field_count(len: impl std::fmt::Display, header: impl std::fmt::Display) -> Error {
+    Error::from(ErrorKind::Csv { message: format!("the line has {len} fields, the header has {header}") })
+}
+
 pub(crate) fn csv_error(err: csv::Error) -> Error {
     let line = err.position().map(csv::Position::line);
     let error = match err.into_kind() {
@@ -1558,9 +1556,7 @@ pub(crate) fn csv_error(err: csv::Error) -> Error {
         csv::ErrorKind::Utf8 { err, .. } => {
             Error::from(ErrorKind::Csv { message: format!("field {} is not valid UTF-8", err.field() + 1) })
         }
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            Error::from(ErrorKind::Csv { message: format!("the line has {len} fields, the header has {expected_len}") })
-        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => wrong_field_count(len, expected_len),
         other => Error::from(ErrorKind::Csv { message: format!("{other:?}") }),
     };
     match line {

@@ -481,17 +481,6 @@ pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &
     }
 }
 
-/// Powers of ten that fit an `i64`, by exponent.
-const POWERS: [i64; 19] = {
-    let mut p = [1i64; 19];
-    let mut k = 1;
-    while k < p.len() {
-        p[k] = p[k - 1] * 10;
-        k += 1;
-    }
-    p
-};
-
 /// [`parse_amount`] of the amounts most lines hold, in one pass over the
 /// bytes: an optional `-`, digits with at most one `separator` among them,
 /// at most `scale` places, and at most 18 digits once padded to `scale`
@@ -529,7 +518,7 @@ fn plain_amount(raw: &[u8], scale: u32, separator: u8) -> Option<i64> {
     if digits == 0 || digits + pad > 18 {
         return None;
     }
-    let value = i64::try_from(value).ok()? * POWERS.get(pad).copied()?;
+    let value = i64::try_from(value).ok()? * crate::util::exact::POWERS_OF_TEN.get(pad).copied()?;
     Some(if negative { -value } else { value })
 }
 

@@ -56,6 +56,19 @@ pub(crate) fn to_decimal(mut mantissa: i128, mut scale: u32) -> Decimal {
     }
 }
 
+/// 10^k for k = 0 … 18, the powers of ten an `i64` holds, by exponent (a
+/// power worked out on each call cost as much as the comparisons it
+/// served).
+pub(crate) const POWERS_OF_TEN: [i64; 19] = {
+    let mut p = [1i64; 19];
+    let mut k = 1;
+    while k < p.len() {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
+
 /// The number of decimal places of every ratio (shares, coefficients).
 pub(crate) const RATIO_DP: u32 = 18;
 const RATIO_ONE: u128 = 1_000_000_000_000_000_000;
