@@ -348,7 +348,8 @@ pub(crate) struct Batch {
     /// still in `staging` until [`align`] flushes them.
     parts: Vec<Part>,
     /// The fingerprints of lines with an invoice id, by document partition
-    /// (the fingerprint's top bits); staged as the lines are.
+    /// (the fingerprint's top bits); moved there from the staged lines at
+    /// each flush.
     docs: Vec<Vec<u128>>,
     lines: usize,
     /// The sum of the lines' absolute amounts and margins: while it fits a
@@ -552,8 +553,13 @@ impl Batch {
         }
         let bits = self.bits;
         let doc_of = |s: &Staged| (s.pending.flags() & INVOICE != 0).then(|| doc_part_of(s.fp[0], bits));
-        counting_sort(lines, self.docs.len(), doc_of, |i, _| i, starts, order);
-        for s in order.iter().filter_map(|&i| lines.get(i as usize)) {
+        // The fingerprints go to their document partitions in line order,
+        // not partition by partition as the lines: a line's three buffers
+        // are far apart, but a fingerprint's one tail among 512 (32 KiB of
+        // cache lines) stays in the processor's cache between flushes.
+        // Ordered first, as the lines are, they cost 51 instructions a line
+        // more (by callgrind, in the import of 1M lines).
+        for s in lines.iter() {
             if let Some(docs) = doc_of(s).and_then(|d| self.docs.get_mut(d)) {
                 docs.push(s.fp());
             }
