@@ -473,6 +473,7 @@ impl DateCache {
 }
 
 /// Parses an exact decimal amount into integer minor units at `scale`.
+#[inline]
 pub(crate) fn parse_amount(raw: &[u8], scale: u32, decimal_comma: bool, field: &str) -> Result<i64> {
     let separator = if decimal_comma { b',' } else { b'.' };
     match plain_amount(raw, scale, separator) {
@@ -524,6 +525,7 @@ fn plain_amount(raw: &[u8], scale: u32, separator: u8) -> Option<i64> {
 
 /// [`parse_amount`], every case: trimmed, with a sign, zeros beyond the
 /// scale, and the error that names what is wrong.
+#[cold]
 fn parse_amount_checked(raw: &[u8], scale: u32, separator: u8, field: &str) -> Result<i64> {
     let decimal_comma = separator == b',';
     let shown = || String::from_utf8_lossy(raw).into_owned();
