@@ -1582,6 +1582,7 @@ pub(crate) fn text<'a>(raw: &'a [u8], column: &str) -> Result<&'a str> {
 
 /// An id field: a plain id as it is (see [`IdText::Plain`]), any other as
 /// UTF-8 text, to be checked as an id when the line is added.
+#[inline]
 fn id_text<'a>(raw: &'a [u8], column: &str) -> Result<IdText<'a>> {
     match PlainId::of(raw) {
         Some(plain) => Ok(IdText::Plain(plain)),
