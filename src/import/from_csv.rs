@@ -626,9 +626,13 @@ impl CsvImport {
         let (mut filled, mut at) = (0usize, 0usize);
         // Bytes of the range before `buf`.
         let mut before = 0u64;
-        // Where each field of the line being read ends (the line starts at
-        // `start`, each other field after the end of the one before).
-        let mut ends: Vec<usize> = Vec::with_capacity(cols.width);
+        // Where each field of the line being read starts, and one past the
+        // end of its last (field k is `bounds[k] .. bounds[k + 1] - 1`), as
+        // far as the line has the header's fields; and how many delimiters
+        // the line has so far. Written in place, where pushing each end to
+        // a vector took 20 instructions a line more (by callgrind).
+        let mut bounds: Vec<usize> = vec![0; cols.width + 1];
+        let mut delimiters = 0usize;
         let mut dates = DateCache::new();
         let mut count = 0usize;
         // The line where the read for the next record started.
@@ -671,10 +675,13 @@ impl CsvImport {
             for pos in breaks {
                 let line_end = pos == complete || lines.get(pos) == Some(&b'\n');
                 if !line_end {
-                    ends.push(pos);
+                    delimiters += 1;
+                    if let Some(bound) = bounds.get_mut(delimiters) {
+                        *bound = pos + 1;
+                    }
                     continue;
                 }
-                if pos == start && ends.is_empty() {
+                if pos == start && delimiters == 0 {
                     // An empty line: skipped, the record's line kept.
                     if pos < complete {
                         line += 1;
@@ -682,13 +689,18 @@ impl CsvImport {
                     start = pos + 1;
                     continue;
                 }
-                ends.push(pos);
-                let fields = ends.len();
+                let fields = delimiters + 1;
                 let result = if fields == cols.width {
-                    let field = |k: usize| {
-                        let from = if k == 0 { start } else { ends.get(k - 1).map_or(pos, |&e| e + 1) };
-                        let to = ends.get(k).copied().unwrap_or(pos);
-                        lines.get(from..to).unwrap_or_default()
+                    if let Some(first) = bounds.first_mut() {
+                        *first = start;
+                    }
+                    if let Some(last) = bounds.get_mut(fields) {
+                        *last = pos + 1;
+                    }
+                    let bounds = bounds.as_slice();
+                    let field = |k: usize| match (bounds.get(k), bounds.get(k + 1)) {
+                        (Some(&from), Some(&to)) => lines.get(from..to - 1).unwrap_or_default(),
+                        _ => &[],
                     };
                     self.sale_line(field, record_line, cols, batch, ledger, &mut dates)
                 } else {
@@ -697,7 +709,7 @@ impl CsvImport {
                 if let Err(e) = result {
                     return Ok(Plain::Bad(e.at_line(record_line)));
                 }
-                ends.clear();
+                delimiters = 0;
                 count += 1;
                 expect_after_sample(batch, count, size, before + pos as u64 + 1);
                 if pos < complete {
