@@ -11,36 +11,22 @@ use crate::period::Month;
 
 pub(crate) use crate::util::hash::Hasher;
 
-/// A partner id as the key of a ledger's index: ids of up to 22 bytes (all
-/// the usual ones) are held inline, so that a lookup among a million
-/// partners compares the bytes in the table itself instead of following a
-/// pointer to each candidate's heap allocation (that cache miss cost more
-/// than the rest of recording a line). Hashes and compares as its bytes, so
-/// the index is looked up with `&[u8]`.
+/// A partner id as the key of a ledger's index. A [`PartnerId`] keeps ids
+/// of up to 23 bytes (all the usual ones) inline, so that a lookup among a
+/// million partners compares the bytes in the table itself instead of
+/// following a pointer to each candidate's heap allocation (that cache miss
+/// cost more than the rest of recording a line). Hashes and compares as its
+/// bytes, so the index is looked up with `&[u8]`.
 #[derive(Clone, Debug)]
-pub(super) enum IdKey {
-    Short { len: u8, bytes: [u8; 22] },
-    Long(PartnerId),
-}
+pub(super) struct IdKey(PartnerId);
 
 impl IdKey {
     pub(super) fn new(id: &PartnerId) -> IdKey {
-        let src = id.as_str().as_bytes();
-        let mut bytes = [0u8; 22];
-        match (bytes.get_mut(..src.len()), u8::try_from(src.len())) {
-            (Some(dst), Ok(len)) => {
-                dst.copy_from_slice(src);
-                IdKey::Short { len, bytes }
-            }
-            _ => IdKey::Long(id.clone()),
-        }
+        IdKey(id.clone())
     }
 
     pub(super) fn as_bytes(&self) -> &[u8] {
-        match self {
-            IdKey::Short { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
-            IdKey::Long(id) => id.as_str().as_bytes(),
-        }
+        self.0.as_str().as_bytes()
     }
 }
 
