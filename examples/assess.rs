@@ -171,17 +171,18 @@ fn in_file<T, E: std::fmt::Display>(path: &std::path::Path, r: Result<T, E>) -> 
 
 /// Prints how long each phase took when `ASSESS_TIMINGS` is set: the wall
 /// time and, where the system tells them (Linux), the CPU time of all
-/// threads (which other load on the machine barely changes) and the peak
+/// threads (which other load on the machine barely changes), the pages of
+/// fresh memory it faulted in (each a trip to the kernel) and the peak
 /// memory so far.
-struct Timer(Option<(std::time::Instant, f64)>);
+struct Timer(Option<(std::time::Instant, f64, u64)>);
 
 impl Timer {
     fn new() -> Timer {
-        Timer(std::env::var_os("ASSESS_TIMINGS").map(|_| (std::time::Instant::now(), cpu_seconds())))
+        Timer(std::env::var_os("ASSESS_TIMINGS").map(|_| (std::time::Instant::now(), cpu_seconds(), minor_faults())))
     }
 
     fn lap(&mut self, what: &str) {
-        if let Some((start, cpu)) = self.0.as_mut() {
+        if let Some((start, cpu, faults)) = self.0.as_mut() {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
             let field = |key: &str| status.lines().find_map(|l| l.strip_prefix(key)).map(str::trim);
             let peak = match (field("VmHWM:"), field("VmRSS:")) {
@@ -189,9 +190,16 @@ impl Timer {
                 _ => String::new(),
             };
             let now = cpu_seconds();
-            eprintln!("{what:>12}: {:.3} s (cpu {:.2} s){peak}", start.elapsed().as_secs_f64(), now - *cpu);
+            let faulted = minor_faults();
+            eprintln!(
+                "{what:>12}: {:.3} s (cpu {:.2} s, {} page faults){peak}",
+                start.elapsed().as_secs_f64(),
+                now - *cpu,
+                faulted.saturating_sub(*faults)
+            );
             *start = std::time::Instant::now();
             *cpu = now;
+            *faults = faulted;
         }
     }
 }
@@ -205,6 +213,19 @@ fn cpu_seconds() -> f64 {
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The process's minor page faults so far (pages of fresh memory), from
+/// `/proc/self/stat`; 0 where there is none.
+fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // minflt is field 10 of the line, 8 after the command name.
+    stat.rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .nth(7)
+        .and_then(|f| f.parse().ok())
+        .unwrap_or(0)
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
