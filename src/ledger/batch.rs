@@ -764,14 +764,9 @@ fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSe
             let n = size.min(stretch.len());
             let (mine, tail) = std::mem::take(&mut stretch).split_at_mut(n);
             stretch = tail;
-            let mut at = 0;
-            for docs in col {
-                if let Some(dst) = mine.get_mut(at..at + docs.len()) {
-                    dst.copy_from_slice(&docs);
-                }
-                at += docs.len();
-            }
-            kept.push(sort_once(mine, &mut several, &mut sorter));
+            let sources: Vec<&[u128]> = col.iter().map(Vec::as_slice).collect();
+            sorter.sort_into(&sources, mine);
+            kept.push(keep_once(mine, &mut several));
         }
         (kept, several)
     })?;
@@ -800,8 +795,16 @@ fn documents(batches: &mut [Batch], threads: usize) -> Result<(Vec<u128>, HashSe
 /// Sorts `fps` and moves each value to its front once, in order; returns
 /// how many that is. The values met more than once go to `several`, once
 /// each.
+#[cfg(test)]
 fn sort_once(fps: &mut [u128], several: &mut Vec<u128>, sorter: &mut BucketSort) -> usize {
     sorter.sort(fps);
+    keep_once(fps, several)
+}
+
+/// Moves each value of the sorted `fps` to its front once, in order;
+/// returns how many that is. The values met more than once go to
+/// `several`, once each.
+fn keep_once(fps: &mut [u128], several: &mut Vec<u128>) -> usize {
     let mut kept = 0usize;
     let mut last: Option<u128> = None;
     for i in 0..fps.len() {
@@ -828,7 +831,6 @@ fn sort_once(fps: &mut [u128], several: &mut Vec<u128>, sorter: &mut BucketSort)
 /// sort of the whole partition was most of the time of the documents' step.
 #[derive(Debug, Default)]
 struct BucketSort {
-    scratch: Vec<u128>,
     /// Where each bucket's values start, then end.
     starts: Vec<u32>,
 }
@@ -836,27 +838,60 @@ struct BucketSort {
 impl BucketSort {
     const BITS: u32 = 11;
 
+    #[cfg(test)]
     fn sort(&mut self, fps: &mut [u128]) {
-        let (lo, hi) = fps.iter().fold((u128::MAX, 0), |(lo, hi), &fp| (lo.min(fp), hi.max(fp)));
+        let source = fps.to_vec();
+        self.sort_into(&[&source], fps);
+    }
+
+    /// Writes the values of `sources` to `dst` (of their total length),
+    /// sorted. Straight from the sources into their buckets: copied into
+    /// `dst` first, then spread over a scratch vector and copied back, the
+    /// values took two passes more over the ten million fingerprints of a
+    /// large import (its documents' step took 197-212 ms, now 178-197 ms,
+    /// in four alternated pairs).
+    fn sort_into(&mut self, sources: &[&[u128]], dst: &mut [u128]) {
+        let all = || sources.iter().flat_map(|s| s.iter().copied());
+        let (lo, hi) = all().fold((u128::MAX, 0), |(lo, hi), fp| (lo.min(fp), hi.max(fp)));
         let shared = (lo ^ hi).leading_zeros();
-        if fps.len() < 1 << 8 || u32::try_from(fps.len()).is_err() || shared > 128 - Self::BITS {
-            fps.sort_unstable();
+        if dst.len() < 1 << 8 || u32::try_from(dst.len()).is_err() || shared > 128 - Self::BITS {
+            for (slot, fp) in dst.iter_mut().zip(all()) {
+                *slot = fp;
+            }
+            dst.sort_unstable();
             return;
         }
         let shift = 128 - Self::BITS - shared;
         let bucket = |fp: u128| (fp >> shift) as usize & ((1 << Self::BITS) - 1);
-        let BucketSort { scratch, starts } = self;
-        counting_sort(fps, 1 << Self::BITS, |&fp| Some(bucket(fp)), |_, &fp| fp, starts, scratch);
+        // A counting sort (see [`counting_sort`]) from every source.
+        let starts = &mut self.starts;
+        starts.clear();
+        starts.resize((1 << Self::BITS) + 1, 0);
+        for fp in all() {
+            if let Some(n) = starts.get_mut(bucket(fp) + 1) {
+                *n += 1;
+            }
+        }
+        let mut at = 0u32;
+        for n in starts.iter_mut() {
+            at += *n;
+            *n = at;
+        }
+        for fp in all() {
+            if let Some(next) = starts.get_mut(bucket(fp)) {
+                if let Some(slot) = dst.get_mut(*next as usize) {
+                    *slot = fp;
+                }
+                *next += 1;
+            }
+        }
         // Each bucket now ends where the next starts.
         let mut from = 0usize;
         for &end in starts.iter() {
-            if let Some(values) = scratch.get_mut(from..end as usize) {
+            if let Some(values) = dst.get_mut(from..end as usize) {
                 values.sort_unstable();
             }
             from = end as usize;
-        }
-        for (dst, &fp) in fps.iter_mut().zip(scratch.iter()) {
-            *dst = fp;
         }
     }
 }
@@ -1476,6 +1511,29 @@ mod tests {
             expected.sort_unstable();
             BucketSort::default().sort(&mut fps);
             proptest::prop_assert_eq!(fps, expected);
+        }
+
+        /// Sorted from several sources into one slice (as the document
+        /// partitions of the threads of a read are), values are the sorted
+        /// values of all of them, whether they take buckets or not.
+        #[test]
+        fn the_bucket_sort_sorts_several_sources_into_one(
+            prefix in proptest::prelude::any::<u128>(),
+            shared in proptest::sample::select(vec![0u32, 64, 117, 118, 128]),
+            sources in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<u128>(), 0..400), 0..4),
+        ) {
+            let keep = if shared == 128 { u128::MAX } else { !(u128::MAX >> shared) };
+            let sources: Vec<Vec<u128>> = sources
+                .iter()
+                .map(|s| s.iter().map(|v| (prefix & keep) | (v & !keep)).collect())
+                .collect();
+            let mut expected: Vec<u128> = sources.concat();
+            expected.sort_unstable();
+            let mut sorted = vec![0u128; expected.len()];
+            let slices: Vec<&[u128]> = sources.iter().map(Vec::as_slice).collect();
+            BucketSort::default().sort_into(&slices, &mut sorted);
+            proptest::prop_assert_eq!(sorted, expected);
         }
 
         #[test]
