@@ -438,3 +438,39 @@ fn a_zero_line_due_and_unpaid_leaves_nothing_open_in_a_large_batch() {
     assert_eq!(alone.open_amount("ZERO-1"), None);
     assert_eq!(at_once.open_amount("ZERO-1"), None);
 }
+
+/// Months whose lines add up to nothing (a line of zero with a margin of
+/// zero, a document whose two lines cancel) are not kept by a large batch,
+/// nor a partner left with no month; a month with figures beside such a
+/// month stays. As when each partner's lines are recorded on their own.
+#[test]
+fn a_large_batch_keeps_no_month_that_holds_nothing() {
+    let docs = documents(70_000, 3_000, 13);
+    let mut lines: Vec<Sale> = docs.iter().flatten().cloned().collect();
+    let rub = |kopecks: i64| Money::new(Decimal::new(kopecks, 2), Currency::RUB);
+    let id = |name: &str| PartnerId::new(name).unwrap();
+    let nothing = [Sale::new(id("Nothing"), day(10), rub(0)).with_margin(Decimal::ZERO)];
+    let even = [
+        Sale::new(id("Even"), day(200), rub(5_000)).with_margin(Decimal::ZERO).with_invoice("EVEN-1"),
+        Sale::new(id("Even"), day(201), rub(-5_000)).with_margin(Decimal::ZERO).with_invoice("EVEN-1"),
+    ];
+    let half = [
+        Sale::new(id("Half"), day(40), rub(0)).with_margin(Decimal::ZERO),
+        Sale::new(id("Half"), day(100), rub(10_000)).with_margin(Decimal::ZERO),
+    ];
+    lines.extend(nothing.iter().chain(&even).chain(&half).cloned());
+    let mut ledger = Ledger::new(Currency::RUB);
+    ledger.record_all(lines.iter().cloned()).unwrap();
+    let partners: Vec<&str> = ledger.partners().into_iter().map(PartnerId::as_str).collect();
+    assert!(!partners.contains(&"Nothing") && !partners.contains(&"Even"));
+    let months_of = |l: &Ledger, p: &str| -> Vec<String> {
+        l.monthly_figures().filter(|f| f.partner.as_str() == p).map(|f| f.month.to_string()).collect()
+    };
+    assert_eq!(months_of(&ledger, "Half"), ["2024-04"]);
+    for group in [&nothing[..], &even[..], &half[..]] {
+        let mut alone = Ledger::new(Currency::RUB);
+        alone.record_all(group.iter().cloned()).unwrap();
+        let p = group[0].partner().as_str();
+        assert_eq!(months_of(&alone, p), months_of(&ledger, p), "{p}");
+    }
+}
