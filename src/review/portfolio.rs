@@ -271,7 +271,20 @@ impl IdIndex {
     }
 
     pub(super) fn find<'a, T: Keyed + Sync>(&self, items: &'a [T], partner: &str) -> Option<&'a T> {
-        let table = self.0.get_or_init(|| IdIndex::build(items));
+        // Built outside the cell: the build runs on the thread pool, and a
+        // caller that is itself a pool thread (a lookup inside parallel
+        // work, as the period tables by segment do) may take up another of
+        // its jobs while it waits, one that looks up an id too. Inside
+        // `get_or_init` that job would wait for the cell it is filling;
+        // out here it builds a table of its own, and the first one set is
+        // kept (both are the same).
+        let table = match self.0.get() {
+            Some(table) => table,
+            None => {
+                let built = IdIndex::build(items);
+                self.0.get_or_init(|| built)
+            }
+        };
         let mask = table.len().checked_sub(1)?;
         let mut at = IdIndex::slot(partner, mask);
         loop {
@@ -724,6 +737,24 @@ mod tests {
                 assert_eq!(found, Some(&items[i] as *const Item), "{n} items, {}", item.0);
             }
             assert!(index.find(&items, "P-missing").is_none(), "{n} items");
+        }
+    }
+
+    /// Lookups made from parallel work while the table is being built (on
+    /// the pool the build also runs on) each find their item, whichever of
+    /// the tables built at once is kept. (The wait that building inside
+    /// the cell risked, see `find`, needs a job stolen at the wrong moment:
+    /// this did not hang in five runs with the table built there.)
+    #[test]
+    fn lookups_from_parallel_work_find_their_items_while_the_table_is_built() {
+        let items: Vec<Item> = (0..IdIndex::PARALLEL_FROM + 1000).map(|i| Item(format!("P-{i}"))).collect();
+        for _ in 0..4 {
+            let index = IdIndex::default();
+            let found = crate::util::par::map(items.get(..4096).unwrap_or_default(), |item| {
+                index.find(&items, &item.0).map(|f| f.0 == item.0)
+            })
+            .unwrap();
+            assert!(found.iter().all(|f| *f == Some(true)));
         }
     }
 }
