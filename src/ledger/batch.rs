@@ -278,25 +278,50 @@ fn counting_sort<T, U: Copy + Default>(
     starts: &mut Vec<u32>,
     out: &mut Vec<U>,
 ) {
+    let n = key_starts(items.iter(), keys, |t| key(t), starts);
+    out.clear();
+    out.resize(n, U::default());
+    place_by_key(items.iter(), |t| key(t), |i, t| value(i, t), starts, out);
+}
+
+/// The first pass of a counting sort ([`counting_sort`]): `starts[k]` is
+/// where the items of key `k` start, `starts[keys]` their number, which
+/// is returned.
+fn key_starts<T>(
+    items: impl Iterator<Item = T>,
+    keys: usize,
+    key: impl Fn(&T) -> Option<usize>,
+    starts: &mut Vec<u32>,
+) -> usize {
     starts.clear();
     starts.resize(keys + 1, 0);
-    for k in items.iter().filter_map(&key) {
+    for k in items.filter_map(|t| key(&t)) {
         if let Some(n) = starts.get_mut(k + 1) {
             *n += 1;
         }
     }
-    // Then `starts[k]` is where key k's items start.
     let mut at = 0u32;
     for n in starts.iter_mut() {
         at += *n;
         *n = at;
     }
-    out.clear();
-    out.resize(at as usize, U::default());
+    at as usize
+}
+
+/// The second pass of a counting sort ([`counting_sort`]): each item with
+/// a key to its place in `out`, from the `starts` of [`key_starts`], which
+/// then hold where each key's items end.
+fn place_by_key<T, U>(
+    items: impl Iterator<Item = T>,
+    key: impl Fn(&T) -> Option<usize>,
+    value: impl Fn(u32, &T) -> U,
+    starts: &mut [u32],
+    out: &mut [U],
+) {
     for (i, item) in (0u32..).zip(items) {
-        if let Some(next) = key(item).and_then(|k| starts.get_mut(k)) {
+        if let Some(next) = key(&item).and_then(|k| starts.get_mut(k)) {
             if let Some(slot) = out.get_mut(*next as usize) {
-                *slot = value(i, item);
+                *slot = value(i, &item);
             }
             *next += 1;
         }
@@ -866,31 +891,13 @@ impl BucketSort {
         }
         let shift = 128 - Self::BITS - shared;
         let bucket = |fp: u128| (fp >> shift) as usize & ((1 << Self::BITS) - 1);
-        // A counting sort (see [`counting_sort`]) from every source.
-        let starts = &mut self.starts;
-        starts.clear();
-        starts.resize((1 << Self::BITS) + 1, 0);
-        for fp in all() {
-            if let Some(n) = starts.get_mut(bucket(fp) + 1) {
-                *n += 1;
-            }
-        }
-        let mut at = 0u32;
-        for n in starts.iter_mut() {
-            at += *n;
-            *n = at;
-        }
-        for fp in all() {
-            if let Some(next) = starts.get_mut(bucket(fp)) {
-                if let Some(slot) = dst.get_mut(*next as usize) {
-                    *slot = fp;
-                }
-                *next += 1;
-            }
-        }
+        // A counting sort from every source, straight into `dst`.
+        let key = |fp: &u128| Some(bucket(*fp));
+        key_starts(all(), 1 << Self::BITS, key, &mut self.starts);
+        place_by_key(all(), key, |_, fp| *fp, &mut self.starts, dst);
         // Each bucket now ends where the next starts.
         let mut from = 0usize;
-        for &end in starts.iter() {
+        for &end in self.starts.iter() {
             if let Some(values) = dst.get_mut(from..end as usize) {
                 values.sort_unstable();
             }
@@ -1263,9 +1270,7 @@ fn aggregate_part(
         }
         from = end;
         // Months that hold nothing are not kept (see [`aggregate_all`]).
-        if cells.iter().any(Cell::is_empty) {
-            cells.retain(|c| !c.is_empty());
-        }
+        cells.retain(|c| !c.is_empty());
         row.cells = cells.as_slice().to_vec();
         if !payments.is_empty() {
             row.extra_mut().payments = payments.as_slice().to_vec();
